@@ -1,0 +1,32 @@
+// The boai binary: parse the command line and hand over to the command.
+#include <csignal>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "app/commands.hpp"
+#include "app/options.hpp"
+
+int main(int argc, char** argv) {
+  using namespace boai::app;
+  std::signal(SIGPIPE, SIG_IGN);  // a peer that hangs up is an error return, not a crash
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto inv = parse_command_line(args, current_environment());
+  if (!inv) {
+    std::fprintf(stderr, "boai: %s\n\n%s", inv.error().message.c_str(), usage_text().c_str());
+    return 2;
+  }
+  switch (inv->command) {
+    case Command::kHelp:
+      std::printf("%s", usage_text().c_str());
+      return 0;
+    case Command::kVersion:
+      std::printf("boai %s\n", BOAI_VERSION);
+      return 0;
+    case Command::kServe:
+      return run_serve(inv->options);
+    case Command::kMigrate:
+      return run_migrate(inv->options);
+  }
+  return 2;
+}

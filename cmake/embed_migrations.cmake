@@ -1,0 +1,13 @@
+# Writes a C++ file holding every sql/migrations/NNNN_name.sql, so the binary carries its schema.
+file(GLOB files RELATIVE ${MIGRATIONS_DIR} ${MIGRATIONS_DIR}/*.sql)
+list(SORT files)
+set(body "// Generated from sql/migrations by cmake/embed_migrations.cmake. Do not edit.\n")
+string(APPEND body "#include \"sql/migrations.hpp\"\n\nnamespace boai::sql {\n\n")
+string(APPEND body "std::vector<MigrationFile> embedded_migrations() {\n  return {\n")
+foreach(f IN LISTS files)
+  file(READ ${MIGRATIONS_DIR}/${f} text)
+  string(APPEND body "    {\"${f}\", R\"boai_sql(${text})boai_sql\"},\n")
+endforeach()
+string(APPEND body "  };\n}\n\n}  // namespace boai::sql\n")
+file(WRITE ${OUTPUT}.tmp "${body}")
+file(COPY_FILE ${OUTPUT}.tmp ${OUTPUT} ONLY_IF_DIFFERENT)

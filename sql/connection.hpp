@@ -1,0 +1,39 @@
+// A blocking PostgreSQL connection, for startup work (migrations) and for worker threads that own
+// their connection. Never use it on the GLib main loop: use AsyncConnection there.
+#pragma once
+
+#include <expected>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "sql/error.hpp"
+#include "sql/params.hpp"
+#include "sql/result.hpp"
+
+struct pg_conn;
+
+namespace boai::sql {
+
+class Connection {
+ public:
+  // conninfo is a libpq keyword string or a postgresql:// URL.
+  static std::expected<Connection, DbError> open(const std::string& conninfo);
+
+  std::expected<Result, DbError> exec(std::string_view sql, const Params& params = {});
+  std::expected<void, DbError> prepare(const std::string& name, std::string_view sql);
+  std::expected<Result, DbError> exec_prepared(const std::string& name, const Params& params);
+  // Several statements in one string, without parameters: for migration files only.
+  std::expected<void, DbError> exec_script(std::string_view sql);
+
+  bool healthy() const;
+
+ private:
+  struct Finish {
+    void operator()(pg_conn* c) const noexcept;
+  };
+  explicit Connection(pg_conn* adopted) : conn_(adopted) {}
+  std::unique_ptr<pg_conn, Finish> conn_;
+};
+
+}  // namespace boai::sql

@@ -1,0 +1,17 @@
+// GStreamer's global initialisation, kept behind a function so gst/gst.h stays in stream/.
+#include "stream/gstreamer_runtime.hpp"
+
+#include <gst/gst.h>
+
+#include <memory>
+
+namespace boai::stream {
+
+void init_gstreamer() { gst_init(nullptr, nullptr); }
+
+std::string gstreamer_version() {
+  std::unique_ptr<gchar, decltype(&g_free)> v(gst_version_string(), &g_free);
+  return v.get();
+}
+
+}  // namespace boai::stream

@@ -1,0 +1,128 @@
+// HttpExchange: reading the request line and headers lws parsed, and writing the response.
+#include "web/http_exchange.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace boai::web {
+
+namespace {
+
+constexpr std::size_t kChunk = 16 * 1024;
+
+std::string header(lws* wsi, lws_token_indexes token) {
+  int len = lws_hdr_total_length(wsi, token);
+  if (len <= 0) return {};
+  std::string value(static_cast<std::size_t>(len) + 1, '\0');
+  int got = lws_hdr_copy(wsi, value.data(), len + 1, token);
+  value.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+  return value;
+}
+
+std::string query_string(lws* wsi) {
+  std::string query;
+  char buf[1024];
+  for (int i = 0; lws_hdr_copy_fragment(wsi, buf, sizeof buf, WSI_TOKEN_HTTP_URI_ARGS, i) > 0; ++i) {
+    if (!query.empty()) query += '&';
+    query += buf;
+  }
+  return query;
+}
+
+}  // namespace
+
+HttpExchange::HttpExchange(lws* wsi) : wsi_(wsi) {
+  struct Method {
+    lws_token_indexes token;
+    const char* name;
+  };
+  static const Method kMethods[] = {{WSI_TOKEN_GET_URI, "GET"},
+                                    {WSI_TOKEN_POST_URI, "POST"},
+                                    {WSI_TOKEN_PUT_URI, "PUT"},
+                                    {WSI_TOKEN_DELETE_URI, "DELETE"},
+                                    {WSI_TOKEN_HEAD_URI, "HEAD"},
+                                    {WSI_TOKEN_OPTIONS_URI, "OPTIONS"}};
+  for (const auto& m : kMethods) {
+    if (lws_hdr_total_length(wsi, m.token) > 0) {
+      request_.method = m.name;
+      request_.path = header(wsi, m.token);
+      break;
+    }
+  }
+  if (request_.method.empty()) {  // HTTP/2 carries the method and path as pseudo-headers
+    request_.method = header(wsi, WSI_TOKEN_HTTP_COLON_METHOD);
+    request_.path = header(wsi, WSI_TOKEN_HTTP_COLON_PATH);
+    if (auto q = request_.path.find('?'); q != std::string::npos) request_.path.resize(q);
+  }
+  request_.query = query_string(wsi);
+  request_.cookie = header(wsi, WSI_TOKEN_HTTP_COOKIE);
+  char peer[64] = {0};
+  lws_get_peer_simple(wsi, peer, sizeof peer);
+  request_.peer = peer;
+}
+
+void HttpExchange::append_body(const char* data, std::size_t len, std::size_t limit) {
+  if (body_too_large_) return;
+  if (request_.body.size() + len > limit) {
+    body_too_large_ = true;
+    request_.body.clear();
+    return;
+  }
+  request_.body.append(data, len);
+}
+
+HttpResponder HttpExchange::responder() {
+  return [alive = alive_, self = this, wsi = wsi_](HttpResponse response) {
+    if (!*alive || self->response_) return;
+    self->response_ = std::move(response);
+    lws_callback_on_writable(wsi);
+  };
+}
+
+bool HttpExchange::write_some(bool& done) {
+  done = false;
+  if (!response_) return true;
+  if (!headers_sent_) {
+    std::vector<unsigned char> buf(LWS_PRE + 4096);
+    unsigned char* start = buf.data() + LWS_PRE;
+    unsigned char* p = start;
+    unsigned char* end = buf.data() + buf.size() - 1;
+    if (lws_add_http_common_headers(wsi_, static_cast<unsigned>(response_->status),
+                                    response_->content_type.c_str(), response_->body.size(), &p,
+                                    end) != 0) {
+      return false;
+    }
+    for (const auto& [name, value] : response_->headers) {
+      std::string key = name + ":";
+      std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+      if (lws_add_http_header_by_name(wsi_, reinterpret_cast<const unsigned char*>(key.c_str()),
+                                      reinterpret_cast<const unsigned char*>(value.data()),
+                                      static_cast<int>(value.size()), &p, end) != 0) {
+        return false;
+      }
+    }
+    if (lws_finalize_write_http_header(wsi_, start, &p, end) != 0) return false;
+    headers_sent_ = true;
+    if (!response_->body.empty()) {
+      lws_callback_on_writable(wsi_);
+      return true;
+    }
+  }
+  std::size_t n = std::min(kChunk, response_->body.size() - body_sent_);
+  bool last = body_sent_ + n == response_->body.size();
+  std::vector<unsigned char> buf(LWS_PRE + n);
+  std::copy_n(response_->body.data() + body_sent_, n, buf.data() + LWS_PRE);
+  if (lws_write(wsi_, buf.data() + LWS_PRE, n, last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) <
+      static_cast<int>(n)) {
+    return false;
+  }
+  body_sent_ += n;
+  if (last) {
+    done = true;
+  } else {
+    lws_callback_on_writable(wsi_);
+  }
+  return true;
+}
+
+}  // namespace boai::web

@@ -1,0 +1,36 @@
+// An HTTP request as the route handlers see it, and the response they give back.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace boai::web {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // "/healthz", without the query
+  std::string query;   // "a=1&b=2", url-decoded per argument
+  std::string body;
+  std::string cookie;  // the Cookie header, as sent
+  std::string peer;    // the client's address
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers, e.g. Set-Cookie
+};
+
+// Answers a request; may be called later (after a database round trip), but on the loop thread.
+using HttpResponder = std::function<void(HttpResponse)>;
+using HttpHandler = std::function<void(const HttpRequest&, HttpResponder)>;
+
+struct HttpRoute {
+  std::string prefix;  // "/healthz" matches "/healthz" and "/healthz/..."
+  HttpHandler handler;
+};
+
+}  // namespace boai::web

@@ -1,0 +1,223 @@
+// LiveService: the libwebsockets context on the GLib loop, its mounts and the HTTP route protocol.
+#include "web/live_service.hpp"
+
+#include <arpa/inet.h>
+#include <glib.h>
+#include <libwebsockets.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <memory>
+
+#include "web/http_exchange.hpp"
+
+namespace boai::web {
+
+namespace {
+
+constexpr const char* kHttpProtocol = "boai-http";
+
+// libwebsockets allocates this per connection, zeroed; it only points at our C++ state.
+struct HttpSessionData {
+  HttpExchange* exchange;
+};
+
+void log_lws(int level, const char* line) {
+  // lws lines end with a newline already.
+  std::fprintf(stderr, "boai: libwebsockets %s: %s", level == LLL_ERR ? "error" : "warning", line);
+}
+
+}  // namespace
+
+std::optional<Error> check_listen_address(const std::string& host, int port) {
+  if (port == 0) return std::nullopt;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return std::nullopt;
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) {
+    close(fd);
+    return std::nullopt;  // a host name: let lws resolve and report it
+  }
+  std::optional<Error> error;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    int e = errno;
+    error = e == EADDRINUSE
+                ? make_error("port_in_use", "port " + std::to_string(port) + " on " + host +
+                                                " is already in use")
+                : make_error("listen_failed", "cannot listen on " + host + ":" +
+                                                  std::to_string(port) + ": " + std::strerror(e));
+  }
+  close(fd);
+  return error;
+}
+
+struct LiveService::Impl {
+  LiveServiceConfig config;
+  std::vector<HttpRoute> routes;
+  Metrics* metrics = nullptr;
+  Counter* http_requests = nullptr;
+  lws_context* context = nullptr;
+  lws_vhost* vhost = nullptr;
+  // lws keeps pointers into these for the context's life, so they must not move.
+  std::deque<std::string> strings;
+  std::deque<lws_http_mount> mounts;
+  lws_protocols protocols[2] = {};
+
+  const char* keep(std::string s) { return strings.emplace_back(std::move(s)).c_str(); }
+
+  const HttpRoute* route_for(const std::string& path) const {
+    const HttpRoute* best = nullptr;
+    for (const auto& r : routes) {
+      bool match = path == r.prefix || (path.starts_with(r.prefix) && path[r.prefix.size()] == '/');
+      if (match && (best == nullptr || r.prefix.size() > best->prefix.size())) best = &r;
+    }
+    return best;
+  }
+
+  void dispatch(HttpExchange& ex) {
+    http_requests->add();
+    auto respond = ex.responder();
+    if (ex.body_too_large()) {
+      respond({413, "application/json", R"({"error":"too_large"})", {}});
+      return;
+    }
+    const HttpRoute* route = route_for(ex.request().path);
+    if (route == nullptr) {
+      respond({404, "application/json", R"({"error":"not_found"})", {}});
+      return;
+    }
+    try {
+      route->handler(ex.request(), respond);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "boai: handler for %s failed: %s\n", ex.request().path.c_str(), e.what());
+      respond({500, "application/json", R"({"error":"internal"})", {}});
+    }
+  }
+
+  static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
+};
+
+int LiveService::Impl::callback(lws* wsi, lws_callback_reasons reason, void* user, void* in,
+                                size_t len) {
+  auto* self = static_cast<Impl*>(lws_context_user(lws_get_context(wsi)));
+  auto* session = static_cast<HttpSessionData*>(user);
+  try {
+    switch (reason) {
+      case LWS_CALLBACK_HTTP: {
+        delete session->exchange;
+        session->exchange = new HttpExchange(wsi);
+        auto& method = session->exchange->request().method;
+        if (method == "POST" || method == "PUT") return 0;  // wait for the body
+        self->dispatch(*session->exchange);
+        return 0;
+      }
+      case LWS_CALLBACK_HTTP_BODY:
+        if (session->exchange != nullptr) {
+          session->exchange->append_body(static_cast<const char*>(in), len,
+                                         self->config.max_body_bytes);
+        }
+        return 0;
+      case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+        if (session->exchange != nullptr) self->dispatch(*session->exchange);
+        return 0;
+      case LWS_CALLBACK_HTTP_WRITEABLE: {
+        if (session->exchange == nullptr) return 0;
+        bool done = false;
+        if (!session->exchange->write_some(done)) return -1;
+        if (done) {
+          delete session->exchange;
+          session->exchange = nullptr;
+          if (lws_http_transaction_completed(wsi) != 0) return -1;
+        }
+        return 0;
+      }
+      case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+      case LWS_CALLBACK_CLOSED_HTTP:
+        if (session != nullptr) {
+          delete session->exchange;
+          session->exchange = nullptr;
+        }
+        return 0;
+      default:
+        return lws_callback_http_dummy(wsi, reason, user, in, len);
+    }
+  } catch (const std::exception& e) {
+    // Exceptions never cross into libwebsockets: drop this connection, keep the service.
+    std::fprintf(stderr, "boai: http callback failed: %s\n", e.what());
+    return -1;
+  }
+}
+
+LiveService::LiveService(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+LiveService::~LiveService() {
+  if (impl_ && impl_->context != nullptr) lws_context_destroy(impl_->context);
+}
+
+int LiveService::port() const { return lws_get_vhost_listen_port(impl_->vhost); }
+
+std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(
+    GMainLoop* loop, LiveServiceConfig config, std::vector<HttpRoute> routes, Metrics& metrics) {
+  if (!std::filesystem::is_directory(config.static_dir)) {
+    return std::unexpected(make_error(
+        "static_dir_missing", "the page directory " + config.static_dir + " does not exist"));
+  }
+  if (auto busy = check_listen_address(config.host, config.port)) return std::unexpected(*busy);
+
+  auto impl = std::make_unique<Impl>();
+  impl->config = std::move(config);
+  impl->routes = std::move(routes);
+  impl->metrics = &metrics;
+  impl->http_requests = &metrics.counter("boai_http_requests_total", "HTTP requests to routes");
+
+  impl->protocols[0] = {kHttpProtocol, &Impl::callback, sizeof(HttpSessionData), 0, 0, nullptr, 0};
+
+  // Mounts: the pages at "/", extra file trees, and one callback mount per route.
+  auto add_mount = [&](const std::string& prefix, const std::string& origin,
+                       lws_mount_protocols kind) {
+    lws_http_mount m{};
+    m.mountpoint = impl->keep(prefix);
+    m.mountpoint_len = static_cast<unsigned char>(prefix.size());
+    m.origin = impl->keep(origin);
+    m.origin_protocol = static_cast<unsigned char>(kind);
+    if (kind == LWSMPRO_FILE) m.def = "index.html";
+    impl->mounts.push_back(m);
+  };
+  add_mount("/", impl->config.static_dir, LWSMPRO_FILE);
+  for (const auto& f : impl->config.file_mounts) add_mount(f.prefix, f.dir, LWSMPRO_FILE);
+  for (const auto& r : impl->routes) add_mount(r.prefix, kHttpProtocol, LWSMPRO_CALLBACK);
+  for (std::size_t i = 0; i + 1 < impl->mounts.size(); ++i) {
+    impl->mounts[i].mount_next = &impl->mounts[i + 1];
+  }
+
+  lws_set_log_level(LLL_ERR | LLL_WARN, log_lws);
+  lws_context_creation_info info{};
+  info.options = LWS_SERVER_OPTION_GLIB | LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
+                 LWS_SERVER_OPTION_DISABLE_IPV6 | LWS_SERVER_OPTION_VALIDATE_UTF8;
+  void* foreign_loops[1] = {loop};
+  info.foreign_loops = foreign_loops;
+  info.iface = impl->config.host.c_str();
+  info.port = impl->config.port;
+  info.protocols = impl->protocols;
+  info.mounts = &impl->mounts.front();
+  info.user = impl.get();
+  info.server_string = "boai";
+  info.vhost_name = "boai";
+  impl->context = lws_create_context(&info);
+  if (impl->context == nullptr) {
+    return std::unexpected(make_error("listen_failed", "cannot listen on " + impl->config.host +
+                                                           ":" + std::to_string(info.port)));
+  }
+  impl->vhost = lws_get_vhost_by_name(impl->context, "boai");
+  return std::unique_ptr<LiveService>(new LiveService(std::move(impl)));
+}
+
+}  // namespace boai::web

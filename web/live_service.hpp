@@ -1,0 +1,56 @@
+// The live service: libwebsockets on the GLib main loop, serving static pages, HTTP routes
+// (health, metrics, API), and later the WebSocket endpoint.
+#pragma once
+
+#include <expected>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/error.hpp"
+#include "web/http_types.hpp"
+#include "web/metrics.hpp"
+
+typedef struct _GMainLoop GMainLoop;
+
+namespace boai::web {
+
+struct FileMount {
+  std::string prefix;  // "/hls"
+  std::string dir;     // where the files are on disk
+};
+
+struct LiveServiceConfig {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0 picks a free port; port() tells which
+  std::string static_dir;
+  std::vector<FileMount> file_mounts;
+  std::size_t max_body_bytes = 64 * 1024;
+};
+
+// Binds once to tell a person, before anything else starts, that the address is taken.
+// Errors: port_in_use, listen_failed.
+std::optional<Error> check_listen_address(const std::string& host, int port);
+
+class LiveService {
+ public:
+  // Errors: port_in_use, listen_failed, static_dir_missing.
+  static std::expected<std::unique_ptr<LiveService>, Error> start(GMainLoop* loop,
+                                                                  LiveServiceConfig config,
+                                                                  std::vector<HttpRoute> routes,
+                                                                  Metrics& metrics);
+  ~LiveService();
+  LiveService(const LiveService&) = delete;
+  LiveService& operator=(const LiveService&) = delete;
+
+  int port() const;
+
+  struct Impl;
+
+ private:
+  explicit LiveService(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace boai::web
