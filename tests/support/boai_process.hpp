@@ -1,0 +1,57 @@
+// A real `boai` child process for integration tests: started with arguments and environment,
+// its output collected, its listening port read back, and signals sent to it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace boai::test {
+
+using namespace std::chrono_literals;
+
+class BoaiProcess {
+ public:
+  // BOAI_* variables of the test's own environment are not passed on; extra_env is.
+  explicit BoaiProcess(const std::vector<std::string>& args,
+                       const std::map<std::string, std::string>& extra_env = {});
+  ~BoaiProcess();  // SIGKILL if still running
+  BoaiProcess(const BoaiProcess&) = delete;
+  BoaiProcess& operator=(const BoaiProcess&) = delete;
+
+  // The port from "listening on http://host:port/", or nullopt when it exited or timed out.
+  std::optional<int> wait_for_port(std::chrono::milliseconds timeout = 60s);
+  void signal(int sig);
+  std::optional<int> wait_exit(std::chrono::milliseconds timeout = 30s);  // exit code
+  std::string output() const;
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  std::thread reader_;
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::string output_;
+  bool eof_ = false;
+  std::optional<int> exit_code_;
+};
+
+struct BoaiRun {
+  int exit_code = -1;
+  std::string output;
+};
+
+// Runs boai to the end (killed after the timeout).
+BoaiRun run_boai(const std::vector<std::string>& args,
+                 const std::map<std::string, std::string>& extra_env = {},
+                 std::chrono::milliseconds timeout = 60s);
+
+}  // namespace boai::test
