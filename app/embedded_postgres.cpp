@@ -318,6 +318,12 @@ void EmbeddedPostgres::release() {
   layout->pg_ctl({"stop", "-m", "fast", "-w", "-t", "30", "-s"});
 }
 
+std::expected<fs::path, Error> cluster_dir_for_data_dir(const fs::path& data_dir) {
+  auto layout = EmbeddedPostgres::Layout::of(fs::absolute(data_dir).lexically_normal());
+  if (!layout) return std::unexpected(layout.error());
+  return layout->cluster_dir;
+}
+
 std::expected<void, Error> pg_ctl_for_data_dir(const fs::path& data_dir_in,
                                                const std::string& action) {
   fs::path data_dir = fs::absolute(data_dir_in).lexically_normal();

@@ -46,6 +46,11 @@ class EmbeddedPostgres {
   std::unique_ptr<sql::Connection> presence_;  // tells other boai processes we use the cluster
 };
 
+// Where the cluster of a data directory lives: <data-dir>/pg, or, when boai runs as root and the
+// postgres user cannot enter the data directory, /var/lib/boai/clusters/<hash of its path>.
+std::expected<std::filesystem::path, Error> cluster_dir_for_data_dir(
+    const std::filesystem::path& data_dir);
+
 // For operators and tests: stop or start the cluster of a data directory by hand, as its owner.
 std::expected<void, Error> pg_ctl_for_data_dir(const std::filesystem::path& data_dir,
                                                const std::string& action);

@@ -68,6 +68,7 @@ void AsyncConnection::continue_connect() {
 
 void AsyncConnection::became_ready() {
   PQsetnonblocking(conn_.get(), 1);
+  PQsetNoticeProcessor(conn_.get(), [](void*, const char*) {}, nullptr);
   backoff_ = std::chrono::milliseconds{250};
   set_state(State::kReady);
   watch(false);

@@ -70,6 +70,7 @@ std::expected<Connection, DbError> Connection::open(const std::string& conninfo)
   Connection conn(raw);
   if (raw == nullptr) return std::unexpected(DbError{"db_unavailable", "out of memory", ""});
   if (PQstatus(raw) != CONNECTION_OK) return std::unexpected(detail::error_from_connection(raw));
+  PQsetNoticeProcessor(raw, [](void*, const char*) {}, nullptr);  // NOTICEs are not errors
   return conn;
 }
 

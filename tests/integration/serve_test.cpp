@@ -1,6 +1,7 @@
 // `boai serve` for real: a private cluster, real sockets, the database going away and coming back,
 // and a clean exit on SIGTERM.
 #include <signal.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -26,6 +27,12 @@ bool eventually_status(int port, const std::string& path, int status,
     std::this_thread::sleep_for(100ms);
   }
   return false;
+}
+
+fs::path cluster_of(const fs::path& data_dir) {
+  auto dir = boai::app::cluster_dir_for_data_dir(data_dir);
+  REQUIRE(dir);
+  return *dir;
 }
 
 bool cluster_running(const fs::path& cluster_dir) {
@@ -89,7 +96,7 @@ TEST_CASE("SIGTERM and SIGINT stop boai and its private PostgreSQL, leaving no p
   auto data = temp_dir("sigterm");
   BoaiProcess boai({"serve", "--listen", "127.0.0.1:0", "--data-dir", data.string()});
   REQUIRE(boai.wait_for_port());
-  fs::path cluster = data / "pg";
+  fs::path cluster = cluster_of(data);
   REQUIRE(cluster_running(cluster));
 
   auto started = std::chrono::steady_clock::now();
@@ -113,11 +120,11 @@ TEST_CASE("a second boai on the same data directory shares the running cluster")
   // The first to leave keeps the cluster running for the other; the last turns it off.
   first.signal(SIGTERM);
   REQUIRE(first.wait_exit(10s) == 0);
-  CHECK(cluster_running(data / "pg"));
+  CHECK(cluster_running(cluster_of(data)));
   CHECK(http_get(*port2, "/healthz").status == 200);
   second.signal(SIGTERM);
   REQUIRE(second.wait_exit(10s) == 0);
-  CHECK_FALSE(cluster_running(data / "pg"));
+  CHECK_FALSE(cluster_running(cluster_of(data)));
 }
 
 TEST_CASE("a stale pid file left by a crash does not stop the next start") {
@@ -129,8 +136,8 @@ TEST_CASE("a stale pid file left by a crash does not stop the next start") {
     REQUIRE(boai.wait_exit(10s) == 0);
   }
   // A crashed postmaster leaves its pid file; this pid is certainly not a postgres.
-  auto pidfile = data / "pg" / "postmaster.pid";
-  std::ofstream(pidfile) << "999999\n" << (data / "pg").string() << "\n";
+  auto pidfile = cluster_of(data) / "postmaster.pid";
+  std::ofstream(pidfile) << "999999\n" << cluster_of(data).string() << "\n";
   BoaiProcess boai({"serve", "--listen", "127.0.0.1:0", "--data-dir", data.string()});
   auto port = boai.wait_for_port();
   INFO(boai.output());
@@ -148,4 +155,25 @@ TEST_CASE("with a database URL boai starts no cluster of its own") {
   REQUIRE(port);
   CHECK(http_get(*port, "/healthz").status == 200);
   CHECK_FALSE(fs::exists(data / "pg"));
+}
+
+TEST_CASE("as root, a data directory the postgres user cannot enter gets its cluster elsewhere") {
+  if (geteuid() != 0) return;  // only root runs PostgreSQL as another user
+  auto data = temp_dir("private");
+  fs::permissions(data, fs::perms::owner_all);  // like a data directory under /root
+  auto cluster = cluster_of(data);
+  CHECK(cluster.string().starts_with("/var/lib/boai/clusters/"));
+  {
+    BoaiProcess boai({"serve", "--listen", "127.0.0.1:0", "--data-dir", data.string()});
+    auto port = boai.wait_for_port();
+    INFO(boai.output());
+    REQUIRE(port);
+    CHECK(http_get(*port, "/healthz").status == 200);
+    CHECK(cluster_running(cluster));
+    boai.signal(SIGTERM);
+    CHECK(boai.wait_exit(10s) == 0);
+  }
+  CHECK_FALSE(cluster_running(cluster));
+  std::error_code ec;
+  fs::remove_all(cluster, ec);
 }

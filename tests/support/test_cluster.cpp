@@ -40,6 +40,9 @@ Cleanup& cleanup() {
 fs::path temp_dir(const std::string& prefix) {
   std::string pattern = "/tmp/boai-" + prefix + "-XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  // mkdtemp makes 0700; as root, the postgres user must be able to enter a data directory.
+  fs::permissions(pattern, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                               fs::perms::others_read | fs::perms::others_exec);
   std::lock_guard lock(cleanup().mutex);
   cleanup().dirs.emplace_back(pattern);
   return pattern;
@@ -54,6 +57,7 @@ std::string fresh_database(const std::string& hint) {
     if (!c.cluster) {
       std::string pattern = "/tmp/boai-cluster-XXXXXX";
       if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+      fs::permissions(pattern, fs::perms::others_exec | fs::perms::group_exec, fs::perm_options::add);
       c.dirs.emplace_back(pattern);
       auto pg = app::EmbeddedPostgres::start(pattern);
       if (!pg) throw std::runtime_error("test cluster: " + pg.error().message);
