@@ -6,7 +6,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <regex>
 
 extern char** environ;
 
@@ -66,12 +65,16 @@ BoaiProcess::~BoaiProcess() {
 }
 
 std::optional<int> BoaiProcess::wait_for_port(std::chrono::milliseconds timeout) {
-  static const std::regex kListening(R"(listening on http://[^:]+:(\d+)/)");
+  // The line reads "boai: listening on http://HOST:PORT/".
   std::unique_lock lock(mutex_);
   std::optional<int> port;
   changed_.wait_for(lock, timeout, [&] {
-    std::smatch m;
-    if (std::regex_search(output_, m, kListening)) port = std::stoi(m[1]);
+    auto at = output_.find("listening on http://");
+    auto end = at == std::string::npos ? at : output_.find('/', at + 20);
+    if (end != std::string::npos) {
+      auto colon = output_.rfind(':', end);
+      port = std::stoi(output_.substr(colon + 1, end - colon - 1));
+    }
     return port.has_value() || eof_;
   });
   return port;
