@@ -170,3 +170,8 @@ CREATE TABLE outbox (
   relayed_at timestamptz
 );
 CREATE INDEX outbox_unrelayed ON outbox (id) WHERE relayed_at IS NULL;
+
+-- The station's general fund: where money goes that no donor directed, and where a payment that
+-- matches no pledge waits until finance matches it.
+INSERT INTO funds (slug, name, description)
+VALUES ('general', '博爱救助金', 'General relief fund of the station');

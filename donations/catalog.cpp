@@ -1,0 +1,184 @@
+// Catalog: campaigns and funds in PostgreSQL.
+#include "donations/catalog.hpp"
+
+#include "donations/text_rules.hpp"
+#include "sql/transaction.hpp"
+
+namespace boai::donations {
+
+using sql::params;
+
+namespace {
+
+Error failed(const sql::DbError& e) { return Error{e.code, e.message}; }
+
+std::optional<Error> check_text(const std::string& what, const std::string& text,
+                                std::size_t max_chars, bool required) {
+  if (!is_valid_utf8(text)) return make_error("text_invalid", what + " is not valid UTF-8");
+  if (required && trim_text(text).empty()) return make_error("text_invalid", what + " is empty");
+  if (char_count(text) > max_chars) {
+    return make_error("too_long", what + " is longer than " + std::to_string(max_chars) +
+                                      " characters");
+  }
+  return std::nullopt;
+}
+
+std::expected<std::int64_t, Error> fund_id(sql::Connection& conn, const std::string& slug) {
+  auto r = conn.exec("SELECT id FROM funds WHERE slug = $1", params(slug));
+  if (!r) return std::unexpected(failed(r.error()));
+  if (r->rows() == 0) return std::unexpected(make_error("fund_not_found", "no fund \"" + slug + "\""));
+  return r->int64(0, 0);
+}
+
+bool valid_status(const std::string& s) { return s == "draft" || s == "live" || s == "closed"; }
+
+}  // namespace
+
+bool is_valid_slug(const std::string& slug) {
+  if (slug.empty() || slug.size() > 64) return false;
+  for (char c : slug) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::expected<Fund, Error> add_fund(sql::Connection& conn, const NewFund& f) {
+  if (!is_valid_slug(f.slug)) {
+    return std::unexpected(make_error("slug_invalid", "a slug is 1-64 of a-z, 0-9, - and _"));
+  }
+  if (auto e = check_text("the fund's name", f.name, 64, true)) return std::unexpected(*e);
+  if (auto e = check_text("the fund's description", f.description, 500, false)) {
+    return std::unexpected(*e);
+  }
+  auto r = conn.exec(
+      "INSERT INTO funds (slug, name, description) VALUES ($1, $2, $3) "
+      "ON CONFLICT (slug) DO NOTHING RETURNING id",
+      params(f.slug, f.name, f.description));
+  if (!r) return std::unexpected(failed(r.error()));
+  if (r->rows() == 0) {
+    return std::unexpected(make_error("fund_exists", "a fund \"" + f.slug + "\" exists already"));
+  }
+  return Fund{r->int64(0, 0), f.slug, f.name, f.description};
+}
+
+std::expected<Campaign, Error> add_campaign(sql::Connection& conn, const NewCampaign& c) {
+  if (!is_valid_slug(c.slug)) {
+    return std::unexpected(make_error("slug_invalid", "a slug is 1-64 of a-z, 0-9, - and _"));
+  }
+  if (auto e = check_text("the title", c.title, 100, true)) return std::unexpected(*e);
+  if (!valid_status(c.status)) {
+    return std::unexpected(make_error("status_invalid", "a campaign is draft, live or closed"));
+  }
+  if (c.goal.fen() < 0) return std::unexpected(make_error("amount_invalid", "the goal is negative"));
+  auto created = sql::in_transaction(conn, [&](sql::Connection& tx) -> std::expected<bool, Error> {
+    auto def = fund_id(tx, c.default_fund);
+    if (!def) return std::unexpected(def.error());
+    auto r = tx.exec(
+        "INSERT INTO campaigns (slug, title, goal_fen, status, default_fund_id, starts_at) "
+        "VALUES ($1, $2, $3, $4, $5, CASE WHEN $4 = 'live' THEN now() END) "
+        "ON CONFLICT (slug) DO NOTHING RETURNING id",
+        params(c.slug, c.title, c.goal.fen(), c.status, *def));
+    if (!r) return std::unexpected(failed(r.error()));
+    if (r->rows() == 0) {
+      return std::unexpected(
+          make_error("campaign_exists", "a campaign \"" + c.slug + "\" exists already"));
+    }
+    auto id = r->int64(0, 0);
+    std::vector<std::int64_t> funds = {*def};
+    for (const auto& slug : c.funds) {
+      auto f = fund_id(tx, slug);
+      if (!f) return std::unexpected(f.error());
+      funds.push_back(*f);
+    }
+    for (auto f : funds) {
+      auto link = tx.exec(
+          "INSERT INTO campaign_funds (campaign_id, fund_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+          params(id, f));
+      if (!link) return std::unexpected(failed(link.error()));
+    }
+    return true;
+  });
+  if (!created) return std::unexpected(created.error());
+  return find_campaign(conn, c.slug);
+}
+
+std::expected<Campaign, Error> set_campaign_status(sql::Connection& conn, const std::string& slug,
+                                                   const std::string& status) {
+  if (!valid_status(status)) {
+    return std::unexpected(make_error("status_invalid", "a campaign is draft, live or closed"));
+  }
+  auto r = conn.exec(
+      "UPDATE campaigns SET status = $2, "
+      "starts_at = CASE WHEN $2 = 'live' THEN coalesce(starts_at, now()) ELSE starts_at END, "
+      "ends_at = CASE WHEN $2 = 'closed' THEN now() ELSE ends_at END WHERE slug = $1",
+      params(slug, status));
+  if (!r) return std::unexpected(failed(r.error()));
+  if (r->affected() == 0) {
+    return std::unexpected(make_error("campaign_not_found", "no campaign \"" + slug + "\""));
+  }
+  return find_campaign(conn, slug);
+}
+
+std::expected<Campaign, Error> add_campaign_fund(sql::Connection& conn, const std::string& campaign,
+                                                 const std::string& fund) {
+  auto c = find_campaign(conn, campaign);
+  if (!c) return c;
+  auto f = fund_id(conn, fund);
+  if (!f) return std::unexpected(f.error());
+  auto r = conn.exec(
+      "INSERT INTO campaign_funds (campaign_id, fund_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+      params(c->id, *f));
+  if (!r) return std::unexpected(failed(r.error()));
+  return find_campaign(conn, campaign);
+}
+
+std::expected<Campaign, Error> find_campaign(sql::Connection& conn, const std::string& slug) {
+  auto r = conn.exec(
+      "SELECT id, slug, title, goal_fen, status, default_fund_id FROM campaigns WHERE slug = $1",
+      params(slug));
+  if (!r) return std::unexpected(failed(r.error()));
+  if (r->rows() == 0) {
+    return std::unexpected(make_error("campaign_not_found", "no campaign \"" + slug + "\""));
+  }
+  Campaign c{r->int64(0, 0), std::string(r->text(0, 1)), std::string(r->text(0, 2)),
+             Money::from_fen(r->int64(0, 3)), std::string(r->text(0, 4)), r->int64(0, 5), {}};
+  auto funds = conn.exec(
+      "SELECT f.id, f.slug, f.name, f.description FROM campaign_funds cf "
+      "JOIN funds f ON f.id = cf.fund_id WHERE cf.campaign_id = $1 "
+      "ORDER BY f.id = $2 DESC, f.id",
+      params(c.id, c.default_fund_id));
+  if (!funds) return std::unexpected(failed(funds.error()));
+  for (int i = 0; i < funds->rows(); ++i) {
+    c.funds.push_back(Fund{funds->int64(i, 0), std::string(funds->text(i, 1)),
+                           std::string(funds->text(i, 2)), std::string(funds->text(i, 3))});
+  }
+  return c;
+}
+
+std::expected<std::vector<Campaign>, Error> list_campaigns(sql::Connection& conn) {
+  auto r = conn.exec("SELECT slug FROM campaigns ORDER BY id");
+  if (!r) return std::unexpected(failed(r.error()));
+  std::vector<Campaign> out;
+  for (int i = 0; i < r->rows(); ++i) {
+    auto c = find_campaign(conn, std::string(r->text(i, 0)));
+    if (!c) return std::unexpected(c.error());
+    out.push_back(std::move(*c));
+  }
+  return out;
+}
+
+std::expected<Totals, Error> campaign_totals(sql::Connection& conn, std::int64_t campaign_id) {
+  auto r = conn.exec(
+      "SELECT coalesce(sum(pledged_fen), 0), coalesce(sum(cancelled_fen), 0), "
+      "coalesce(sum(received_fen), 0), coalesce(sum(refunded_fen), 0), "
+      "coalesce(sum(spent_fen), 0), coalesce(sum(pledge_count), 0) "
+      "FROM ledger_totals WHERE campaign_id = $1",
+      params(campaign_id));
+  if (!r) return std::unexpected(failed(r.error()));
+  return Totals{Money::from_fen(r->int64(0, 0)), Money::from_fen(r->int64(0, 1)),
+                Money::from_fen(r->int64(0, 2)), Money::from_fen(r->int64(0, 3)),
+                Money::from_fen(r->int64(0, 4)), r->int64(0, 5)};
+}
+
+}  // namespace boai::donations

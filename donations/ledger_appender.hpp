@@ -1,0 +1,43 @@
+// Appending to the ledger inside the caller's transaction: lock the chain head, add entries with
+// their hashes, keep the totals in step, write the head back. One appender per transaction.
+#pragma once
+
+#include <expected>
+#include <map>
+#include <utility>
+
+#include "base/error.hpp"
+#include "donations/ledger_hash.hpp"
+#include "sql/connection.hpp"
+
+namespace boai::donations {
+
+class LedgerAppender {
+ public:
+  // Takes the head's row lock: every money-changing transaction takes it first, so they never
+  // deadlock and the chain has one order.
+  static std::expected<LedgerAppender, Error> lock(sql::Connection& conn);
+
+  // Fills seq, recorded_us, prev_hash and entry_hash, and inserts the entry.
+  std::expected<LedgerEntry, Error> append(LedgerEntry draft);
+  // Writes the totals and the head. Call once, after the last append.
+  std::expected<void, Error> finish();
+
+ private:
+  struct Delta {
+    std::int64_t pledged = 0, cancelled = 0, received = 0, refunded = 0, spent = 0, count = 0;
+  };
+  explicit LedgerAppender(sql::Connection& conn) : conn_(&conn) {}
+
+  sql::Connection* conn_;
+  std::int64_t last_seq_ = 0;
+  std::string last_hash_;
+  std::int64_t last_us_ = 0;
+  std::map<std::pair<std::int64_t, std::int64_t>, Delta> deltas_;  // (campaign or 0, fund)
+};
+
+// Which column of the totals an entry of this kind moves, for appending and for verifying.
+enum class TotalsColumn { kPledged, kCancelled, kReceived, kRefunded, kSpent, kNone };
+TotalsColumn totals_column(const std::string& kind);
+
+}  // namespace boai::donations

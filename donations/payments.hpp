@@ -1,0 +1,34 @@
+// Money that arrived (payments, with receipts when a pledge is paid in full) and money given back
+// (refunds, which reduce or void the receipt), and money spent (expenditures).
+#pragma once
+
+#include <expected>
+#include <string>
+
+#include "base/error.hpp"
+#include "donations/records.hpp"
+#include "sql/connection.hpp"
+
+namespace boai::donations {
+
+// Records a payment. It is matched to a pledge by reference (given, or found in the payer's
+// remark); a payment that matches nothing is kept, unmatched, in the general fund. The same
+// provider transaction recorded twice returns the first record (replayed). Errors:
+// provider_invalid, txn_id_invalid, amount_out_of_range, fee_invalid, payment_conflict (same
+// transaction id, different amount), pledge_not_found (a reference was given and is unknown),
+// pledge_not_payable (cancelled, expired or refunded).
+std::expected<Payment, Error> record_payment(sql::Connection& conn, const PaymentRequest& request);
+
+// Gives back part or all of what a pledge received. Errors: pledge_not_found, amount_out_of_range
+// (more than is left to refund), text_invalid.
+std::expected<Pledge, Error> refund_pledge(sql::Connection& conn, const std::string& reference,
+                                           Money amount, const std::string& reason);
+
+// Errors: fund_not_found, campaign_not_found, amount_out_of_range, text_invalid, too_long.
+std::expected<Expenditure, Error> record_expenditure(sql::Connection& conn,
+                                                     const ExpenditureRequest& request);
+
+std::expected<std::optional<Receipt>, Error> receipt_for(sql::Connection& conn,
+                                                         std::int64_t pledge_id);
+
+}  // namespace boai::donations

@@ -1,0 +1,31 @@
+// Internal to donations/: reading a pledge row in one shape everywhere.
+#pragma once
+
+#include <expected>
+#include <string>
+
+#include "base/error.hpp"
+#include "donations/records.hpp"
+#include "sql/connection.hpp"
+
+namespace boai::donations::detail {
+
+// The columns pledge_from_row reads, for "SELECT <kPledgeColumns> FROM <kPledgeFrom> WHERE ...".
+inline constexpr const char* kPledgeColumns =
+    "p.id, p.reference, p.campaign_id, c.slug, p.fund_id, f.slug, p.amount_fen, p.paid_fen, "
+    "p.refunded_fen, p.status, p.donor_name, p.anonymous, p.message, p.channel, "
+    "floor(extract(epoch FROM p.created_at) * 1000000)::bigint, p.request_digest";
+inline constexpr const char* kPledgeFrom =
+    "pledges p JOIN campaigns c ON c.id = p.campaign_id JOIN funds f ON f.id = p.fund_id";
+
+Pledge pledge_from_row(const sql::Result& r, int row);
+
+// One pledge by a condition on p ("p.reference = $1"), optionally locked FOR UPDATE.
+std::expected<std::optional<Pledge>, Error> select_pledge(sql::Connection& conn,
+                                                          const std::string& where,
+                                                          const sql::Params& params,
+                                                          bool for_update);
+
+inline Error failed(const sql::DbError& e) { return Error{e.code, e.message}; }
+
+}  // namespace boai::donations::detail

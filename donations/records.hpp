@@ -1,0 +1,125 @@
+// The plain records of the domain: what callers ask for and what they get back.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "donations/money.hpp"
+
+namespace boai::donations {
+
+struct Fund {
+  std::int64_t id = 0;
+  std::string slug;
+  std::string name;
+  std::string description;
+};
+
+struct Campaign {
+  std::int64_t id = 0;
+  std::string slug;
+  std::string title;
+  Money goal;
+  std::string status;  // draft, live, closed
+  std::int64_t default_fund_id = 0;
+  std::vector<Fund> funds;
+};
+
+// Money per campaign and fund, as the ledger sums it.
+struct Totals {
+  Money pledged;
+  Money cancelled;
+  Money received;
+  Money refunded;
+  Money spent;
+  std::int64_t pledge_count = 0;
+};
+
+struct PledgeRequest {
+  std::string idempotency_key;
+  std::string campaign;  // slug
+  std::string fund;      // slug; empty: the campaign's default fund
+  Money amount;
+  std::string display_name;
+  bool anonymous = false;
+  std::string contact;  // finance only
+  std::string message;
+  std::string channel = "live";  // live, online, desk
+  std::optional<std::string> target_kind;  // "wish", "sale_item" (later issues)
+  std::optional<std::int64_t> target_id;
+};
+
+struct Pledge {
+  std::int64_t id = 0;
+  std::string reference;
+  std::int64_t campaign_id = 0;
+  std::string campaign;
+  std::int64_t fund_id = 0;
+  std::string fund;
+  Money amount;
+  Money paid;
+  Money refunded;
+  std::string status;
+  std::string public_name;  // masked
+  std::string message;
+  std::string channel;
+  std::int64_t created_us = 0;
+  bool replayed = false;  // true when an idempotent retry returned an earlier pledge
+};
+
+struct PaymentRequest {
+  std::string provider;  // wechat, alipay, bank, cash
+  std::string provider_txn_id;
+  Money amount;
+  Money fee;
+  std::optional<std::int64_t> paid_us;  // default: now
+  std::string reference;     // the pledge's reference code, when known
+  std::string payer_remark;  // free text; a reference code inside it is found
+  std::string raw_notice;    // kept as received
+};
+
+struct Receipt {
+  std::string number;  // "2026-000001"
+  Money amount;
+  std::string status;  // valid, reduced, void
+};
+
+struct Payment {
+  std::int64_t id = 0;
+  std::string provider;
+  std::string provider_txn_id;
+  Money amount;
+  Money fee;
+  std::optional<Pledge> pledge;  // absent: unmatched, kept for finance
+  std::optional<Receipt> receipt;
+  bool replayed = false;  // the same notice was recorded before
+};
+
+struct ExpenditureRequest {
+  std::string fund;  // slug
+  std::string campaign;  // slug, optional
+  Money amount;
+  std::string purpose;
+  std::string payee;
+  std::string approved_by;
+  std::string evidence_ref;
+};
+
+struct Expenditure {
+  std::int64_t id = 0;
+  std::int64_t fund_id = 0;
+  Money amount;
+  std::string purpose;
+};
+
+// Emitted after commit, in process; other nodes learn of them through the outbox and NOTIFY.
+struct DomainEvent {
+  std::string topic;  // pledge.created, payment.recorded, totals.changed
+  std::int64_t campaign_id = 0;
+  std::optional<Pledge> pledge;
+  std::optional<Totals> totals;  // the campaign's, summed over its funds
+};
+
+}  // namespace boai::donations

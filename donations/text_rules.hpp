@@ -1,0 +1,23 @@
+// Rules for the text people give us: valid UTF-8, lengths counted in characters, and the masked
+// names that public surfaces show instead of a donor's own.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace boai::donations {
+
+bool is_valid_utf8(std::string_view text);
+// Characters (code points) in valid UTF-8 text.
+std::size_t char_count(std::string_view text);
+// Leading and trailing ASCII and ideographic spaces removed.
+std::string trim_text(std::string_view text);
+
+inline constexpr std::string_view kAnonymousName = "爱心人士";
+
+// "张三" -> "张*", "Lily" -> "L***", anonymous or empty -> "爱心人士".
+std::string mask_name(std::string_view name, bool anonymous);
+
+}  // namespace boai::donations
