@@ -7,5 +7,7 @@ namespace boai::app {
 
 int run_serve(const Options& options);
 int run_migrate(const Options& options);
+// fund, campaign, pledge, payment, refund, expenditure and ledger commands.
+int run_ledger_command(const Invocation& invocation);
 
 }  // namespace boai::app

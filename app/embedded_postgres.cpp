@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
@@ -310,10 +312,15 @@ void EmbeddedPostgres::release() {
     auto conn = sql::Connection::open(layout->conninfo("postgres"));
     if (!conn) return;  // already down
     auto others = conn->exec(
-        "SELECT count(*) FROM pg_stat_activity WHERE application_name LIKE 'boai/%' "
-        "AND application_name <> $1",
+        "SELECT DISTINCT substr(application_name, 6) FROM pg_stat_activity "
+        "WHERE application_name LIKE 'boai/%' AND application_name <> $1",
         sql::params("boai/" + std::to_string(getpid())));
-    if (!others || others->int64(0, 0) > 0) return;  // another boai still uses it
+    if (!others) return;
+    // A backend lingers a moment after its client exits, so only a live process counts.
+    for (int i = 0; i < others->rows(); ++i) {
+      long pid = std::atol(std::string(others->text(i, 0)).c_str());
+      if (pid > 0 && (kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM)) return;
+    }
   }
   layout->pg_ctl({"stop", "-m", "fast", "-w", "-t", "30", "-s"});
 }

@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
       return run_serve(inv->options);
     case Command::kMigrate:
       return run_migrate(inv->options);
+    default:
+      return run_ledger_command(*inv);
   }
   return 2;
 }

@@ -1,6 +1,8 @@
-// Parsing `boai COMMAND [--flag value | --flag=value]...` with BOAI_* variables underneath.
+// Parsing `boai COMMAND [ARGS] [--flag value | --flag=value | --switch]...` from a table of
+// commands, with BOAI_* variables underneath the shared flags.
 #include "app/options.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <functional>
 
@@ -10,11 +12,29 @@ namespace boai::app {
 
 namespace {
 
-struct Flag {
+// A flag every command (or serve alone) shares, stored in Options.
+struct SharedFlag {
   const char* name;
   const char* env;
   const char* help;
+  bool serve_only;
   std::function<std::optional<std::string>(Options&, const std::string&)> apply;  // error or none
+};
+
+// A command's own flag: a value, or a switch when value_name is null.
+struct OwnFlag {
+  const char* name;
+  const char* value_name;
+  const char* help;
+};
+
+struct CommandSpec {
+  Command command;
+  const char* words;       // "campaign add"
+  const char* positional;  // "SLUG", or nullptr
+  const char* help;
+  std::vector<OwnFlag> flags;
+  std::vector<const char*> required;
 };
 
 std::optional<std::string> set_listen(Options& o, const std::string& v) {
@@ -31,28 +51,105 @@ std::optional<std::string> set_listen(Options& o, const std::string& v) {
   return std::nullopt;
 }
 
-const std::vector<Flag>& flags() {
-  static const std::vector<Flag> kFlags = {
+const std::vector<SharedFlag>& shared_flags() {
+  static const std::vector<SharedFlag> kFlags = {
       {"--listen", "BOAI_LISTEN", "HOST:PORT to serve on (default 127.0.0.1:8080; port 0 picks one)",
-       set_listen},
-      {"--data-dir", "BOAI_DATA_DIR", "where boai keeps its files and private PostgreSQL (default ./var)",
+       true, set_listen},
+      {"--data-dir", "BOAI_DATA_DIR",
+       "where boai keeps its files and private PostgreSQL (default ./var)", false,
        [](Options& o, const std::string& v) -> std::optional<std::string> {
          o.data_dir = v;
          return std::nullopt;
        }},
       {"--database-url", "BOAI_DATABASE_URL",
-       "PostgreSQL to use instead of the private one (postgresql://... or key=value)",
+       "PostgreSQL to use instead of the private one (postgresql://... or key=value)", false,
        [](Options& o, const std::string& v) -> std::optional<std::string> {
          o.database_url = v;
          return std::nullopt;
        }},
       {"--static-dir", "BOAI_STATIC_DIR", "the pages to serve (default: web/static of this build)",
+       true,
        [](Options& o, const std::string& v) -> std::optional<std::string> {
          o.static_dir = v;
          return std::nullopt;
        }},
   };
   return kFlags;
+}
+
+const std::vector<CommandSpec>& commands() {
+  static const std::vector<CommandSpec> kCommands = {
+      {Command::kServe, "serve", nullptr,
+       "run the live service (and a private PostgreSQL unless --database-url)", {}, {}},
+      {Command::kMigrate, "migrate", nullptr, "bring the database schema up to date, then exit",
+       {}, {}},
+      {Command::kFundAdd, "fund add", "SLUG", "add a fund (a purpose money is given for)",
+       {{"--name", "NAME", "what people call it"}, {"--description", "TEXT", "what it pays for"}},
+       {"--name"}},
+      {Command::kCampaignAdd, "campaign add", "SLUG", "add a campaign (a live event or an appeal)",
+       {{"--title", "TITLE", "its title"},
+        {"--goal", "YUAN", "the amount it hopes to raise"},
+        {"--fund", "SLUG", "its default fund (default: general)"},
+        {"--also-fund", "SLUG,SLUG", "more funds donors may choose"},
+        {"--live", nullptr, "open it at once"}},
+       {"--title", "--goal"}},
+      {Command::kCampaignStatus, "campaign status", "SLUG", "open or close a campaign",
+       {{"--set", "draft|live|closed", "the new status"}}, {"--set"}},
+      {Command::kPledgeAdd, "pledge add", nullptr, "record a pledge (desk or cash box); prints its reference",
+       {{"--campaign", "SLUG", "the campaign"},
+        {"--amount", "YUAN", "how much"},
+        {"--name", "NAME", "the donor's name"},
+        {"--anonymous", nullptr, "show the donor as 爱心人士"},
+        {"--fund", "SLUG", "a fund of the campaign (default: its default fund)"},
+        {"--message", "TEXT", "the donor's message"},
+        {"--contact", "TEXT", "phone or address, for finance only"},
+        {"--channel", "desk|online|live", "where it was made (default desk)"},
+        {"--idempotency-key", "KEY", "the same key twice records one pledge"}},
+       {"--campaign", "--amount", "--idempotency-key"}},
+      {Command::kPledgeCancel, "pledge cancel", "REFERENCE", "cancel an unpaid pledge", {}, {}},
+      {Command::kPaymentAdd, "payment add", nullptr, "record money received",
+       {{"--provider", "wechat|alipay|bank|cash", "who received it"},
+        {"--txn", "ID", "the provider's transaction id"},
+        {"--amount", "YUAN", "how much arrived"},
+        {"--fee", "YUAN", "the provider's fee (default 0)"},
+        {"--reference", "CODE", "the pledge it pays"},
+        {"--remark", "TEXT", "the payer's remark (a reference code in it is found)"}},
+       {"--provider", "--txn", "--amount"}},
+      {Command::kRefundAdd, "refund add", "REFERENCE", "give back money a pledge received",
+       {{"--amount", "YUAN", "how much"}, {"--reason", "TEXT", "why"}}, {"--amount", "--reason"}},
+      {Command::kExpenditureAdd, "expenditure add", nullptr, "record money spent from a fund",
+       {{"--fund", "SLUG", "the fund it came from"},
+        {"--campaign", "SLUG", "the campaign it belongs to, if any"},
+        {"--amount", "YUAN", "how much"},
+        {"--purpose", "TEXT", "what for"},
+        {"--payee", "TEXT", "who was paid"},
+        {"--approved-by", "NAME", "who approved it"},
+        {"--evidence", "REF", "invoice or voucher number"}},
+       {"--fund", "--amount", "--purpose", "--payee", "--approved-by"}},
+      {Command::kLedgerVerify, "ledger verify", nullptr,
+       "recompute the hash chain and the totals; exit 1 if anything was altered", {}, {}},
+      {Command::kLedgerExport, "ledger export", nullptr,
+       "write the public ledger (ledger.csv, ledger.json)",
+       {{"--public", nullptr, "masked names only (the only kind of export)"},
+        {"--out", "DIR", "where to write (default .)"}},
+       {"--public"}},
+  };
+  return kCommands;
+}
+
+std::vector<std::string> split_words(const char* words) {
+  std::vector<std::string> out;
+  std::string w;
+  for (const char* p = words; *p != '\0'; ++p) {
+    if (*p == ' ') {
+      out.push_back(w);
+      w.clear();
+    } else {
+      w += *p;
+    }
+  }
+  out.push_back(w);
+  return out;
 }
 
 }  // namespace
@@ -70,7 +167,6 @@ std::expected<Invocation, UsageError> parse_command_line(const std::vector<std::
                                                          const Environment& env) {
   Invocation inv;
   inv.options.static_dir = BOAI_DEFAULT_STATIC_DIR;
-  std::size_t i = 0;
   if (args.empty()) return inv;
   const std::string& first = args[0];
   if (first == "--help" || first == "-h" || first == "help") return inv;
@@ -78,16 +174,27 @@ std::expected<Invocation, UsageError> parse_command_line(const std::vector<std::
     inv.command = Command::kVersion;
     return inv;
   }
-  if (first == "serve") {
-    inv.command = Command::kServe;
-  } else if (first == "migrate") {
-    inv.command = Command::kMigrate;
-  } else {
-    return std::unexpected(UsageError{"unknown command \"" + first + "\""});
-  }
-  ++i;
 
-  for (const auto& f : flags()) {
+  const CommandSpec* spec = nullptr;
+  std::size_t i = 0;
+  for (const auto& c : commands()) {
+    auto words = split_words(c.words);
+    if (args.size() >= words.size() && std::equal(words.begin(), words.end(), args.begin())) {
+      spec = &c;
+      i = words.size();
+      break;
+    }
+  }
+  if (spec == nullptr) {
+    std::string what = first;
+    if (args.size() > 1 && !args[1].starts_with("-")) what += " " + args[1];
+    return std::unexpected(UsageError{"unknown command \"" + what + "\""});
+  }
+  inv.command = spec->command;
+  bool is_serve = spec->command == Command::kServe;
+
+  for (const auto& f : shared_flags()) {
+    if (f.serve_only && !is_serve) continue;
     auto it = env.find(f.env);
     if (it == env.end() || it->second.empty()) continue;
     if (auto err = f.apply(inv.options, it->second)) {
@@ -100,41 +207,88 @@ std::expected<Invocation, UsageError> parse_command_line(const std::vector<std::
       inv.command = Command::kHelp;
       return inv;
     }
+    if (!arg.starts_with("--")) {
+      if (spec->positional == nullptr || !inv.positional.empty()) {
+        return std::unexpected(UsageError{"unexpected argument \"" + arg + "\""});
+      }
+      inv.positional.push_back(arg);
+      continue;
+    }
     std::string name = arg, value;
     bool has_value = false;
-    if (auto eq = arg.find('='); arg.starts_with("--") && eq != std::string::npos) {
+    if (auto eq = arg.find('='); eq != std::string::npos) {
       name = arg.substr(0, eq);
       value = arg.substr(eq + 1);
       has_value = true;
     }
-    auto f = std::find_if(flags().begin(), flags().end(), [&](const Flag& x) { return name == x.name; });
-    if (f == flags().end()) return std::unexpected(UsageError{"unknown flag \"" + name + "\""});
-    if (!has_value) {
+    auto take_value = [&]() -> std::expected<std::string, UsageError> {
+      if (has_value) return value;
       if (i + 1 >= args.size()) return std::unexpected(UsageError{name + " needs a value"});
-      value = args[++i];
+      return args[++i];
+    };
+    auto shared = std::find_if(shared_flags().begin(), shared_flags().end(), [&](const SharedFlag& f) {
+      return name == f.name && (!f.serve_only || is_serve);
+    });
+    if (shared != shared_flags().end()) {
+      auto v = take_value();
+      if (!v) return std::unexpected(v.error());
+      if (auto err = shared->apply(inv.options, *v)) return std::unexpected(UsageError{*err});
+      continue;
     }
-    if (auto err = f->apply(inv.options, value)) return std::unexpected(UsageError{*err});
+    auto own = std::find_if(spec->flags.begin(), spec->flags.end(),
+                            [&](const OwnFlag& f) { return name == f.name; });
+    if (own == spec->flags.end()) return std::unexpected(UsageError{"unknown flag \"" + name + "\""});
+    if (own->value_name == nullptr) {
+      if (has_value) return std::unexpected(UsageError{name + " takes no value"});
+      inv.switches.insert(name);
+      continue;
+    }
+    auto v = take_value();
+    if (!v) return std::unexpected(v.error());
+    inv.values[name] = *v;
+  }
+  if (spec->positional != nullptr && inv.positional.empty()) {
+    return std::unexpected(UsageError{std::string(spec->words) + " needs " + spec->positional});
+  }
+  for (const char* required : spec->required) {
+    if (!inv.has(required)) {
+      return std::unexpected(UsageError{std::string(spec->words) + " needs " + required});
+    }
   }
   return inv;
 }
 
 std::string usage_text() {
+  auto pad = [](std::string s, std::size_t width) {
+    s.resize(std::max(s.size() + 1, width), ' ');
+    return s;
+  };
   std::string text =
-      "usage: boai COMMAND [FLAGS]\n"
+      "usage: boai COMMAND [ARGS] [FLAGS]\n"
       "\n"
       "Boai Live (博爱直播): the live studio, live room and open ledger of a Red Cross station.\n"
+      "Amounts are yuan, as people write them: 100, 100.50, ¥1,234.50.\n"
       "\n"
-      "commands:\n"
-      "  serve      run the live service (and a private PostgreSQL unless --database-url)\n"
-      "  migrate    bring the database schema up to date, then exit\n"
-      "  --help     show this text\n"
-      "  --version  show the version\n"
+      "commands:\n";
+  for (const auto& c : commands()) {
+    std::string head = std::string("  ") + c.words + (c.positional ? std::string(" ") + c.positional : "");
+    text += pad(head, 28) + c.help + "\n";
+    for (const auto& f : c.flags) {
+      std::string flag = std::string("      ") + f.name + (f.value_name ? std::string(" ") + f.value_name : "");
+      bool required = std::find_if(c.required.begin(), c.required.end(), [&](const char* r) {
+                        return std::string(r) == f.name;
+                      }) != c.required.end();
+      text += pad(flag, 40) + f.help + (required ? " (required)" : "") + "\n";
+    }
+  }
+  text +=
+      "  --help                    show this text\n"
+      "  --version                 show the version\n"
       "\n"
-      "flags (each also read from the environment variable shown):\n";
-  for (const auto& f : flags()) {
-    std::string left = std::string("  ") + f.name + " VALUE";
-    left.resize(std::max<std::size_t>(left.size() + 1, 24), ' ');
-    text += left + f.help + "  [" + f.env + "]\n";
+      "shared flags (each also read from the environment variable shown):\n";
+  for (const auto& f : shared_flags()) {
+    text += pad(std::string("  ") + f.name + " VALUE", 28) + f.help + "  [" + f.env + "]" +
+            (f.serve_only ? " (serve)" : "") + "\n";
   }
   return text;
 }

@@ -1,17 +1,34 @@
 // The command line: which command to run and with what settings. Flags beat BOAI_* environment
-// variables, which beat the defaults.
+// variables, which beat the defaults. Each command accepts the shared flags and its own.
 #pragma once
 
 #include <expected>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 namespace boai::app {
 
-enum class Command { kHelp, kVersion, kServe, kMigrate };
+enum class Command {
+  kHelp,
+  kVersion,
+  kServe,
+  kMigrate,
+  kFundAdd,
+  kCampaignAdd,
+  kCampaignStatus,
+  kPledgeAdd,
+  kPledgeCancel,
+  kPaymentAdd,
+  kRefundAdd,
+  kExpenditureAdd,
+  kLedgerVerify,
+  kLedgerExport,
+};
 
+// Settings shared by every command that touches the database, and those of `serve`.
 struct Options {
   std::string listen_host = "127.0.0.1";
   int listen_port = 8080;
@@ -23,6 +40,15 @@ struct Options {
 struct Invocation {
   Command command = Command::kHelp;
   Options options;
+  std::vector<std::string> positional;        // "SLUG" of `campaign add SLUG`
+  std::map<std::string, std::string> values;  // "--title" -> "…" for a command's own flags
+  std::set<std::string> switches;             // "--anonymous", "--public"
+
+  std::string value(const std::string& flag, const std::string& fallback = "") const {
+    auto it = values.find(flag);
+    return it == values.end() ? fallback : it->second;
+  }
+  bool has(const std::string& flag) const { return values.contains(flag) || switches.contains(flag); }
 };
 
 struct UsageError {

@@ -1,0 +1,205 @@
+// Input pipelines: each source kind decoded, converted and scaled to the studio's fixed caps.
+#include "stream/input_pipeline.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+
+namespace boai::stream {
+namespace {
+
+std::string video_tail(const InputChannels& out, bool sync) {
+  return "videoconvert ! videoscale ! videorate ! " +
+         raw_video_caps(out.width, out.height, out.framerate) +
+         " ! intervideosink name=vsink sync=" + (sync ? "true" : "false");
+}
+
+std::string audio_tail(const InputChannels& out, bool sync) {
+  return "audioconvert ! audioresample ! " + raw_audio_caps() +
+         " ! interaudiosink name=asink sync=" + (sync ? "true" : "false");
+}
+
+// decodebin's pads appear once the stream is known: video to "vq", audio to "aq".
+void on_pad_added(GstElement*, GstPad* pad, gpointer pipeline) {
+  GstCapsRef caps(gst_pad_get_current_caps(pad));
+  if (!caps) caps.reset(gst_pad_query_caps(pad, nullptr));
+  if (!caps || gst_caps_is_empty(caps.get())) return;
+  const char* media = gst_structure_get_name(gst_caps_get_structure(caps.get(), 0));
+  const char* target = g_str_has_prefix(media, "video/")   ? "vq"
+                       : g_str_has_prefix(media, "audio/") ? "aq"
+                                                           : nullptr;
+  if (target == nullptr) return;
+  GstElementRef queue = child(GST_ELEMENT(pipeline), target);
+  if (!queue) return;
+  GstPadRef sink(gst_element_get_static_pad(queue.get(), "sink"));
+  if (sink && !gst_pad_is_linked(sink.get())) gst_pad_link(pad, sink.get());
+}
+
+bool is_readable_file(const std::string& path) {
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  ::close(fd);
+  return true;
+}
+
+std::unexpected<Error> unavailable(const std::string& label, const std::string& why) {
+  return std::unexpected(make_error("source_unavailable", label + " " + why + "."));
+}
+
+}  // namespace
+
+InputPipeline::InputPipeline(GstElementRef pipeline, std::string label)
+    : pipeline_(std::move(pipeline)), label_(std::move(label)) {}
+
+InputPipeline::~InputPipeline() {
+  if (pipeline_) gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
+}
+
+std::expected<std::unique_ptr<InputPipeline>, Error> InputPipeline::start(
+    const SourceSpec& spec, const InputChannels& out) {
+  std::string label = "Source " + quote_for_message(spec.text);
+  std::string description;
+  bool decoded = true;
+  bool sync = false;
+  switch (spec.kind) {
+    case SourceKind::kTest:
+      decoded = false;
+      description = "videotestsrc is-live=true pattern=smpte ! " +
+                    raw_video_caps(out.width, out.height, out.framerate) +
+                    " ! intervideosink name=vsink sync=false "
+                    "audiotestsrc is-live=true wave=sine freq=440 volume=0.05 ! " +
+                    raw_audio_caps() + " ! interaudiosink name=asink sync=false";
+      break;
+    case SourceKind::kV4l2: {
+      struct stat st{};
+      if (::stat(spec.device.c_str(), &st) != 0) {
+        return unavailable(label, "names a camera that does not exist");
+      }
+      if (!S_ISCHR(st.st_mode)) return unavailable(label, "is not a camera device");
+      description = "v4l2src name=src ! decodebin name=dec";
+      if (spec.audio_device.starts_with("pulse:")) {
+        description += " pulsesrc name=mic ! queue name=aq max-size-buffers=20 ! " +
+                       audio_tail(out, false);
+      } else if (spec.audio_device.starts_with("alsa:")) {
+        description += " alsasrc name=mic ! queue name=aq max-size-buffers=20 ! " +
+                       audio_tail(out, false);
+      }
+      break;
+    }
+    case SourceKind::kSrt:
+      description = "srtsrc name=src wait-for-connection=true ! decodebin name=dec";
+      break;
+    case SourceKind::kRtmp:
+      description = "rtmp2src name=src ! decodebin name=dec";
+      break;
+    case SourceKind::kFile:
+      if (!is_readable_file(spec.path)) {
+        return unavailable(label, "is not a file the studio can read");
+      }
+      description = "filesrc name=src ! decodebin name=dec";
+      sync = true;  // a file plays at its own pace, not as fast as it decodes
+      break;
+  }
+  if (decoded) {
+    description += " queue name=vq max-size-buffers=5 max-size-bytes=0 max-size-time=0 ! " +
+                   video_tail(out, sync);
+    if (spec.kind != SourceKind::kV4l2) {
+      description += " queue name=aq max-size-buffers=20 max-size-bytes=0 max-size-time=0 ! " +
+                     audio_tail(out, sync);
+    }
+  }
+  auto pipeline = launch(description, "source_failed");
+  if (!pipeline) {
+    return std::unexpected(make_error("source_failed", label + ": " + pipeline.error().message));
+  }
+  GstElement* p = pipeline->get();
+  if (GstElementRef src = child(p, "src")) {
+    switch (spec.kind) {
+      case SourceKind::kV4l2: g_object_set(src.get(), "device", spec.device.c_str(), nullptr); break;
+      case SourceKind::kSrt: g_object_set(src.get(), "uri", spec.uri.c_str(), nullptr); break;
+      case SourceKind::kRtmp: g_object_set(src.get(), "location", spec.uri.c_str(), nullptr); break;
+      case SourceKind::kFile: g_object_set(src.get(), "location", spec.path.c_str(), nullptr); break;
+      case SourceKind::kTest: break;
+    }
+  }
+  if (GstElementRef mic = child(p, "mic")) {
+    std::string device = spec.audio_device.substr(spec.audio_device.find(':') + 1);
+    if (!device.empty()) g_object_set(mic.get(), "device", device.c_str(), nullptr);
+  }
+  if (GstElementRef dec = child(p, "dec")) {
+    g_signal_connect(dec.get(), "pad-added", G_CALLBACK(on_pad_added), p);
+  }
+  GstElementRef vsink = child(p, "vsink");
+  g_object_set(vsink.get(), "channel", out.video.c_str(), nullptr);
+  if (GstElementRef asink = child(p, "asink")) {
+    g_object_set(asink.get(), "channel", out.audio.c_str(), nullptr);
+  }
+  std::unique_ptr<InputPipeline> input(new InputPipeline(std::move(*pipeline), label));
+  if (auto played = input->play(); !played) return std::unexpected(played.error());
+  return input;
+}
+
+std::expected<std::unique_ptr<InputPipeline>, Error> InputPipeline::start_slide(
+    const std::string& path, const InputChannels& out) {
+  std::string label = "Slide " + quote_for_message(path);
+  if (!is_readable_file(path)) return unavailable(label, "is not a file the studio can read");
+  // imagefreeze repeats the one decoded picture at the studio's frame rate, as a live source.
+  std::string description =
+      "filesrc name=src ! decodebin name=dec queue name=vq ! videoconvert ! videoscale ! "
+      "imagefreeze is-live=true ! " +
+      raw_video_caps(out.width, out.height, out.framerate) +
+      " ! intervideosink name=vsink sync=false";
+  auto pipeline = launch(description, "source_failed");
+  if (!pipeline) {
+    return std::unexpected(make_error("source_failed", label + ": " + pipeline.error().message));
+  }
+  GstElement* p = pipeline->get();
+  g_object_set(child(p, "src").get(), "location", path.c_str(), nullptr);
+  g_signal_connect(child(p, "dec").get(), "pad-added", G_CALLBACK(on_pad_added), p);
+  g_object_set(child(p, "vsink").get(), "channel", out.video.c_str(), nullptr);
+  std::unique_ptr<InputPipeline> input(new InputPipeline(std::move(*pipeline), label));
+  if (auto played = input->play(); !played) return std::unexpected(played.error());
+  return input;
+}
+
+std::expected<void, Error> InputPipeline::play() {
+  GstElementRef vsink = child(pipeline_.get(), "vsink");
+  GstPadRef pad(gst_element_get_static_pad(vsink.get(), "sink"));
+  // The probe's counters live as long as the probe: the pad owns a reference to them.
+  auto* held = new std::shared_ptr<Counters>(counters_);
+  gst_pad_add_probe(
+      pad.get(), GST_PAD_PROBE_TYPE_BUFFER,
+      [](GstPad*, GstPadProbeInfo*, gpointer data) {
+        auto& c = **static_cast<std::shared_ptr<Counters>*>(data);
+        c.frames.fetch_add(1);
+        c.last_frame_us.store(now_us());
+        return GST_PAD_PROBE_OK;
+      },
+      held, [](gpointer data) { delete static_cast<std::shared_ptr<Counters>*>(data); });
+  if (gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
+    std::string why = "could not be started";
+    if (auto outcome = poll()) why = outcome->error.message;
+    gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
+    return std::unexpected(make_error("source_failed", why));
+  }
+  return {};
+}
+
+std::optional<InputPipeline::Outcome> InputPipeline::poll() {
+  GstBusRef bus(gst_element_get_bus(pipeline_.get()));
+  while (true) {
+    GstMessageRef message(gst_bus_pop_filtered(
+        bus.get(), static_cast<GstMessageType>(GST_MESSAGE_ERROR | GST_MESSAGE_EOS)));
+    if (!message) return std::nullopt;
+    if (GST_MESSAGE_TYPE(message.get()) == GST_MESSAGE_EOS) {
+      return Outcome{true, make_error("source_ended", label_ + " ended.")};
+    }
+    return Outcome{false, make_error("source_failed",
+                                     label_ + " failed: " + describe_error(message.get()) + ".")};
+  }
+}
+
+}  // namespace boai::stream

@@ -1,0 +1,52 @@
+// How a studio is set up: source, room, where HLS and recordings go, the ladder, push targets.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/error.hpp"
+
+namespace boai::stream {
+
+enum class Scene { kCamera, kSlides, kSlate };
+
+std::string_view scene_name(Scene scene);  // "camera", "slides", "slate"
+std::optional<Scene> parse_scene(std::string_view name);
+
+// One HLS rendition. The first rung is the size the studio composes at; the others are scaled.
+struct Rendition {
+  std::string name;  // directory and label: "720p"
+  int width = 0;
+  int height = 0;
+  int video_kbps = 0;
+};
+
+std::vector<Rendition> default_ladder();  // 720p30 at 2500 kb/s, 360p at 800 kb/s
+
+struct StudioConfig {
+  std::string source = "test";  // see source_spec.hpp
+  std::string room = "main";    // [A-Za-z0-9_-], 1..64 characters
+  std::string hls_dir;          // <hls_dir>/<room>/master.m3u8
+  std::string recordings_dir;   // empty: no recording
+  std::string slides_dir;       // PNG/JPEG files stepped through in name order; may be empty
+  int segment_seconds = 1;
+  int playlist_length = 5;      // segments listed in each media playlist
+  int segments_kept = 10;       // segments left on disk; older ones are deleted
+  int framerate = 30;
+  int audio_kbps = 128;
+  std::string x264_preset = "veryfast";
+  std::vector<Rendition> ladder = default_ladder();
+  std::vector<std::string> push_targets;  // rtmp:// or rtmps:// URLs with their keys
+  // Seeds for the first overlay; later snapshots from set_overlay() carry their own.
+  std::string certificate_line;
+  std::string viewer_url;
+};
+
+// Code "config_invalid" naming the field, "source_invalid" for the source.
+std::expected<void, Error> validate(const StudioConfig& config);
+
+}  // namespace boai::stream
