@@ -1,6 +1,7 @@
 // Connection: blocking libpq calls wrapped in RAII and std::expected.
 #include "sql/connection.hpp"
 
+#include <poll.h>
 #include <unistd.h>
 
 #include "sql/pq_support.hpp"
@@ -111,6 +112,21 @@ std::expected<void, DbError> Connection::exec_script(std::string_view sql) {
   auto r = checked(PQexec(conn_.get(), text.c_str()), conn_.get());
   if (!r) return std::unexpected(r.error());
   return {};
+}
+
+std::optional<Connection::Notification> Connection::wait_notification(int timeout_ms) {
+  auto take = [&]() -> std::optional<Notification> {
+    PQconsumeInput(conn_.get());
+    PGnotify* n = PQnotifies(conn_.get());
+    if (n == nullptr) return std::nullopt;
+    Notification out{n->relname, n->extra};
+    PQfreemem(n);
+    return out;
+  };
+  if (auto n = take()) return n;
+  pollfd fd{PQsocket(conn_.get()), POLLIN, 0};
+  if (fd.fd < 0 || poll(&fd, 1, timeout_ms) <= 0) return std::nullopt;
+  return take();
 }
 
 bool Connection::healthy() const { return conn_ && PQstatus(conn_.get()) == CONNECTION_OK; }

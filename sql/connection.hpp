@@ -4,6 +4,7 @@
 
 #include <expected>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,13 @@ class Connection {
   std::expected<void, DbError> exec_script(std::string_view sql);
 
   bool healthy() const;
+
+  struct Notification {
+    std::string channel;
+    std::string payload;
+  };
+  // Waits up to timeout for a NOTIFY on a channel this connection LISTENs to.
+  std::optional<Notification> wait_notification(int timeout_ms);
 
  private:
   struct Finish {

@@ -90,6 +90,7 @@ void EncodedOutput::push(GstElement* appsrc, GstSample* sample, bool video) {
   if (in == nullptr || !GST_BUFFER_PTS_IS_VALID(in)) return;
   GstClockTime pts = GST_BUFFER_PTS(in);
   GstClockTime dts = GST_BUFFER_DTS(in);
+  GstClockTime origin = GST_CLOCK_TIME_NONE;
   {
     std::lock_guard lock(mutex_);
     if (!started_) {
@@ -98,15 +99,16 @@ void EncodedOutput::push(GstElement* appsrc, GstSample* sample, bool video) {
       started_ = true;
       origin_ = GST_CLOCK_TIME_IS_VALID(dts) ? std::min(dts, pts) : pts;
     }
+    origin = origin_;
   }
-  if (pts < origin_) return;
+  if (pts < origin) return;
   GstAppSrc* src = GST_APP_SRC(appsrc);
   GstCapsRef current(gst_app_src_get_caps(src));
   if (!current) gst_app_src_set_caps(src, gst_sample_get_caps(sample));
   GstBuffer* out = gst_buffer_copy(in);  // shares the memory; only the timestamps change
-  GST_BUFFER_PTS(out) = pts - origin_;
+  GST_BUFFER_PTS(out) = pts - origin;
   GST_BUFFER_DTS(out) =
-      GST_CLOCK_TIME_IS_VALID(dts) && dts >= origin_ ? dts - origin_ : GST_CLOCK_TIME_NONE;
+      GST_CLOCK_TIME_IS_VALID(dts) && dts >= origin ? dts - origin : GST_CLOCK_TIME_NONE;
   gst_app_src_push_buffer(src, out);
 }
 

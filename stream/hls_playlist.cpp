@@ -1,0 +1,52 @@
+// Master playlist text and its atomic write.
+#include "stream/hls_playlist.hpp"
+
+#include <cstdio>
+#include <fstream>
+
+namespace boai::stream {
+
+std::string h264_codec_string(int width, int height, int framerate) {
+  // Macroblocks per second against the level limits (H.264 Table A-1).
+  long long mbs = static_cast<long long>((width + 15) / 16) * ((height + 15) / 16) * framerate;
+  const char* level = mbs <= 40500 ? "1e" : mbs <= 108000 ? "1f" : mbs <= 245760 ? "28" : "32";
+  return std::string("avc1.4d40") + level;
+}
+
+std::string master_playlist(const std::vector<Rendition>& ladder, int framerate, int audio_kbps) {
+  std::string out = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-INDEPENDENT-SEGMENTS\n";
+  for (const Rendition& r : ladder) {
+    // Peak bandwidth: the configured rates plus a tenth for the MPEG-TS overhead.
+    long long bandwidth = (static_cast<long long>(r.video_kbps) + audio_kbps) * 1100;
+    out += "#EXT-X-STREAM-INF:BANDWIDTH=" + std::to_string(bandwidth) +
+           ",AVERAGE-BANDWIDTH=" + std::to_string((r.video_kbps + audio_kbps) * 1000LL) +
+           ",RESOLUTION=" + std::to_string(r.width) + "x" + std::to_string(r.height) +
+           ",FRAME-RATE=" + std::to_string(framerate) + ".000,CODECS=\"" +
+           h264_codec_string(r.width, r.height, framerate) + ",mp4a.40.2\"\n";
+    out += r.name + "/index.m3u8\n";
+  }
+  return out;
+}
+
+std::expected<void, Error> write_master_playlist(const std::string& room_dir,
+                                                 const std::vector<Rendition>& ladder,
+                                                 int framerate, int audio_kbps) {
+  std::string path = room_dir + "/master.m3u8";
+  std::string temporary = path + ".tmp";
+  {
+    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
+    file << master_playlist(ladder, framerate, audio_kbps);
+    file.flush();
+    if (!file) {
+      return std::unexpected(
+          make_error("hls_dir_unwritable", "Cannot write the HLS master playlist " + path + "."));
+    }
+  }
+  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+    return std::unexpected(
+        make_error("hls_dir_unwritable", "Cannot write the HLS master playlist " + path + "."));
+  }
+  return {};
+}
+
+}  // namespace boai::stream
