@@ -15,7 +15,7 @@ std::string video_tail(const InputChannels& out, bool sync) {
          " ! intervideosink name=vsink sync=" + (sync ? "true" : "false");
 }
 
-std::string audio_tail(const InputChannels& out, bool sync) {
+std::string audio_tail(bool sync) {
   return "audioconvert ! audioresample ! " + raw_audio_caps() +
          " ! interaudiosink name=asink sync=" + (sync ? "true" : "false");
 }
@@ -67,7 +67,7 @@ std::expected<std::unique_ptr<InputPipeline>, Error> InputPipeline::start(
   switch (spec.kind) {
     case SourceKind::kTest:
       decoded = false;
-      description = "videotestsrc is-live=true pattern=smpte ! " +
+      description = "videotestsrc is-live=true pattern=smpte75 ! " +
                     raw_video_caps(out.width, out.height, out.framerate) +
                     " ! intervideosink name=vsink sync=false "
                     "audiotestsrc is-live=true wave=sine freq=440 volume=0.05 ! " +
@@ -82,10 +82,10 @@ std::expected<std::unique_ptr<InputPipeline>, Error> InputPipeline::start(
       description = "v4l2src name=src ! decodebin name=dec";
       if (spec.audio_device.starts_with("pulse:")) {
         description += " pulsesrc name=mic ! queue name=aq max-size-buffers=20 ! " +
-                       audio_tail(out, false);
+                       audio_tail(false);
       } else if (spec.audio_device.starts_with("alsa:")) {
         description += " alsasrc name=mic ! queue name=aq max-size-buffers=20 ! " +
-                       audio_tail(out, false);
+                       audio_tail(false);
       }
       break;
     }
@@ -108,7 +108,7 @@ std::expected<std::unique_ptr<InputPipeline>, Error> InputPipeline::start(
                    video_tail(out, sync);
     if (spec.kind != SourceKind::kV4l2) {
       description += " queue name=aq max-size-buffers=20 max-size-bytes=0 max-size-time=0 ! " +
-                     audio_tail(out, sync);
+                     audio_tail(sync);
     }
   }
   auto pipeline = launch(description, "source_failed");

@@ -139,16 +139,14 @@ std::expected<SourceSpec, Error> parse_source(std::string_view text) {
     }
   } else if (text.starts_with("srt://")) {
     if (has_control_or_space(text)) return invalid(text, "it has spaces or control characters");
-    return parse_srt(text).transform([&](SourceSpec s) {
-      s.text = std::string(text);
-      return s;
-    });
+    auto parsed = parse_srt(text);
+    if (parsed) parsed->text = std::string(text);
+    return parsed;
   } else if (text.starts_with("rtmp://") || text.starts_with("rtmps://")) {
     if (has_control_or_space(text)) return invalid(text, "it has spaces or control characters");
-    return parse_rtmp(text).transform([&](SourceSpec s) {
-      s.text = std::string(text);
-      return s;
-    });
+    auto parsed = parse_rtmp(text);
+    if (parsed) parsed->text = std::string(text);
+    return parsed;
   } else if (text.starts_with("file:")) {
     std::string_view path = text.substr(5);
     if (path.starts_with("//")) path.remove_prefix(2);

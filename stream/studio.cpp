@@ -173,6 +173,7 @@ bool is_slide_file(const std::filesystem::path& p) {
 }
 
 struct InputSlot {
+  explicit InputSlot(std::string n) : name(std::move(n)) {}
   std::string name;  // "camera", "slides"
   std::unique_ptr<InputPipeline> pipeline;
   std::string state = "stopped";

@@ -1,0 +1,3 @@
+// The stream tests' entry point.
+#define CATCH_CONFIG_MAIN
+#include <catch2/catch.hpp>
