@@ -1,0 +1,153 @@
+// bench/pledge_ingest: pledges acknowledged after commit per second, and the p99 time to
+// acknowledge, at 1, 8 and 64 concurrent submitters; beside pgbench inserting one row per
+// transaction (INSERT ... ON CONFLICT DO NOTHING on a unique key) on the same PostgreSQL.
+//
+//   pledge_ingest [--seconds N] [--database-url URL]
+// Without a URL it starts a private cluster in a temporary directory, like `boai serve`.
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "app/embedded_postgres.hpp"
+#include "app/subprocess.hpp"
+#include "donations/catalog.hpp"
+#include "donations/pledge_batcher.hpp"
+#include "sql/connection.hpp"
+#include "sql/migrations.hpp"
+
+using namespace boai;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Figures {
+  double per_second = 0;
+  double p50_ms = 0;
+  double p99_ms = 0;
+};
+
+Figures run_boai(const std::string& conninfo, int submitters, int seconds) {
+  donations::PledgeBatcher batcher({conninfo, donations::PledgeLimits{}, 2, 512});
+  std::mutex mutex;
+  std::vector<double> latencies;
+  std::atomic<long> done{0};
+  auto stop_at = Clock::now() + std::chrono::seconds(seconds);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < submitters; ++t) {
+    threads.emplace_back([&, t] {
+      std::vector<double> mine;
+      for (long i = 0; Clock::now() < stop_at; ++i) {
+        donations::PledgeRequest r;
+        r.idempotency_key = "bench-" + std::to_string(submitters) + "-" + std::to_string(t) + "-" +
+                            std::to_string(i) + "-" + std::to_string(getpid());
+        r.campaign = "bench";
+        r.amount = donations::Money::from_fen(1000 + i % 5000);
+        r.display_name = "张三";
+        r.message = "加油";
+        auto start = Clock::now();
+        auto p = batcher.submit_and_wait(r);
+        if (!p) {
+          std::fprintf(stderr, "pledge failed: %s\n", p.error().message.c_str());
+          return;
+        }
+        mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+      }
+      done += static_cast<long>(mine.size());
+      std::lock_guard lock(mutex);
+      latencies.insert(latencies.end(), mine.begin(), mine.end());
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::sort(latencies.begin(), latencies.end());
+  auto pct = [&](double q) {
+    return latencies.empty() ? 0 : latencies[std::min(latencies.size() - 1,
+                                                      static_cast<std::size_t>(q * static_cast<double>(latencies.size())))];
+  };
+  return {static_cast<double>(done) / seconds, pct(0.50), pct(0.99)};
+}
+
+double run_pgbench(const std::string& pgbench, const std::string& conninfo, int clients,
+                   int seconds, const std::filesystem::path& script) {
+  auto r = app::run_process({pgbench, "-n", "-c", std::to_string(clients), "-j",
+                             std::to_string(std::min(clients, 2)), "-T", std::to_string(seconds),
+                             "-f", script.string(), conninfo});
+  auto at = r.output.find("tps = ");
+  if (r.exit_code != 0 || at == std::string::npos) {
+    std::fprintf(stderr, "pgbench failed: %s\n", app::last_lines(r.output, 3).c_str());
+    return 0;
+  }
+  return std::atof(r.output.c_str() + at + 6);
+}
+
+std::string find_pgbench() {
+  for (const auto& e : std::filesystem::directory_iterator("/usr/lib/postgresql")) {
+    auto p = e.path() / "bin" / "pgbench";
+    if (std::filesystem::exists(p)) return p.string();
+  }
+  return "pgbench";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int seconds = 5;
+  std::string url;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--database-url") == 0) url = argv[i + 1];
+  }
+  std::unique_ptr<app::EmbeddedPostgres> pg;
+  std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                              ("boai-bench-" + std::to_string(getpid()));
+  if (url.empty()) {
+    std::filesystem::create_directories(dir);
+    std::filesystem::permissions(dir, std::filesystem::perms::all);
+    auto started = app::EmbeddedPostgres::start(dir);
+    if (!started) {
+      std::fprintf(stderr, "pledge_ingest: %s\n", started.error().message.c_str());
+      return 1;
+    }
+    pg = std::move(*started);
+    url = pg->conninfo();
+  }
+  auto conn = sql::Connection::open(url);
+  if (!conn) {
+    std::fprintf(stderr, "pledge_ingest: %s\n", conn.error().message.c_str());
+    return 1;
+  }
+  auto known = sql::parse_migrations(sql::embedded_migrations());
+  if (!known || !sql::migrate(*conn, *known)) return 1;
+  (void)donations::add_campaign(*conn, {"bench", "Benchmark", donations::Money::from_yuan(1'000'000),
+                                        "general", {}, "live"});
+  (void)conn->exec("CREATE TABLE IF NOT EXISTS pgbench_pledges (k bigint PRIMARY KEY, v bigint)");
+  auto script = dir / "insert.sql";
+  std::filesystem::create_directories(dir);
+  std::ofstream(script) << "\\set k random(1, 1000000000000)\n"
+                           "INSERT INTO pgbench_pledges (k, v) VALUES (:k, 1) ON CONFLICT DO NOTHING;\n";
+  std::filesystem::permissions(script, std::filesystem::perms::all);
+  auto pgbench = find_pgbench();
+
+  std::printf("pledge_ingest: %d s per run, PostgreSQL with fsync on, 2 batch writers\n", seconds);
+  std::printf("%10s %14s %10s %10s %16s %8s\n", "submitters", "pledges/s", "p50 ms", "p99 ms",
+              "pgbench tps", "ratio");
+  for (int n : {1, 8, 64}) {
+    auto f = run_boai(url, n, seconds);
+    double tps = run_pgbench(pgbench, url, n, seconds, script);
+    std::printf("%10d %14.0f %10.2f %10.2f %16.0f %8.2f\n", n, f.per_second, f.p50_ms, f.p99_ms,
+                tps, tps > 0 ? f.per_second / tps : 0.0);
+    std::fflush(stdout);
+  }
+  pg.reset();
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  return 0;
+}

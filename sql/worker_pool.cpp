@@ -1,0 +1,73 @@
+// WorkerPool: g_main_context_invoke_full carries each result back to the loop thread.
+#include "sql/worker_pool.hpp"
+
+#include <glib.h>
+
+#include <cstdio>
+
+namespace boai::sql {
+
+WorkerPool::WorkerPool(std::string conninfo, int threads, GMainContext* context)
+    : conninfo_(std::move(conninfo)), context_(context) {
+  for (int i = 0; i < std::max(1, threads); ++i) threads_.emplace_back([this] { worker_main(); });
+}
+
+WorkerPool::~WorkerPool() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (auto& t : threads_) t.join();
+}
+
+void WorkerPool::post(Job job) {
+  {
+    std::lock_guard lock(mutex_);
+    jobs_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+}
+
+void WorkerPool::deliver(std::function<void()> on_loop) {
+  auto* heap = new std::function<void()>(std::move(on_loop));
+  g_main_context_invoke_full(
+      context_, G_PRIORITY_DEFAULT,
+      [](gpointer data) -> gboolean {
+        (*static_cast<std::function<void()>*>(data))();
+        return G_SOURCE_REMOVE;
+      },
+      heap, [](gpointer data) { delete static_cast<std::function<void()>*>(data); });
+}
+
+void WorkerPool::worker_main() {
+  std::unique_ptr<Connection> conn;
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+      if (jobs_.empty()) return;
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    if (!conn || !conn->healthy()) {
+      auto c = Connection::open(conninfo_);
+      if (c) {
+        conn = std::make_unique<Connection>(std::move(*c));
+      } else {
+        conn.reset();
+        deliver(job(nullptr, &c.error()));
+        continue;
+      }
+    }
+    try {
+      deliver(job(conn.get(), nullptr));
+    } catch (const std::exception& e) {
+      // A bug in a job must not take the worker down; the caller's done never runs.
+      std::fprintf(stderr, "boai: database job failed: %s\n", e.what());
+    }
+  }
+}
+
+}  // namespace boai::sql

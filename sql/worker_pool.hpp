@@ -1,0 +1,56 @@
+// Blocking database work off the GLib main loop: a few threads, each owning its connection, run
+// jobs in order of arrival and hand each result back to the loop's context. The loop never waits.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sql/connection.hpp"
+
+typedef struct _GMainContext GMainContext;
+
+namespace boai::sql {
+
+class WorkerPool {
+ public:
+  // Results are delivered on `context` (nullptr: the default main context).
+  WorkerPool(std::string conninfo, int threads, GMainContext* context = nullptr);
+  ~WorkerPool();  // finishes queued jobs; their deliveries that never run are dropped
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  // work runs on a worker thread with a healthy connection, or is not run and done gets
+  // db_unavailable. done runs on the loop with what work returned.
+  template <typename T>
+  void run(std::function<T(Connection&)> work, std::function<void(T)> done,
+           std::function<T(const DbError&)> unavailable) {
+    post([work = std::move(work), done = std::move(done),
+          unavailable = std::move(unavailable)](Connection* conn, const DbError* error) mutable {
+      auto result = std::make_shared<T>(conn != nullptr ? work(*conn) : unavailable(*error));
+      return std::function<void()>([done = std::move(done), result] { done(std::move(*result)); });
+    });
+  }
+
+ private:
+  // A job returns what to run on the loop.
+  using Job = std::function<std::function<void()>(Connection*, const DbError*)>;
+  void post(Job job);
+  void worker_main();
+  void deliver(std::function<void()> on_loop);
+
+  std::string conninfo_;
+  GMainContext* context_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> jobs_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace boai::sql
