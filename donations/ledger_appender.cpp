@@ -3,6 +3,8 @@
 
 #include <chrono>
 
+#include "sql/array_param.hpp"
+
 namespace boai::donations {
 
 using sql::param;
@@ -28,36 +30,23 @@ TotalsColumn totals_column(const std::string& kind) {
 }
 
 std::expected<LedgerAppender, Error> LedgerAppender::lock(sql::Connection& conn) {
-  auto head = conn.exec("SELECT last_seq, last_hash FROM ledger_head FOR UPDATE");
+  auto head = conn.exec(
+      "SELECT h.last_seq, h.last_hash, coalesce(e.recorded_us, 0) FROM ledger_head h "
+      "LEFT JOIN ledger_entries e ON e.seq = h.last_seq FOR UPDATE OF h");
   if (!head) return std::unexpected(failed(head.error()));
   LedgerAppender a(conn);
   a.last_seq_ = head->int64(0, 0);
   a.last_hash_ = std::string(head->text(0, 1));
-  auto last = conn.exec("SELECT recorded_us FROM ledger_entries WHERE seq = $1",
-                        params(a.last_seq_));
-  if (!last) return std::unexpected(failed(last.error()));
-  if (last->rows() == 1) a.last_us_ = last->int64(0, 0);
+  a.last_us_ = head->int64(0, 2);
   return a;
 }
 
-std::expected<LedgerEntry, Error> LedgerAppender::append(LedgerEntry e) {
+LedgerEntry LedgerAppender::append(LedgerEntry e) {
   e.seq = last_seq_ + 1;
   // Entries never go back in time, even if the clock does.
   e.recorded_us = std::max(now_us(), last_us_);
   e.prev_hash = last_hash_;
   e.entry_hash = entry_hash(e);
-  auto opt = [](const std::optional<std::int64_t>& v) -> sql::Param {
-    return v ? param(*v) : std::nullopt;
-  };
-  auto r = conn_->exec(
-      "INSERT INTO ledger_entries (seq, kind, recorded_us, campaign_id, fund_id, pledge_id, "
-      "payment_id, object_id, amount_fen, public_name, reference, memo, prev_hash, entry_hash) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-      {param(e.seq), param(e.kind), param(e.recorded_us), opt(e.campaign_id), param(e.fund_id),
-       opt(e.pledge_id), opt(e.payment_id), opt(e.object_id), param(e.amount_fen),
-       param(e.public_name), param(e.reference), param(e.memo), param(e.prev_hash),
-       param(e.entry_hash)});
-  if (!r) return std::unexpected(failed(r.error()));
   last_seq_ = e.seq;
   last_hash_ = e.entry_hash;
   last_us_ = e.recorded_us;
@@ -74,10 +63,49 @@ std::expected<LedgerEntry, Error> LedgerAppender::append(LedgerEntry e) {
     case TotalsColumn::kSpent: d.spent += e.amount_fen; break;
     case TotalsColumn::kNone: break;
   }
+  staged_.push_back(e);
   return e;
 }
 
+std::expected<void, Error> LedgerAppender::write_entries() {
+  if (staged_.empty()) return {};
+  sql::ArrayParam seq, kind, us, campaign, fund, pledge, payment, object, amount, name, ref, memo,
+      prev, hash;
+  auto opt = [](const std::optional<std::int64_t>& v) -> std::optional<std::string> {
+    return v ? std::optional<std::string>(std::to_string(*v)) : std::nullopt;
+  };
+  for (const auto& e : staged_) {
+    seq.add(e.seq);
+    kind.add(e.kind);
+    us.add(e.recorded_us);
+    campaign.add(opt(e.campaign_id));
+    fund.add(e.fund_id);
+    pledge.add(opt(e.pledge_id));
+    payment.add(opt(e.payment_id));
+    object.add(opt(e.object_id));
+    amount.add(e.amount_fen);
+    name.add(e.public_name);
+    ref.add(e.reference);
+    memo.add(e.memo);
+    prev.add(e.prev_hash);
+    hash.add(e.entry_hash);
+  }
+  auto r = conn_->exec(
+      "INSERT INTO ledger_entries (seq, kind, recorded_us, campaign_id, fund_id, pledge_id, "
+      "payment_id, object_id, amount_fen, public_name, reference, memo, prev_hash, entry_hash) "
+      "SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], "
+      "$6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::text[], $11::text[], "
+      "$12::text[], $13::text[], $14::text[])",
+      {seq.param(), kind.param(), us.param(), campaign.param(), fund.param(), pledge.param(),
+       payment.param(), object.param(), amount.param(), name.param(), ref.param(), memo.param(),
+       prev.param(), hash.param()});
+  if (!r) return std::unexpected(failed(r.error()));
+  staged_.clear();
+  return {};
+}
+
 std::expected<void, Error> LedgerAppender::finish() {
+  if (auto w = write_entries(); !w) return w;
   for (const auto& [key, d] : deltas_) {
     auto r = conn_->exec(
         "INSERT INTO ledger_totals AS t (campaign_id, fund_id, pledged_fen, cancelled_fen, "

@@ -1,10 +1,12 @@
-// Appending to the ledger inside the caller's transaction: lock the chain head, add entries with
-// their hashes, keep the totals in step, write the head back. One appender per transaction.
+// Appending to the ledger inside the caller's transaction: lock the chain head, chain entries with
+// their hashes, then write them, the totals and the head in a few statements, however many entries
+// there are. One appender per transaction.
 #pragma once
 
 #include <expected>
 #include <map>
 #include <utility>
+#include <vector>
 
 #include "base/error.hpp"
 #include "donations/ledger_hash.hpp"
@@ -18,9 +20,9 @@ class LedgerAppender {
   // deadlock and the chain has one order.
   static std::expected<LedgerAppender, Error> lock(sql::Connection& conn);
 
-  // Fills seq, recorded_us, prev_hash and entry_hash, and inserts the entry.
-  std::expected<LedgerEntry, Error> append(LedgerEntry draft);
-  // Writes the totals and the head. Call once, after the last append.
+  // Fills seq, recorded_us, prev_hash and entry_hash; the entry is written by finish().
+  LedgerEntry append(LedgerEntry draft);
+  // Writes the entries, the totals and the head. Call once, after the last append.
   std::expected<void, Error> finish();
 
  private:
@@ -28,11 +30,13 @@ class LedgerAppender {
     std::int64_t pledged = 0, cancelled = 0, received = 0, refunded = 0, spent = 0, count = 0;
   };
   explicit LedgerAppender(sql::Connection& conn) : conn_(&conn) {}
+  std::expected<void, Error> write_entries();
 
   sql::Connection* conn_;
   std::int64_t last_seq_ = 0;
   std::string last_hash_;
   std::int64_t last_us_ = 0;
+  std::vector<LedgerEntry> staged_;
   std::map<std::pair<std::int64_t, std::int64_t>, Delta> deltas_;  // (campaign or 0, fund)
 };
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <expected>
 #include <string>
+#include <vector>
 
 #include "base/error.hpp"
 #include "sql/connection.hpp"
@@ -13,6 +14,16 @@
 namespace boai::donations {
 
 inline constexpr const char* kEventChannel = "boai_events";
+
+struct OutboxEvent {
+  std::string topic;
+  std::int64_t campaign_id = 0;
+  std::int64_t object_id = 0;
+};
+
+// Many events in one statement, for batches.
+std::expected<void, Error> add_outbox_events(sql::Connection& tx,
+                                             const std::vector<OutboxEvent>& events);
 
 std::expected<void, Error> add_outbox_event(sql::Connection& tx, const std::string& topic,
                                             std::int64_t campaign_id, std::int64_t object_id);

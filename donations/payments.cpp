@@ -176,7 +176,7 @@ std::expected<Payment, Error> record_payment(sql::Connection& conn, const Paymen
     entry.memo = req.provider + (pledge ? "" : " unmatched") +
                  (req.fee.fen() > 0 ? " fee " + req.fee.format_plain() : "");
     if (pledge) entry.pledge_id = pledge->id;
-    if (auto e = ledger->append(entry); !e) return std::unexpected(e.error());
+    ledger->append(entry);
     if (auto f = ledger->finish(); !f) return std::unexpected(f.error());
 
     if (pledge) {
@@ -262,7 +262,7 @@ std::expected<Pledge, Error> refund_pledge(sql::Connection& conn, const std::str
     entry.public_name = pledge.public_name;
     entry.reference = pledge.reference;
     entry.memo = reason;
-    if (auto e = ledger->append(entry); !e) return std::unexpected(e.error());
+    ledger->append(entry);
     if (auto f = ledger->finish(); !f) return std::unexpected(f.error());
     if (auto o = add_outbox_event(tx, "pledge.refunded", pledge.campaign_id, pledge.id); !o) {
       return std::unexpected(o.error());
@@ -320,7 +320,7 @@ std::expected<Expenditure, Error> record_expenditure(sql::Connection& conn,
     entry.public_name = req.payee;  // organisations paid by the station are public
     entry.reference = req.evidence_ref;
     entry.memo = req.purpose;
-    if (auto e = ledger->append(entry); !e) return std::unexpected(e.error());
+    ledger->append(entry);
     if (auto f = ledger->finish(); !f) return std::unexpected(f.error());
     if (auto o = add_outbox_event(tx, "expenditure.recorded", campaign_id.value_or(0),
                                   ins->int64(0, 0));

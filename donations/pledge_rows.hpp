@@ -14,7 +14,8 @@ namespace boai::donations::detail {
 inline constexpr const char* kPledgeColumns =
     "p.id, p.reference, p.campaign_id, c.slug, p.fund_id, f.slug, p.amount_fen, p.paid_fen, "
     "p.refunded_fen, p.status, p.donor_name, p.anonymous, p.message, p.channel, "
-    "floor(extract(epoch FROM p.created_at) * 1000000)::bigint, p.request_digest";
+    "floor(extract(epoch FROM p.created_at) * 1000000)::bigint, p.request_digest, "
+    "p.idempotency_key";
 inline constexpr const char* kPledgeFrom =
     "pledges p JOIN campaigns c ON c.id = p.campaign_id JOIN funds f ON f.id = p.fund_id";
 

@@ -2,7 +2,9 @@
 #include "donations/pledges.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
+#include <set>
 
 #include "donations/catalog.hpp"
 #include "donations/ledger_appender.hpp"
@@ -11,6 +13,7 @@
 #include "donations/pledge_rows.hpp"
 #include "donations/reference_code.hpp"
 #include "donations/text_rules.hpp"
+#include "sql/array_param.hpp"
 #include "sql/transaction.hpp"
 
 namespace boai::donations {
@@ -68,125 +71,232 @@ std::string request_digest(const PledgeRequest& r) {
   return sha256_hex(canonical);
 }
 
+namespace {
+
+// A request that passed its checks, with what the batch resolved for it.
+struct Accepted {
+  std::size_t index;  // into the requests
+  const Campaign* campaign;
+  const Fund* fund;
+  std::string digest;
+  std::string reference;
+  std::int64_t id = 0;
+};
+
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Resolves the campaign and fund of a checked request, or says why not.
+std::expected<std::pair<const Campaign*, const Fund*>, Error> resolve(
+    sql::Connection& tx, std::map<std::string, CampaignInfo>& campaigns, const PledgeRequest& req,
+    bool& db_failed, Error& db_error) {
+  auto& info = campaigns[req.campaign];
+  if (!info.campaign && !info.error) {
+    auto c = find_campaign(tx, req.campaign);
+    if (c) {
+      info.campaign = std::move(*c);
+    } else if (c.error().code == "campaign_not_found") {
+      info.error = c.error();
+    } else {
+      db_failed = true;
+      db_error = c.error();
+      return std::unexpected(c.error());
+    }
+  }
+  if (info.error) return std::unexpected(*info.error);
+  const Campaign& campaign = *info.campaign;
+  if (campaign.status != "live") {
+    return std::unexpected(
+        campaign.status == "closed"
+            ? make_error("campaign_closed", "the campaign \"" + campaign.title + "\" has closed")
+            : make_error("campaign_not_open",
+                         "the campaign \"" + campaign.title + "\" has not opened yet"));
+  }
+  for (const auto& f : campaign.funds) {
+    if (req.fund.empty() ? f.id == campaign.default_fund_id : f.slug == req.fund) {
+      return std::make_pair(&campaign, &f);
+    }
+  }
+  return std::unexpected(make_error("fund_not_found", "the campaign has no fund \"" + req.fund + "\""));
+}
+
+}  // namespace
+
 std::expected<PledgeBatchResult, Error> write_pledges(sql::Connection& conn,
                                                       const std::vector<PledgeRequest>& requests,
                                                       const PledgeLimits& limits) {
   return sql::in_transaction(conn, [&](sql::Connection& tx) -> std::expected<PledgeBatchResult, Error> {
     auto ledger = LedgerAppender::lock(tx);
     if (!ledger) return std::unexpected(ledger.error());
-    PledgeBatchResult out;
+    std::vector<std::optional<std::expected<Pledge, Error>>> results(requests.size());
     std::map<std::string, CampaignInfo> campaigns;
-    std::map<std::int64_t, bool> touched_campaigns;
+    std::map<std::string, std::size_t> lead_of_key;  // the first request with each key
+    std::vector<std::size_t> followers;              // later requests with a key seen before
+    std::vector<Accepted> pending;
 
-    for (const auto& req : requests) {
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      const auto& req = requests[i];
       if (auto e = validate_pledge(req, limits)) {
-        out.pledges.emplace_back(std::unexpected(*e));
+        results[i] = std::unexpected(*e);
         continue;
       }
-      auto& info = campaigns[req.campaign];
-      if (!info.campaign && !info.error) {
-        auto c = find_campaign(tx, req.campaign);
-        if (c) {
-          info.campaign = std::move(*c);
-        } else if (c.error().code == "campaign_not_found") {
-          info.error = c.error();
+      if (!lead_of_key.emplace(req.idempotency_key, i).second) {
+        followers.push_back(i);
+        continue;
+      }
+      bool db_failed = false;
+      Error db_error;
+      auto where = resolve(tx, campaigns, req, db_failed, db_error);
+      if (db_failed) return std::unexpected(db_error);
+      if (!where) {
+        results[i] = std::unexpected(where.error());
+        continue;
+      }
+      pending.push_back(Accepted{i, where->first, where->second, request_digest(req), "", 0});
+    }
+
+    // Insert every new pledge in one statement; what does not go in is a retry of a key that
+    // exists, or (rarely) a reference code that was taken, which gets a new code and goes again.
+    std::int64_t created_us = now_us();
+    std::vector<Accepted> inserted;
+    for (int round = 0; round < 5 && !pending.empty(); ++round) {
+      auto ids = tx.exec("SELECT nextval('pledges_id_seq') FROM generate_series(1, $1)",
+                         params(static_cast<std::int64_t>(pending.size())));
+      if (!ids) return std::unexpected(failed(ids.error()));
+      sql::ArrayParam id, ref, campaign, fund, tkind, tid, amount, name, anon, contact, message,
+          channel, key, digest;
+      for (std::size_t k = 0; k < pending.size(); ++k) {
+        auto& a = pending[k];
+        const auto& req = requests[a.index];
+        a.id = ids->int64(static_cast<int>(k), 0);
+        a.reference = new_reference_code();
+        id.add(a.id);
+        ref.add(a.reference);
+        campaign.add(a.campaign->id);
+        fund.add(a.fund->id);
+        tkind.add(req.target_kind);
+        tid.add(req.target_id ? std::optional<std::string>(std::to_string(*req.target_id))
+                              : std::nullopt);
+        amount.add(req.amount.fen());
+        name.add(trim_text(req.display_name));
+        anon.add_bool(req.anonymous);
+        contact.add(req.contact);
+        message.add(req.message);
+        channel.add(req.channel);
+        key.add(req.idempotency_key);
+        digest.add(a.digest);
+      }
+      auto r = tx.exec(
+          "INSERT INTO pledges (id, reference, campaign_id, fund_id, target_kind, target_id, "
+          "amount_fen, donor_name, anonymous, contact, message, channel, idempotency_key, "
+          "request_digest, created_at) "
+          "SELECT u.*, 'epoch'::timestamptz + $15::bigint * interval '1 microsecond' FROM unnest("
+          "$1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::bigint[], "
+          "$7::bigint[], $8::text[], $9::boolean[], $10::text[], $11::text[], $12::text[], "
+          "$13::text[], $14::text[]) AS u ON CONFLICT DO NOTHING RETURNING id",
+          {id.param(), ref.param(), campaign.param(), fund.param(), tkind.param(), tid.param(),
+           amount.param(), name.param(), anon.param(), contact.param(), message.param(),
+           channel.param(), key.param(), digest.param(), param(created_us)});
+      if (!r) return std::unexpected(failed(r.error()));
+      std::set<std::int64_t> went_in;
+      for (int k = 0; k < r->rows(); ++k) went_in.insert(r->int64(k, 0));
+
+      std::vector<Accepted> left;
+      sql::ArrayParam left_keys;
+      for (auto& a : pending) {
+        if (went_in.contains(a.id)) {
+          inserted.push_back(a);
         } else {
-          return std::unexpected(c.error());
+          left.push_back(a);
+          left_keys.add(requests[a.index].idempotency_key);
         }
       }
-      if (info.error) {
-        out.pledges.emplace_back(std::unexpected(*info.error));
-        continue;
+      pending.clear();
+      if (left.empty()) break;
+      auto existing = tx.exec(std::string("SELECT ") + detail::kPledgeColumns + " FROM " +
+                                  detail::kPledgeFrom + " WHERE p.idempotency_key = ANY($1::text[])",
+                              {left_keys.param()});
+      if (!existing) return std::unexpected(failed(existing.error()));
+      std::map<std::string, std::pair<Pledge, std::string>> by_key;  // key -> pledge, digest
+      for (int k = 0; k < existing->rows(); ++k) {
+        by_key[std::string(existing->text(k, 16))] = {detail::pledge_from_row(*existing, k),
+                                                      std::string(existing->text(k, 15))};
       }
-      const Campaign& campaign = *info.campaign;
-      if (campaign.status != "live") {
-        out.pledges.emplace_back(std::unexpected(
-            campaign.status == "closed"
-                ? make_error("campaign_closed", "the campaign \"" + campaign.title + "\" has closed")
-                : make_error("campaign_not_open", "the campaign \"" + campaign.title +
-                                                      "\" has not opened yet")));
-        continue;
+      for (auto& a : left) {
+        auto it = by_key.find(requests[a.index].idempotency_key);
+        if (it == by_key.end()) {
+          pending.push_back(a);  // the reference code was taken: try another
+        } else if (it->second.second != a.digest) {
+          results[a.index] = std::unexpected(make_error(
+              "idempotency_key_reused", "this idempotency key was used for a different pledge"));
+        } else {
+          it->second.first.replayed = true;
+          results[a.index] = it->second.first;
+        }
       }
-      const Fund* fund = nullptr;
-      for (const auto& f : campaign.funds) {
-        if (req.fund.empty() ? f.id == campaign.default_fund_id : f.slug == req.fund) fund = &f;
-      }
-      if (fund == nullptr) {
-        out.pledges.emplace_back(std::unexpected(
-            make_error("fund_not_found", "the campaign has no fund \"" + req.fund + "\"")));
-        continue;
-      }
+    }
+    if (!pending.empty()) return std::unexpected(make_error("reference_exhausted", "no free reference code"));
 
-      std::string digest = request_digest(req);
-      std::optional<std::int64_t> inserted_id;
-      std::string reference;
-      for (int attempt = 0; attempt < 5 && !inserted_id; ++attempt) {
-        reference = new_reference_code();
-        auto r = tx.exec(
-            "INSERT INTO pledges (reference, campaign_id, fund_id, target_kind, target_id, "
-            "amount_fen, donor_name, anonymous, contact, message, channel, idempotency_key, "
-            "request_digest) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
-            "ON CONFLICT DO NOTHING RETURNING id",
-            {param(reference), param(campaign.id), param(fund->id), param(req.target_kind),
-             req.target_id ? param(*req.target_id) : std::nullopt, param(req.amount.fen()),
-             param(trim_text(req.display_name)), param(req.anonymous), param(req.contact),
-             param(req.message), param(req.channel), param(req.idempotency_key), param(digest)});
-        if (!r) return std::unexpected(failed(r.error()));
-        if (r->rows() == 1) {
-          inserted_id = r->int64(0, 0);
-          break;
-        }
-        // Nothing inserted: the key exists (a retry), or, rarely, the reference code did.
-        auto existing = detail::select_pledge(tx, "p.idempotency_key = $1",
-                                              params(req.idempotency_key), false);
-        if (!existing) return std::unexpected(existing.error());
-        if (*existing) break;
-      }
-      if (!inserted_id) {
-        auto existing = tx.exec("SELECT request_digest FROM pledges WHERE idempotency_key = $1",
-                                params(req.idempotency_key));
-        if (!existing) return std::unexpected(failed(existing.error()));
-        if (existing->rows() == 0) {
-          return std::unexpected(make_error("reference_exhausted", "no free reference code"));
-        }
-        if (existing->text(0, 0) != digest) {
-          out.pledges.emplace_back(std::unexpected(make_error(
-              "idempotency_key_reused", "this idempotency key was used for a different pledge")));
-          continue;
-        }
-        auto first = detail::select_pledge(tx, "p.idempotency_key = $1",
-                                           params(req.idempotency_key), false);
-        if (!first) return std::unexpected(first.error());
-        (*first)->replayed = true;
-        out.pledges.emplace_back(std::move(**first));
-        continue;
-      }
+    PledgeBatchResult out;
+    std::vector<OutboxEvent> outbox;
+    std::set<std::int64_t> touched;
+    for (const auto& a : inserted) {
+      const auto& req = requests[a.index];
+      Pledge p;
+      p.id = a.id;
+      p.reference = a.reference;
+      p.campaign_id = a.campaign->id;
+      p.campaign = a.campaign->slug;
+      p.fund_id = a.fund->id;
+      p.fund = a.fund->slug;
+      p.amount = req.amount;
+      p.status = "pledged";
+      p.public_name = mask_name(req.display_name, req.anonymous);
+      p.message = req.message;
+      p.channel = req.channel;
+      p.created_us = created_us;
 
-      auto pledge = detail::select_pledge(tx, "p.id = $1", params(*inserted_id), false);
-      if (!pledge) return std::unexpected(pledge.error());
       LedgerEntry entry;
       entry.kind = "pledge";
-      entry.campaign_id = campaign.id;
-      entry.fund_id = fund->id;
-      entry.pledge_id = *inserted_id;
-      entry.amount_fen = req.amount.fen();
-      entry.public_name = (*pledge)->public_name;
-      entry.reference = reference;
-      entry.memo = req.channel;
-      if (auto e = ledger->append(entry); !e) return std::unexpected(e.error());
-      if (auto o = add_outbox_event(tx, "pledge.created", campaign.id, *inserted_id); !o) {
-        return std::unexpected(o.error());
-      }
-      touched_campaigns[campaign.id] = true;
-      out.events.push_back(DomainEvent{"pledge.created", campaign.id, **pledge, std::nullopt});
-      out.pledges.emplace_back(std::move(**pledge));
+      entry.campaign_id = p.campaign_id;
+      entry.fund_id = p.fund_id;
+      entry.pledge_id = p.id;
+      entry.amount_fen = p.amount.fen();
+      entry.public_name = p.public_name;
+      entry.reference = p.reference;
+      entry.memo = p.channel;
+      ledger->append(entry);
+      outbox.push_back(OutboxEvent{"pledge.created", p.campaign_id, p.id});
+      touched.insert(p.campaign_id);
+      out.events.push_back(DomainEvent{"pledge.created", p.campaign_id, p, std::nullopt});
+      results[a.index] = std::move(p);
     }
     if (auto f = ledger->finish(); !f) return std::unexpected(f.error());
-    for (const auto& [campaign_id, _] : touched_campaigns) {
+    if (auto o = add_outbox_events(tx, outbox); !o) return std::unexpected(o.error());
+
+    // A key repeated inside the batch answers like a retry of its first request.
+    for (auto i : followers) {
+      const auto& lead = results[lead_of_key[requests[i].idempotency_key]];
+      if (!lead || !*lead) {
+        results[i] = lead ? *lead : std::unexpected(make_error("internal", "no lead result"));
+      } else if (request_digest(requests[i]) != request_digest(requests[lead_of_key[requests[i].idempotency_key]])) {
+        results[i] = std::unexpected(make_error(
+            "idempotency_key_reused", "this idempotency key was used for a different pledge"));
+      } else {
+        Pledge again = **lead;
+        again.replayed = true;
+        results[i] = again;
+      }
+    }
+    for (auto campaign_id : touched) {
       auto totals = campaign_totals(tx, campaign_id);
       if (!totals) return std::unexpected(totals.error());
       out.events.push_back(DomainEvent{"totals.changed", campaign_id, std::nullopt, *totals});
     }
+    for (auto& r : results) out.pledges.push_back(std::move(*r));
     return out;
   });
 }
@@ -225,7 +335,7 @@ std::expected<Pledge, Error> cancel_pledge(sql::Connection& conn, const std::str
     entry.public_name = pledge.public_name;
     entry.reference = pledge.reference;
     entry.memo = status;
-    if (auto e = ledger->append(entry); !e) return std::unexpected(e.error());
+    ledger->append(entry);
     if (auto f = ledger->finish(); !f) return std::unexpected(f.error());
     if (auto o = add_outbox_event(tx, "pledge.cancelled", pledge.campaign_id, pledge.id); !o) {
       return std::unexpected(o.error());
