@@ -1,0 +1,63 @@
+// Staff accounts, sign-in with throttling, and sessions in PostgreSQL. Every function here blocks:
+// run it on a sql::WorkerPool thread or in a command, never on the GLib main loop.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+
+#include "base/error.hpp"
+#include "sql/connection.hpp"
+
+namespace boai::web {
+
+// The cookie that carries a session token, and how long a session lasts.
+inline constexpr const char* kSessionCookie = "boai_session";
+inline constexpr int kSessionSeconds = 12 * 60 * 60;
+
+// Sign-in throttling: past this many failures in the window, a name or an address is refused
+// without its password being checked. An address gets more, since a station's staff share one.
+inline constexpr int kMaxFailuresPerName = 5;
+inline constexpr int kMaxFailuresPerAddress = 20;
+inline constexpr int kFailureWindowSeconds = 15 * 60;
+
+inline constexpr std::size_t kMinPasswordChars = 8;
+
+struct StaffSession {
+  std::int64_t user_id = 0;
+  std::string name;
+  std::string role;  // "host", "finance" or "admin"
+};
+
+struct SignedIn {
+  std::string token;  // goes to the browser in the cookie; only its SHA-256 is stored
+  StaffSession session;
+};
+
+// Errors: name_invalid (1-32 characters of UTF-8, no control characters or outer spaces),
+// role_invalid, password_too_short, password_too_long, user_exists, db_*.
+std::expected<StaffSession, Error> add_user(sql::Connection& conn, const std::string& name,
+                                            const std::string& role, const std::string& password);
+
+// Errors: login_throttled (too many recent failures for the name or the address; the password is
+// not looked at), login_failed (unknown name, wrong password or disabled account: one message for
+// all, and the same scrypt work, so neither words nor timing tell whether a name exists), db_*.
+std::expected<SignedIn, Error> login(sql::Connection& conn, const std::string& name,
+                                     const std::string& password, const std::string& peer);
+
+// Ends the session of that token, if there is one.
+std::expected<void, Error> logout(sql::Connection& conn, const std::string& token);
+
+// The session of a token: nullopt when it is unknown, expired, its account disabled, or the
+// database cannot say (a sign-in fails closed). Refreshes the session's last_seen.
+std::optional<StaffSession> session_for_token(sql::Connection& conn, const std::string& token);
+
+// The boai_session token of a Cookie header ("a=1; boai_session=…"), or "" when there is none.
+std::string session_token_from_cookie(const std::string& cookie_header);
+
+// admin may do everything; host and finance may do what needs their own role.
+bool role_allows(const std::string& role, const std::string& needed);
+bool is_valid_role(const std::string& role);
+
+}  // namespace boai::web

@@ -1,0 +1,27 @@
+// The staff sign-in API (POST /api/login, POST /api/logout, GET /api/me) and the check other web
+// code uses to learn who a request comes from. Database work runs on a WorkerPool.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sql/worker_pool.hpp"
+#include "web/http_types.hpp"
+#include "web/staff_accounts.hpp"
+
+namespace boai::web {
+
+// tls adds Secure to the session cookie. pool must outlive the routes.
+std::vector<HttpRoute> staff_routes(sql::WorkerPool& pool, bool tls);
+
+// The staff session of a Cookie header, or nullopt for a viewer (no cookie, unknown or expired
+// session, database down). done runs later on the pool's loop, never before this returns.
+void authenticate(sql::WorkerPool& pool, const std::string& cookie_header,
+                  std::function<void(std::optional<StaffSession>)> done);
+
+// The Set-Cookie value that carries token (or, with an empty token, removes the cookie).
+std::string session_cookie(const std::string& token, bool tls);
+
+}  // namespace boai::web
