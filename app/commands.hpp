@@ -9,5 +9,7 @@ int run_serve(const Options& options);
 int run_migrate(const Options& options);
 // fund, campaign, pledge, payment, refund, expenditure and ledger commands.
 int run_ledger_command(const Invocation& invocation);
+// `user add`: a staff account, its password read from standard input.
+int run_user_add(const Invocation& invocation);
 
 }  // namespace boai::app

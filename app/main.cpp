@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
       return run_serve(inv->options);
     case Command::kMigrate:
       return run_migrate(inv->options);
+    case Command::kUserAdd:
+      return run_user_add(*inv);
     default:
       return run_ledger_command(*inv);
   }

@@ -133,6 +133,8 @@ const std::vector<CommandSpec>& commands() {
        {{"--public", nullptr, "masked names only (the only kind of export)"},
         {"--out", "DIR", "where to write (default .)"}},
        {"--public"}},
+      {Command::kUserAdd, "user add", "NAME", "add a staff user; the password is read from stdin",
+       {{"--role", "host|finance|admin", "what they may do"}}, {"--role"}},
   };
   return kCommands;
 }

@@ -26,6 +26,7 @@ enum class Command {
   kExpenditureAdd,
   kLedgerVerify,
   kLedgerExport,
+  kUserAdd,
 };
 
 // Settings shared by every command that touches the database, and those of `serve`.

@@ -1,0 +1,63 @@
+// `boai user add NAME --role ROLE`: a staff account. The password comes from standard input, one
+// line, so that it never appears in the process list or the shell's history.
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <optional>
+#include <string>
+
+#include "app/commands.hpp"
+#include "app/database_setup.hpp"
+#include "sql/connection.hpp"
+#include "web/staff_accounts.hpp"
+
+namespace boai::app {
+
+namespace {
+
+int report(const Error& e) {
+  std::fprintf(stderr, "boai: %s: %s\n", e.code.c_str(), e.message.c_str());
+  return 1;
+}
+
+// One line from standard input; at a terminal, asked for and not echoed.
+std::optional<std::string> read_password() {
+  termios saved{};
+  bool hidden = isatty(STDIN_FILENO) == 1 && tcgetattr(STDIN_FILENO, &saved) == 0;
+  if (hidden) {
+    std::fprintf(stderr, "password: ");
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  }
+  std::string line;
+  bool got = static_cast<bool>(std::getline(std::cin, line));
+  if (hidden) {
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    std::fprintf(stderr, "\n");
+  }
+  if (!got && line.empty()) return std::nullopt;
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+}  // namespace
+
+int run_user_add(const Invocation& inv) {
+  auto password = read_password();
+  if (!password) {
+    return report(make_error("password_missing", "give the password on standard input"));
+  }
+  auto db = open_database(inv.options, false);
+  if (!db) return report(db.error());
+  auto conn = sql::Connection::open(db->conninfo);
+  if (!conn) return report(make_error("db_unreachable", conn.error().message));
+  auto user = web::add_user(*conn, inv.positional[0], inv.value("--role"), *password);
+  if (!user) return report(user.error());
+  std::printf("staff user %s (%s) added\n", user->name.c_str(), user->role.c_str());
+  return 0;
+}
+
+}  // namespace boai::app
