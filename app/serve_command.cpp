@@ -10,7 +10,9 @@
 #include "app/commands.hpp"
 #include "app/database_health.hpp"
 #include "app/database_setup.hpp"
+#include "sql/worker_pool.hpp"
 #include "web/live_service.hpp"
+#include "web/staff_routes.hpp"
 
 namespace boai::app {
 
@@ -78,7 +80,11 @@ int run_serve(const Options& options) {
   config.host = options.listen_host;
   config.port = options.listen_port;
   config.static_dir = options.static_dir;
-  auto service = web::LiveService::start(loop.get(), config, health_routes(health, metrics), metrics);
+  // Blocking database work for the HTTP API, off the loop.
+  sql::WorkerPool pool(db->conninfo, 2);
+  auto routes = health_routes(health, metrics);
+  for (auto& r : web::staff_routes(pool, false)) routes.push_back(std::move(r));
+  auto service = web::LiveService::start(loop.get(), config, std::move(routes), metrics);
   if (!service) {
     std::fprintf(stderr, "boai: %s\n", service.error().message.c_str());
     return 1;

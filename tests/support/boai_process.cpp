@@ -12,7 +12,8 @@ extern char** environ;
 namespace boai::test {
 
 BoaiProcess::BoaiProcess(const std::vector<std::string>& args,
-                         const std::map<std::string, std::string>& extra_env) {
+                         const std::map<std::string, std::string>& extra_env,
+                         const std::optional<std::string>& input) {
   std::vector<std::string> argv_s = {BOAI_BINARY};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<std::string> env_s;
@@ -29,14 +30,24 @@ BoaiProcess::BoaiProcess(const std::vector<std::string>& args,
 
   int out[2];
   if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  int in[2] = {-1, -1};
+  if (input && pipe2(in, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   pid_ = fork();
   if (pid_ == 0) {
+    if (input) dup2(in[0], STDIN_FILENO);
     dup2(out[1], STDOUT_FILENO);
     dup2(out[1], STDERR_FILENO);
     execve(argv[0], argv.data(), envp.data());
     _exit(127);
   }
   close(out[1]);
+  if (input) {
+    // Test inputs are a line or two: far less than a pipe holds, so this write cannot block.
+    // Written before our read end closes, so a child that died early is no SIGPIPE here.
+    (void)!write(in[1], input->data(), input->size());
+    close(in[1]);
+    close(in[0]);
+  }
   out_fd_ = out[0];
   reader_ = std::thread([this] {
     char buf[4096];
@@ -104,8 +115,8 @@ std::string BoaiProcess::output() const {
 
 BoaiRun run_boai(const std::vector<std::string>& args,
                  const std::map<std::string, std::string>& extra_env,
-                 std::chrono::milliseconds timeout) {
-  BoaiProcess p(args, extra_env);
+                 std::chrono::milliseconds timeout, const std::optional<std::string>& input) {
+  BoaiProcess p(args, extra_env, input);
   auto code = p.wait_exit(timeout);
   if (!code) {
     p.signal(SIGKILL);

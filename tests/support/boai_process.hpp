@@ -19,9 +19,11 @@ using namespace std::chrono_literals;
 
 class BoaiProcess {
  public:
-  // BOAI_* variables of the test's own environment are not passed on; extra_env is.
+  // BOAI_* variables of the test's own environment are not passed on; extra_env is. With input,
+  // standard input is a pipe that gives that text and then ends; without, it is the test's own.
   explicit BoaiProcess(const std::vector<std::string>& args,
-                       const std::map<std::string, std::string>& extra_env = {});
+                       const std::map<std::string, std::string>& extra_env = {},
+                       const std::optional<std::string>& input = std::nullopt);
   ~BoaiProcess();  // SIGKILL if still running
   BoaiProcess(const BoaiProcess&) = delete;
   BoaiProcess& operator=(const BoaiProcess&) = delete;
@@ -52,6 +54,7 @@ struct BoaiRun {
 // Runs boai to the end (killed after the timeout).
 BoaiRun run_boai(const std::vector<std::string>& args,
                  const std::map<std::string, std::string>& extra_env = {},
-                 std::chrono::milliseconds timeout = 60s);
+                 std::chrono::milliseconds timeout = 60s,
+                 const std::optional<std::string>& input = std::nullopt);
 
 }  // namespace boai::test
