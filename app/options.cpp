@@ -73,6 +73,41 @@ const std::vector<SharedFlag>& shared_flags() {
          o.static_dir = v;
          return std::nullopt;
        }},
+      {"--tls-cert", "BOAI_TLS_CERT", "PEM certificate: serve HTTPS and WSS (with --tls-key)", true,
+       [](Options& o, const std::string& v) -> std::optional<std::string> {
+         o.tls_cert = v;
+         return std::nullopt;
+       }},
+      {"--tls-key", "BOAI_TLS_KEY", "PEM private key of --tls-cert", true,
+       [](Options& o, const std::string& v) -> std::optional<std::string> {
+         o.tls_key = v;
+         return std::nullopt;
+       }},
+      {"--origin", "BOAI_ORIGIN",
+       "origins allowed to open /ws, comma separated (default: the page's own)", true,
+       [](Options& o, const std::string& v) -> std::optional<std::string> {
+         o.allowed_origins.clear();
+         std::string item;
+         for (char c : v + ",") {
+           if (c != ',') {
+             item += c;
+           } else if (!item.empty()) {
+             o.allowed_origins.push_back(item);
+             item.clear();
+           }
+         }
+         return std::nullopt;
+       }},
+      {"--pay-account", "BOAI_PAY_ACCOUNT", "the station's account donors transfer to", true,
+       [](Options& o, const std::string& v) -> std::optional<std::string> {
+         o.pay_account = v;
+         return std::nullopt;
+       }},
+      {"--pay-qr-url", "BOAI_PAY_QR_URL", "the station's payment QR image", true,
+       [](Options& o, const std::string& v) -> std::optional<std::string> {
+         o.pay_qr_url = v;
+         return std::nullopt;
+       }},
   };
   return kFlags;
 }

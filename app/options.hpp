@@ -36,6 +36,10 @@ struct Options {
   std::string data_dir = "./var";
   std::optional<std::string> database_url;
   std::string static_dir;  // default: the web/static folder this binary was built from
+  std::string tls_cert, tls_key;
+  std::vector<std::string> allowed_origins;  // for /ws; empty: the page's own origin
+  std::string pay_account;  // how donors pay, shown after a pledge
+  std::string pay_qr_url;
 };
 
 struct Invocation {

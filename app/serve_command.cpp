@@ -10,7 +10,11 @@
 #include "app/commands.hpp"
 #include "app/database_health.hpp"
 #include "app/database_setup.hpp"
+#include "base/on_loop.hpp"
+#include "donations/outbox_relay.hpp"
+#include "donations/pledge_batcher.hpp"
 #include "sql/worker_pool.hpp"
+#include "web/live_room.hpp"
 #include "web/live_service.hpp"
 #include "web/staff_routes.hpp"
 
@@ -76,14 +80,44 @@ int run_serve(const Options& options) {
                                    .count());
   });
 
+  bool tls = !options.tls_cert.empty() && !options.tls_key.empty();
+  // Blocking database work for the HTTP API and the live room, off the loop.
+  sql::WorkerPool pool(db->conninfo, 2);
+  donations::OutboxRelay relay(db->conninfo);
+  // Ledger events leave the batch writers' threads for the loop, where the live room lives.
+  web::LiveRoom* live_room = nullptr;
+  auto room_alive = std::make_shared<bool>(true);
+  donations::PledgeBatcher pledges(
+      {db->conninfo, donations::PledgeLimits{}, 2, 256},
+      [&relay, &live_room, room_alive](const std::vector<donations::DomainEvent>& events) {
+        relay.poke();
+        run_on_loop(nullptr, [&live_room, room_alive, events] {
+          if (*room_alive && live_room != nullptr) live_room->on_ledger_events(events);
+        });
+      });
+  web::LiveRoomConfig room_config;
+  room_config.pay = {options.pay_account, options.pay_qr_url};
+  web::LiveRoom room(
+      room_config, pool, pledges,
+      [&pool](const std::string& cookie, std::function<void(std::optional<web::StaffIdentity>)> done) {
+        web::authenticate(pool, cookie, [done](std::optional<web::StaffSession> s) {
+          done(s ? std::optional<web::StaffIdentity>(web::StaffIdentity{s->name, s->role})
+                 : std::nullopt);
+        });
+      },
+      metrics, nullptr, db->conninfo);
+  live_room = &room;
+
   web::LiveServiceConfig config;
   config.host = options.listen_host;
   config.port = options.listen_port;
   config.static_dir = options.static_dir;
-  // Blocking database work for the HTTP API, off the loop.
-  sql::WorkerPool pool(db->conninfo, 2);
+  config.ws_endpoint = &room;
+  config.ws_limits.allowed_origins = options.allowed_origins;
+  config.tls_cert = options.tls_cert;
+  config.tls_key = options.tls_key;
   auto routes = health_routes(health, metrics);
-  for (auto& r : web::staff_routes(pool, false)) routes.push_back(std::move(r));
+  for (auto& r : web::staff_routes(pool, tls)) routes.push_back(std::move(r));
   auto service = web::LiveService::start(loop.get(), config, std::move(routes), metrics);
   if (!service) {
     std::fprintf(stderr, "boai: %s\n", service.error().message.c_str());
@@ -93,14 +127,23 @@ int run_serve(const Options& options) {
 
   guint sigint = g_unix_signal_add(SIGINT, quit_loop, loop.get());
   guint sigterm = g_unix_signal_add(SIGTERM, quit_loop, loop.get());
-  std::printf("boai: listening on http://%s:%d/\n", options.listen_host.c_str(), (*service)->port());
+  std::printf("boai: listening on %s://%s:%d/\n", tls ? "https" : "http",
+              options.listen_host.c_str(), (*service)->port());
   std::fflush(stdout);
 
   g_main_loop_run(loop.get());
 
   g_source_remove(sigint);
   g_source_remove(sigterm);
+  // Say goodbye to every viewer (1001), give the frames a moment to leave, then close.
+  room.close_all();
+  g_timeout_add(300, [](gpointer l) -> gboolean {
+    g_main_loop_quit(static_cast<GMainLoop*>(l));
+    return G_SOURCE_REMOVE;
+  }, loop.get());
+  g_main_loop_run(loop.get());
   service->reset();
+  *room_alive = false;
   if (db->embedded) db->embedded->release();
   std::printf("boai: stopped\n");
   return 0;

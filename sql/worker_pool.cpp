@@ -1,7 +1,7 @@
 // WorkerPool: g_main_context_invoke_full carries each result back to the loop thread.
 #include "sql/worker_pool.hpp"
 
-#include <glib.h>
+#include "base/on_loop.hpp"
 
 #include <cstdio>
 
@@ -29,16 +29,7 @@ void WorkerPool::post(Job job) {
   wake_.notify_one();
 }
 
-void WorkerPool::deliver(std::function<void()> on_loop) {
-  auto* heap = new std::function<void()>(std::move(on_loop));
-  g_main_context_invoke_full(
-      context_, G_PRIORITY_DEFAULT,
-      [](gpointer data) -> gboolean {
-        (*static_cast<std::function<void()>*>(data))();
-        return G_SOURCE_REMOVE;
-      },
-      heap, [](gpointer data) { delete static_cast<std::function<void()>*>(data); });
-}
+void WorkerPool::deliver(std::function<void()> on_loop) { run_on_loop(context_, std::move(on_loop)); }
 
 void WorkerPool::worker_main() {
   std::unique_ptr<Connection> conn;

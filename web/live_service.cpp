@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "web/http_exchange.hpp"
+#include "web/ws_connection.hpp"
 
 namespace boai::web {
 
@@ -69,7 +70,9 @@ struct LiveService::Impl {
   // lws keeps pointers into these for the context's life, so they must not move.
   std::deque<std::string> strings;
   std::deque<lws_http_mount> mounts;
-  lws_protocols protocols[2] = {};
+  lws_protocols protocols[3] = {};
+  WsContext ws;
+  lws_retry_bo_t retry{};
 
   const char* keep(std::string s) { return strings.emplace_back(std::move(s)).c_str(); }
 
@@ -139,6 +142,8 @@ int LiveService::Impl::callback(lws* wsi, lws_callback_reasons reason, void* use
         }
         return 0;
       }
+      case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+        return -1;  // a WebSocket without the boai.v1 subprotocol is refused
       case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
       case LWS_CALLBACK_CLOSED_HTTP:
         if (session != nullptr) {
@@ -179,6 +184,14 @@ std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(
   impl->http_requests = &metrics.counter("boai_http_requests_total", "HTTP requests to routes");
 
   impl->protocols[0] = {kHttpProtocol, &Impl::callback, sizeof(HttpSessionData), 0, 0, nullptr, 0};
+  impl->ws.endpoint = impl->config.ws_endpoint;
+  impl->ws.limits = impl->config.ws_limits;
+  impl->ws.dropped_slow = &metrics.counter("boai_ws_slow_clients_dropped_total",
+                                           "viewers closed for reading too slowly");
+  impl->ws.refused = &metrics.counter("boai_ws_upgrades_refused_total",
+                                      "WebSocket upgrades refused (path, Origin, per-address limit)");
+  // rx_buffer_size bounds one read; frames above max_frame_bytes are refused as they arrive.
+  impl->protocols[1] = {"boai.v1", &ws_callback, sizeof(void*), 4096, 0, &impl->ws, 0};
 
   // Mounts: the pages at "/", extra file trees, and one callback mount per route.
   auto add_mount = [&](const std::string& prefix, const std::string& origin,
@@ -207,6 +220,16 @@ std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(
   info.iface = impl->config.host.c_str();
   info.port = impl->config.port;
   info.protocols = impl->protocols;
+  impl->retry.secs_since_valid_ping = static_cast<uint16_t>(impl->config.ws_limits.ping_after_idle_seconds);
+  impl->retry.secs_since_valid_hangup =
+      static_cast<uint16_t>(impl->config.ws_limits.close_after_silent_seconds);
+  info.retry_and_idle_policy = &impl->retry;
+  if (!impl->config.tls_cert.empty() && !impl->config.tls_key.empty()) {
+    info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+    info.ssl_cert_filepath = impl->config.tls_cert.c_str();
+    info.ssl_private_key_filepath = impl->config.tls_key.c_str();
+    info.alpn = "h2,http/1.1";
+  }
   info.mounts = &impl->mounts.front();
   info.user = impl.get();
   info.server_string = "boai";

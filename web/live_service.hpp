@@ -11,6 +11,7 @@
 #include "base/error.hpp"
 #include "web/http_types.hpp"
 #include "web/metrics.hpp"
+#include "web/ws_endpoint.hpp"
 
 typedef struct _GMainLoop GMainLoop;
 
@@ -27,6 +28,9 @@ struct LiveServiceConfig {
   std::string static_dir;
   std::vector<FileMount> file_mounts;
   std::size_t max_body_bytes = 64 * 1024;
+  WsEndpoint* ws_endpoint = nullptr;  // the boai.v1 endpoint at /ws; none: no WebSocket
+  WsLimits ws_limits;
+  std::string tls_cert, tls_key;  // both set: HTTPS and WSS (HTTP/2 for pages)
 };
 
 // Binds once to tell a person, before anything else starts, that the address is taken.

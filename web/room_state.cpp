@@ -1,0 +1,72 @@
+// RoomState: the ring of recent events and the reordering of events that arrive early.
+#include "web/room_state.hpp"
+
+namespace boai::web {
+
+void RoomState::open(RoomSnapshot snapshot) {
+  campaign = std::move(snapshot.campaign);
+  totals = totals_json(campaign, snapshot.totals);
+  slow_mode_seconds = snapshot.slow_mode_seconds;
+  blocked_words = std::move(snapshot.blocked_words);
+  sanctions = std::move(snapshot.sanctions);
+  // Events already stored are history: they go in the ring without being broadcast.
+  delivered_seq_ = snapshot.events.empty() ? snapshot.last_seq : snapshot.events.front().seq - 1;
+  announced_seq_ = snapshot.last_seq;
+  accept(std::move(snapshot.events));
+  delivered_seq_ = std::max(delivered_seq_, snapshot.last_seq);
+  phase_ = Phase::kReady;
+}
+
+std::vector<const RoomEvent*> RoomState::accept(std::vector<StoredRoomEvent> events) {
+  for (auto& e : events) {
+    if (e.seq > delivered_seq_) early_.emplace(e.seq, std::move(e));
+  }
+  std::vector<const RoomEvent*> ready;
+  while (!early_.empty() && early_.begin()->first == delivered_seq_ + 1) {
+    auto e = std::move(early_.begin()->second);
+    early_.erase(early_.begin());
+    delivered_seq_ = e.seq;
+    announced_seq_ = std::max(announced_seq_, e.seq);
+    if (e.type == "chat.removed" || e.type == "room.cleared") {
+      // Keep "recent" honest for later hellos.
+      auto body = nlohmann::json::parse(e.payload, nullptr, false);
+      for (auto& r : ring_) {
+        if (r.stored.type != "chat.message") continue;
+        if (e.type == "room.cleared" ||
+            (body.is_object() && body.value("id", std::int64_t{-1}) == r.stored.message_id)) {
+          r.stored.removed = true;
+        }
+      }
+    }
+    FramePtr frame = make_frame(e.payload);
+    ring_.push_back(RoomEvent{std::move(e), std::move(frame)});
+    if (ring_.size() > ring_size_) ring_.pop_front();
+    ready.push_back(&ring_.back());
+  }
+  return ready;
+}
+
+std::optional<std::vector<const RoomEvent*>> RoomState::since(std::int64_t last_seq) const {
+  if (last_seq > delivered_seq_ || last_seq < 0) return std::nullopt;
+  std::vector<const RoomEvent*> out;
+  if (last_seq == delivered_seq_) return out;
+  if (ring_.empty() || ring_.front().stored.seq > last_seq + 1) return std::nullopt;
+  for (const auto& e : ring_) {
+    if (e.stored.seq > last_seq) out.push_back(&e);
+  }
+  return out;
+}
+
+nlohmann::json RoomState::recent_chat(std::size_t count) const {
+  std::vector<const RoomEvent*> picked;
+  for (auto it = ring_.rbegin(); it != ring_.rend() && picked.size() < count; ++it) {
+    if (it->stored.type == "chat.message" && !it->stored.removed) picked.push_back(&*it);
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (auto it = picked.rbegin(); it != picked.rend(); ++it) {
+    out.push_back(nlohmann::json::parse((*it)->stored.payload, nullptr, false));
+  }
+  return out;
+}
+
+}  // namespace boai::web

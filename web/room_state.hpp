@@ -1,0 +1,74 @@
+// One live room in memory on this node: who is in it, the recent events (for replay and for
+// "recent" in welcome), in seq order, and its moderation settings.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "donations/records.hpp"
+#include "web/room_store.hpp"
+#include "web/ws_endpoint.hpp"
+
+namespace boai::web {
+
+struct RoomEvent {
+  StoredRoomEvent stored;
+  FramePtr frame;
+};
+
+class RoomState {
+ public:
+  enum class Phase { kLoading, kReady, kMissing };
+
+  explicit RoomState(std::string slug, std::size_t ring_size) : slug_(std::move(slug)), ring_size_(ring_size) {}
+
+  const std::string& slug() const { return slug_; }
+  Phase phase() const { return phase_; }
+  void set_missing() { phase_ = Phase::kMissing; }
+  void open(RoomSnapshot snapshot);
+
+  // Takes events in any order, possibly twice; returns those now deliverable, in seq order.
+  std::vector<const RoomEvent*> accept(std::vector<StoredRoomEvent> events);
+  std::int64_t seq() const { return delivered_seq_; }
+  // The highest seq heard of (a NOTIFY may announce events not fetched yet).
+  std::int64_t announced_seq() const { return announced_seq_; }
+  void announce(std::int64_t seq) { announced_seq_ = std::max(announced_seq_, seq); }
+
+  // Events after last_seq, or nullopt when they are no longer all held here.
+  std::optional<std::vector<const RoomEvent*>> since(std::int64_t last_seq) const;
+  nlohmann::json recent_chat(std::size_t count) const;
+
+  std::set<std::uint64_t> members;
+  std::size_t viewers_announced = 0;
+  donations::Campaign campaign;
+  nlohmann::json totals;
+  int slow_mode_seconds = 0;
+  std::vector<std::string> blocked_words;
+  std::vector<Sanction> sanctions;
+  // Hellos waiting for the room to load.
+  std::vector<std::function<void()>> waiting;
+  // Appends not yet written; one batch in flight at a time keeps a room's writes in order.
+  std::vector<std::pair<NewRoomEvent, std::function<void(const StoredRoomEvent*)>>> unwritten;
+  bool writing = false;
+  bool catching_up = false;
+  bool refreshing_totals = false;
+
+ private:
+  std::string slug_;
+  std::size_t ring_size_;
+  Phase phase_ = Phase::kLoading;
+  std::deque<RoomEvent> ring_;
+  std::map<std::int64_t, StoredRoomEvent> early_;  // arrived before the events they follow
+  std::int64_t delivered_seq_ = 0;
+  std::int64_t announced_seq_ = 0;
+};
+
+}  // namespace boai::web

@@ -1,0 +1,231 @@
+// RoomStore: SQL for rooms, events and sanctions; values always as parameters.
+#include "web/room_store.hpp"
+
+#include "donations/catalog.hpp"
+#include "sql/array_param.hpp"
+#include "sql/transaction.hpp"
+
+namespace boai::web {
+
+using sql::params;
+
+namespace {
+
+Error failed(const sql::DbError& e) { return Error{e.code, e.message}; }
+
+constexpr const char* kEventColumns =
+    "seq, type, payload, message_id, removed, floor(extract(epoch FROM created_at) * 1000)::bigint";
+
+std::vector<StoredRoomEvent> events_from(const sql::Result& r) {
+  std::vector<StoredRoomEvent> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    StoredRoomEvent e;
+    e.seq = r.int64(i, 0);
+    e.type = r.text(i, 1);
+    e.payload = r.text(i, 2);
+    if (!r.is_null(i, 3)) e.message_id = r.int64(i, 3);
+    e.removed = r.boolean(i, 4);
+    e.at_ms = r.int64(i, 5);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+// PostgreSQL's text[] output: {a,"b c"} -> ["a", "b c"].
+std::vector<std::string> parse_text_array(std::string_view text) {
+  std::vector<std::string> out;
+  if (text.size() < 2) return out;
+  text = text.substr(1, text.size() - 2);
+  std::string item;
+  bool quoted = false, any = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (quoted && c == '\\' && i + 1 < text.size()) {
+      item += text[++i];
+    } else if (c == '"') {
+      quoted = !quoted;
+      any = true;
+    } else if (c == ',' && !quoted) {
+      out.push_back(item);
+      item.clear();
+      any = false;
+    } else {
+      item += c;
+      any = true;
+    }
+  }
+  if (any || !item.empty()) out.push_back(item);
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json totals_json(const donations::Campaign& c, const donations::Totals& t) {
+  return {{"goal_fen", c.goal.fen()},
+          {"pledged_fen", t.pledged.fen() - t.cancelled.fen()},
+          {"received_fen", t.received.fen() - t.refunded.fen()},
+          {"spent_fen", t.spent.fen()},
+          {"pledge_count", t.pledge_count}};
+}
+
+std::expected<std::optional<RoomSnapshot>, Error> load_room(sql::Connection& conn,
+                                                            const std::string& slug,
+                                                            int max_events) {
+  auto campaign = donations::find_campaign(conn, slug);
+  if (!campaign) {
+    if (campaign.error().code == "campaign_not_found") return std::optional<RoomSnapshot>{};
+    return std::unexpected(campaign.error());
+  }
+  RoomSnapshot snap;
+  snap.campaign = std::move(*campaign);
+  auto made = conn.exec("INSERT INTO rooms (slug) VALUES ($1) ON CONFLICT DO NOTHING", params(slug));
+  if (!made) return std::unexpected(failed(made.error()));
+  auto room = conn.exec("SELECT last_seq, slow_mode_seconds, blocked_words FROM rooms WHERE slug = $1",
+                        params(slug));
+  if (!room) return std::unexpected(failed(room.error()));
+  snap.last_seq = room->int64(0, 0);
+  snap.slow_mode_seconds = static_cast<int>(room->int64(0, 1));
+  snap.blocked_words = parse_text_array(room->text(0, 2));
+  auto events = conn.exec(std::string("SELECT ") + kEventColumns +
+                              " FROM (SELECT * FROM room_events WHERE room = $1 ORDER BY seq DESC "
+                              "LIMIT $2) e ORDER BY seq",
+                          params(slug, max_events));
+  if (!events) return std::unexpected(failed(events.error()));
+  snap.events = events_from(*events);
+  auto sanctions = conn.exec(
+      "SELECT kind, nickname, session, address, floor(extract(epoch FROM until) * 1000)::bigint "
+      "FROM room_sanctions WHERE room = $1 AND until > now()",
+      params(slug));
+  if (!sanctions) return std::unexpected(failed(sanctions.error()));
+  for (int i = 0; i < sanctions->rows(); ++i) {
+    snap.sanctions.push_back(Sanction{std::string(sanctions->text(i, 0)),
+                                      std::string(sanctions->text(i, 1)),
+                                      std::string(sanctions->text(i, 2)),
+                                      std::string(sanctions->text(i, 3)), sanctions->int64(i, 4)});
+  }
+  auto totals = donations::campaign_totals(conn, snap.campaign.id);
+  if (!totals) return std::unexpected(totals.error());
+  snap.totals = *totals;
+  return std::optional<RoomSnapshot>{std::move(snap)};
+}
+
+std::expected<std::vector<StoredRoomEvent>, Error> append_room_events(
+    sql::Connection& conn, const std::string& slug, const std::vector<NewRoomEvent>& events) {
+  return sql::in_transaction(conn, [&](sql::Connection& tx)
+                                       -> std::expected<std::vector<StoredRoomEvent>, Error> {
+    auto n = static_cast<std::int64_t>(events.size());
+    auto head = tx.exec("UPDATE rooms SET last_seq = last_seq + $2 WHERE slug = $1 RETURNING last_seq",
+                        params(slug, n));
+    if (!head) return std::unexpected(failed(head.error()));
+    if (head->rows() == 0) return std::unexpected(make_error("room_not_found", "no room " + slug));
+    std::int64_t first = head->int64(0, 0) - n + 1;
+    auto now = tx.exec("SELECT floor(extract(epoch FROM now()) * 1000)::bigint");
+    if (!now) return std::unexpected(failed(now.error()));
+    std::int64_t at_ms = now->int64(0, 0);
+
+    std::vector<StoredRoomEvent> out;
+    sql::ArrayParam seqs, types, ids, payloads, sessions, addresses;
+    for (std::int64_t k = 0; k < n; ++k) {
+      const auto& e = events[static_cast<std::size_t>(k)];
+      StoredRoomEvent s;
+      s.seq = first + k;
+      s.type = e.type;
+      s.at_ms = at_ms;
+      nlohmann::json body = e.body;
+      body["type"] = e.type;
+      body["seq"] = s.seq;
+      body["at"] = at_ms;
+      if (e.type == "chat.message") {
+        auto id = tx.exec("SELECT nextval('chat_message_ids')");
+        if (!id) return std::unexpected(failed(id.error()));
+        s.message_id = id->int64(0, 0);
+        body["id"] = *s.message_id;
+      }
+      if (e.removes) {
+        auto r = tx.exec("UPDATE room_events SET removed = true WHERE room = $1 AND message_id = $2",
+                         params(slug, *e.removes));
+        if (!r) return std::unexpected(failed(r.error()));
+      }
+      if (e.type == "room.cleared") {
+        auto r = tx.exec("UPDATE room_events SET removed = true WHERE room = $1 AND type = 'chat.message'",
+                         params(slug));
+        if (!r) return std::unexpected(failed(r.error()));
+      }
+      s.payload = body.dump();
+      seqs.add(s.seq);
+      types.add(s.type);
+      ids.add(s.message_id ? std::optional<std::string>(std::to_string(*s.message_id)) : std::nullopt);
+      payloads.add(s.payload);
+      sessions.add(e.session);
+      addresses.add(e.address);
+      out.push_back(std::move(s));
+    }
+    auto ins = tx.exec(
+        "INSERT INTO room_events (room, seq, type, message_id, payload, session, address) "
+        "SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[], "
+        "$7::text[])",
+        {sql::param(slug), seqs.param(), types.param(), ids.param(), payloads.param(),
+         sessions.param(), addresses.param()});
+    if (!ins) return std::unexpected(failed(ins.error()));
+    // Inside the transaction on purpose: NOTIFYs are delivered in commit order, which is seq order.
+    auto note = tx.exec("SELECT pg_notify($1, $2)",
+                        params(kRoomChannel, slug + ":" + std::to_string(first) + ":" +
+                                                 std::to_string(first + n - 1)));
+    if (!note) return std::unexpected(failed(note.error()));
+    return out;
+  });
+}
+
+std::expected<std::vector<StoredRoomEvent>, Error> fetch_room_events(sql::Connection& conn,
+                                                                     const std::string& slug,
+                                                                     std::int64_t after_seq,
+                                                                     std::int64_t up_to_seq) {
+  auto r = conn.exec(std::string("SELECT ") + kEventColumns +
+                         " FROM room_events WHERE room = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
+                     params(slug, after_seq, up_to_seq));
+  if (!r) return std::unexpected(failed(r.error()));
+  return events_from(*r);
+}
+
+std::expected<Sanction, Error> add_sanction(sql::Connection& conn, const std::string& slug,
+                                            const std::string& kind,
+                                            std::optional<std::int64_t> message_id,
+                                            const std::string& nickname, int minutes,
+                                            const std::string& created_by) {
+  Sanction s{kind, nickname, "", "", 0};
+  if (message_id) {
+    auto who = conn.exec(
+        "SELECT session, address, payload::json->>'nickname' FROM room_events "
+        "WHERE room = $1 AND message_id = $2",
+        params(slug, *message_id));
+    if (!who) return std::unexpected(failed(who.error()));
+    if (who->rows() == 0) {
+      return std::unexpected(make_error("message_not_found", "no such message in this room"));
+    }
+    s.session = who->text(0, 0);
+    if (kind == "ban") s.address = who->text(0, 1);
+    s.nickname = who->text(0, 2);
+  }
+  auto r = conn.exec(
+      "INSERT INTO room_sanctions (room, kind, nickname, session, address, until, created_by) "
+      "VALUES ($1, $2, $3, $4, $5, now() + $6::int * interval '1 minute', $7) "
+      "RETURNING floor(extract(epoch FROM until) * 1000)::bigint",
+      params(slug, kind, s.nickname, s.session, s.address, minutes, created_by));
+  if (!r) return std::unexpected(failed(r.error()));
+  s.until_ms = r->int64(0, 0);
+  return s;
+}
+
+std::expected<void, Error> save_room_settings(sql::Connection& conn, const std::string& slug,
+                                              int slow_mode_seconds,
+                                              const std::vector<std::string>& blocked_words) {
+  sql::ArrayParam words;
+  for (const auto& w : blocked_words) words.add(w);
+  auto r = conn.exec(
+      "UPDATE rooms SET slow_mode_seconds = $2, blocked_words = $3::text[] WHERE slug = $1",
+      {sql::param(slug), sql::param(slow_mode_seconds), words.param()});
+  if (!r) return std::unexpected(failed(r.error()));
+  return {};
+}
+
+}  // namespace boai::web

@@ -1,0 +1,83 @@
+// The live room in PostgreSQL: opening a room, appending its events in one order for every node,
+// reading events back, and moderation that outlives a restart. Blocking calls: run them on
+// sql::WorkerPool threads, never on the loop.
+#pragma once
+
+#include <cstdint>
+#include <expected>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/error.hpp"
+#include "donations/records.hpp"
+#include "sql/connection.hpp"
+
+namespace boai::web {
+
+inline constexpr const char* kRoomChannel = "boai_room";  // NOTIFY payload "room:first:last"
+
+struct StoredRoomEvent {
+  std::int64_t seq = 0;
+  std::string type;
+  std::string payload;  // the frame exactly as viewers get it
+  std::optional<std::int64_t> message_id;
+  bool removed = false;
+  std::int64_t at_ms = 0;
+};
+
+struct NewRoomEvent {
+  std::string type;     // chat.message, donation, chat.removed, room.cleared
+  nlohmann::json body;  // the frame without seq (and without id, for chat.message)
+  std::string session;  // who said it; kept for moderators, never sent to viewers
+  std::string address;
+  std::optional<std::int64_t> removes;  // chat.removed: the message it removes
+};
+
+struct Sanction {
+  std::string kind;  // mute, ban
+  std::string nickname, session, address;
+  std::int64_t until_ms = 0;
+};
+
+struct RoomSnapshot {
+  donations::Campaign campaign;
+  donations::Totals totals;
+  std::int64_t last_seq = 0;
+  int slow_mode_seconds = 0;
+  std::vector<std::string> blocked_words;
+  std::vector<StoredRoomEvent> events;  // the latest, oldest first
+  std::vector<Sanction> sanctions;      // still in force
+};
+
+// nullopt when no campaign has this slug.
+std::expected<std::optional<RoomSnapshot>, Error> load_room(sql::Connection& conn,
+                                                            const std::string& slug,
+                                                            int max_events);
+
+// Appends in one transaction under the room's row lock: gapless seqs, committed in order, and a
+// NOTIFY that other nodes receive in that same order.
+std::expected<std::vector<StoredRoomEvent>, Error> append_room_events(
+    sql::Connection& conn, const std::string& slug, const std::vector<NewRoomEvent>& events);
+
+std::expected<std::vector<StoredRoomEvent>, Error> fetch_room_events(sql::Connection& conn,
+                                                                     const std::string& slug,
+                                                                     std::int64_t after_seq,
+                                                                     std::int64_t up_to_seq);
+
+// A mute or ban of whoever wrote message_id (or of a nickname, for a mute). Errors:
+// message_not_found.
+std::expected<Sanction, Error> add_sanction(sql::Connection& conn, const std::string& slug,
+                                            const std::string& kind,
+                                            std::optional<std::int64_t> message_id,
+                                            const std::string& nickname, int minutes,
+                                            const std::string& created_by);
+
+std::expected<void, Error> save_room_settings(sql::Connection& conn, const std::string& slug,
+                                              int slow_mode_seconds,
+                                              const std::vector<std::string>& blocked_words);
+
+nlohmann::json totals_json(const donations::Campaign& campaign, const donations::Totals& totals);
+
+}  // namespace boai::web

@@ -1,0 +1,174 @@
+// The boai.v1 protocol on libwebsockets: admission, reassembly of fragmented frames, the bounded
+// outbound queue written in SERVER_WRITEABLE, and closing with a reason.
+#include "web/ws_connection.hpp"
+
+#include <cstring>
+
+namespace boai::web {
+
+namespace {
+
+struct WsSessionData {
+  LwsConnection* connection;
+};
+
+WsContext& context_of(lws* wsi) {
+  return *static_cast<WsContext*>(const_cast<void*>(lws_get_protocol(wsi)->user));
+}
+
+std::string header(lws* wsi, lws_token_indexes token) {
+  int len = lws_hdr_total_length(wsi, token);
+  if (len <= 0) return {};
+  std::string value(static_cast<std::size_t>(len) + 1, '\0');
+  int got = lws_hdr_copy(wsi, value.data(), len + 1, token);
+  value.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+  return value;
+}
+
+std::string peer_of(lws* wsi) {
+  char peer[64] = {0};
+  lws_get_peer_simple(wsi, peer, sizeof peer);
+  return peer;
+}
+
+bool origin_allowed(lws* wsi, const WsLimits& limits) {
+  std::string origin = header(wsi, WSI_TOKEN_ORIGIN);
+  if (origin.empty()) return true;  // not a browser: Origin protects browsers' users only
+  if (limits.allowed_origins.empty()) {
+    std::string host = header(wsi, WSI_TOKEN_HOST);
+    return origin == "http://" + host || origin == "https://" + host;
+  }
+  for (const auto& allowed : limits.allowed_origins) {
+    if (origin == allowed) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+FramePtr make_frame(std::string_view payload) {
+  auto bytes = std::make_shared<std::string>(LWS_PRE + payload.size(), '\0');
+  std::memcpy(bytes->data() + LWS_PRE, payload.data(), payload.size());
+  return bytes;
+}
+
+std::string_view frame_payload(const FramePtr& frame) {
+  return std::string_view(*frame).substr(LWS_PRE);
+}
+
+bool LwsConnection::send(FramePtr frame) {
+  if (closing_) return false;
+  if (queue_.size() >= limits_.max_queued_frames) {
+    close(kClosePolicy, "too slow");
+    return false;
+  }
+  queue_.push_back(std::move(frame));
+  if (queue_.size() == 1) lws_callback_on_writable(wsi_);
+  return true;
+}
+
+void LwsConnection::close(int code, const std::string& reason) {
+  if (closing_) return;
+  closing_ = true;
+  close_code_ = code;
+  close_reason_ = reason.substr(0, 120);
+  lws_callback_on_writable(wsi_);
+}
+
+bool LwsConnection::receive(const char* data, std::size_t len, bool final, std::string& whole,
+                            bool& too_big) {
+  if (partial_.size() + len > limits_.max_frame_bytes) {
+    too_big = true;
+    partial_.clear();
+    return false;
+  }
+  partial_.append(data, len);
+  if (!final) return false;
+  whole = std::move(partial_);
+  partial_.clear();
+  return true;
+}
+
+bool LwsConnection::write_pending() {
+  // Queued frames go out back to back until the socket pushes back.
+  while (!queue_.empty() && !closing_) {
+    auto& frame = queue_.front();
+    // The header goes into the headroom; it is the same for every receiver of this frame.
+    auto* bytes = reinterpret_cast<unsigned char*>(const_cast<char*>(frame->data()));
+    std::size_t len = frame->size() - LWS_PRE;
+    if (lws_write(wsi_, bytes + LWS_PRE, len, LWS_WRITE_TEXT) < static_cast<int>(len)) return false;
+    queue_.pop_front();
+    if (lws_send_pipe_choked(wsi_) != 0) break;
+  }
+  if (closing_) {
+    lws_close_reason(wsi_, static_cast<lws_close_status>(close_code_),
+                     reinterpret_cast<unsigned char*>(close_reason_.data()), close_reason_.size());
+    return false;
+  }
+  if (!queue_.empty()) lws_callback_on_writable(wsi_);
+  return true;
+}
+
+int ws_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len) {
+  auto* session = static_cast<WsSessionData*>(user);
+  try {
+    switch (reason) {
+      case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION: {
+        auto& ctx = context_of(wsi);
+        std::string path = header(wsi, WSI_TOKEN_GET_URI);
+        std::string peer = peer_of(wsi);
+        bool ok = path == "/ws" && origin_allowed(wsi, ctx.limits) &&
+                  ctx.connections_per_address[peer] < ctx.limits.max_connections_per_address &&
+                  ctx.endpoint != nullptr;
+        if (!ok) ctx.refused->add();
+        return ok ? 0 : -1;
+      }
+      case LWS_CALLBACK_ESTABLISHED: {
+        auto& ctx = context_of(wsi);
+        std::string peer = peer_of(wsi);
+        ctx.connections_per_address[peer]++;
+        session->connection = new LwsConnection(wsi, ctx.next_id++, peer,
+                                                header(wsi, WSI_TOKEN_HTTP_COOKIE), ctx.limits);
+        ctx.endpoint->on_open(*session->connection);
+        return 0;
+      }
+      case LWS_CALLBACK_RECEIVE: {
+        if (session->connection == nullptr || session->connection->is_closing()) return 0;
+        auto& ctx = context_of(wsi);
+        if (lws_frame_is_binary(wsi) != 0) {
+          session->connection->close(1003, "text frames only");
+          return 0;
+        }
+        bool final = lws_is_final_fragment(wsi) != 0 && lws_remaining_packet_payload(wsi) == 0;
+        bool too_big = false;
+        std::string whole;
+        if (session->connection->receive(static_cast<const char*>(in), len, final, whole, too_big)) {
+          ctx.endpoint->on_text(*session->connection, whole);
+        } else if (too_big) {
+          session->connection->close(kCloseTooBig, "frame too large");
+        }
+        return 0;
+      }
+      case LWS_CALLBACK_SERVER_WRITEABLE:
+        if (session->connection == nullptr) return 0;
+        return session->connection->write_pending() ? 0 : -1;
+      case LWS_CALLBACK_CLOSED: {
+        if (session->connection == nullptr) return 0;
+        auto& ctx = context_of(wsi);
+        auto& count = ctx.connections_per_address[session->connection->peer()];
+        if (--count <= 0) ctx.connections_per_address.erase(session->connection->peer());
+        ctx.endpoint->on_close(*session->connection);
+        delete session->connection;
+        session->connection = nullptr;
+        return 0;
+      }
+      default:
+        return 0;
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "boai: websocket callback failed: %s\n", e.what());
+    return -1;
+  }
+}
+
+}  // namespace boai::web

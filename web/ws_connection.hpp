@@ -1,0 +1,59 @@
+// Internal to web/: the libwebsockets side of boai.v1: one LwsConnection per WebSocket, the
+// protocol callback, and the admission checks (path, Origin, connections per address).
+#pragma once
+
+#include <libwebsockets.h>
+
+#include <deque>
+#include <map>
+#include <string>
+
+#include "web/metrics.hpp"
+#include "web/ws_endpoint.hpp"
+
+namespace boai::web {
+
+class LwsConnection final : public WsConnection {
+ public:
+  LwsConnection(lws* wsi, std::uint64_t id, std::string peer, std::string cookie,
+                const WsLimits& limits)
+      : wsi_(wsi), id_(id), peer_(std::move(peer)), cookie_(std::move(cookie)), limits_(limits) {}
+
+  std::uint64_t id() const override { return id_; }
+  const std::string& peer() const override { return peer_; }
+  const std::string& cookie() const override { return cookie_; }
+  bool send(FramePtr frame) override;
+  void close(int code, const std::string& reason) override;
+
+  // From the callback: a piece of an incoming message; returns the whole text when complete,
+  // or sets too_big when it passed the limit.
+  bool receive(const char* data, std::size_t len, bool final, std::string& whole, bool& too_big);
+  // Writes queued frames while the socket takes them; false: close now.
+  bool write_pending();
+  bool is_closing() const { return closing_; }
+
+ private:
+  lws* wsi_;
+  std::uint64_t id_;
+  std::string peer_, cookie_;
+  const WsLimits& limits_;
+  std::string partial_;
+  std::deque<FramePtr> queue_;
+  bool closing_ = false;
+  int close_code_ = 0;
+  std::string close_reason_;
+};
+
+// Everything the boai.v1 callback needs, owned by the live service.
+struct WsContext {
+  WsEndpoint* endpoint = nullptr;
+  WsLimits limits;
+  std::uint64_t next_id = 1;
+  std::map<std::string, int> connections_per_address;
+  Counter* dropped_slow = nullptr;
+  Counter* refused = nullptr;
+};
+
+int ws_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
+
+}  // namespace boai::web
