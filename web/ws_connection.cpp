@@ -59,6 +59,8 @@ std::string_view frame_payload(const FramePtr& frame) {
 bool LwsConnection::send(FramePtr frame) {
   if (closing_) return false;
   if (queue_.size() >= limits_.max_queued_frames) {
+    queue_.clear();  // what it has not read by now it will not read
+    dropped_slow_.add();
     close(kClosePolicy, "too slow");
     return false;
   }
@@ -90,8 +92,9 @@ bool LwsConnection::receive(const char* data, std::size_t len, bool final, std::
 }
 
 bool LwsConnection::write_pending() {
-  // Queued frames go out back to back until the socket pushes back.
-  while (!queue_.empty() && !closing_) {
+  // Queued frames go out back to back until the socket pushes back; a closing connection still
+  // gets what was queued before the close (the reason it is being closed, say).
+  while (!queue_.empty()) {
     auto& frame = queue_.front();
     // The header goes into the headroom; it is the same for every receiver of this frame.
     auto* bytes = reinterpret_cast<unsigned char*>(const_cast<char*>(frame->data()));
@@ -100,7 +103,7 @@ bool LwsConnection::write_pending() {
     queue_.pop_front();
     if (lws_send_pipe_choked(wsi_) != 0) break;
   }
-  if (closing_) {
+  if (closing_ && queue_.empty()) {
     lws_close_reason(wsi_, static_cast<lws_close_status>(close_code_),
                      reinterpret_cast<unsigned char*>(close_reason_.data()), close_reason_.size());
     return false;
@@ -128,7 +131,8 @@ int ws_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, siz
         std::string peer = peer_of(wsi);
         ctx.connections_per_address[peer]++;
         session->connection = new LwsConnection(wsi, ctx.next_id++, peer,
-                                                header(wsi, WSI_TOKEN_HTTP_COOKIE), ctx.limits);
+                                                header(wsi, WSI_TOKEN_HTTP_COOKIE), ctx.limits,
+                                                *ctx.dropped_slow);
         ctx.endpoint->on_open(*session->connection);
         return 0;
       }

@@ -16,8 +16,13 @@ namespace boai::web {
 class LwsConnection final : public WsConnection {
  public:
   LwsConnection(lws* wsi, std::uint64_t id, std::string peer, std::string cookie,
-                const WsLimits& limits)
-      : wsi_(wsi), id_(id), peer_(std::move(peer)), cookie_(std::move(cookie)), limits_(limits) {}
+                const WsLimits& limits, Counter& dropped_slow)
+      : wsi_(wsi),
+        id_(id),
+        peer_(std::move(peer)),
+        cookie_(std::move(cookie)),
+        limits_(limits),
+        dropped_slow_(dropped_slow) {}
 
   std::uint64_t id() const override { return id_; }
   const std::string& peer() const override { return peer_; }
@@ -37,6 +42,7 @@ class LwsConnection final : public WsConnection {
   std::uint64_t id_;
   std::string peer_, cookie_;
   const WsLimits& limits_;
+  Counter& dropped_slow_;
   std::string partial_;
   std::deque<FramePtr> queue_;
   bool closing_ = false;

@@ -1,0 +1,144 @@
+// The live room over real sockets: a real `boai serve` with its private PostgreSQL, and clients
+// from the ws package. Chat, resume, history across a restart, limits, moderation and pledges.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client, runBoai, startBoai, tempDir, signIn, sleep } from './support.mjs';
+
+let dataDir;
+let server;
+
+async function setUpStation(dir) {
+  const db = ['--data-dir', dir];
+  let r = await runBoai(['fund', 'add', 'aed', '--name', 'AED 基金', ...db]);
+  assert.equal(r.code, 0, r.output);
+  r = await runBoai(['campaign', 'add', 'firstaid', '--title', '急救知识直播课', '--goal', '50000',
+    '--also-fund', 'aed', '--live', ...db]);
+  assert.equal(r.code, 0, r.output);
+  r = await runBoai(['user', 'add', 'host1', '--role', 'host', ...db], { input: 'host-password-1\n' });
+  assert.equal(r.code, 0, r.output);
+  r = await runBoai(['user', 'add', 'money', '--role', 'finance', ...db], { input: 'finance-password-1\n' });
+  assert.equal(r.code, 0, r.output);
+}
+
+before(async () => {
+  dataDir = tempDir('room');
+  await setUpStation(dataDir);
+  server = await startBoai(['--listen', '127.0.0.1:0', '--data-dir', dataDir]);
+});
+
+after(async () => {
+  await server.stop();
+});
+
+test('two viewers chat', async () => {
+  const a = await Client.open(server.port);
+  const b = await Client.open(server.port);
+  const wa = await a.hello('firstaid', { nickname: '小明' });
+  assert.equal(wa.type, 'welcome');
+  assert.equal(wa.campaign.title, '急救知识直播课');
+  assert.equal(wa.totals.goal_fen, 5000000);
+  await b.hello('firstaid', { nickname: '小红' });
+  const ack = await a.request({ type: 'chat.send', text: '大家好' });
+  assert.equal(ack.type, 'ack');
+  const seen = await b.next((f) => f.type === 'chat.message' && f.id === ack.id);
+  assert.equal(seen.nickname, '小明');
+  assert.equal(seen.text, '大家好');
+  assert.equal(seen.seq, ack.seq);
+  await a.close();
+  await b.close();
+});
+
+test('a reconnecting viewer gets exactly what it missed', async () => {
+  const a = await Client.open(server.port);
+  await a.hello('firstaid', { nickname: 'sender' });
+  const c = await Client.open(server.port);
+  const welcome = await c.hello('firstaid', { nickname: 'sleeper' });
+  const session = welcome.session;
+  const first = await a.request({ type: 'chat.send', text: 'one' });
+  await c.next((f) => f.type === 'chat.message' && f.seq === first.seq);
+  const lastSeen = first.seq;
+  await c.close();
+  const missed = [];
+  for (const text of ['two', 'three', 'four']) {
+    await sleep(1100); // stay under the message rate limit
+    missed.push((await a.request({ type: 'chat.send', text })).seq);
+  }
+  const again = await Client.open(server.port);
+  again.send({ type: 'hello', room: 'firstaid', nickname: 'sleeper', session, last_seq: lastSeen });
+  const back = await again.type('welcome');
+  const replayed = again.frames.filter((f) => f.type === 'chat.message').map((f) => f.seq);
+  assert.deepEqual(replayed, missed);
+  assert.equal(back.seq, missed.at(-1));
+  assert.equal(back.session, session);
+  await a.close();
+  await again.close();
+});
+
+test('bad frames get stable errors', async () => {
+  const c = await Client.open(server.port);
+  c.send('not json at all');
+  assert.equal((await c.type('error')).code, 'bad_json');
+  c.send('[1,2,3]');
+  assert.equal((await c.type('error')).code, 'bad_json');
+  assert.equal((await c.request({ type: 'launch.rocket' })).code, 'unknown_type');
+  assert.equal((await c.request({ type: 'chat.send', text: 'hi' })).code, 'not_in_room');
+  assert.equal((await c.hello('no-such-room')).code, 'room_not_found');
+  const w = await Client.open(server.port);
+  assert.equal((await w.hello('firstaid', { nickname: 'x'.repeat(21) })).code, 'too_long');
+  await c.close();
+  await w.close();
+});
+
+test('limits: message rate, text length, oversized frames', async () => {
+  const c = await Client.open(server.port);
+  await c.hello('firstaid', { nickname: 'chatty' });
+  assert.equal((await c.request({ type: 'chat.send', text: '长'.repeat(201) })).code, 'too_long');
+  const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => c.request({ type: 'chat.send', text: `spam ${i}` })));
+  assert.ok(answers.some((a) => a.code === 'rate_limited'), JSON.stringify(answers));
+  const pledge = await c.request({ type: 'pledge.create', idempotency_key: 'k-float-0001', amount_fen: 12.5 });
+  assert.ok(['bad_request', 'rate_limited'].includes(pledge.code));
+  c.send('x'.repeat(17 * 1024));
+  const closed = await c.closed;
+  assert.equal(closed.code, 1009);
+});
+
+test('the upgrade checks the Origin and the path', async () => {
+  await assert.rejects(Client.open(server.port, { origin: 'http://evil.example' }));
+  const own = await Client.open(server.port, { origin: `http://127.0.0.1:${server.port}` });
+  await own.close();
+  await assert.rejects(Client.open(server.port, { path: '/elsewhere' }));
+});
+
+test('a viewer cannot moderate; a host can delete and ban', async () => {
+  const viewer = await Client.open(server.port);
+  await viewer.hello('firstaid', { nickname: 'troll' });
+  assert.equal((await viewer.request({ type: 'mod.clear' })).code, 'not_allowed');
+
+  const financeCookie = await signIn(server.port, 'money', 'finance-password-1');
+  const finance = await Client.open(server.port, { cookie: financeCookie });
+  await finance.hello('firstaid');
+  assert.equal((await finance.request({ type: 'mod.clear' })).code, 'not_allowed');
+
+  const cookie = await signIn(server.port, 'host1', 'host-password-1');
+  const host = await Client.open(server.port, { cookie });
+  const hw = await host.hello('firstaid');
+  assert.equal(hw.staff.role, 'host');
+
+  const bad = await viewer.request({ type: 'chat.send', text: 'buy my stuff' });
+  assert.equal(bad.type, 'ack');
+  const del = await host.request({ type: 'mod.delete', id: bad.id });
+  assert.equal(del.type, 'ack');
+  const removed = await viewer.next((f) => f.type === 'chat.removed' && f.id === bad.id);
+  assert.equal(removed.seq, del.seq);
+
+  await sleep(1100);
+  const again = await viewer.request({ type: 'chat.send', text: 'still here' });
+  const ban = await host.request({ type: 'mod.ban', id: again.id, minutes: 60 });
+  assert.equal(ban.type, 'ack');
+  assert.equal((await viewer.next((f) => f.code === 'banned')).type, 'error');
+  assert.equal((await viewer.closed).code, 1008);
+  const back = await Client.open(server.port);
+  assert.equal((await back.hello('firstaid', { nickname: 'troll2' })).code, 'banned'); // same address
+  await host.close();
+  await finance.close();
+});
