@@ -65,10 +65,16 @@ std::expected<void, Error> EncodedOutput::play() {
   GstPadRef pad(gst_element_get_static_pad(sink.get(), "sink"));
   auto* held = new std::shared_ptr<std::atomic<std::uint64_t>>(bytes_);
   gst_pad_add_probe(
-      pad.get(), GST_PAD_PROBE_TYPE_BUFFER,
+      pad.get(),
+      static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
       [](GstPad*, GstPadProbeInfo* info, gpointer data) {
+        // matroskamux pushes buffer lists, flvmux single buffers.
         auto& bytes = **static_cast<std::shared_ptr<std::atomic<std::uint64_t>>*>(data);
-        bytes.fetch_add(gst_buffer_get_size(GST_PAD_PROBE_INFO_BUFFER(info)));
+        if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
+          bytes.fetch_add(gst_buffer_list_calculate_size(GST_PAD_PROBE_INFO_BUFFER_LIST(info)));
+        } else {
+          bytes.fetch_add(gst_buffer_get_size(GST_PAD_PROBE_INFO_BUFFER(info)));
+        }
         return GST_PAD_PROBE_OK;
       },
       held,
@@ -88,8 +94,18 @@ void EncodedOutput::push_audio(GstSample* sample) { push(audio_src_.get(), sampl
 void EncodedOutput::push(GstElement* appsrc, GstSample* sample, bool video) {
   GstBuffer* in = gst_sample_get_buffer(sample);
   if (in == nullptr || !GST_BUFFER_PTS_IS_VALID(in)) return;
+  // Running time, so both streams share one timeline (x264enc shifts its timestamps by an hour
+  // and says so in its segment).
+  const GstSegment* segment = gst_sample_get_segment(sample);
   GstClockTime pts = GST_BUFFER_PTS(in);
-  GstClockTime dts = GST_BUFFER_DTS(in);
+  if (segment != nullptr && segment->format == GST_FORMAT_TIME) {
+    pts = gst_segment_to_running_time(segment, GST_FORMAT_TIME, GST_BUFFER_PTS(in));
+    if (!GST_CLOCK_TIME_IS_VALID(pts)) return;
+  }
+  GstClockTime dts = GST_CLOCK_TIME_NONE;
+  if (GST_BUFFER_DTS_IS_VALID(in) && GST_BUFFER_DTS(in) + pts >= GST_BUFFER_PTS(in)) {
+    dts = GST_BUFFER_DTS(in) + pts - GST_BUFFER_PTS(in);
+  }
   GstClockTime origin = GST_CLOCK_TIME_NONE;
   {
     std::lock_guard lock(mutex_);

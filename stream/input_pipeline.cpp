@@ -12,12 +12,12 @@ namespace {
 std::string video_tail(const InputChannels& out, bool sync) {
   return "videoconvert ! videoscale ! videorate ! " +
          raw_video_caps(out.width, out.height, out.framerate) +
-         " ! intervideosink name=vsink sync=" + (sync ? "true" : "false");
+         " ! intervideosink name=vsink async=false sync=" + (sync ? "true" : "false");
 }
 
 std::string audio_tail(bool sync) {
   return "audioconvert ! audioresample ! " + raw_audio_caps() +
-         " ! interaudiosink name=asink sync=" + (sync ? "true" : "false");
+         " ! interaudiosink name=asink async=false sync=" + (sync ? "true" : "false");
 }
 
 // decodebin's pads appear once the stream is known: video to "vq", audio to "aq".
@@ -170,12 +170,19 @@ std::expected<void, Error> InputPipeline::play() {
   GstPadRef pad(gst_element_get_static_pad(vsink.get(), "sink"));
   // The probe's counters live as long as the probe: the pad owns a reference to them.
   auto* held = new std::shared_ptr<Counters>(counters_);
+  // The end of the picture is the end of the input, even while a stream it never had (a clip
+  // without sound) keeps the pipeline from posting EOS.
   gst_pad_add_probe(
-      pad.get(), GST_PAD_PROBE_TYPE_BUFFER,
-      [](GstPad*, GstPadProbeInfo*, gpointer data) {
+      pad.get(),
+      static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
+      [](GstPad*, GstPadProbeInfo* info, gpointer data) {
         auto& c = **static_cast<std::shared_ptr<Counters>*>(data);
-        c.frames.fetch_add(1);
-        c.last_frame_us.store(now_us());
+        if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
+          c.frames.fetch_add(1);
+          c.last_frame_us.store(now_us());
+        } else if (GST_EVENT_TYPE(GST_PAD_PROBE_INFO_EVENT(info)) == GST_EVENT_EOS) {
+          c.ended.store(true);
+        }
         return GST_PAD_PROBE_OK;
       },
       held, [](gpointer data) { delete static_cast<std::shared_ptr<Counters>*>(data); });
@@ -193,7 +200,10 @@ std::optional<InputPipeline::Outcome> InputPipeline::poll() {
   while (true) {
     GstMessageRef message(gst_bus_pop_filtered(
         bus.get(), static_cast<GstMessageType>(GST_MESSAGE_ERROR | GST_MESSAGE_EOS)));
-    if (!message) return std::nullopt;
+    if (!message) {
+      if (counters_->ended.load()) return Outcome{true, make_error("source_ended", label_ + " ended.")};
+      return std::nullopt;
+    }
     if (GST_MESSAGE_TYPE(message.get()) == GST_MESSAGE_EOS) {
       return Outcome{true, make_error("source_ended", label_ + " ended.")};
     }

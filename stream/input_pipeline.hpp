@@ -52,6 +52,7 @@ class InputPipeline {
   struct Counters {
     std::atomic<std::uint64_t> frames{0};
     std::atomic<std::int64_t> last_frame_us{0};
+    std::atomic<bool> ended{false};  // the picture reached its end (EOS)
   };
 
   InputPipeline(GstElementRef pipeline, std::string label);

@@ -19,6 +19,7 @@
 #include "stream/input_pipeline.hpp"
 #include "stream/overlay_renderer.hpp"
 #include "stream/push_url.hpp"
+#include "stream/reaper.hpp"
 #include "stream/recordings.hpp"
 #include "stream/source_spec.hpp"
 
@@ -202,6 +203,8 @@ struct OutputSlot {
 struct Studio::Impl {
   enum class Phase { kIdle, kLive, kStopping };
 
+  Reaper reaper;  // first member: destroyed last, after every teardown it runs has finished
+
   StudioConfig config;
   SourceSpec source;
   StudioListener listener;
@@ -384,14 +387,14 @@ struct Studio::Impl {
     }
     for (OutputSlot& slot : outputs) {
       if (slot.output) slot.bytes_before += slot.output->bytes();
-      slot.output.reset();
+      reaper.bury(std::move(slot.output));
       slot.state = "stopped";
       slot.retry_at_us = 0;
     }
-    camera.pipeline.reset();
+    reaper.bury(std::move(camera.pipeline));
     camera.state = "stopped";
     camera.retry_at_us = 0;
-    slides.pipeline.reset();
+    reaper.bury(std::move(slides.pipeline));
     slides.state = "stopped";
     if (pipeline) gst_element_set_state(pipeline.get(), GST_STATE_NULL);
     camera_pad.reset();
@@ -415,7 +418,7 @@ struct Studio::Impl {
   }
 
   void lose_camera(const Error& error, bool ended) {
-    camera.pipeline.reset();
+    reaper.bury(std::move(camera.pipeline));
     camera.last_error = error.code + ": " + error.message;
     if (source.retries() && phase == Phase::kLive) {
       camera.state = "retrying";
@@ -452,13 +455,14 @@ struct Studio::Impl {
     if (slide_files.empty() || phase != Phase::kLive) return;
     auto started = InputPipeline::start_slide(slide_files[slide_at], channels(false, "slides"));
     if (!started) {
-      slides.pipeline.reset();
+      reaper.bury(std::move(slides.pipeline));
       slides.state = "failed";
       slides.last_error = started.error().code + ": " + started.error().message;
       emit(StudioEvent::Kind::kInputLost, "slides", started.error().code, started.error().message);
       return;
     }
     // The previous slide stays in the channel until the new one arrives: no flash between them.
+    reaper.bury(std::move(slides.pipeline));
     slides.pipeline = std::move(*started);
     if (slides.state != "up") slides.state = "starting";
   }
@@ -466,7 +470,7 @@ struct Studio::Impl {
   void tick_slides() {
     if (!slides.pipeline) return;
     if (auto outcome = slides.pipeline->poll(); outcome && !outcome->ended) {
-      slides.pipeline.reset();
+      reaper.bury(std::move(slides.pipeline));
       slides.state = "failed";
       slides.last_error = outcome->error.code + ": " + outcome->error.message;
       emit(StudioEvent::Kind::kInputLost, "slides", outcome->error.code, outcome->error.message);
@@ -549,7 +553,7 @@ struct Studio::Impl {
       std::erase(shared->outputs, slot.output);
     }
     slot.bytes_before += slot.output->bytes();
-    slot.output.reset();
+    reaper.bury(std::move(slot.output));
   }
 
   void fail_output(OutputSlot& slot, const Error& error) {
@@ -623,6 +627,7 @@ struct Studio::Impl {
 
   void tick() {
     std::int64_t now = now_us();
+
     tick_main();
     if (phase == Phase::kLive) {
       tick_camera(now);
@@ -732,8 +737,8 @@ void Studio::stop() {
   if (s.phase != Impl::Phase::kLive) return;
   s.phase = Impl::Phase::kStopping;
   s.stop_deadline_us = now_us() + kStopTimeoutUs;
-  s.camera.pipeline.reset();
-  s.slides.pipeline.reset();
+  s.reaper.bury(std::move(s.camera.pipeline));
+  s.reaper.bury(std::move(s.slides.pipeline));
   for (OutputSlot& slot : s.outputs) {
     if (slot.output) slot.output->end_of_stream();
   }
@@ -754,7 +759,7 @@ std::expected<void, Error> Studio::switch_source(std::string_view text) {
   auto spec = parse_source(text);
   if (!spec) return std::unexpected(spec.error());
   Impl& s = *impl_;
-  s.camera.pipeline.reset();
+  s.reaper.bury(std::move(s.camera.pipeline));
   s.camera.state = "stopped";
   s.camera.last_error.clear();
   s.camera.backoff_ms = 0;
