@@ -11,9 +11,12 @@ constexpr guint64 kQueueBytes = 8 * 1024 * 1024;
 std::string appsrcs() {
   // Non-live sources: the muxer orders by timestamps; the main pipeline already paces them.
   return "appsrc name=vsrc format=time is-live=false block=false leaky-type=downstream "
-         "max-bytes=" + std::to_string(kQueueBytes) + " ! h264parse ! queue ! mux. "
+         "max-bytes=" +
+         std::to_string(kQueueBytes) +
+         " ! h264parse ! queue ! mux. "
          "appsrc name=asrc format=time is-live=false block=false leaky-type=downstream "
-         "max-bytes=" + std::to_string(kQueueBytes) + " ! aacparse ! queue ! mux. ";
+         "max-bytes=" +
+         std::to_string(kQueueBytes) + " ! aacparse ! queue ! mux. ";
 }
 
 }  // namespace
@@ -32,8 +35,9 @@ EncodedOutput::~EncodedOutput() {
 std::expected<std::shared_ptr<EncodedOutput>, Error> EncodedOutput::record(
     const std::string& path) {
   std::string label = "Recording " + path;
-  auto pipeline = launch(appsrcs() + "matroskamux name=mux streamable=true ! "
-                         "filesink name=sink sync=false async=false",
+  auto pipeline = launch(appsrcs() +
+                             "matroskamux name=mux streamable=true ! "
+                             "filesink name=sink sync=false async=false",
                          "recording_failed");
   if (!pipeline) {
     return std::unexpected(make_error("recording_failed", label + ": " + pipeline.error().message));
@@ -48,8 +52,9 @@ std::expected<std::shared_ptr<EncodedOutput>, Error> EncodedOutput::record(
 std::expected<std::shared_ptr<EncodedOutput>, Error> EncodedOutput::push(
     const std::string& url, const std::string& display) {
   std::string label = "Push target " + display;
-  auto pipeline = launch(appsrcs() + "flvmux name=mux streamable=true ! "
-                         "rtmp2sink name=sink sync=false async=false",
+  auto pipeline = launch(appsrcs() +
+                             "flvmux name=mux streamable=true ! "
+                             "rtmp2sink name=sink sync=false async=false",
                          "push_failed");
   if (!pipeline) {
     return std::unexpected(make_error("push_failed", label + ": " + pipeline.error().message));
@@ -78,7 +83,9 @@ std::expected<void, Error> EncodedOutput::play() {
         return GST_PAD_PROBE_OK;
       },
       held,
-      [](gpointer data) { delete static_cast<std::shared_ptr<std::atomic<std::uint64_t>>*>(data); });
+      [](gpointer data) {
+        delete static_cast<std::shared_ptr<std::atomic<std::uint64_t>>*>(data);
+      });
   if (gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
     std::string why = label_ + " could not be started.";
     if (auto error = poll()) why = error->message;
@@ -88,8 +95,12 @@ std::expected<void, Error> EncodedOutput::play() {
   return {};
 }
 
-void EncodedOutput::push_video(GstSample* sample) { push(video_src_.get(), sample, true); }
-void EncodedOutput::push_audio(GstSample* sample) { push(audio_src_.get(), sample, false); }
+void EncodedOutput::push_video(GstSample* sample) {
+  push(video_src_.get(), sample, true);
+}
+void EncodedOutput::push_audio(GstSample* sample) {
+  push(audio_src_.get(), sample, false);
+}
 
 void EncodedOutput::push(GstElement* appsrc, GstSample* sample, bool video) {
   GstBuffer* in = gst_sample_get_buffer(sample);

@@ -51,8 +51,8 @@ class EncodedOutput {
   GstElementRef audio_src_;
   std::string label_;
   const char* code_;
-  std::mutex mutex_;  // the two streaming threads share the timeline origin below
-  bool started_ = false;      // a key frame has gone in
+  std::mutex mutex_;      // the two streaming threads share the timeline origin below
+  bool started_ = false;  // a key frame has gone in
   GstClockTime origin_ = GST_CLOCK_TIME_NONE;
   bool eos_seen_ = false;
   std::shared_ptr<std::atomic<std::uint64_t>> bytes_ =

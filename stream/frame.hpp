@@ -12,8 +12,8 @@ struct Frame {
   std::vector<std::uint8_t> rgb;  // width * 3 bytes a row, no padding
 
   const std::uint8_t* pixel(int x, int y) const {
-    return rgb.data() + (static_cast<size_t>(y) * static_cast<size_t>(width) +
-                         static_cast<size_t>(x)) * 3;
+    return rgb.data() +
+           (static_cast<size_t>(y) * static_cast<size_t>(width) + static_cast<size_t>(x)) * 3;
   }
 };
 

@@ -8,9 +8,9 @@ std::expected<GstElementRef, Error> launch(const std::string& description, const
   GstElement* element = gst_parse_launch(description.c_str(), &raw_error);
   GErrorRef error(raw_error);
   if (element == nullptr) {
-    return std::unexpected(make_error(
-        code, std::string("GStreamer could not build the pipeline: ") +
-                  (error ? error->message : "unknown error")));
+    return std::unexpected(
+        make_error(code, std::string("GStreamer could not build the pipeline: ") +
+                             (error ? error->message : "unknown error")));
   }
   // A missing element still returns a pipeline with a recoverable error; refuse it anyway.
   GstElementRef owned(GST_ELEMENT(gst_object_ref_sink(element)));
@@ -41,7 +41,9 @@ std::string describe_error(GstMessage* message) {
   return out;
 }
 
-std::int64_t now_us() { return g_get_monotonic_time(); }
+std::int64_t now_us() {
+  return g_get_monotonic_time();
+}
 
 std::string raw_video_caps(int width, int height, int framerate) {
   return "video/x-raw,format=I420,width=" + std::to_string(width) +

@@ -7,7 +7,9 @@
 
 namespace boai::stream {
 
-void init_gstreamer() { gst_init(nullptr, nullptr); }
+void init_gstreamer() {
+  gst_init(nullptr, nullptr);
+}
 
 std::string gstreamer_version() {
   std::unique_ptr<gchar, decltype(&g_free)> v(gst_version_string(), &g_free);

@@ -1,10 +1,9 @@
 // Input pipelines: each source kind decoded, converted and scaled to the studio's fixed caps.
 #include "stream/input_pipeline.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <fcntl.h>
 
 namespace boai::stream {
 namespace {
@@ -37,7 +36,7 @@ void on_pad_added(GstElement*, GstPad* pad, gpointer pipeline) {
 }
 
 bool is_readable_file(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
@@ -74,18 +73,18 @@ std::expected<std::unique_ptr<InputPipeline>, Error> InputPipeline::start(
                     raw_audio_caps() + " ! interaudiosink name=asink sync=false";
       break;
     case SourceKind::kV4l2: {
-      struct stat st{};
+      struct stat st {};
       if (::stat(spec.device.c_str(), &st) != 0) {
         return unavailable(label, "names a camera that does not exist");
       }
       if (!S_ISCHR(st.st_mode)) return unavailable(label, "is not a camera device");
       description = "v4l2src name=src ! decodebin name=dec";
       if (spec.audio_device.starts_with("pulse:")) {
-        description += " pulsesrc name=mic ! queue name=aq max-size-buffers=20 ! " +
-                       audio_tail(false);
+        description +=
+            " pulsesrc name=mic ! queue name=aq max-size-buffers=20 ! " + audio_tail(false);
       } else if (spec.audio_device.starts_with("alsa:")) {
-        description += " alsasrc name=mic ! queue name=aq max-size-buffers=20 ! " +
-                       audio_tail(false);
+        description +=
+            " alsasrc name=mic ! queue name=aq max-size-buffers=20 ! " + audio_tail(false);
       }
       break;
     }
@@ -118,11 +117,20 @@ std::expected<std::unique_ptr<InputPipeline>, Error> InputPipeline::start(
   GstElement* p = pipeline->get();
   if (GstElementRef src = child(p, "src")) {
     switch (spec.kind) {
-      case SourceKind::kV4l2: g_object_set(src.get(), "device", spec.device.c_str(), nullptr); break;
-      case SourceKind::kSrt: g_object_set(src.get(), "uri", spec.uri.c_str(), nullptr); break;
-      case SourceKind::kRtmp: g_object_set(src.get(), "location", spec.uri.c_str(), nullptr); break;
-      case SourceKind::kFile: g_object_set(src.get(), "location", spec.path.c_str(), nullptr); break;
-      case SourceKind::kTest: break;
+      case SourceKind::kV4l2:
+        g_object_set(src.get(), "device", spec.device.c_str(), nullptr);
+        break;
+      case SourceKind::kSrt:
+        g_object_set(src.get(), "uri", spec.uri.c_str(), nullptr);
+        break;
+      case SourceKind::kRtmp:
+        g_object_set(src.get(), "location", spec.uri.c_str(), nullptr);
+        break;
+      case SourceKind::kFile:
+        g_object_set(src.get(), "location", spec.path.c_str(), nullptr);
+        break;
+      case SourceKind::kTest:
+        break;
     }
   }
   if (GstElementRef mic = child(p, "mic")) {
@@ -201,7 +209,8 @@ std::optional<InputPipeline::Outcome> InputPipeline::poll() {
     GstMessageRef message(gst_bus_pop_filtered(
         bus.get(), static_cast<GstMessageType>(GST_MESSAGE_ERROR | GST_MESSAGE_EOS)));
     if (!message) {
-      if (counters_->ended.load()) return Outcome{true, make_error("source_ended", label_ + " ended.")};
+      if (counters_->ended.load())
+        return Outcome{true, make_error("source_ended", label_ + " ended.")};
       return std::nullopt;
     }
     if (GST_MESSAGE_TYPE(message.get()) == GST_MESSAGE_EOS) {

@@ -36,8 +36,8 @@ class InputPipeline {
   // refuses to start it; both name the input.
   static std::expected<std::unique_ptr<InputPipeline>, Error> start(const SourceSpec& spec,
                                                                     const InputChannels& out);
-  static std::expected<std::unique_ptr<InputPipeline>, Error> start_slide(
-      const std::string& path, const InputChannels& out);
+  static std::expected<std::unique_ptr<InputPipeline>, Error> start_slide(const std::string& path,
+                                                                          const InputChannels& out);
 
   ~InputPipeline();
   InputPipeline(const InputPipeline&) = delete;

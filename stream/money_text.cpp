@@ -6,8 +6,8 @@ namespace boai::stream {
 std::string format_fen(std::int64_t fen) {
   bool negative = fen < 0;
   // Work in unsigned so that -INT64_MIN does not overflow.
-  std::uint64_t magnitude = negative ? 0 - static_cast<std::uint64_t>(fen)
-                                     : static_cast<std::uint64_t>(fen);
+  std::uint64_t magnitude =
+      negative ? 0 - static_cast<std::uint64_t>(fen) : static_cast<std::uint64_t>(fen);
   std::string yuan = std::to_string(magnitude / 100);
   std::string grouped;
   int digits = 0;

@@ -34,7 +34,9 @@ constexpr Rgba kPledged{0.95, 0.55, 0.58, 1.0};
 constexpr Rgba kWhite{1.0, 1.0, 1.0, 1.0};
 constexpr Rgba kSoft{0.85, 0.85, 0.88, 1.0};
 
-void set_color(cairo_t* cr, Rgba c) { cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a); }
+void set_color(cairo_t* cr, Rgba c) {
+  cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a);
+}
 
 void rounded_rect(cairo_t* cr, double x, double y, double w, double h, double r) {
   cairo_new_sub_path(cr);
@@ -89,8 +91,7 @@ struct OverlayRenderer::Impl {
     c.layer.y = std::clamp(px(y), 0, frame_height - 1);
     c.layer.width = std::clamp(px(w), 1, frame_width - c.layer.x);
     c.layer.height = std::clamp(px(h), 1, frame_height - c.layer.y);
-    c.surface.reset(
-        cairo_image_surface_create(CAIRO_FORMAT_ARGB32, c.layer.width, c.layer.height));
+    c.surface.reset(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, c.layer.width, c.layer.height));
     c.cr.reset(cairo_create(c.surface.get()));
     cairo_scale(c.cr.get(), scale, scale);
     return c;
@@ -112,8 +113,8 @@ struct OverlayRenderer::Impl {
   }
 
   // One line of markup, ellipsized to `width` design pixels, its top at (x, y).
-  void text(cairo_t* cr, const std::string& markup, double x, double y, double width,
-            double size, bool bold, Rgba color, PangoAlignment align = PANGO_ALIGN_LEFT) {
+  void text(cairo_t* cr, const std::string& markup, double x, double y, double width, double size,
+            bool bold, Rgba color, PangoAlignment align = PANGO_ALIGN_LEFT) {
     pango_cairo_update_context(cr, context.get());
     CHandle<PangoLayout, g_object_unref> layout(pango_layout_new(context.get()));
     FontDescription font(pango_font_description_new());
@@ -190,7 +191,8 @@ struct OverlayRenderer::Impl {
     set_color(cr, kRed);
     cairo_rectangle(cr, 0, 0, 118, kH);
     cairo_fill(cr);
-    text(cr, "<b>\xE7\x88\xB1\xE5\xBF\x83\xE6\xA6\x9C</b>", 14, 10, 100, 22, true, kWhite);  // 爱心榜
+    text(cr, "<b>\xE7\x88\xB1\xE5\xBF\x83\xE6\xA6\x9C</b>", 14, 10, 100, 22, true,
+         kWhite);  // 爱心榜
     std::string line;
     for (size_t i = 0; i < s.ticker.size() && i < kTickerEntries; ++i) {
       const TickerEntry& e = s.ticker[i];
@@ -237,8 +239,8 @@ struct OverlayRenderer::Impl {
     text(cr, "<b>" + escape_markup(s.featured->title) + "</b>", 18, 12, kW - 36, 26, true, kWhite);
     text(cr, escape_markup(s.featured->subtitle), 18, 52, kW - 36, 18, false, kSoft);
     if (s.featured->amount_fen) {
-      text(cr, "<b>" + escape_markup(format_fen(*s.featured->amount_fen)) + "</b>", 18, 88,
-           kW - 36, 26, true, kPledged);
+      text(cr, "<b>" + escape_markup(format_fen(*s.featured->amount_fen)) + "</b>", 18, 88, kW - 36,
+           26, true, kPledged);
     }
     out.push_back(finish(c));
   }

@@ -38,8 +38,8 @@ struct FeaturedCard {
 struct OverlayState {
   std::string campaign_title;
   std::int64_t goal_fen = 0;
-  std::int64_t raised_fen = 0;   // pledged, settled included
-  std::int64_t settled_fen = 0;  // money the providers confirmed
+  std::int64_t raised_fen = 0;      // pledged, settled included
+  std::int64_t settled_fen = 0;     // money the providers confirmed
   std::vector<TickerEntry> ticker;  // newest first; the first few are drawn
   std::optional<Alert> alert;
   std::optional<LowerThird> lower_third;

@@ -17,9 +17,9 @@ std::string hide_key(std::string_view url) {
 }
 
 std::unexpected<Error> invalid(std::string_view url, std::string_view why) {
-  return std::unexpected(make_error(
-      "push_url_invalid", "Push target " + hide_key(url) + " is not valid: " + std::string(why) +
-                              "."));
+  return std::unexpected(
+      make_error("push_url_invalid",
+                 "Push target " + hide_key(url) + " is not valid: " + std::string(why) + "."));
 }
 
 }  // namespace

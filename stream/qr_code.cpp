@@ -12,8 +12,7 @@ namespace boai::stream {
 std::expected<QrCode, Error> encode_qr(std::string_view text) {
   if (text.empty()) return std::unexpected(make_error("qr_invalid", "The QR text is empty."));
   std::string owned(text);
-  CHandle<QRcode, QRcode_free> code(
-      QRcode_encodeString8bit(owned.c_str(), 0, QR_ECLEVEL_M));
+  CHandle<QRcode, QRcode_free> code(QRcode_encodeString8bit(owned.c_str(), 0, QR_ECLEVEL_M));
   if (!code) {
     return std::unexpected(make_error("qr_invalid", "The QR text is too long to encode."));
   }

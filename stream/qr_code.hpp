@@ -10,8 +10,8 @@
 namespace boai::stream {
 
 struct QrCode {
-  int size = 0;                     // modules per side, without the quiet zone
-  std::vector<bool> dark;           // size * size, row-major
+  int size = 0;            // modules per side, without the quiet zone
+  std::vector<bool> dark;  // size * size, row-major
 
   bool at(int x, int y) const { return dark[static_cast<size_t>(y * size + x)]; }
 };

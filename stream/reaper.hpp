@@ -24,7 +24,8 @@ class Reaper {
     std::erase_if(jobs_, [](std::future<void>& job) {
       return job.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
     });
-    jobs_.push_back(std::async(std::launch::async, [o = std::move(owned)]() mutable { o.reset(); }));
+    jobs_.push_back(
+        std::async(std::launch::async, [o = std::move(owned)]() mutable { o.reset(); }));
   }
 
  private:

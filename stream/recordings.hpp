@@ -9,9 +9,9 @@ namespace boai::stream {
 
 struct Recording {
   std::string path;
-  std::string file_name;     // <room>-YYYYmmddTHHMMSSZ.mkv
+  std::string file_name;  // <room>-YYYYmmddTHHMMSSZ.mkv
   std::string room;
-  std::string started_utc;   // "2026-11-28T16:13:11Z"
+  std::string started_utc;  // "2026-11-28T16:13:11Z"
   std::uint64_t size_bytes = 0;
 };
 

@@ -10,9 +10,9 @@ constexpr size_t kMaxSourceLength = 1024;
 constexpr size_t kMaxQuotedLength = 120;
 
 std::unexpected<Error> invalid(std::string_view text, std::string_view why) {
-  return std::unexpected(make_error(
-      "source_invalid", "Source " + quote_for_message(text) + " is not valid: " +
-                            std::string(why) + "."));
+  return std::unexpected(
+      make_error("source_invalid",
+                 "Source " + quote_for_message(text) + " is not valid: " + std::string(why) + "."));
 }
 
 bool has_control_or_space(std::string_view s) {
@@ -27,13 +27,14 @@ bool is_host_char(char c) {
          c == '-';
 }
 
-bool is_query_char(char c) { return is_host_char(c) || c == '_' || c == '=' || c == '&'; }
+bool is_query_char(char c) {
+  return is_host_char(c) || c == '_' || c == '=' || c == '&';
+}
 
 std::expected<std::uint16_t, std::string> parse_port(std::string_view s) {
   unsigned value = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
-  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || value == 0 ||
-      value > 65535) {
+  if (s.empty() || ec != std::errc() || end != s.data() + s.size() || value == 0 || value > 65535) {
     return std::unexpected("the port must be a number from 1 to 65535");
   }
   return static_cast<std::uint16_t>(value);
@@ -47,15 +48,18 @@ std::expected<SourceSpec, Error> parse_srt(std::string_view text) {
     rest = rest.substr(0, q);
   }
   auto colon = rest.rfind(':');
-  if (colon == std::string_view::npos) return invalid(text, "an SRT source needs a port (srt://:9000)");
+  if (colon == std::string_view::npos)
+    return invalid(text, "an SRT source needs a port (srt://:9000)");
   std::string_view host = rest.substr(0, colon);
   for (char c : host) {
-    if (!is_host_char(c)) return invalid(text, "the SRT address has characters that cannot be in one");
+    if (!is_host_char(c))
+      return invalid(text, "the SRT address has characters that cannot be in one");
   }
   auto port = parse_port(rest.substr(colon + 1));
   if (!port) return invalid(text, port.error());
   for (char c : query) {
-    if (!is_query_char(c)) return invalid(text, "the SRT options have characters that cannot be in them");
+    if (!is_query_char(c))
+      return invalid(text, "the SRT options have characters that cannot be in them");
   }
   if (query.find("mode=") != std::string_view::npos) {
     return invalid(text, "the studio always listens; leave out mode=");
@@ -85,7 +89,8 @@ std::expected<SourceSpec, Error> parse_rtmp(std::string_view text) {
   }
   if (host.empty()) return invalid(text, "the RTMP address has no host");
   for (char c : host) {
-    if (!is_host_char(c)) return invalid(text, "the RTMP host has characters that cannot be in one");
+    if (!is_host_char(c))
+      return invalid(text, "the RTMP host has characters that cannot be in one");
   }
   std::string_view path = rest.substr(slash + 1);
   auto app_end = path.find('/');
@@ -157,7 +162,8 @@ std::expected<SourceSpec, Error> parse_source(std::string_view text) {
     spec.kind = SourceKind::kFile;
     spec.path = std::string(path);
   } else {
-    return invalid(text, "use test, v4l2:/dev/videoN, srt://:PORT, rtmp://host/app/key or file:PATH");
+    return invalid(text,
+                   "use test, v4l2:/dev/videoN, srt://:PORT, rtmp://host/app/key or file:PATH");
   }
   spec.text = std::string(text.empty() ? "test" : text);
   return spec;

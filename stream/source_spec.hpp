@@ -1,6 +1,6 @@
 // The --source string: which camera the studio takes pictures and sound from.
-// "test", "v4l2:/dev/video0[?audio=pulse:NAME|alsa:hw:1]", "srt://[host]:PORT", "rtmp://host/app/key",
-// "file:/path/clip.mp4".
+// "test", "v4l2:/dev/video0[?audio=pulse:NAME|alsa:hw:1]", "srt://[host]:PORT",
+// "rtmp://host/app/key", "file:/path/clip.mp4".
 #pragma once
 
 #include <cstdint>

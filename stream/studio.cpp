@@ -1,7 +1,8 @@
 // The studio's main pipeline and its control. Inputs arrive through intervideo/interaudio channels
 // from pipelines of their own; the compositor makes the scene, a pad probe blends the overlay, the
 // encoders feed hlssink2 per rendition and, through appsinks, the recording and push pipelines.
-// A 100 ms tick on the GLib main loop drains every bus, notices lost inputs and retries what failed.
+// A 100 ms tick on the GLib main loop drains every bus, notices lost inputs and retries what
+// failed.
 #include "stream/studio.hpp"
 
 #include <gst/app/gstappsink.h>
@@ -27,7 +28,7 @@ namespace boai::stream {
 namespace {
 
 constexpr guint kTickMs = 100;
-constexpr std::int64_t kStallUs = 800'000;     // no picture this long: the input is lost
+constexpr std::int64_t kStallUs = 800'000;  // no picture this long: the input is lost
 constexpr int kInputBackoffMaxMs = 5'000;
 constexpr int kOutputBackoffMaxMs = 30'000;
 constexpr std::int64_t kStopTimeoutUs = 3'000'000;
@@ -77,9 +78,15 @@ struct Shared {
 
 using SharedHold = std::shared_ptr<Shared>;
 
-gpointer hold(const SharedHold& shared) { return new SharedHold(shared); }
-void release(gpointer data) { delete static_cast<SharedHold*>(data); }
-Shared& held(gpointer data) { return **static_cast<SharedHold*>(data); }
+gpointer hold(const SharedHold& shared) {
+  return new SharedHold(shared);
+}
+void release(gpointer data) {
+  delete static_cast<SharedHold*>(data);
+}
+Shared& held(gpointer data) {
+  return **static_cast<SharedHold*>(data);
+}
 
 GstVideoOverlayComposition* compose(const std::vector<OverlayLayer>& layers) {
   GstVideoOverlayComposition* composition = nullptr;
@@ -89,8 +96,8 @@ GstVideoOverlayComposition* compose(const std::vector<OverlayLayer>& layers) {
                               GST_VIDEO_OVERLAY_COMPOSITION_FORMAT_RGB,
                               static_cast<guint>(layer.width), static_cast<guint>(layer.height));
     GstVideoOverlayRectangle* rect = gst_video_overlay_rectangle_new_raw(
-        pixels, layer.x, layer.y, static_cast<guint>(layer.width),
-        static_cast<guint>(layer.height), GST_VIDEO_OVERLAY_FORMAT_FLAG_PREMULTIPLIED_ALPHA);
+        pixels, layer.x, layer.y, static_cast<guint>(layer.width), static_cast<guint>(layer.height),
+        GST_VIDEO_OVERLAY_FORMAT_FLAG_PREMULTIPLIED_ALPHA);
     gst_buffer_unref(pixels);
     if (composition == nullptr) {
       composition = gst_video_overlay_composition_new(rect);
@@ -287,8 +294,7 @@ struct Studio::Impl {
       }
       d += "hlssink2 name=hls" + n + " target-duration=" + std::to_string(config.segment_seconds) +
            " playlist-length=" + std::to_string(config.playlist_length) +
-           " max-files=" + std::to_string(config.segments_kept) +
-           " send-keyframe-requests=false ";
+           " max-files=" + std::to_string(config.segments_kept) + " send-keyframe-requests=false ";
     }
     d += "vt. ! queue leaky=downstream max-size-buffers=1 max-size-bytes=0 max-size-time=0 ! "
          "appsink name=grab sync=false async=false max-buffers=1 drop=true ";
@@ -310,8 +316,8 @@ struct Studio::Impl {
       fs::path dir = fs::path(room_dir) / r.name;
       fs::create_directories(dir, ec);
       if (ec) {
-        return std::unexpected(make_error(
-            "hls_dir_unwritable", "Cannot create the HLS directory " + dir.string() + "."));
+        return std::unexpected(make_error("hls_dir_unwritable",
+                                          "Cannot create the HLS directory " + dir.string() + "."));
       }
       // A new broadcast starts its numbering again: old segments would confuse players.
       for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
@@ -322,9 +328,9 @@ struct Studio::Impl {
     if (!config.recordings_dir.empty()) {
       fs::create_directories(config.recordings_dir, ec);
       if (ec) {
-        return std::unexpected(make_error(
-            "recordings_dir_unwritable",
-            "Cannot create the recordings directory " + config.recordings_dir + "."));
+        return std::unexpected(
+            make_error("recordings_dir_unwritable",
+                       "Cannot create the recordings directory " + config.recordings_dir + "."));
       }
     }
     return write_master_playlist(room_dir, config.ladder, config.framerate, config.audio_kbps);
@@ -659,8 +665,8 @@ std::expected<std::unique_ptr<Studio>, Error> Studio::create(StudioConfig config
   impl->room_dir = config.hls_dir + "/" + config.room;
   impl->channel = "boai-" + config.room + "-" + std::to_string(studio_counter.fetch_add(1)) + "-";
   impl->listener = std::move(listener);
-  impl->shared = std::make_shared<Shared>(config.ladder.front().width,
-                                          config.ladder.front().height);
+  impl->shared =
+      std::make_shared<Shared>(config.ladder.front().width, config.ladder.front().height);
   auto first = std::make_shared<OverlayState>();
   first->certificate_line = config.certificate_line;
   first->qr_url = config.viewer_url;
@@ -745,15 +751,21 @@ void Studio::stop() {
   gst_element_send_event(s.pipeline.get(), gst_event_new_eos());
 }
 
-bool Studio::live() const { return impl_->phase != Impl::Phase::kIdle; }
+bool Studio::live() const {
+  return impl_->phase != Impl::Phase::kIdle;
+}
 
 void Studio::switch_scene(Scene scene) {
   impl_->scene = scene;
   impl_->reconcile_scene();
 }
 
-Scene Studio::scene() const { return impl_->scene; }
-Scene Studio::on_air() const { return impl_->on_air; }
+Scene Studio::scene() const {
+  return impl_->scene;
+}
+Scene Studio::on_air() const {
+  return impl_->on_air;
+}
 
 std::expected<void, Error> Studio::switch_source(std::string_view text) {
   auto spec = parse_source(text);
@@ -813,14 +825,20 @@ std::expected<void, Error> Studio::previous_slide() {
   return {};
 }
 
-std::size_t Studio::slide_index() const { return impl_->slide_at; }
-std::size_t Studio::slide_count() const { return impl_->slide_files.size(); }
+std::size_t Studio::slide_index() const {
+  return impl_->slide_at;
+}
+std::size_t Studio::slide_count() const {
+  return impl_->slide_files.size();
+}
 
 void Studio::set_overlay(std::shared_ptr<const OverlayState> state) {
   impl_->shared->overlay.store(std::move(state));
 }
 
-std::shared_ptr<const OverlayState> Studio::overlay() const { return impl_->shared->overlay.load(); }
+std::shared_ptr<const OverlayState> Studio::overlay() const {
+  return impl_->shared->overlay.load();
+}
 
 std::expected<std::string, Error> Studio::add_push_target(std::string_view url) {
   auto parsed = parse_push_url(url);
@@ -879,8 +897,8 @@ StudioHealth Studio::health() const {
   };
   h.inputs.push_back(input(s.camera, s.source.text));
   if (!s.slide_files.empty()) h.inputs.push_back(input(s.slides, s.slide_files[s.slide_at]));
-  h.outputs.push_back(OutputHealth{"hls", "hls", s.room_dir,
-                                   s.pipeline ? "live" : "stopped", s.last_error, 0, hls_bytes});
+  h.outputs.push_back(OutputHealth{"hls", "hls", s.room_dir, s.pipeline ? "live" : "stopped",
+                                   s.last_error, 0, hls_bytes});
   for (const OutputSlot& slot : s.outputs) {
     h.outputs.push_back(OutputHealth{slot.id, slot.kind, slot.target, slot.state, slot.last_error,
                                      slot.retries,
@@ -936,8 +954,8 @@ std::expected<std::vector<std::uint8_t>, Error> Studio::snapshot_png() const {
   GErrorRef error(raw_error);
   if (!png) {
     return std::unexpected(make_error(
-        "snapshot_failed", std::string("PNG encoding failed: ") +
-                               (error ? error->message : "unknown error")));
+        "snapshot_failed",
+        std::string("PNG encoding failed: ") + (error ? error->message : "unknown error")));
   }
   GstBuffer* buffer = gst_sample_get_buffer(png.get());
   std::vector<std::uint8_t> out(gst_buffer_get_size(buffer));
@@ -945,7 +963,11 @@ std::expected<std::vector<std::uint8_t>, Error> Studio::snapshot_png() const {
   return out;
 }
 
-std::string Studio::room_dir() const { return impl_->room_dir; }
-std::string Studio::recording_path() const { return impl_->recording_path; }
+std::string Studio::room_dir() const {
+  return impl_->room_dir;
+}
+std::string Studio::recording_path() const {
+  return impl_->recording_path;
+}
 
 }  // namespace boai::stream

@@ -38,8 +38,8 @@ class Studio {
   bool live() const;
 
   void switch_scene(Scene scene);
-  Scene scene() const;    // the host's choice
-  Scene on_air() const;   // what viewers see: the slate while the camera is lost
+  Scene scene() const;   // the host's choice
+  Scene on_air() const;  // what viewers see: the slate while the camera is lost
 
   // Replaces the camera source live; the outputs go on. "source_invalid" leaves the old source.
   std::expected<void, Error> switch_source(std::string_view source);

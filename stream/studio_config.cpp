@@ -8,9 +8,12 @@ namespace boai::stream {
 
 std::string_view scene_name(Scene scene) {
   switch (scene) {
-    case Scene::kCamera: return "camera";
-    case Scene::kSlides: return "slides";
-    case Scene::kSlate: return "slate";
+    case Scene::kCamera:
+      return "camera";
+    case Scene::kSlides:
+      return "slides";
+    case Scene::kSlate:
+      return "slate";
   }
   return "slate";
 }

@@ -34,8 +34,8 @@ struct StudioConfig {
   std::string recordings_dir;   // empty: no recording
   std::string slides_dir;       // PNG/JPEG files stepped through in name order; may be empty
   int segment_seconds = 1;
-  int playlist_length = 5;      // segments listed in each media playlist
-  int segments_kept = 10;       // segments left on disk; older ones are deleted
+  int playlist_length = 5;  // segments listed in each media playlist
+  int segments_kept = 10;   // segments left on disk; older ones are deleted
   int framerate = 30;
   int audio_kbps = 128;
   std::string x264_preset = "veryfast";

@@ -33,15 +33,15 @@ struct OutputHealth {
 
 struct RenditionHealth {
   std::string name;
-  std::uint64_t bitrate_bps = 0;  // measured over the last second
+  std::uint64_t bitrate_bps = 0;    // measured over the last second
   std::uint32_t queue_buffers = 0;  // frames waiting before the encoder
 };
 
 struct StudioHealth {
   bool live = false;
-  Scene scene = Scene::kCamera;   // what the host chose
-  Scene on_air = Scene::kSlate;   // what viewers see (slate while the camera is lost)
-  double fps = 0;                 // composed frames per second, over the last second
+  Scene scene = Scene::kCamera;  // what the host chose
+  Scene on_air = Scene::kSlate;  // what viewers see (slate while the camera is lost)
+  double fps = 0;                // composed frames per second, over the last second
   std::uint64_t frames = 0;
   std::uint64_t dropped_frames = 0;  // frames a full encoder queue threw away
   std::vector<RenditionHealth> renditions;

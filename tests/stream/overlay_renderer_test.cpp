@@ -60,7 +60,7 @@ TEST_CASE("every part of the overlay state gets its layer") {
   CHECK(find(later, "slate") == nullptr);
 }
 
-TEST_CASE("markup in a donor's name is drawn as characters, not obeyed") {
+TEST_CASE("markup in a donor's name is drawn as characters and not obeyed") {
   bs::OverlayRenderer renderer(1280, 720);
   auto now = std::chrono::system_clock::now();
   bs::OverlayState markup;

@@ -78,13 +78,27 @@ TEST_CASE("push URLs are checked and their keys never shown") {
 }
 
 TEST_CASE("fen are formatted for the overlay without floating point") {
-  CHECK(bs::format_fen(0) == "\xC2\xA5" "0.00");
-  CHECK(bs::format_fen(5) == "\xC2\xA5" "0.05");
-  CHECK(bs::format_fen(123450) == "\xC2\xA5" "1,234.50");
-  CHECK(bs::format_fen(100000000) == "\xC2\xA5" "1,000,000.00");
-  CHECK(bs::format_fen(-99) == "-\xC2\xA5" "0.99");
-  CHECK(bs::format_fen(INT64_MAX) == "\xC2\xA5" "92,233,720,368,547,758.07");
-  CHECK(bs::format_fen(INT64_MIN) == "-\xC2\xA5" "92,233,720,368,547,758.08");
+  CHECK(bs::format_fen(0) ==
+        "\xC2\xA5"
+        "0.00");
+  CHECK(bs::format_fen(5) ==
+        "\xC2\xA5"
+        "0.05");
+  CHECK(bs::format_fen(123450) ==
+        "\xC2\xA5"
+        "1,234.50");
+  CHECK(bs::format_fen(100000000) ==
+        "\xC2\xA5"
+        "1,000,000.00");
+  CHECK(bs::format_fen(-99) ==
+        "-\xC2\xA5"
+        "0.99");
+  CHECK(bs::format_fen(INT64_MAX) ==
+        "\xC2\xA5"
+        "92,233,720,368,547,758.07");
+  CHECK(bs::format_fen(INT64_MIN) ==
+        "-\xC2\xA5"
+        "92,233,720,368,547,758.08");
 }
 
 TEST_CASE("text is escaped for Pango markup and made valid UTF-8") {
@@ -103,7 +117,7 @@ TEST_CASE("QR codes encode the viewer URL") {
   CHECK_FALSE(bs::encode_qr(""));
 }
 
-TEST_CASE("the master playlist lists every rendition with bandwidth, resolution and codecs") {
+TEST_CASE("the master playlist lists every rendition with bandwidth and resolution") {
   std::string text = bs::master_playlist(bs::default_ladder(), 30, 128);
   CHECK(text.starts_with("#EXTM3U\n"));
   CHECK(text.find("BANDWIDTH=2890800,AVERAGE-BANDWIDTH=2628000,RESOLUTION=1280x720") !=

@@ -57,7 +57,7 @@ TEST_CASE("malformed sources and push targets are refused before anything starts
   CHECK(studio.error().code == "push_url_invalid");
 }
 
-TEST_CASE("a camera that does not exist: a named error, the slate, and HLS all the same") {
+TEST_CASE("a missing camera gives a named error and the slate while HLS goes on") {
   bt::TempDir dir;
   bt::EventLog log;
   auto config = bt::test_config(dir, "nocam");
@@ -83,7 +83,7 @@ TEST_CASE("a camera that does not exist: a named error, the slate, and HLS all t
   REQUIRE(bt::wait_on_air(*studio, bs::Scene::kCamera, 20s));
 }
 
-TEST_CASE("files that cannot be read or that end put the slate on air, named") {
+TEST_CASE("files that cannot be read or that end put the slate on air with the file named") {
   bt::TempDir dir;
   bt::EventLog log;
   auto studio = bt::start_studio(bt::test_config(dir, "files"), log);
@@ -102,30 +102,31 @@ TEST_CASE("files that cannot be read or that end put the slate on air, named") {
   }
   log.events.clear();
   REQUIRE(studio->switch_source("file:" + garbage));
-  REQUIRE(bt::run_loop_until([&] { return log.find(Kind::kInputLost, "camera") != nullptr; },
-                             20s));
+  REQUIRE(bt::run_loop_until([&] { return log.find(Kind::kInputLost, "camera") != nullptr; }, 20s));
   CHECK(log.find(Kind::kInputLost, "camera")->message.find("garbage.mp4") != std::string::npos);
   CHECK(studio->on_air() == bs::Scene::kSlate);
 
   // A short clip plays, ends, and the slate follows.
   std::string clip = dir.path() + "/clip.mkv";
   int rc = 0;
-  bt::run_command("gst-launch-1.0 -q videotestsrc num-buffers=60 pattern=ball ! "
-                  "video/x-raw,width=320,height=240,framerate=30/1 ! x264enc speed-preset=ultrafast ! "
-                  "matroskamux ! filesink location=" + clip, &rc);
+  bt::run_command(
+      "gst-launch-1.0 -q videotestsrc num-buffers=60 pattern=ball ! "
+      "video/x-raw,width=320,height=240,framerate=30/1 ! x264enc speed-preset=ultrafast ! "
+      "matroskamux ! filesink location=" +
+          clip,
+      &rc);
   REQUIRE(rc == 0);
   log.events.clear();
   REQUIRE(studio->switch_source("file:" + clip));
   REQUIRE(bt::wait_on_air(*studio, bs::Scene::kCamera, 20s));
-  REQUIRE(bt::run_loop_until([&] { return log.find(Kind::kInputLost, "camera") != nullptr; },
-                             20s));
+  REQUIRE(bt::run_loop_until([&] { return log.find(Kind::kInputLost, "camera") != nullptr; }, 20s));
   CHECK(log.find(Kind::kInputLost, "camera")->code == "source_ended");
   CHECK(studio->on_air() == bs::Scene::kSlate);
   CHECK(bt::input_state(*studio, "camera") == "ended");
   check_hls_goes_on(*studio);
 }
 
-TEST_CASE("an RTMP target that refuses is retried alone, named without its key") {
+TEST_CASE("an RTMP target that refuses is retried alone and named without its key") {
   bt::TempDir dir;
   bt::EventLog log;
   auto studio = bt::start_studio(bt::test_config(dir, "push"), log);

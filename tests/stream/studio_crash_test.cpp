@@ -35,7 +35,9 @@ TEST_CASE("a recording plays back after the studio process was killed with SIGKI
   int rc = 0;
   std::string out = bt::run_command(
       "ffprobe -v error -count_frames -show_entries stream=codec_type,codec_name,nb_read_frames "
-      "-of default=nw=1 '" + path + "' 2>&1", &rc);
+      "-of default=nw=1 '" +
+          path + "' 2>&1",
+      &rc);
   INFO(out);
   CHECK(rc == 0);
   CHECK(out.find("codec_name=h264") != std::string::npos);

@@ -26,7 +26,8 @@ struct Probe {
 Probe probe_segment(const std::string& path) {
   std::string out = bt::run_command(
       "ffprobe -v error -count_frames -show_entries stream=codec_type,width,nb_read_frames "
-      "-show_entries format=duration -of default=nw=1 '" + path + "' 2>&1");
+      "-show_entries format=duration -of default=nw=1 '" +
+      path + "' 2>&1");
   Probe p;
   std::istringstream lines(out);
   std::string line;
@@ -46,7 +47,7 @@ constexpr bt::Rect kPicture{300, 260, 600, 180};
 
 }  // namespace
 
-TEST_CASE("the test source goes live: master playlist, advancing playlists, decodable segments") {
+TEST_CASE("the test source goes live with master and media playlists and decodable segments") {
   bt::TempDir dir;
   bt::EventLog log;
   auto studio = bt::start_studio(bt::test_config(dir, "main"), log);
@@ -122,7 +123,7 @@ TEST_CASE("the test source goes live: master playlist, advancing playlists, deco
   CHECK(recordings[0].size_bytes > 0);
 }
 
-TEST_CASE("a frame grabbed after an overlay change shows the new text; markup stays literal") {
+TEST_CASE("a frame after an overlay change shows the new text and markup stays literal") {
   bt::TempDir dir;
   bt::EventLog log;
   auto studio = bt::start_studio(bt::test_config(dir, "overlay"), log);
@@ -175,8 +176,10 @@ TEST_CASE("a frame grabbed after an overlay change shows the new text; markup st
 
   // An alert shows for its few seconds, then goes.
   auto alert = std::make_shared<bs::OverlayState>(*b);
-  alert->alert = bs::Alert{"\xE6\x84\x9F\xE8\xB0\xA2 \xE5\xBC\xA0* \xC2\xA5" "50.00",
-                           std::chrono::system_clock::now() + 2s};
+  alert->alert = bs::Alert{
+      "\xE6\x84\x9F\xE8\xB0\xA2 \xE5\xBC\xA0* \xC2\xA5"
+      "50.00",
+      std::chrono::system_clock::now() + 2s};
   studio->set_overlay(alert);
   auto frame_alert = bt::fresh_frame(*studio);
   REQUIRE(frame_alert);
@@ -195,13 +198,16 @@ TEST_CASE("scene switches mid-stream keep segments coming without a gap") {
   std::string slides = dir.path() + "/slides";
   std::filesystem::create_directories(slides);
   int status = 0;
-  bt::run_command("gst-launch-1.0 -q videotestsrc pattern=red num-buffers=1 ! "
-                  "video/x-raw,width=320,height=180 ! videoconvert ! pngenc ! filesink location=" +
-                      slides + "/01-red.png && "
-                  "gst-launch-1.0 -q videotestsrc pattern=blue num-buffers=1 ! "
-                  "video/x-raw,width=320,height=180 ! videoconvert ! jpegenc ! "
-                  "filesink location=" + slides + "/02-blue.jpg",
-                  &status);
+  bt::run_command(
+      "gst-launch-1.0 -q videotestsrc pattern=red num-buffers=1 ! "
+      "video/x-raw,width=320,height=180 ! videoconvert ! pngenc ! filesink location=" +
+          slides +
+          "/01-red.png && "
+          "gst-launch-1.0 -q videotestsrc pattern=blue num-buffers=1 ! "
+          "video/x-raw,width=320,height=180 ! videoconvert ! jpegenc ! "
+          "filesink location=" +
+          slides + "/02-blue.jpg",
+      &status);
   REQUIRE(status == 0);
 
   bt::EventLog log;

@@ -20,13 +20,20 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     std::string value = argv[i + 1];
-    if (flag == "--hls") config.hls_dir = value;
-    else if (flag == "--recordings") config.recordings_dir = value;
-    else if (flag == "--room") config.room = value;
-    else if (flag == "--source") config.source = value;
-    else if (flag == "--seconds") seconds = std::atoi(value.c_str());
-    else if (flag == "--title") title = value;
-    else if (flag == "--preset") config.x264_preset = value;
+    if (flag == "--hls")
+      config.hls_dir = value;
+    else if (flag == "--recordings")
+      config.recordings_dir = value;
+    else if (flag == "--room")
+      config.room = value;
+    else if (flag == "--source")
+      config.source = value;
+    else if (flag == "--seconds")
+      seconds = std::atoi(value.c_str());
+    else if (flag == "--title")
+      title = value;
+    else if (flag == "--preset")
+      config.x264_preset = value;
     else {
       std::fprintf(stderr, "studio_runner: unknown flag %s\n", flag.c_str());
       return 2;
@@ -49,8 +56,11 @@ int main(int argc, char** argv) {
   state->goal_fen = 10'000'000;
   state->raised_fen = 4'200'000;
   state->settled_fen = 3'000'000;
-  state->ticker = {{"\xE5\xBC\xA0*", 5000, "\xE5\x8A\xA0\xE6\xB2\xB9"}, {"\xE6\x9D\x8E*", 20000, ""}};
-  state->lower_third = bs::LowerThird{"\xE7\x8E\x8B\xE8\x80\x81\xE5\xB8\x88", "\xE6\x80\xA5\xE6\x95\x91\xE5\x9F\xB9\xE8\xAE\xAD\xE5\xB8\x88"};
+  state->ticker = {{"\xE5\xBC\xA0*", 5000, "\xE5\x8A\xA0\xE6\xB2\xB9"},
+                   {"\xE6\x9D\x8E*", 20000, ""}};
+  state->lower_third =
+      bs::LowerThird{"\xE7\x8E\x8B\xE8\x80\x81\xE5\xB8\x88",
+                     "\xE6\x80\xA5\xE6\x95\x91\xE5\x9F\xB9\xE8\xAE\xAD\xE5\xB8\x88"};
   state->qr_url = "https://live.example.org/room/main?campaign=1";
   state->certificate_line = "\xE5\x85\xAC\xE5\x8B\x9F\xE8\xB5\x84\xE6\xA0\xBC 53310000MA00000000";
   (*studio)->set_overlay(state);

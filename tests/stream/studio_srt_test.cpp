@@ -22,14 +22,13 @@ std::unique_ptr<bt::Child> publish(std::uint16_t port) {
       "video/x-raw,width=640,height=360,framerate=30/1", "!", "x264enc", "tune=zerolatency",
       "speed-preset=ultrafast", "key-int-max=15", "!", "h264parse", "config-interval=-1", "!",
       // SRT carries 1316-byte messages: seven TS packets each, as OBS sends them.
-      "mpegtsmux", "alignment=7", "name=m",
-      "!", "srtsink", uri, "audiotestsrc", "is-live=true", "!", "audioconvert", "!", "voaacenc",
-      "!", "aacparse", "!", "m."});
+      "mpegtsmux", "alignment=7", "name=m", "!", "srtsink", uri, "audiotestsrc", "is-live=true",
+      "!", "audioconvert", "!", "voaacenc", "!", "aacparse", "!", "m."});
 }
 
 }  // namespace
 
-TEST_CASE("an SRT publisher connects and disconnects; the slate covers the gap, HLS goes on") {
+TEST_CASE("an SRT publisher comes and goes while the slate covers the gap and HLS goes on") {
   bt::TempDir dir;
   bt::EventLog log;
   auto config = bt::test_config(dir, "srt");

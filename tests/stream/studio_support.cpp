@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -17,8 +18,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-
-#include <catch2/catch.hpp>
 
 #include "stream/gstreamer_runtime.hpp"
 #include "stream/overlay_renderer.hpp"
@@ -175,8 +174,12 @@ std::uint16_t bound_port(int type) {
 
 }  // namespace
 
-std::uint16_t free_udp_port() { return bound_port(SOCK_DGRAM); }
-std::uint16_t closed_tcp_port() { return bound_port(SOCK_STREAM); }
+std::uint16_t free_udp_port() {
+  return bound_port(SOCK_DGRAM);
+}
+std::uint16_t closed_tcp_port() {
+  return bound_port(SOCK_STREAM);
+}
 
 StudioConfig test_config(const TempDir& dir, const std::string& room) {
   StudioConfig config;

@@ -57,7 +57,7 @@ class Child {
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
   void kill(int signal);
-  int wait();  // the exit status from waitpid
+  int wait();                                                // the exit status from waitpid
   std::string read_line(std::chrono::milliseconds timeout);  // from stdout when captured
   pid_t pid() const { return pid_; }
 

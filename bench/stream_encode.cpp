@@ -1,0 +1,342 @@
+// bench/stream_encode: what the studio's default ladder (720p30 2.5 Mb/s + 360p 0.8 Mb/s, x264
+// veryfast, AAC, overlays, recording) costs in CPU against ffmpeg encoding the same ladder from the
+// same Y4M clip; how soon the first segment is playable; and glass-to-glass latency for a player
+// that starts three segments from the live edge, read from a QR clock (debugqroverlay + zbarimg).
+// Prints figures; asserts nothing. Usage: stream_encode [--seconds N] [--keep]
+#include <gst/gst.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr int kFramerate = 30;
+
+struct Run {
+  double cpu_seconds = 0;
+  double wall_seconds = 0;
+  std::optional<double> first_segment_seconds;
+  int exit_status = 0;
+};
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream file(path);
+  std::stringstream out;
+  out << file.rdbuf();
+  return out.str();
+}
+
+std::vector<std::string> segments(const fs::path& playlist) {
+  std::vector<std::string> out;
+  std::istringstream lines(read_text(playlist));
+  std::string line;
+  while (std::getline(lines, line)) {
+    if (!line.empty() && line[0] != '#') out.push_back(line);
+  }
+  return out;
+}
+
+pid_t spawn(const std::vector<std::string>& argv, const std::string& log) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    FILE* out = std::fopen(log.c_str(), "w");
+    if (out != nullptr) {
+      dup2(fileno(out), STDOUT_FILENO);
+      dup2(fileno(out), STDERR_FILENO);
+    }
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+// Runs a child to its end, noting when `playlist` first lists a segment; CPU from wait4's rusage.
+Run measure(const std::vector<std::string>& argv, const fs::path& playlist,
+            const std::string& log) {
+  Run run;
+  auto start = Clock::now();
+  pid_t pid = spawn(argv, log);
+  int status = 0;
+  rusage usage{};
+  while (true) {
+    pid_t done = wait4(pid, &status, WNOHANG, &usage);
+    if (done == pid) break;
+    if (!run.first_segment_seconds && fs::exists(playlist) && !segments(playlist).empty()) {
+      run.first_segment_seconds = seconds_since(start);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  run.wall_seconds = seconds_since(start);
+  run.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                    static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  run.exit_status = status;
+  return run;
+}
+
+int shell(const std::string& command) {
+  return std::system(command.c_str());
+}
+
+// The clip both encoders read: colour bars, a moving ball and a running clock, 720p30.
+bool make_clip(const fs::path& path, int seconds) {
+  std::string frames = std::to_string(seconds * kFramerate);
+  return shell(
+             "gst-launch-1.0 -q compositor name=c ! video/x-raw,format=I420,width=1280,"
+             "height=720,framerate=30/1 ! timeoverlay font-desc=\"Sans 40\" ! y4menc ! "
+             "filesink location='" +
+             path.string() +
+             "' "
+             "videotestsrc num-buffers=" +
+             frames +
+             " pattern=smpte75 ! "
+             "video/x-raw,width=1280,height=720,framerate=30/1 ! c. "
+             "videotestsrc num-buffers=" +
+             frames +
+             " pattern=ball ! "
+             "video/x-raw,width=400,height=300,framerate=30/1 ! c.") == 0;
+}
+
+std::uint16_t free_udp_port() {
+  // An ephemeral port from the time; the benchmark runs alone.
+  return static_cast<std::uint16_t>(20000 + (getpid() % 20000));
+}
+
+// A live SRT publisher in this process whose frames carry their capture time in a QR code:
+// debugqroverlay writes the buffer's running time, and base time + running time is the
+// monotonic clock reading at capture.
+struct Publisher {
+  GstElement* pipeline = nullptr;
+  GstClockTime base_time = 0;
+
+  explicit Publisher(std::uint16_t port) {
+    std::string description =
+        "videotestsrc is-live=true pattern=smpte75 ! video/x-raw,width=1280,height=720,"
+        "framerate=30/1 ! debugqroverlay pixel-size=6 ! videoconvert ! x264enc tune=zerolatency "
+        "speed-preset=ultrafast key-int-max=30 bitrate=4000 ! h264parse config-interval=-1 ! "
+        "mpegtsmux alignment=7 name=m ! srtsink uri=srt://127.0.0.1:" +
+        std::to_string(port) +
+        "?mode=caller audiotestsrc is-live=true ! audioconvert ! voaacenc ! aacparse ! m.";
+    GError* error = nullptr;
+    pipeline = gst_parse_launch(description.c_str(), &error);
+    if (error != nullptr) {
+      std::fprintf(stderr, "publisher: %s\n", error->message);
+      g_error_free(error);
+    }
+    gst_object_ref_sink(pipeline);
+    GstClock* clock = gst_system_clock_obtain();
+    gst_pipeline_use_clock(GST_PIPELINE(pipeline), clock);
+    gst_object_unref(clock);
+    gst_element_set_state(pipeline, GST_STATE_PLAYING);
+    base_time = gst_element_get_base_time(pipeline);
+  }
+  ~Publisher() {
+    gst_element_set_state(pipeline, GST_STATE_NULL);
+    gst_object_unref(pipeline);
+  }
+  Publisher(const Publisher&) = delete;
+  Publisher& operator=(const Publisher&) = delete;
+};
+
+GstClockTime monotonic_ns() {
+  GstClock* clock = gst_system_clock_obtain();
+  GstClockTime now = gst_clock_get_time(clock);
+  gst_object_unref(clock);
+  return now;
+}
+
+// The capture time (ns, monotonic) of the first frame of `segment`, from its QR code.
+std::optional<GstClockTime> first_frame_capture(const fs::path& segment, const fs::path& work,
+                                                GstClockTime base_time) {
+  fs::path png = work / "qr.png";
+  fs::remove(png);
+  if (shell("ffmpeg -v error -y -i '" + segment.string() + "' -frames:v 1 '" + png.string() +
+            "'") != 0) {
+    return std::nullopt;
+  }
+  FILE* pipe = popen(("zbarimg -q --raw '" + png.string() + "' 2>/dev/null").c_str(), "r");
+  if (pipe == nullptr) return std::nullopt;
+  char buffer[1024] = {};
+  size_t n = std::fread(buffer, 1, sizeof buffer - 1, pipe);
+  pclose(pipe);
+  std::string text(buffer, n);
+  auto key = text.find("\"TIMESTAMP\":");
+  if (key == std::string::npos) return std::nullopt;
+  return base_time + std::strtoull(text.c_str() + key + 12, nullptr, 10);
+}
+
+void print_cpu(const char* name, const Run& run, double seconds) {
+  std::printf("  %-28s %6.2f CPU s over %4.1f s of output = %.2f of a core (wall %.1f s)\n", name,
+              run.cpu_seconds, seconds, run.cpu_seconds / seconds, run.wall_seconds);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int seconds = 20;
+  bool keep = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string flag = argv[i];
+    if (flag == "--seconds" && i + 1 < argc) seconds = std::max(5, std::atoi(argv[++i]));
+    if (flag == "--keep") keep = true;
+  }
+  gst_init(&argc, &argv);
+  char pattern[] = "/tmp/boai-bench-XXXXXX";
+  fs::path work = mkdtemp(pattern);
+  std::printf("stream_encode: %d s of 720p30 in %s\n", seconds, work.c_str());
+
+  fs::path clip = work / "clip.y4m";
+  if (!make_clip(clip, seconds)) {
+    std::fprintf(stderr, "stream_encode: could not make the Y4M clip\n");
+    return 1;
+  }
+
+  // 1. The studio: the default ladder with overlays and the recording, fed the clip.
+  Run studio = measure({STUDIO_RUNNER, "--hls", (work / "studio").string(), "--recordings",
+                        (work / "recordings").string(), "--source", "file:" + clip.string(),
+                        "--seconds", std::to_string(seconds), "--preset", "veryfast"},
+                       work / "studio/main/720p/index.m3u8", (work / "studio.log").string());
+
+  // 2. ffmpeg: the same ladder, preset, rates, key interval and 1-second segments, at the clip's
+  // own pace (-re), as a live encoder runs.
+  fs::create_directories(work / "ffmpeg/720p");
+  fs::create_directories(work / "ffmpeg/360p");
+  auto x264 = [](const char* rate, const char* buffer) {
+    return std::vector<std::string>{"-c:v",
+                                    "libx264",
+                                    "-preset",
+                                    "veryfast",
+                                    "-tune",
+                                    "zerolatency",
+                                    "-profile:v",
+                                    "main",
+                                    "-b:v",
+                                    rate,
+                                    "-maxrate",
+                                    rate,
+                                    "-bufsize",
+                                    buffer,
+                                    "-g",
+                                    "30",
+                                    "-keyint_min",
+                                    "30",
+                                    "-sc_threshold",
+                                    "0",
+                                    "-c:a",
+                                    "aac",
+                                    "-b:a",
+                                    "128k",
+                                    "-ac",
+                                    "2",
+                                    "-f",
+                                    "hls",
+                                    "-hls_time",
+                                    "1",
+                                    "-hls_list_size",
+                                    "5",
+                                    "-hls_flags",
+                                    "delete_segments"};
+  };
+  std::vector<std::string> ff = {"ffmpeg",
+                                 "-hide_banner",
+                                 "-loglevel",
+                                 "error",
+                                 "-re",
+                                 "-i",
+                                 clip.string(),
+                                 "-f",
+                                 "lavfi",
+                                 "-i",
+                                 "sine=frequency=440:sample_rate=48000",
+                                 "-filter_complex",
+                                 "[0:v]split=2[hi][lo];[lo]scale=640:360[lo360]",
+                                 "-t",
+                                 std::to_string(seconds)};
+  for (auto& a : std::vector<std::string>{"-map", "[hi]", "-map", "1:a"}) ff.push_back(a);
+  for (auto& a : x264("2500k", "1500k")) ff.push_back(a);
+  ff.push_back((work / "ffmpeg/720p/index.m3u8").string());
+  for (auto& a : std::vector<std::string>{"-map", "[lo360]", "-map", "1:a"}) ff.push_back(a);
+  for (auto& a : x264("800k", "480k")) ff.push_back(a);
+  ff.push_back((work / "ffmpeg/360p/index.m3u8").string());
+  Run ffmpeg = measure(ff, work / "ffmpeg/720p/index.m3u8", (work / "ffmpeg.log").string());
+
+  std::printf("CPU per second of output (default ladder, veryfast):\n");
+  print_cpu("studio (overlays, recording)", studio, seconds);
+  print_cpu("ffmpeg (same ladder)", ffmpeg, seconds);
+  std::printf("  ratio studio / ffmpeg: %.2f\n", studio.cpu_seconds / ffmpeg.cpu_seconds);
+  if (studio.first_segment_seconds) {
+    std::printf(
+        "Time from start to the first playable segment: %.2f s (studio process start "
+        "to a segment listed in 720p/index.m3u8)\n",
+        *studio.first_segment_seconds);
+  }
+
+  // 3. Glass-to-glass: an SRT publisher stamps capture time into a QR code; a player that starts
+  // like hls.js takes the segment three from the live edge and shows its first frame at once.
+  std::uint16_t port = free_udp_port();
+  pid_t runner = spawn({STUDIO_RUNNER, "--hls", (work / "live").string(), "--source",
+                        "srt://127.0.0.1:" + std::to_string(port), "--preset", "veryfast"},
+                       (work / "live.log").string());
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  {
+    Publisher publisher(port);
+    fs::path playlist = work / "live/main/720p/index.m3u8";
+    std::this_thread::sleep_for(std::chrono::seconds(10));
+    std::vector<double> edge3;
+    std::vector<double> oldest;
+    for (int sample = 0; sample < 6; ++sample) {
+      auto list = segments(playlist);
+      GstClockTime shown = monotonic_ns();
+      if (list.size() >= 3) {
+        if (auto captured = first_frame_capture(playlist.parent_path() / list[list.size() - 3],
+                                                work, publisher.base_time)) {
+          edge3.push_back(static_cast<double>(shown - *captured) / 1e9);
+        }
+        if (auto captured = first_frame_capture(playlist.parent_path() / list.front(), work,
+                                                publisher.base_time)) {
+          oldest.push_back(static_cast<double>(shown - *captured) / 1e9);
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(1300));
+    }
+    auto report = [](const char* what, std::vector<double> v) {
+      if (v.empty()) {
+        std::printf("  %s: no QR code could be read\n", what);
+        return;
+      }
+      std::sort(v.begin(), v.end());
+      std::printf("  %s: median %.2f s (min %.2f, max %.2f, %zu samples)\n", what, v[v.size() / 2],
+                  v.front(), v.back(), v.size());
+    };
+    std::printf("Glass-to-glass latency, 1-second segments (capture -> first frame shown):\n");
+    report("player starting 3 segments from the live edge (hls.js)", edge3);
+    report("player starting at the playlist's first segment", oldest);
+  }
+  kill(runner, SIGTERM);
+  waitpid(runner, nullptr, 0);
+
+  if (!keep) fs::remove_all(work);
+  return 0;
+}
