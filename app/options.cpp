@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <functional>
 
 extern char** environ;
@@ -48,6 +49,30 @@ std::optional<std::string> set_listen(Options& o, const std::string& v) {
   }
   o.listen_host = v.substr(0, colon);
   o.listen_port = port;
+  return std::nullopt;
+}
+
+std::optional<std::string> set_limits(Options& o, const std::string& v) {
+  std::string item;
+  for (char c : v + ",") {
+    if (c != ',') {
+      item += c;
+      continue;
+    }
+    if (item.empty()) continue;
+    auto eq = item.find('=');
+    std::string name = item.substr(0, eq);
+    if (eq == std::string::npos || !limit_defaults().contains(name)) {
+      return "--limits: unknown limit \"" + name + "\"";
+    }
+    char* end = nullptr;
+    double value = std::strtod(item.c_str() + eq + 1, &end);
+    if (end == item.c_str() + eq + 1 || *end != '\0' || value <= 0) {
+      return "--limits: " + name + " wants a positive number";
+    }
+    o.limits[name] = value;
+    item.clear();
+  }
   return std::nullopt;
 }
 
@@ -103,6 +128,11 @@ const std::vector<SharedFlag>& shared_flags() {
          o.pay_account = v;
          return std::nullopt;
        }},
+      {"--limits", "BOAI_LIMITS",
+       "live room limits, name=value,... (chat_chars, nickname_chars, frame_bytes, "
+       "messages_per_second, message_burst, connections_per_address, pledges_per_minute, "
+       "queued_frames)",
+       true, set_limits},
       {"--pay-qr-url", "BOAI_PAY_QR_URL", "the station's payment QR image", true,
        [](Options& o, const std::string& v) -> std::optional<std::string> {
          o.pay_qr_url = v;
@@ -190,6 +220,15 @@ std::vector<std::string> split_words(const char* words) {
 }
 
 }  // namespace
+
+const std::map<std::string, double>& limit_defaults() {
+  static const std::map<std::string, double> kDefaults = {
+      {"chat_chars", 200},          {"nickname_chars", 20},
+      {"frame_bytes", 16 * 1024},   {"messages_per_second", 1},
+      {"message_burst", 5},         {"connections_per_address", 64},
+      {"pledges_per_minute", 10},   {"queued_frames", 1024}};
+  return kDefaults;
+}
 
 Environment current_environment() {
   Environment env;

@@ -40,7 +40,12 @@ struct Options {
   std::vector<std::string> allowed_origins;  // for /ws; empty: the page's own origin
   std::string pay_account;  // how donors pay, shown after a pledge
   std::string pay_qr_url;
+  // The live room's limits from --limits "name=value,..." (see limit_defaults()).
+  std::map<std::string, double> limits;
 };
+
+// The limits --limits accepts, with their defaults.
+const std::map<std::string, double>& limit_defaults();
 
 struct Invocation {
   Command command = Command::kHelp;

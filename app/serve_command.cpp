@@ -95,8 +95,17 @@ int run_serve(const Options& options) {
           if (*room_alive && live_room != nullptr) live_room->on_ledger_events(events);
         });
       });
+  auto limit = [&options](const char* name) {
+    auto it = options.limits.find(name);
+    return it != options.limits.end() ? it->second : limit_defaults().at(name);
+  };
   web::LiveRoomConfig room_config;
   room_config.pay = {options.pay_account, options.pay_qr_url};
+  room_config.max_text_chars = static_cast<std::size_t>(limit("chat_chars"));
+  room_config.max_nickname_chars = static_cast<std::size_t>(limit("nickname_chars"));
+  room_config.messages_per_second = limit("messages_per_second");
+  room_config.message_burst = limit("message_burst");
+  room_config.pledges_per_minute = limit("pledges_per_minute");
   web::LiveRoom room(
       room_config, pool, pledges,
       [&pool](const std::string& cookie, std::function<void(std::optional<web::StaffIdentity>)> done) {
@@ -114,6 +123,9 @@ int run_serve(const Options& options) {
   config.static_dir = options.static_dir;
   config.ws_endpoint = &room;
   config.ws_limits.allowed_origins = options.allowed_origins;
+  config.ws_limits.max_frame_bytes = static_cast<std::size_t>(limit("frame_bytes"));
+  config.ws_limits.max_queued_frames = static_cast<std::size_t>(limit("queued_frames"));
+  config.ws_limits.max_connections_per_address = static_cast<int>(limit("connections_per_address"));
   config.tls_cert = options.tls_cert;
   config.tls_key = options.tls_key;
   auto routes = health_routes(health, metrics);
