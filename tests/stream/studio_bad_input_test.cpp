@@ -145,7 +145,8 @@ TEST_CASE("an RTMP target that refuses is retried alone and named without its ke
   // Retried with back-off while HLS and the recording go on.
   REQUIRE(bt::run_loop_until(
       [&] {
-        auto o = output(studio->health(), *id);
+        auto now = studio->health();
+        auto o = output(now, *id);
         return o != nullptr && o->retries >= 2;
       },
       30s));
@@ -160,6 +161,7 @@ TEST_CASE("an RTMP target that refuses is retried alone and named without its ke
   REQUIRE_FALSE(bad);
   CHECK(bad.error().code == "push_url_invalid");
   REQUIRE(studio->remove_push_target(*id));
-  CHECK(output(studio->health(), *id) == nullptr);
+  auto after = studio->health();
+  CHECK(output(after, *id) == nullptr);
   CHECK_FALSE(studio->remove_push_target(*id));
 }
