@@ -93,6 +93,7 @@ LiveRoom::LiveRoom(LiveRoomConfig config, sql::WorkerPool& pool, donations::Pled
     it->second->announce(last);
     if (last > it->second->seq()) catch_up(slug, last);
   });
+  listener_.listen(kRoomRulesChannel, [this](const std::string& slug) { reload_rules(slug); });
   listener_.listen("boai_events", [this](const std::string& payload) {
     auto body = json::parse(payload, nullptr, false);
     if (body.is_object()) refresh_totals(body.value("campaign_id", std::int64_t{0}));
@@ -498,16 +499,7 @@ void LiveRoom::moderate(Session& s, const ClientFrame& f) {
           }
           auto& sanctioned_room = *rooms_[slug];
           sanctioned_room.sanctions.push_back(*added);
-          if (added->kind == "ban") {
-            std::vector<std::uint64_t> members(sanctioned_room.members.begin(),
-                                               sanctioned_room.members.end());
-            for (auto member : members) {
-              auto& viewer = *sessions_[member];
-              if (viewer.staff || !sanctioned(sanctioned_room, viewer, "ban")) continue;
-              reply(viewer, error_frame(std::nullopt, "banned", "you were removed from this room"));
-              viewer.conn->close(kClosePolicy, "banned");
-            }
-          }
+          if (added->kind == "ban") remove_banned(sanctioned_room);
           if (me != sessions_.end()) reply(*me->second, ack_frame(f.rid, {{"until", added->until_ms}}));
         },
         [](const sql::DbError& e) -> Added { return std::unexpected(Error{e.code, e.message}); });
@@ -639,6 +631,41 @@ void LiveRoom::refresh_totals(std::int64_t campaign_id) {
         },
         [](const sql::DbError& e) -> Read { return std::unexpected(Error{e.code, e.message}); });
   }
+}
+
+void LiveRoom::remove_banned(RoomState& room) {
+  std::vector<std::uint64_t> members(room.members.begin(), room.members.end());
+  for (auto member : members) {
+    auto it = sessions_.find(member);
+    if (it == sessions_.end()) continue;
+    auto& viewer = *it->second;
+    if (viewer.staff || !sanctioned(room, viewer, "ban")) continue;
+    reply(viewer, error_frame(std::nullopt, "banned", "you were removed from this room"));
+    viewer.conn->close(kClosePolicy, "banned");
+  }
+}
+
+void LiveRoom::reload_rules(const std::string& slug) {
+  auto it = rooms_.find(slug);
+  if (it == rooms_.end() || it->second->phase() != RoomState::Phase::kReady) return;
+  using Loaded = std::expected<RoomRules, Error>;
+  pool_.run<Loaded>(
+      [slug](sql::Connection& c) { return load_room_rules(c, slug); },
+      [this, slug, alive = alive_](Loaded rules) {
+        if (!*alive || !rules) return;
+        auto& room = *rooms_[slug];
+        bool slower = rules->slow_mode_seconds != room.slow_mode_seconds;
+        room.slow_mode_seconds = rules->slow_mode_seconds;
+        room.blocked_words = std::move(rules->blocked_words);
+        room.sanctions = std::move(rules->sanctions);
+        remove_banned(room);
+        if (slower) {
+          broadcast(room, make_frame(json{{"type", "room.settings"},
+                                          {"slow_mode_seconds", room.slow_mode_seconds}}
+                                         .dump()));
+        }
+      },
+      [](const sql::DbError& e) -> Loaded { return std::unexpected(Error{e.code, e.message}); });
 }
 
 void LiveRoom::broadcast(RoomState& room, const FramePtr& frame) {

@@ -85,6 +85,8 @@ class LiveRoom final : public WsEndpoint {
   void broadcast(RoomState& room, const FramePtr& frame);
   void catch_up(const std::string& slug, std::int64_t up_to);
   void refresh_totals(std::int64_t campaign_id);
+  void reload_rules(const std::string& slug);
+  void remove_banned(RoomState& room);
   void tick();
 
   bool sanctioned(const RoomState& room, const Session& s, const std::string& kind) const;

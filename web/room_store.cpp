@@ -80,34 +80,55 @@ std::expected<std::optional<RoomSnapshot>, Error> load_room(sql::Connection& con
   snap.campaign = std::move(*campaign);
   auto made = conn.exec("INSERT INTO rooms (slug) VALUES ($1) ON CONFLICT DO NOTHING", params(slug));
   if (!made) return std::unexpected(failed(made.error()));
-  auto room = conn.exec("SELECT last_seq, slow_mode_seconds, blocked_words FROM rooms WHERE slug = $1",
-                        params(slug));
+  auto room = conn.exec("SELECT last_seq FROM rooms WHERE slug = $1", params(slug));
   if (!room) return std::unexpected(failed(room.error()));
   snap.last_seq = room->int64(0, 0);
-  snap.slow_mode_seconds = static_cast<int>(room->int64(0, 1));
-  snap.blocked_words = parse_text_array(room->text(0, 2));
   auto events = conn.exec(std::string("SELECT ") + kEventColumns +
                               " FROM (SELECT * FROM room_events WHERE room = $1 ORDER BY seq DESC "
                               "LIMIT $2) e ORDER BY seq",
                           params(slug, max_events));
   if (!events) return std::unexpected(failed(events.error()));
   snap.events = events_from(*events);
+  auto rules = load_room_rules(conn, slug);
+  if (!rules) return std::unexpected(rules.error());
+  snap.slow_mode_seconds = rules->slow_mode_seconds;
+  snap.blocked_words = std::move(rules->blocked_words);
+  snap.sanctions = std::move(rules->sanctions);
+  auto totals = donations::campaign_totals(conn, snap.campaign.id);
+  if (!totals) return std::unexpected(totals.error());
+  snap.totals = *totals;
+  return std::optional<RoomSnapshot>{std::move(snap)};
+}
+
+std::expected<RoomRules, Error> load_room_rules(sql::Connection& conn, const std::string& slug) {
+  RoomRules rules;
+  auto room = conn.exec("SELECT slow_mode_seconds, blocked_words FROM rooms WHERE slug = $1",
+                        params(slug));
+  if (!room) return std::unexpected(failed(room.error()));
+  if (room->rows() == 1) {
+    rules.slow_mode_seconds = static_cast<int>(room->int64(0, 0));
+    rules.blocked_words = parse_text_array(room->text(0, 1));
+  }
   auto sanctions = conn.exec(
       "SELECT kind, nickname, session, address, floor(extract(epoch FROM until) * 1000)::bigint "
       "FROM room_sanctions WHERE room = $1 AND until > now()",
       params(slug));
   if (!sanctions) return std::unexpected(failed(sanctions.error()));
   for (int i = 0; i < sanctions->rows(); ++i) {
-    snap.sanctions.push_back(Sanction{std::string(sanctions->text(i, 0)),
-                                      std::string(sanctions->text(i, 1)),
-                                      std::string(sanctions->text(i, 2)),
-                                      std::string(sanctions->text(i, 3)), sanctions->int64(i, 4)});
+    rules.sanctions.push_back(Sanction{std::string(sanctions->text(i, 0)),
+                                       std::string(sanctions->text(i, 1)),
+                                       std::string(sanctions->text(i, 2)),
+                                       std::string(sanctions->text(i, 3)), sanctions->int64(i, 4)});
   }
-  auto totals = donations::campaign_totals(conn, snap.campaign.id);
-  if (!totals) return std::unexpected(totals.error());
-  snap.totals = *totals;
-  return std::optional<RoomSnapshot>{std::move(snap)};
+  return rules;
 }
+
+namespace {
+// Other nodes reload the room's rules when they hear this.
+void announce_rules(sql::Connection& conn, const std::string& slug) {
+  (void)conn.exec("SELECT pg_notify($1, $2)", params(kRoomRulesChannel, slug));
+}
+}  // namespace
 
 std::expected<std::vector<StoredRoomEvent>, Error> append_room_events(
     sql::Connection& conn, const std::string& slug, const std::vector<NewRoomEvent>& events) {
@@ -213,6 +234,7 @@ std::expected<Sanction, Error> add_sanction(sql::Connection& conn, const std::st
       params(slug, kind, s.nickname, s.session, s.address, minutes, created_by));
   if (!r) return std::unexpected(failed(r.error()));
   s.until_ms = r->int64(0, 0);
+  announce_rules(conn, slug);
   return s;
 }
 
@@ -225,6 +247,7 @@ std::expected<void, Error> save_room_settings(sql::Connection& conn, const std::
       "UPDATE rooms SET slow_mode_seconds = $2, blocked_words = $3::text[] WHERE slug = $1",
       {sql::param(slug), sql::param(slow_mode_seconds), words.param()});
   if (!r) return std::unexpected(failed(r.error()));
+  announce_rules(conn, slug);
   return {};
 }
 

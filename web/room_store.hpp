@@ -17,6 +17,7 @@
 namespace boai::web {
 
 inline constexpr const char* kRoomChannel = "boai_room";  // NOTIFY payload "room:first:last"
+inline constexpr const char* kRoomRulesChannel = "boai_room_rules";  // payload: the room
 
 struct StoredRoomEvent {
   std::int64_t seq = 0;
@@ -77,6 +78,14 @@ std::expected<Sanction, Error> add_sanction(sql::Connection& conn, const std::st
 std::expected<void, Error> save_room_settings(sql::Connection& conn, const std::string& slug,
                                               int slow_mode_seconds,
                                               const std::vector<std::string>& blocked_words);
+
+// A room's moderation as it stands: sanctions in force, slow mode, blocked words.
+struct RoomRules {
+  int slow_mode_seconds = 0;
+  std::vector<std::string> blocked_words;
+  std::vector<Sanction> sanctions;
+};
+std::expected<RoomRules, Error> load_room_rules(sql::Connection& conn, const std::string& slug);
 
 nlohmann::json totals_json(const donations::Campaign& campaign, const donations::Totals& totals);
 

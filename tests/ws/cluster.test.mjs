@@ -2,7 +2,7 @@
 // reach viewers on both, in one order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, runBoai, startBoai, tempDir, sleep } from './support.mjs';
+import { Client, runBoai, startBoai, tempDir, signIn, sleep } from './support.mjs';
 
 const roomEvents = (c) => c.frames.filter((f) => ['chat.message', 'donation'].includes(f.type));
 
@@ -44,6 +44,32 @@ test('two nodes deliver each other\'s chat and donations in the same order', asy
     assert.equal(new Set(seqs).size, seqs.length);
     await a.close();
     await b.close();
+  } finally {
+    await one.stop();
+    await two.stop();
+  }
+});
+
+test('a ban made on one node removes the viewer from the other', async () => {
+  const dataDir = tempDir('cluster-ban');
+  let r = await runBoai(['campaign', 'add', 'firstaid', '--title', '急救', '--goal', '1000', '--live',
+    '--data-dir', dataDir]);
+  assert.equal(r.code, 0, r.output);
+  r = await runBoai(['user', 'add', 'host1', '--role', 'host', '--data-dir', dataDir], { input: 'host-password-1\n' });
+  assert.equal(r.code, 0, r.output);
+  const one = await startBoai(['--listen', '127.0.0.1:0', '--data-dir', dataDir]);
+  const two = await startBoai(['--listen', '127.0.0.1:0', '--data-dir', dataDir]);
+  try {
+    const host = await Client.open(one.port, { cookie: await signIn(one.port, 'host1', 'host-password-1') });
+    await host.hello('firstaid');
+    const troll = await Client.open(two.port);
+    await troll.hello('firstaid', { nickname: 'troll' });
+    const said = await troll.request({ type: 'chat.send', text: 'spam' });
+    await host.next((f) => f.type === 'chat.message' && f.id === said.id);
+    assert.equal((await host.request({ type: 'mod.ban', id: said.id, minutes: 5 })).type, 'ack');
+    assert.equal((await troll.next((f) => f.code === 'banned')).type, 'error');
+    assert.equal((await troll.closed).code, 1008);
+    await host.close();
   } finally {
     await one.stop();
     await two.stop();
