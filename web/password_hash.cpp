@@ -61,13 +61,13 @@ bool sane(const ScryptParams& params) {
 }
 
 // nullopt when OpenSSL refuses (parameters it does not accept, or no memory).
-std::optional<Bytes> scrypt(std::string_view password, const Bytes& salt, const ScryptParams& params,
-                            std::size_t length) {
+std::optional<Bytes> scrypt(std::string_view password, const Bytes& salt,
+                            const ScryptParams& params, std::size_t length) {
   Bytes key(length);
   // OpenSSL's own limit is 32 MiB by default, exactly what N = 2^15, r = 8 needs plus a little.
   std::uint64_t max_memory = 128 * params.r * (params.n + params.p + 2) + (std::uint64_t{1} << 20);
-  if (EVP_PBE_scrypt(password.data(), password.size(), salt.data(), salt.size(), params.n,
-                     params.r, params.p, max_memory, key.data(), key.size()) != 1) {
+  if (EVP_PBE_scrypt(password.data(), password.size(), salt.data(), salt.size(), params.n, params.r,
+                     params.p, max_memory, key.data(), key.size()) != 1) {
     return std::nullopt;
   }
   return key;

@@ -22,7 +22,9 @@ constexpr std::size_t kTokenBytes = 32;
 // Failures older than this are deleted; only the last kFailureWindowSeconds count.
 constexpr int kKeepFailuresSeconds = 24 * 60 * 60;
 
-Error failed(const sql::DbError& e) { return Error{e.code, e.message}; }
+Error failed(const sql::DbError& e) {
+  return Error{e.code, e.message};
+}
 
 std::string hex(const unsigned char* data, std::size_t size) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -93,22 +95,23 @@ bool role_allows(const std::string& role, const std::string& needed) {
 std::expected<StaffSession, Error> add_user(sql::Connection& conn, const std::string& name,
                                             const std::string& role, const std::string& password) {
   if (!is_valid_name(name)) {
-    return std::unexpected(make_error(
-        "name_invalid", "a staff name is 1-32 characters, without control characters or outer "
-                        "spaces"));
+    return std::unexpected(
+        make_error("name_invalid",
+                   "a staff name is 1-32 characters, without control characters or outer "
+                   "spaces"));
   }
   if (!is_valid_role(role)) {
     return std::unexpected(make_error("role_invalid", "a role is host, finance or admin"));
   }
   if (password_chars(password) < kMinPasswordChars) {
-    return std::unexpected(make_error(
-        "password_too_short",
-        "a password has at least " + std::to_string(kMinPasswordChars) + " characters"));
+    return std::unexpected(
+        make_error("password_too_short",
+                   "a password has at least " + std::to_string(kMinPasswordChars) + " characters"));
   }
   if (password.size() > kMaxPasswordBytes) {
-    return std::unexpected(make_error(
-        "password_too_long",
-        "a password has at most " + std::to_string(kMaxPasswordBytes) + " bytes"));
+    return std::unexpected(
+        make_error("password_too_long",
+                   "a password has at most " + std::to_string(kMaxPasswordBytes) + " bytes"));
   }
   auto r = conn.exec(
       "INSERT INTO staff_users (name, role, password_hash) VALUES ($1, $2, $3) "
@@ -116,7 +119,8 @@ std::expected<StaffSession, Error> add_user(sql::Connection& conn, const std::st
       params(name, role, hash_password(password)));
   if (!r) return std::unexpected(failed(r.error()));
   if (r->rows() == 0) {
-    return std::unexpected(make_error("user_exists", "a staff user \"" + name + "\" exists already"));
+    return std::unexpected(
+        make_error("user_exists", "a staff user \"" + name + "\" exists already"));
   }
   return StaffSession{r->int64(0, 0), name, role};
 }
@@ -138,13 +142,13 @@ std::expected<SignedIn, Error> login(sql::Connection& conn, const std::string& n
       params(key, peer, kFailureWindowSeconds));
   if (!counts) return std::unexpected(failed(counts.error()));
   if (counts->int64(0, 0) >= kMaxFailuresPerName || counts->int64(0, 1) >= kMaxFailuresPerAddress) {
-    return std::unexpected(make_error(
-        "login_throttled", "too many failed sign-ins; try again in " +
-                               std::to_string(kFailureWindowSeconds / 60) + " minutes"));
+    return std::unexpected(
+        make_error("login_throttled", "too many failed sign-ins; try again in " +
+                                          std::to_string(kFailureWindowSeconds / 60) + " minutes"));
   }
 
-  auto user = conn.exec(
-      "SELECT id, role, password_hash, disabled FROM staff_users WHERE name = $1", params(key));
+  auto user = conn.exec("SELECT id, role, password_hash, disabled FROM staff_users WHERE name = $1",
+                        params(key));
   if (!user) return std::unexpected(failed(user.error()));
   bool found = !key.empty() && user->rows() == 1;
   std::string stored = found ? std::string(user->text(0, 2)) : decoy_hash();
@@ -176,7 +180,8 @@ std::expected<SignedIn, Error> login(sql::Connection& conn, const std::string& n
 
 std::expected<void, Error> logout(sql::Connection& conn, const std::string& token) {
   if (!plausible_token(token)) return {};
-  auto r = conn.exec("DELETE FROM staff_sessions WHERE token_sha256 = $1", params(sha256_hex(token)));
+  auto r =
+      conn.exec("DELETE FROM staff_sessions WHERE token_sha256 = $1", params(sha256_hex(token)));
   if (!r) return std::unexpected(failed(r.error()));
   return {};
 }

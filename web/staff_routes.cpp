@@ -31,7 +31,8 @@ HttpResponse error_response(const Error& e) {
                : e.code == "db_unavailable"  ? 503
                                              : 500;
   auto response = error_response(status, e.code, e.message);
-  if (status == 429) response.headers.emplace_back("Retry-After", std::to_string(kFailureWindowSeconds));
+  if (status == 429)
+    response.headers.emplace_back("Retry-After", std::to_string(kFailureWindowSeconds));
   return response;
 }
 
@@ -41,7 +42,9 @@ HttpResponse method_not_allowed(const char* allowed) {
   return response;
 }
 
-json who(const StaffSession& s) { return {{"name", s.name}, {"role", s.role}}; }
+json who(const StaffSession& s) {
+  return {{"name", s.name}, {"role", s.role}};
+}
 
 // Runs fn on the loop and answers 500 instead of letting an exception into GLib.
 template <typename Fn>
@@ -56,8 +59,8 @@ void guarded(const HttpResponder& respond, Fn&& fn) {
 
 // A route answering exactly one path: "/api/me/x" is not /api/me.
 HttpRoute exact(std::string path, HttpHandler handler) {
-  return {path, [path, handler = std::move(handler)](const HttpRequest& request,
-                                                     HttpResponder respond) {
+  return {path,
+          [path, handler = std::move(handler)](const HttpRequest& request, HttpResponder respond) {
             if (request.path != path) {
               respond(error_response(404, "not_found", "no such API"));
               return;

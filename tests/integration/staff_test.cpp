@@ -133,8 +133,9 @@ TEST_CASE("staff sign in, are known by their cookie, and sign out") {
   // The database keeps only the token's SHA-256.
   auto conn = boai::sql::Connection::open(url);
   REQUIRE(conn);
-  auto stored = conn->exec("SELECT token_sha256, expires_at - created_at = interval '12 hours' "
-                           "FROM staff_sessions");
+  auto stored = conn->exec(
+      "SELECT token_sha256, expires_at - created_at = interval '12 hours' "
+      "FROM staff_sessions");
   REQUIRE(stored);
   REQUIRE(stored->rows() == 1);
   CHECK(stored->text(0, 0) != token);
@@ -226,8 +227,9 @@ TEST_CASE("malformed and oversized sign-in bodies are refused, and the service c
     CHECK(r.status == 400);
     CHECK(error_of(r) == "bad_json");
   }
-  auto huge = http_request(server.port, "POST", "/api/login",
-                           R"({"name":"lily","password":")" + std::string(70 * 1024, 'x') + R"("})");
+  auto huge =
+      http_request(server.port, "POST", "/api/login",
+                   R"({"name":"lily","password":")" + std::string(70 * 1024, 'x') + R"("})");
   CHECK(huge.status == 413);
   CHECK(error_of(huge) == "too_large");
 
