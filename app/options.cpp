@@ -20,6 +20,7 @@ struct SharedFlag {
   const char* help;
   bool serve_only;
   std::function<std::optional<std::string>(Options&, const std::string&)> apply;  // error or none
+  bool is_switch = false;  // takes no value on the command line ("1" in the environment)
 };
 
 // A command's own flag: a value, or a switch when value_name is null.
@@ -133,6 +134,82 @@ const std::vector<SharedFlag>& shared_flags() {
        "messages_per_second, message_burst, connections_per_address, pledges_per_minute, "
        "queued_frames)",
        true, set_limits},
+      {"--no-studio", "BOAI_NO_STUDIO", "run the live service without the studio (a web node)", true,
+       [](Options& o, const std::string& v) -> std::optional<std::string> {
+         o.studio = v == "0" || v == "false";
+         return std::nullopt;
+       },
+       true},
+      {"--go-live", "BOAI_GO_LIVE", "start broadcasting at once (default: the host goes live)", true,
+       [](Options& o, const std::string& v) -> std::optional<std::string> {
+         o.go_live = !(v == "0" || v == "false");
+         return std::nullopt;
+       },
+       true},
+      {"--room", "BOAI_ROOM", "the campaign the studio broadcasts into (default: the first live one)",
+       true,
+       [](Options& o, const std::string& v) -> std::optional<std::string> {
+         o.studio_room = v;
+         return std::nullopt;
+       }},
+      {"--source", "BOAI_SOURCE",
+       "the camera: test, v4l2:/dev/video0, srt://:9000, rtmp://..., file:PATH (default test)", true,
+       [](Options& o, const std::string& v) -> std::optional<std::string> {
+         o.source = v;
+         return std::nullopt;
+       }},
+      {"--slides-dir", "BOAI_SLIDES_DIR", "a folder of PNG/JPEG slides the host steps through", true,
+       [](Options& o, const std::string& v) -> std::optional<std::string> {
+         o.slides_dir = v;
+         return std::nullopt;
+       }},
+      {"--hls-dir", "BOAI_HLS_DIR", "where the studio writes HLS (default DATA_DIR/hls)", true,
+       [](Options& o, const std::string& v) -> std::optional<std::string> {
+         o.hls_dir = v;
+         return std::nullopt;
+       }},
+      {"--recordings-dir", "BOAI_RECORDINGS_DIR",
+       "where broadcasts are recorded (default DATA_DIR/recordings)", true,
+       [](Options& o, const std::string& v) -> std::optional<std::string> {
+         o.recordings_dir = v;
+         return std::nullopt;
+       }},
+      {"--push", "BOAI_PUSH", "RTMP(S) URLs to push the broadcast to, comma separated", true,
+       [](Options& o, const std::string& v) -> std::optional<std::string> {
+         o.push_targets.clear();
+         std::string item;
+         for (char c : v + ",") {
+           if (c != ',') {
+             item += c;
+           } else if (!item.empty()) {
+             o.push_targets.push_back(item);
+             item.clear();
+           }
+         }
+         return std::nullopt;
+       }},
+      {"--public-url", "BOAI_PUBLIC_URL",
+       "how viewers reach this site, for the QR code (default: the listen address)", true,
+       [](Options& o, const std::string& v) -> std::optional<std::string> {
+         o.public_url = v;
+         return std::nullopt;
+       }},
+      {"--station-name", "BOAI_STATION_NAME", "the station's name in the pages", true,
+       [](Options& o, const std::string& v) -> std::optional<std::string> {
+         o.station_name = v;
+         return std::nullopt;
+       }},
+      {"--certificate", "BOAI_CERTIFICATE", "the station's public fundraising certificate number",
+       true,
+       [](Options& o, const std::string& v) -> std::optional<std::string> {
+         o.certificate = v;
+         return std::nullopt;
+       }},
+      {"--credit-code", "BOAI_CREDIT_CODE", "the station's unified social credit code", true,
+       [](Options& o, const std::string& v) -> std::optional<std::string> {
+         o.credit_code = v;
+         return std::nullopt;
+       }},
       {"--pay-qr-url", "BOAI_PAY_QR_URL", "the station's payment QR image", true,
        [](Options& o, const std::string& v) -> std::optional<std::string> {
          o.pay_qr_url = v;
@@ -306,6 +383,11 @@ std::expected<Invocation, UsageError> parse_command_line(const std::vector<std::
       return name == f.name && (!f.serve_only || is_serve);
     });
     if (shared != shared_flags().end()) {
+      if (shared->is_switch) {
+        if (has_value) return std::unexpected(UsageError{name + " takes no value"});
+        shared->apply(inv.options, "1");
+        continue;
+      }
       auto v = take_value();
       if (!v) return std::unexpected(v.error());
       if (auto err = shared->apply(inv.options, *v)) return std::unexpected(UsageError{*err});
@@ -363,7 +445,8 @@ std::string usage_text() {
       "\n"
       "shared flags (each also read from the environment variable shown):\n";
   for (const auto& f : shared_flags()) {
-    text += pad(std::string("  ") + f.name + " VALUE", 28) + f.help + "  [" + f.env + "]" +
+    text += pad(std::string("  ") + f.name + (f.is_switch ? "" : " VALUE"), 28) + f.help + "  [" +
+            f.env + "]" +
             (f.serve_only ? " (serve)" : "") + "\n";
   }
   return text;

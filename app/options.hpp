@@ -40,6 +40,20 @@ struct Options {
   std::vector<std::string> allowed_origins;  // for /ws; empty: the page's own origin
   std::string pay_account;  // how donors pay, shown after a pledge
   std::string pay_qr_url;
+  // The studio.
+  bool studio = true;
+  bool go_live = false;
+  std::string studio_room;  // empty: the first live campaign
+  std::string source = "test";
+  std::string hls_dir;         // empty: DATA_DIR/hls
+  std::string recordings_dir;  // empty: DATA_DIR/recordings
+  std::string slides_dir;
+  std::vector<std::string> push_targets;
+  std::string public_url;  // how viewers reach this site, for the QR code; empty: the listen address
+  // The station, shown in the pages' footer and on the video.
+  std::string station_name = "博爱家园 · 大爱玉兰 直播间";
+  std::string certificate;
+  std::string credit_code;
   // The live room's limits from --limits "name=value,..." (see limit_defaults()).
   std::map<std::string, double> limits;
 };

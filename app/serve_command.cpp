@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include <chrono>
+#include <filesystem>
 #include <csignal>
 #include <cstdio>
 
@@ -14,6 +15,9 @@
 #include "donations/outbox_relay.hpp"
 #include "donations/pledge_batcher.hpp"
 #include "sql/worker_pool.hpp"
+#include "app/show.hpp"
+#include "app/site_routes.hpp"
+#include "stream/gstreamer_runtime.hpp"
 #include "web/live_room.hpp"
 #include "web/live_service.hpp"
 #include "web/staff_routes.hpp"
@@ -52,6 +56,44 @@ void wait_for_database(const DatabaseHealth& health) {
   while (!health.up() && std::chrono::steady_clock::now() < deadline) {
     g_main_context_iteration(nullptr, TRUE);
   }
+}
+
+}  // namespace
+
+namespace {
+
+// The studio's room: the one named, or the first live campaign, or "main" when there is none.
+std::string studio_room_for(const Options& options, const std::string& conninfo) {
+  if (!options.studio_room.empty()) return options.studio_room;
+  auto conn = sql::Connection::open(conninfo);
+  if (conn) {
+    auto live = conn->exec("SELECT slug FROM campaigns WHERE status = 'live' ORDER BY id LIMIT 1");
+    if (live && live->rows() == 1) return std::string(live->text(0, 0));
+  }
+  return "main";
+}
+
+std::expected<std::unique_ptr<Show>, Error> start_show(const Options& options,
+                                                       const std::string& conninfo,
+                                                       const std::string& hls_dir,
+                                                       const std::string& recordings_dir,
+                                                       web::LiveRoom& room, web::Metrics& metrics) {
+  std::error_code ec;
+  std::filesystem::create_directories(hls_dir, ec);
+  std::filesystem::create_directories(recordings_dir, ec);
+  stream::init_gstreamer();
+  stream::StudioConfig config;
+  config.source = options.source;
+  config.room = studio_room_for(options, conninfo);
+  config.hls_dir = hls_dir;
+  config.recordings_dir = recordings_dir;
+  config.slides_dir = options.slides_dir;
+  config.push_targets = options.push_targets;
+  if (!options.certificate.empty() || !options.credit_code.empty()) {
+    config.certificate_line = "公开募捐资格证书 " + options.certificate + " · 统一社会信用代码 " +
+                              options.credit_code;
+  }
+  return Show::start(std::move(config), room, metrics);
 }
 
 }  // namespace
@@ -117,6 +159,23 @@ int run_serve(const Options& options) {
       metrics, nullptr, db->conninfo);
   live_room = &room;
 
+  // The studio, broadcasting into one room, unless this is a web node only.
+  std::filesystem::path data_dir = options.data_dir;
+  std::string hls_dir = options.hls_dir.empty() ? (data_dir / "hls").string() : options.hls_dir;
+  std::string recordings_dir =
+      options.recordings_dir.empty() ? (data_dir / "recordings").string() : options.recordings_dir;
+  std::unique_ptr<Show> show;
+  std::string studio_room;
+  if (options.studio) {
+    auto made = start_show(options, db->conninfo, hls_dir, recordings_dir, room, metrics);
+    if (!made) {
+      std::fprintf(stderr, "boai: studio: %s\n", made.error().message.c_str());
+      return 1;
+    }
+    show = std::move(*made);
+    studio_room = show->room();
+  }
+
   web::LiveServiceConfig config;
   config.host = options.listen_host;
   config.port = options.listen_port;
@@ -128,14 +187,29 @@ int run_serve(const Options& options) {
   config.ws_limits.max_connections_per_address = static_cast<int>(limit("connections_per_address"));
   config.tls_cert = options.tls_cert;
   config.tls_key = options.tls_key;
+  config.file_mounts = {{"/hls", hls_dir}, {"/recordings", recordings_dir}};
   auto routes = health_routes(health, metrics);
   for (auto& r : web::staff_routes(pool, tls)) routes.push_back(std::move(r));
+  SiteInfo site{options.static_dir,  options.station_name, options.certificate,
+                options.credit_code, studio_room,          recordings_dir};
+  for (auto& r : site_routes(site, pool, show.get())) routes.push_back(std::move(r));
   auto service = web::LiveService::start(loop.get(), config, std::move(routes), metrics);
   if (!service) {
     std::fprintf(stderr, "boai: %s\n", service.error().message.c_str());
     return 1;
   }
   wait_for_database(health);
+  std::string base_url = std::string(tls ? "https" : "http") + "://" + options.listen_host + ":" +
+                         std::to_string((*service)->port());
+  if (show) {
+    show->set_viewer_url((options.public_url.empty() ? base_url : options.public_url) + "/r/" +
+                         studio_room);
+    if (options.go_live) {
+      if (auto live = show->studio().go_live(); !live) {
+        std::fprintf(stderr, "boai: studio: %s\n", live.error().message.c_str());
+      }
+    }
+  }
 
   guint sigint = g_unix_signal_add(SIGINT, quit_loop, loop.get());
   guint sigterm = g_unix_signal_add(SIGTERM, quit_loop, loop.get());
@@ -154,6 +228,7 @@ int run_serve(const Options& options) {
     return G_SOURCE_REMOVE;
   }, loop.get());
   g_main_loop_run(loop.get());
+  show.reset();  // the studio stops at once; the recording is readable as it is
   service->reset();
   *room_alive = false;
   if (db->embedded) db->embedded->release();

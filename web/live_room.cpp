@@ -190,6 +190,7 @@ void LiveRoom::handle(Session& s, const ClientFrame& f) {
   if (f.type == "chat.send") return chat_send(s, f);
   if (f.type == "pledge.create") return pledge_create(s, f);
   if (f.type.starts_with("mod.")) return moderate(s, f);
+  if (f.type.starts_with("studio.")) return command_studio(s, f);
   if (f.type == "ping") return reply(s, ack_frame(f.rid));
   ++s.bad_frames;
   refuse(s, f, make_error("unknown_type", "unknown type \"" + f.type.substr(0, 40) + "\""));
@@ -302,6 +303,7 @@ void LiveRoom::with_room(const std::string& slug, std::function<void(RoomState*)
         room.waiting.clear();
         if (loaded && *loaded) {
           room.open(std::move(**loaded));
+          if (on_totals) on_totals(room);
         } else {
           room.set_missing();
         }
@@ -438,11 +440,7 @@ void LiveRoom::on_ledger_events(const std::vector<donations::DomainEvent>& event
                      {"fund", e.pledge->fund}};
         append(*room, NewRoomEvent{"donation", body, "", "", std::nullopt});
       } else if (e.topic == "totals.changed" && e.totals) {
-        auto totals = totals_json(room->campaign, *e.totals);
-        if (totals != room->totals) {
-          room->totals = totals;
-          broadcast(*room, make_frame(json{{"type", "totals"}, {"totals", totals}}.dump()));
-        }
+        set_totals(*room, totals_json(room->campaign, *e.totals));
       }
     }
   }
@@ -630,6 +628,46 @@ void LiveRoom::refresh_totals(std::int64_t campaign_id) {
           broadcast(target, make_frame(json{{"type", "totals"}, {"totals", j}}.dump()));
         },
         [](const sql::DbError& e) -> Read { return std::unexpected(Error{e.code, e.message}); });
+  }
+}
+
+void LiveRoom::set_totals(RoomState& room, json totals) {
+  if (totals == room.totals) return;
+  room.totals = std::move(totals);
+  broadcast(room, make_frame(json{{"type", "totals"}, {"totals", room.totals}}.dump()));
+  if (on_totals) on_totals(room);
+}
+
+void LiveRoom::open_room(const std::string& slug) {
+  if (donations::is_valid_slug(slug)) with_room(slug, [](RoomState*) {});
+}
+
+void LiveRoom::send_to_staff(const std::string& slug, const std::string& text) {
+  auto it = rooms_.find(slug);
+  if (it == rooms_.end()) return;
+  FramePtr frame;
+  for (auto member : it->second->members) {
+    auto s = sessions_.find(member);
+    if (s == sessions_.end() || !s->second->staff) continue;
+    if (!frame) frame = make_frame(text);
+    messages_out_.add();
+    s->second->conn->send(frame);
+  }
+}
+
+void LiveRoom::command_studio(Session& s, const ClientFrame& f) {
+  if (!s.staff || (s.staff->role != "host" && s.staff->role != "admin")) {
+    return refuse(s, f, make_error("not_allowed", "only the room's hosts may do that"));
+  }
+  if (studio_ == nullptr || s.room != studio_->room()) {
+    return refuse(s, f, make_error("studio_unavailable", "no studio broadcasts into this room here"));
+  }
+  try {
+    auto done = studio_->command(f.type, f.body);
+    if (!done) return refuse(s, f, done.error());
+    reply(s, ack_frame(f.rid, *done));
+  } catch (const std::exception& e) {
+    refuse(s, f, make_error("bad_request", e.what()));
   }
 }
 

@@ -15,6 +15,7 @@
 #include "sql/worker_pool.hpp"
 #include "web/metrics.hpp"
 #include "web/room_state.hpp"
+#include "web/studio_control.hpp"
 #include "web/token_bucket.hpp"
 #include "web/ws_endpoint.hpp"
 #include "web/ws_messages.hpp"
@@ -60,8 +61,17 @@ class LiveRoom final : public WsEndpoint {
 
   // Ledger events of this process (already on the loop): donations appear in their room.
   void on_ledger_events(const std::vector<donations::DomainEvent>& events);
-  // Called for every event a room delivers (the studio's overlay listens, later).
+  // Called for every event a room delivers, and whenever a room's totals change (the studio's
+  // overlay listens to both).
   std::function<void(const RoomState&, const StoredRoomEvent&)> on_room_event;
+  std::function<void(const RoomState&)> on_totals;
+
+  // The studio that hosts of its room may command (null: none on this node).
+  void set_studio(StudioControl* studio) { studio_ = studio; }
+  // Loads a room (if it exists) without a viewer, so its totals are known: the studio's room.
+  void open_room(const std::string& slug);
+  // Sends a frame to the staff members in a room (studio health and events).
+  void send_to_staff(const std::string& room, const std::string& text);
 
   // Stops accepting and says goodbye to everyone (1001).
   void close_all();
@@ -75,6 +85,8 @@ class LiveRoom final : public WsEndpoint {
   void chat_send(Session& s, const ClientFrame& f);
   void pledge_create(Session& s, const ClientFrame& f);
   void moderate(Session& s, const ClientFrame& f);
+  void command_studio(Session& s, const ClientFrame& f);
+  void set_totals(RoomState& room, nlohmann::json totals);
 
   void with_room(const std::string& slug, std::function<void(RoomState*)> then);
   void join(Session& s, RoomState& room, std::optional<std::int64_t> last_seq);
@@ -101,6 +113,7 @@ class LiveRoom final : public WsEndpoint {
   std::map<std::uint64_t, std::unique_ptr<Session>> sessions_;
   std::map<std::string, std::unique_ptr<RoomState>> rooms_;
   sql::AsyncConnection listener_;
+  StudioControl* studio_ = nullptr;
   GSource* timer_ = nullptr;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 

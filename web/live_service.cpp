@@ -70,11 +70,36 @@ struct LiveService::Impl {
   // lws keeps pointers into these for the context's life, so they must not move.
   std::deque<std::string> strings;
   std::deque<lws_http_mount> mounts;
+  std::deque<lws_protocol_vhost_options> mimetypes;
   lws_protocols protocols[3] = {};
   WsContext ws;
   lws_retry_bo_t retry{};
 
   const char* keep(std::string s) { return strings.emplace_back(std::move(s)).c_str(); }
+
+  // Types lws does not know by itself: HLS, recordings, modern page assets.
+  const lws_protocol_vhost_options* media_types() {
+    if (!mimetypes.empty()) return &mimetypes.front();
+    static const char* kTypes[][2] = {{".m3u8", "application/vnd.apple.mpegurl"},
+                                      {".ts", "video/mp2t"},
+                                      {".m4s", "video/iso.segment"},
+                                      {".mp4", "video/mp4"},
+                                      {".mkv", "video/x-matroska"},
+                                      {".webm", "video/webm"},
+                                      {".mjs", "text/javascript"},
+                                      {".json", "application/json"},
+                                      {".svg", "image/svg+xml"},
+                                      {".webp", "image/webp"},
+                                      {".woff2", "font/woff2"}};
+    for (const auto& t : kTypes) {
+      lws_protocol_vhost_options o{};
+      o.name = t[0];
+      o.value = t[1];
+      mimetypes.push_back(o);
+    }
+    for (std::size_t i = 0; i + 1 < mimetypes.size(); ++i) mimetypes[i].next = &mimetypes[i + 1];
+    return &mimetypes.front();
+  }
 
   const HttpRoute* route_for(const std::string& path) const {
     const HttpRoute* best = nullptr;
@@ -201,7 +226,10 @@ std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(
     m.mountpoint_len = static_cast<unsigned char>(prefix.size());
     m.origin = impl->keep(origin);
     m.origin_protocol = static_cast<unsigned char>(kind);
-    if (kind == LWSMPRO_FILE) m.def = "index.html";
+    if (kind == LWSMPRO_FILE) {
+      m.def = "index.html";
+      m.extra_mimetypes = impl->media_types();
+    }
     impl->mounts.push_back(m);
   };
   add_mount("/", impl->config.static_dir, LWSMPRO_FILE);

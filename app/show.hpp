@@ -1,0 +1,53 @@
+// The show: the studio broadcasting into one live room. Donations and totals of that room become
+// the overlay within moments of their commit; the room's hosts drive the studio over boai.v1; the
+// studio's health goes to them once a second and to /metrics.
+#pragma once
+
+#include <expected>
+#include <memory>
+#include <string>
+
+#include "base/error.hpp"
+#include "stream/overlay_state.hpp"
+#include "stream/studio.hpp"
+#include "web/live_room.hpp"
+#include "web/metrics.hpp"
+#include "web/studio_control.hpp"
+
+namespace boai::app {
+
+class Show final : public web::StudioControl {
+ public:
+  // Creates the studio (not yet live) and listens to the room. Errors: the studio's own.
+  static std::expected<std::unique_ptr<Show>, Error> start(stream::StudioConfig config,
+                                                           web::LiveRoom& room,
+                                                           web::Metrics& metrics);
+  ~Show() override;
+  Show(const Show&) = delete;
+  Show& operator=(const Show&) = delete;
+
+  const std::string& room() const override { return room_name_; }
+  std::expected<nlohmann::json, Error> command(const std::string& type,
+                                               const nlohmann::json& body) override;
+  stream::Studio& studio() { return *studio_; }
+  // The viewer page's address, for the QR code (known once the service listens).
+  void set_viewer_url(const std::string& url);
+
+ private:
+  Show(std::unique_ptr<stream::Studio> studio, std::string room, web::LiveRoom& live_room);
+  void on_room_event(const web::RoomState& room, const web::StoredRoomEvent& event);
+  void on_totals(const web::RoomState& room);
+  void publish();  // hands the studio a fresh snapshot of state_
+  void tick();     // once a second: health to the hosts, the end of an alert
+
+  std::unique_ptr<stream::Studio> studio_;
+  std::string room_name_;
+  web::LiveRoom& live_room_;
+  stream::OverlayState state_;  // the working copy; the studio only sees immutable snapshots
+  GSource* timer_ = nullptr;
+};
+
+// The studio's health as the host console reads it.
+nlohmann::json health_json(const stream::StudioHealth& health);
+
+}  // namespace boai::app

@@ -1,0 +1,27 @@
+// The HTTP routes the pages use beside the protocol: the viewer page at /r/<room>, the host
+// console at /host, the rooms, the station, the recordings, and the studio's preview.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sql/worker_pool.hpp"
+#include "web/http_types.hpp"
+
+namespace boai::app {
+
+class Show;
+
+struct SiteInfo {
+  std::string static_dir;
+  std::string station_name;
+  std::string certificate;
+  std::string credit_code;
+  std::string studio_room;  // empty without a studio
+  std::string recordings_dir;
+};
+
+// show may be null (no studio on this node). pool and show must outlive the routes.
+std::vector<web::HttpRoute> site_routes(const SiteInfo& site, sql::WorkerPool& pool, Show* show);
+
+}  // namespace boai::app
