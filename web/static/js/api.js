@@ -1,0 +1,49 @@
+// The HTTP API beside the protocol (web/PROTOCOL.md): JSON in and out, errors as {code, message}.
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message || code);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export async function api(path, { method = 'GET', body } = {}) {
+  let res;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (e) {
+    throw new ApiError(0, 'network', String(e));
+  }
+  let data = null;
+  const text = await res.text();
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    // The server answers {"error": CODE, "message": SENTENCE}.
+    const code = typeof data?.error === 'string' ? data.error : data?.error?.code ?? data?.code;
+    const message = data?.message ?? data?.error?.message ?? '';
+    throw new ApiError(res.status, code || `http_${res.status}`, message);
+  }
+  return data;
+}
+
+// The same, but null instead of an error (for optional parts of a page: footer, recordings).
+export async function apiOrNull(path) {
+  try {
+    return await api(path);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,136 @@
+// The host console's entry: sign in (or not: then only the form shows), pick the studio's room,
+// join it over boai.v1 with the session cookie, and hand frames to the panels.
+import { $, el } from './dom.js';
+import { applyWords, wireLangSwitch, t, errorText } from './i18n.js';
+import { api, apiOrNull } from './api.js';
+import { LiveClient } from './live_client.js';
+import { loadStation } from './station.js';
+import * as studio from './host_studio.js';
+import * as room from './host_chat.js';
+
+let client = null;
+let station = {};
+
+function showSignin(errorKey) {
+  $('#console').hidden = true;
+  $('#signin').hidden = false;
+  $('#who').hidden = true;
+  $('#signout').hidden = !errorKey;
+  if (errorKey) {
+    $('#signin-error').textContent = t(errorKey);
+    $('#signin-error').hidden = false;
+  }
+  $('#signin-name').focus();
+}
+
+async function signIn(e) {
+  e.preventDefault();
+  const button = $('#signin-submit');
+  button.disabled = true;
+  $('#signin-error').hidden = true;
+  try {
+    const me = await api('/api/login', {
+      method: 'POST',
+      body: { name: $('#signin-name').value.trim(), password: $('#signin-password').value },
+    });
+    $('#signin-password').value = '';
+    await openConsole(me);
+  } catch (err) {
+    $('#signin-error').textContent = errorText(err);
+    $('#signin-error').dataset.code = err.code ?? '';
+    $('#signin-error').hidden = false;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function signOut() {
+  await api('/api/logout', { method: 'POST' }).catch(() => null);
+  if (client) client.stop();
+  client = null;
+  location.reload();
+}
+
+async function openConsole(me) {
+  if (me.role !== 'host' && me.role !== 'admin') return showSignin('host.need_host');
+  $('#who').textContent = me.name;
+  $('#who').title = t('host.signed_in_as', { name: me.name, role: me.role });
+  $('#who').hidden = false;
+  $('#signout').hidden = false;
+  $('#signin').hidden = true;
+  $('#console').hidden = false;
+
+  const rooms = (await apiOrNull('/api/rooms')) ?? [];
+  const picker = $('#room-picker');
+  const slugs = rooms.map((r) => r.slug);
+  if (station.studio_room && !slugs.includes(station.studio_room)) slugs.unshift(station.studio_room);
+  picker.replaceChildren(...slugs.map((slug) => {
+    const r = rooms.find((x) => x.slug === slug);
+    return el('option', { value: slug, text: r ? `${r.title} (${slug})` : slug });
+  }));
+  const first = station.studio_room ?? rooms.find((r) => r.status === 'live')?.slug ?? slugs[0];
+  if (!first) return;
+  picker.value = first;
+  picker.onchange = () => join(picker.value);
+  join(first);
+}
+
+function join(slug) {
+  if (client) client.stop();
+  room.clearChat();
+  $('#pledge-feed').replaceChildren();
+  const studioHere = !!station.studio_room && station.studio_room === slug;
+  studio.setStudioAvailable(studioHere);
+  if (studioHere) studio.startPreview();
+
+  client = new LiveClient({ room: slug, sessionKey: 'boai.host_session' });
+  window.boai = { client, room: slug };
+  room.setChatClient(client);
+  client.on('status', (s) => {
+    const conn = $('#conn-state');
+    conn.textContent = s === 'open' ? t('host.connection.open') : t('host.connection.closed');
+    conn.className = `conn ${s}`;
+  });
+  client.on('welcome', ({ welcome, fresh }) => {
+    if (fresh) {
+      room.clearChat();
+      for (const m of welcome.recent ?? []) room.addChat(m);
+      for (const d of welcome.recent_donations ?? []) room.addPledge(d);
+    }
+    room.showTotals({ goal_fen: welcome.campaign?.goal_fen, ...welcome.totals });
+    room.showSlow(welcome.slow_mode_seconds);
+  });
+  client.on('event', (e) => {
+    if (e.type === 'chat.message') room.addChat(e);
+    else if (e.type === 'chat.removed') room.removeChat(e.id);
+    else if (e.type === 'room.cleared') room.clearChat();
+    else if (e.type === 'donation') room.addPledge(e);
+  });
+  client.on('state', (s) => {
+    if (s.type === 'totals') room.showTotals(s.totals);
+    else if (s.type === 'room.settings') room.showSlow(s.slow_mode_seconds);
+    else if (s.type === 'studio.health') studio.renderHealth(s);
+    else if (s.type === 'studio.event') studio.addStudioEvent(s);
+  });
+  client.connect();
+}
+
+async function main() {
+  applyWords(document);
+  wireLangSwitch($('#lang-switch'));
+  $('#signin-form').addEventListener('submit', signIn);
+  $('#signout').addEventListener('click', signOut);
+  studio.wireStudio(() => client);
+  room.wireModeration();
+  station = await loadStation();
+  let me = null;
+  try {
+    me = await api('/api/me');
+  } catch {
+    me = null;
+  }
+  if (me) await openConsole(me);
+  else showSignin();
+}
+
+main();

@@ -1,0 +1,40 @@
+// Money on the pages: integer fen in, "¥1,234.50" out, and a typed amount ("100.5") parsed to fen
+// exactly. No floating point anywhere near money.
+
+// Formats an integer count of fen: 123450 -> "¥1,234.50". Whole yuan drop the ".00" when short.
+export function formatFen(fen, { short = false } = {}) {
+  const n = BigInt(fen);
+  const negative = n < 0n;
+  const abs = negative ? -n : n;
+  const yuan = (abs / 100n).toString();
+  const cents = (abs % 100n).toString().padStart(2, '0');
+  let grouped = '';
+  for (let i = 0; i < yuan.length; i++) {
+    if (i > 0 && (yuan.length - i) % 3 === 0) grouped += ',';
+    grouped += yuan[i];
+  }
+  const tail = short && cents === '00' ? '' : `.${cents}`;
+  return `${negative ? '-' : ''}¥${grouped}${tail}`;
+}
+
+// Parses what a person types as yuan ("100", "100.5", "¥1,234.50", "50元", full-width digits) into
+// integer fen, or null when it is not an amount. At most two decimals; no sign.
+export function parseYuanToFen(text) {
+  if (typeof text !== 'string') return null;
+  let s = text.normalize('NFKC').trim();
+  s = s.replace(/^[¥￥]\s*/, '').replace(/\s*(元|rmb|cny)$/i, '').replace(/,/g, '').trim();
+  const m = /^(\d{1,12})(?:\.(\d{0,2}))?$|^\.(\d{1,2})$/.exec(s);
+  if (!m) return null;
+  const whole = m[1] ?? '0';
+  const frac = (m[2] ?? m[3] ?? '').padEnd(2, '0');
+  const fen = BigInt(whole) * 100n + BigInt(frac);
+  if (fen > BigInt(Number.MAX_SAFE_INTEGER)) return null;
+  return Number(fen);
+}
+
+// The share of a goal reached, in whole per mille (0..1000), for a progress bar's width.
+export function perMille(part, whole) {
+  if (!whole || whole <= 0) return 0;
+  const p = (BigInt(Math.max(0, part)) * 1000n) / BigInt(whole);
+  return Number(p > 1000n ? 1000n : p);
+}

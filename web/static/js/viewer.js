@@ -1,0 +1,166 @@
+// The viewer page's entry: finds the room, joins it over boai.v1, and wires the video, chat,
+// donations, goal bar, past classes and footer together.
+import { $, el } from './dom.js';
+import { applyWords, wireLangSwitch, t, errorText } from './i18n.js';
+import { apiOrNull } from './api.js';
+import { LiveClient } from './live_client.js';
+import { startLivePlayer } from './player.js';
+import { loadStation } from './station.js';
+import { renderTotals, addDonation, clearDonations } from './goal_view.js';
+import * as chat from './chat_view.js';
+import { wireDonate, setFunds, setCampaignOpen } from './donate_view.js';
+import { loadReplays } from './replays.js';
+import { formatFen } from './money.js';
+
+function roomFromLocation() {
+  const m = /^\/r\/([^/]+)\/?$/.exec(location.pathname);
+  if (m) return decodeURIComponent(m[1]);
+  return new URLSearchParams(location.search).get('room');
+}
+
+async function pickRoom() {
+  const rooms = (await apiOrNull('/api/rooms')) ?? [];
+  const live = rooms.find((r) => r.status === 'live');
+  if (live) return live.slug;
+  showLobby(rooms);
+  return null;
+}
+
+function showLobby(rooms, titleKey = rooms.length ? 'room.pick' : 'room.none') {
+  $('#room').hidden = true;
+  $('#lobby').hidden = false;
+  $('#lobby-title').dataset.i18n = titleKey;
+  $('#lobby-title').textContent = t(titleKey);
+  $('#room-list').replaceChildren(...rooms.map((r) => el('li', {},
+    el('a', { href: `/r/${encodeURIComponent(r.slug)}` },
+      el('span', { class: 'room-title', text: r.title || r.slug }),
+      el('span', { class: `room-status ${r.status}`, text: t(`room.status.${r.status}`) }),
+      r.goal_fen ? el('span', { class: 'room-goal muted', text: formatFen(r.totals?.pledged_fen ?? 0, { short: true }) + ' / ' + formatFen(r.goal_fen, { short: true }) }) : null))));
+}
+
+function wireTabs() {
+  const tabs = document.querySelectorAll('.tabs [data-tab]');
+  for (const tab of tabs) {
+    tab.addEventListener('click', () => {
+      for (const other of tabs) {
+        other.setAttribute('aria-selected', String(other === tab));
+        $(`#tab-${other.dataset.tab}`).hidden = other !== tab;
+      }
+      if (tab.dataset.tab === 'replays') loadReplays();
+    });
+  }
+}
+
+function wirePlayer(room) {
+  const video = $('#video');
+  const unmute = $('#unmute');
+  const player = startLivePlayer(video, `/hls/${encodeURIComponent(room)}/master.m3u8`, (state) => {
+    $('#live-badge').hidden = state !== 'live';
+    $('#offline').hidden = state !== 'offline';
+    document.body.dataset.stream = state;
+    unmute.hidden = !(state === 'live' && video.muted);
+  });
+  unmute.addEventListener('click', () => {
+    video.muted = false;
+    video.play().catch(() => {});
+    unmute.hidden = true;
+  });
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') player.retryNow();
+  });
+  return player;
+}
+
+function wireClient(client) {
+  let closedTimer = null;
+  client.on('status', (status) => {
+    const line = $('#connection');
+    if (status === 'open') {
+      clearTimeout(closedTimer);
+      closedTimer = null;
+      line.hidden = true;
+    } else if (!closedTimer && line.hidden) {
+      // Silent unless the reconnect takes a while.
+      closedTimer = setTimeout(() => {
+        line.textContent = t('live.reconnecting');
+        line.hidden = false;
+      }, 4000);
+    }
+  });
+  client.on('welcome', ({ welcome, fresh }) => {
+    const c = welcome.campaign ?? {};
+    $('#campaign-title').textContent = c.title ?? '';
+    if (c.title) document.title = `${c.title} · ${t('app.name')}`;
+    renderTotals({ goal_fen: c.goal_fen, ...welcome.totals });
+    setFunds(c.funds);
+    setCampaignOpen(!c.status || c.status === 'live');
+    chat.showSlowMode(welcome.slow_mode_seconds);
+    chat.showNickname(welcome.nickname ?? '');
+    showViewers(welcome.viewers);
+    if (fresh) {
+      chat.clearChat();
+      for (const m of welcome.recent ?? []) chat.addMessage(m);
+      if (Array.isArray(welcome.recent_donations)) {
+        clearDonations();
+        for (const d of welcome.recent_donations) addDonation(d);
+      }
+    }
+  });
+  client.on('event', (e) => {
+    if (e.type === 'chat.message') chat.addMessage(e);
+    else if (e.type === 'chat.removed') chat.removeMessage(e.id);
+    else if (e.type === 'room.cleared') chat.clearChat({ announce: true });
+    else if (e.type === 'donation') {
+      addDonation(e);
+      chat.addDonationLine(e);
+    }
+  });
+  client.on('state', (s) => {
+    if (s.type === 'totals') renderTotals(s.totals);
+    else if (s.type === 'viewers') showViewers(s.count);
+    else if (s.type === 'room.settings') chat.showSlowMode(s.slow_mode_seconds);
+  });
+  client.on('error', (err) => chat.showChatError(err));
+  client.on('refused', (err) => {
+    if (err.code === 'room_not_found') {
+      showLobby([], 'room.not_found');
+      return;
+    }
+    chat.showChatError(err);
+    $('#chat-error').hidden = false;
+    for (const b of document.querySelectorAll('#chat-form button, #chat-form input, #donate-form button')) b.disabled = true;
+    $('#connection').textContent = errorText(err);
+    $('#connection').hidden = false;
+  });
+}
+
+function showViewers(n) {
+  if (typeof n !== 'number') return;
+  const badge = $('#viewer-count');
+  badge.textContent = t('live.viewers', { n });
+  badge.dataset.count = String(n);
+  badge.hidden = false;
+}
+
+async function main() {
+  applyWords(document);
+  wireLangSwitch($('#lang-switch'));
+  loadStation();
+  const room = roomFromLocation() ?? (await pickRoom());
+  if (!room) return;
+  $('#room').hidden = false;
+  wireTabs();
+  const client = new LiveClient({ room, nickname: chat.storedNickname() });
+  window.boai = { client, room }; // for the browser tests and the curious
+  wireClient(client);
+  chat.wireChat(client);
+  wireDonate(client);
+  wirePlayer(room);
+  document.addEventListener('boai:lang', () => {
+    const n = Number($('#viewer-count').dataset.count);
+    if (!Number.isNaN(n)) showViewers(n);
+  });
+  client.connect();
+}
+
+main();
