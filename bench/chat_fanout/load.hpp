@@ -15,7 +15,7 @@ struct LoadConfig {
   int viewers = 10000;            // connections in the room, senders included
   int senders = 4;                // the first few viewers also chat
   std::vector<double> rates;      // messages per second in all, one step each
-  double step_seconds = 6;
+  double step_seconds = 5;
   double drain_seconds = 3;       // after a step, how long late deliveries still count
   double p99_limit_ms = 250;
   bool all_steps = false;         // false: stop after the first step over the limit

@@ -1,7 +1,7 @@
 // bench/chat_fanout: chat fan-out capacity of `boai serve` beside a Node `ws` broadcast server and
 // Debian's libwebsockets-test-server (mirror protocol), under the same load in the same run.
 //
-//   chat_fanout [--viewers 10000] [--senders 4] [--seconds-per-step 6] [--max-rate 160] ...
+//   chat_fanout [--viewers 10000] [--senders 4] [--seconds-per-step 5] [--max-rate 100] ...
 // It starts each server itself, on 127.0.0.1 only, and stops it again, also on failure or Ctrl-C.
 #include <signal.h>
 #include <sys/resource.h>
@@ -38,10 +38,10 @@ namespace {
 constexpr const char* kUsage = R"(usage: chat_fanout [options]
   --viewers N            connections in the room, senders included (default 10000)
   --senders N            how many of them chat (default 4)
-  --seconds-per-step S   how long each rate is held (default 6)
+  --seconds-per-step S   how long each rate is held (default 5)
   --drain-seconds S      how long late deliveries still count after a step (default 3)
-  --min-rate R           first rate, messages per second in all (default 5); it doubles
-  --max-rate R           up to this rate (default 160)
+  --min-rate R           lowest rate, messages per second in all (default 1)
+  --max-rate R           highest rate (default 100); the steps go 1, 2, 5, 10, 20, 50...
   --rates R,R,...        these rates instead
   --p99-limit-ms MS      the latency that ends capacity (default 250)
   --all-steps            keep going after a step over the limit
@@ -66,7 +66,7 @@ void install_signals() {
   signal(SIGPIPE, SIG_IGN);
 }
 
-// Every viewer is a descriptor here and in the server, which inherits this limit.
+// Every viewer is a descriptor here and one in the server, which inherits this limit.
 bool raise_file_limit(long wanted) {
   rlimit r{};
   getrlimit(RLIMIT_NOFILE, &r);
@@ -121,8 +121,8 @@ int main(int argc, char** argv) {
   tools.peers_dir = BENCH_PEERS_DIR;
   tools.lws_test_server = "/usr/bin/libwebsockets-test-server";
   std::string servers = "boai,ws,lws";
-  double min_rate = 5;
-  double max_rate = 160;
+  double min_rate = 1;
+  double max_rate = 100;
   std::string rates;
   try {
     for (int i = 1; i < argc; ++i) {
@@ -180,14 +180,19 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "chat_fanout: --rates wants numbers, like 5,10,20\n");
     return 2;
   }
-  for (double r = min_rate; rates.empty() && r <= max_rate && r > 0; r *= 2) config.rates.push_back(r);
+  // 1, 2, 5, 10, 20, 50...: fine steps where a loaded machine already fails, few at the top.
+  for (double decade = 1; rates.empty() && decade <= max_rate; decade *= 10) {
+    for (double m : {1.0, 2.0, 5.0}) {
+      if (m * decade >= min_rate && m * decade <= max_rate) config.rates.push_back(m * decade);
+    }
+  }
   if (config.viewers < 1 || config.senders < 1 || config.senders > config.viewers ||
       config.rates.empty() || config.step_seconds <= 0 || config.source_addresses < 1 ||
       config.source_addresses > 250) {
     std::fprintf(stderr, "chat_fanout: check --viewers, --senders, the rates and the seconds\n");
     return 2;
   }
-  if (!raise_file_limit(2L * config.viewers + 1024)) {
+  if (!raise_file_limit(config.viewers + 512L)) {
     std::fprintf(stderr, "chat_fanout: the file limit is below %d viewers' descriptors (ulimit -n)\n",
                  config.viewers);
     return 2;

@@ -62,23 +62,29 @@ void print_failures(const std::map<std::string, int>& failures) {
 void print_summary(const std::vector<ServerResult>& results, double p99_limit_ms) {
   std::printf("\nsummary: capacity = the most deliveries per second with p99 under %g ms\n",
               p99_limit_ms);
-  std::printf("  %-16s %8s %15s %9s %8s %8s %11s %15s\n", "server", "viewers", "capacity dlv/s",
-              "at msg/s", "p50 ms", "p99 ms", "cpu us/dlv", "KiB/idle viewer");
+  std::printf("  %-16s %8s %15s %9s %8s %8s %11s %9s %15s\n", "server", "viewers",
+              "capacity dlv/s", "at msg/s", "p50 ms", "p99 ms", "cpu us/dlv", "cpu %", "KiB/idle viewer");
   for (const auto& r : results) {
     if (!r.skipped.empty()) {
       std::printf("  %-16s skipped: %s\n", r.name.c_str(), r.skipped.c_str());
       continue;
     }
     const StepFigures* cap = capacity_step(r.figures);
-    if (cap == nullptr) {
-      std::printf("  %-16s %8d %15s %9s %8s %8s %11s %15.1f\n", r.name.c_str(), r.figures.joined,
-                  "0", "-", "-", "-", "-", r.figures.rss_kib_per_viewer);
+    // With no step under the limit, the costs of the first step still compare the servers.
+    const StepFigures* shown = cap != nullptr ? cap
+                               : r.figures.steps.empty() ? nullptr
+                                                         : &r.figures.steps.front();
+    if (shown == nullptr) {
+      std::printf("  %-16s %8d %15s\n", r.name.c_str(), r.figures.joined, "no step ran");
       continue;
     }
-    std::printf("  %-16s %8d %15s %9g %8s %8s %11.2f %15.1f\n", r.name.c_str(), r.figures.joined,
-                grouped(cap->deliveries_per_second).c_str(), cap->rate, ms(cap->p50_ms).c_str(),
-                ms(cap->p99_ms).c_str(), cap->cpu_us_per_delivery, r.figures.rss_kib_per_viewer);
+    std::printf("  %-16s %8d %15s %9g %8s %8s %11.2f %9.0f %15.1f\n", r.name.c_str(),
+                r.figures.joined, cap != nullptr ? grouped(cap->deliveries_per_second).c_str() : "0",
+                shown->rate, ms(shown->p50_ms).c_str(), ms(shown->p99_ms).c_str(),
+                shown->cpu_us_per_delivery, shown->server_cpu_percent, r.figures.rss_kib_per_viewer);
   }
+  std::printf("  (cpu: the server's, with its database, per delivery and as %% of one core; with "
+              "no step under the limit, the figures are the first step's)\n");
   // The ratios of the first server (boai) to each peer.
   if (results.empty() || !results[0].skipped.empty()) return;
   const StepFigures* ours = capacity_step(results[0].figures);
