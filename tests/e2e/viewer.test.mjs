@@ -1,0 +1,184 @@
+// The viewer page in Chromium, two phones at 375 px against a real boai serve (no studio here):
+// chat between them, a pledge moving the other's goal bar, XSS shown as text, host functions
+// refused by the server, screenshots.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSite, launchBrowser, phone, screenshot, joined, setNickname, sendChat, pledge, pageRequest } from './support.mjs';
+
+const XSS_IMG = '<img src=x onerror=window.__xss=1>';
+const XSS_SCRIPT = '<script>window.__xss=1</script>';
+
+let site;
+let browser;
+let a;
+let b;
+
+before(async () => {
+  // Nicknames up to 64 characters, so the XSS attempts fit in a nickname too; a quick rate limit
+  // so the tests need not wait between requests.
+  site = await startSite({ goalYuan: 1000, serveArgs: ['--no-studio', '--limits',
+    'nickname_chars=64,messages_per_second=20,message_burst=40'] });
+  browser = await launchBrowser();
+  a = await phone(browser, `${site.base}/r/${site.room}`);
+  b = await phone(browser, `${site.base}/r/${site.room}`);
+  await joined(a);
+  await joined(b);
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.stop();
+});
+
+test('the front page finds the live room and shows the station in the footer', async () => {
+  const page = await phone(browser, `${site.base}/`);
+  await joined(page);
+  assert.equal(await page.evaluate(() => window.boai.room), 'firstaid');
+  assert.equal(await page.textContent('#campaign-title'), '急救知识直播课 · 博爱助学');
+  assert.equal(await page.textContent('#footer-name'), '博爱家园 · 玉兰社区');
+  assert.match(await page.textContent('#certificate'), /浙公募证字/);
+  assert.equal(await page.textContent('#credit-code'), '51330621MJ0000000X');
+  // Without a studio the stream is not there: a clear notice, no live badge.
+  await page.waitForSelector('#offline:not([hidden])');
+  assert.equal(await page.isHidden('#live-badge'), true);
+  assert.deepEqual(page.pageErrors, []);
+  await page.context().close();
+});
+
+test('a chat message from one phone appears on the other', async () => {
+  await setNickname(a, '小明');
+  await sendChat(a, '大家好，第一次来学急救');
+  const line = b.locator('#chat-list li.msg', { hasText: '大家好，第一次来学急救' });
+  await line.waitFor();
+  assert.equal(await line.locator('.nick').textContent(), '小明');
+  await a.locator('#chat-list li.msg', { hasText: '大家好，第一次来学急救' }).waitFor();
+  assert.match(await b.textContent('#viewer-count'), /\d+ 人在看/);
+});
+
+test('a pledge from one phone moves the goal bar on the other and its masked name appears', async () => {
+  const before = Number(await b.getAttribute('#goal-bar', 'data-pledged-fen'));
+  const reference = await pledge(a, { preset: 10000, name: '张三', message: '为 AED 加油' });
+  assert.match(reference, /^[A-Z0-9]{6,}$/);
+  assert.equal((await a.textContent('#pay-remark')).trim(), reference);
+  assert.match(await a.textContent('#pay-account'), /绍兴银行/);
+  assert.equal(await a.isVisible('#copy-ref'), true);
+  await b.waitForFunction((n) => Number(document.querySelector('#goal-bar').dataset.pledgedFen) === n, before + 10000);
+  assert.equal(await b.textContent('#pledged'), '¥100.00');
+  // ¥100 of a ¥1,000 goal: a tenth of the bar.
+  assert.equal(await b.getAttribute('#goal-bar', 'aria-valuenow'), '100');
+  const first = b.locator('#donation-feed li').first();
+  assert.equal(await first.locator('.donor').textContent(), '张*');
+  assert.equal(await first.locator('.amount').textContent(), '¥100');
+  assert.equal(await first.locator('.message').textContent(), '为 AED 加油');
+  await screenshot(a, 'viewer-pledged');
+});
+
+test('a custom amount is parsed exactly and a second fund can be chosen', async () => {
+  await a.click('#donate-again');
+  assert.equal(await a.isVisible('#fund'), true);
+  const reference = await pledge(a, { custom: '12.30', anonymous: true, fund: 'aed' });
+  assert.ok(reference);
+  assert.equal((await a.textContent('#ref-amount')).trim(), '¥12.30');
+  await b.waitForFunction(() => document.querySelector('#pledged').textContent === '¥112.30');
+  assert.equal(await b.locator('#donation-feed li .donor').first().textContent(), '爱心人士');
+  await a.click('#donate-again');
+});
+
+test('an amount out of range is refused in words', async () => {
+  await a.click('.tabs [data-tab=donate]');
+  await a.fill('#custom-amount', '0.5');
+  await a.click('#donate-submit');
+  await a.waitForSelector('#donate-error:not([hidden])');
+  assert.equal(await a.getAttribute('#donate-error', 'data-code'), 'amount_out_of_range');
+  assert.match(await a.textContent('#donate-error'), /¥1 到 ¥50,000/);
+  await a.fill('#custom-amount', '');
+  await a.click('.tabs [data-tab=chat]');
+});
+
+test('XSS attempts in nickname, chat and donation message render as text on every page', async () => {
+  const c = await phone(browser, `${site.base}/r/${site.room}`);
+  await joined(c);
+  // An attacker does not care for the form's maxlength; the server allows 64 here.
+  await c.evaluate(() => document.querySelector('#nick-input').removeAttribute('maxlength'));
+  await c.evaluate(() => document.querySelector('#donor-name').removeAttribute('maxlength'));
+  await setNickname(c, XSS_IMG);
+  await sendChat(c, XSS_SCRIPT);
+  await sendChat(c, XSS_IMG);
+  await pledge(c, { preset: 1000, name: XSS_SCRIPT, message: XSS_IMG });
+  await c.click('.tabs [data-tab=chat]');
+  for (const page of [a, b, c]) {
+    await page.locator('#chat-list li.msg .text', { hasText: XSS_SCRIPT }).first().waitFor();
+    await page.locator('#chat-list li.msg .nick', { hasText: XSS_IMG }).first().waitFor();
+    await page.locator('#donation-feed .message', { hasText: XSS_IMG }).first().waitFor();
+    assert.equal(await page.locator('#chat-list li.msg .text', { hasText: XSS_SCRIPT }).first().isVisible(), true);
+    assert.equal(await page.locator('#chat-list img, #donation-feed img, #chat-list script').count(), 0);
+    assert.equal(await page.evaluate(() => window.__xss), undefined);
+  }
+  await screenshot(c, 'viewer-xss');
+  await c.context().close();
+});
+
+test('a viewer cannot use host functions: the server refuses on the page\'s own WebSocket', async () => {
+  const id = await a.locator('#chat-list li.msg[data-id]').first().getAttribute('data-id');
+  for (const frame of [
+    { type: 'mod.delete', id: Number(id) },
+    { type: 'mod.mute', id: Number(id) },
+    { type: 'mod.ban', id: Number(id) },
+    { type: 'mod.slow', seconds: 30 },
+    { type: 'mod.clear' },
+  ]) {
+    const r = await pageRequest(a, frame);
+    assert.equal(r.code, 'not_allowed', `${frame.type}: ${JSON.stringify(r)}`);
+  }
+  const studio = await pageRequest(a, { type: 'studio.go_live' });
+  assert.ok(['not_allowed', 'studio_unavailable'].includes(studio.code), JSON.stringify(studio));
+  // The message is still there, and the preview is closed to viewers.
+  assert.equal(await b.locator(`#chat-list li.msg[data-id="${id}"]`).count(), 1);
+  assert.equal(await a.evaluate(async () => (await fetch('/api/studio/preview.png')).status), 401);
+});
+
+test('a dropped connection resumes silently with last_seq: nothing lost, nothing twice', async () => {
+  await a.evaluate(() => window.boai.client.ws.close());
+  await sendChat(b, '掉线时发的消息');
+  await a.locator('#chat-list li.msg', { hasText: '掉线时发的消息' }).waitFor({ timeout: 15000 });
+  await sendChat(a, '我回来了');
+  await b.locator('#chat-list li.msg', { hasText: '我回来了' }).waitFor();
+  const ids = await a.$$eval('#chat-list li.msg[data-id]', (lis) => lis.map((l) => l.dataset.id));
+  assert.equal(new Set(ids).size, ids.length);
+  assert.equal(await a.isHidden('#connection'), true);
+});
+
+test('chat errors are told in words: too long', async () => {
+  const r = await a.evaluate(async () => {
+    document.querySelector('#chat-input').removeAttribute('maxlength');
+    document.querySelector('#chat-input').value = '长'.repeat(201);
+    document.querySelector('#chat-send').click();
+  });
+  void r;
+  await a.waitForSelector('#chat-error:not([hidden])');
+  assert.equal(await a.getAttribute('#chat-error', 'data-code'), 'too_long');
+  assert.match(await a.textContent('#chat-error'), /内容太长/);
+  await a.fill('#chat-input', '');
+});
+
+test('English on request, kept across reloads', async () => {
+  await b.click('#lang-switch');
+  assert.equal(await b.textContent('.tabs [data-tab=donate]'), 'Donate');
+  await b.reload();
+  await joined(b);
+  assert.equal(await b.textContent('.tabs [data-tab=chat]'), 'Chat');
+  assert.match(await b.textContent('#viewer-count'), /watching/);
+  await b.click('#lang-switch');
+  assert.equal(await b.textContent('.tabs [data-tab=chat]'), '聊天');
+});
+
+test('screenshots of the viewer page at 375 px', async () => {
+  await a.click('.tabs [data-tab=chat]');
+  await screenshot(a, 'viewer-chat');
+  await a.click('.tabs [data-tab=donate]');
+  await screenshot(a, 'viewer-donate');
+  await a.click('.tabs [data-tab=replays]');
+  await a.waitForSelector('#replays-empty:not([hidden]), #replay-list li');
+  await screenshot(a, 'viewer-replays');
+  assert.deepEqual([...a.pageErrors, ...b.pageErrors], []);
+});
