@@ -63,6 +63,7 @@ export async function phone(browser, url) {
 
 export async function screenshot(page, name) {
   const path = join(OUTPUT, `${name}.png`);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path, fullPage: true });
   return path;
 }

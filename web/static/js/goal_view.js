@@ -31,8 +31,8 @@ export function addDonation(d) {
   const item = el('li', { class: 'donation' },
     el('span', { class: 'donor', text: d.display_name || '爱心人士' }),
     el('span', { class: 'amount', text: formatFen(d.amount_fen ?? 0, { short: true }) }),
-    d.message ? el('span', { class: 'message', text: d.message }) : null,
-    el('time', { class: 'at', text: clock(d.at) }));
+    el('time', { class: 'at', text: clock(d.at) }),
+    d.message ? el('span', { class: 'message', text: d.message }) : null);
   list.prepend(item);
   while (list.children.length > FEED_LENGTH) list.lastElementChild.remove();
   $('#feed-empty').hidden = true;
