@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import https from 'node:https';
+import http2 from 'node:http2';
 import WebSocket from 'ws';
 import { Client, runBoai, startBoai, tempDir, signIn, sleep } from './support.mjs';
 
@@ -99,6 +100,17 @@ test('HTTPS and WSS with --tls-cert and --tls-key', async () => {
     });
     assert.equal(health.status, 200);
     assert.equal(health.body, '{"status":"ok","db":"ok"}');
+    // Pages go over HTTP/2 when the browser offers it.
+    const h2 = await new Promise((resolve, reject) => {
+      const session = http2.connect(`https://127.0.0.1:${server.port}`, { rejectUnauthorized: false });
+      session.on('error', reject);
+      const req = session.request({ ':path': '/' });
+      let body = '';
+      req.on('response', (headers) => (body += headers[':status'] + ' '));
+      req.on('data', (d) => (body += d));
+      req.on('end', () => { session.close(); resolve(body); });
+    });
+    assert.match(h2, /^200 /);
     const login = await new Promise((resolve, reject) => {
       const req = https.request({ host: '127.0.0.1', port: server.port, path: '/api/login', method: 'POST',
         rejectUnauthorized: false, headers: { 'Content-Type': 'application/json' } }, (res) => {
