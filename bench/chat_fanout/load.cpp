@@ -134,12 +134,16 @@ class Generator {
     print_failures(figures_.failures);
     std::fflush(stdout);
     if (joined_ == 0) return figures_;
+    int over_in_a_row = 0;
     for (double rate : config_.rates) {
       if (g_stop) break;
       auto f = run_step(rate);
       figures_.steps.push_back(f);
       print_step(server_.name, f);
-      if (!f.passed && !config_.all_steps) break;
+      // One step over the limit may be a neighbour's burst on a shared machine; two in a row
+      // are the server's.
+      over_in_a_row = f.passed ? 0 : over_in_a_row + 1;
+      if (config_.stop_after > 0 && over_in_a_row >= config_.stop_after) break;
       poll_for(std::chrono::milliseconds(500));  // a quiet moment between steps
     }
     figures_.interrupted = g_stop != 0;

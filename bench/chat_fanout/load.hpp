@@ -18,7 +18,7 @@ struct LoadConfig {
   double step_seconds = 5;
   double drain_seconds = 3;       // after a step, how long late deliveries still count
   double p99_limit_ms = 250;
-  bool all_steps = false;         // false: stop after the first step over the limit
+  int stop_after = 2;             // steps over the limit in a row that end the run (0: never)
   int source_addresses = 4;       // 127.0.0.1 .. 127.0.0.N, for more ephemeral ports
   std::string room = "bench";
 };

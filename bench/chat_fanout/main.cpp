@@ -44,7 +44,7 @@ constexpr const char* kUsage = R"(usage: chat_fanout [options]
   --max-rate R           highest rate (default 100); the steps go 1, 2, 5, 10, 20, 50...
   --rates R,R,...        these rates instead
   --p99-limit-ms MS      the latency that ends capacity (default 250)
-  --all-steps            keep going after a step over the limit
+  --stop-after N         stop after N steps in a row over the limit (default 2; 0: never)
   --servers LIST         of boai,ws,lws (default all three, in that order)
   --boai PATH            the boai binary (default: the one of this build tree)
   --peers-dir DIR        bench/peers with its node_modules (default: the source tree's)
@@ -147,8 +147,8 @@ int main(int argc, char** argv) {
         rates = value();
       } else if (a == "--p99-limit-ms") {
         config.p99_limit_ms = std::stod(value());
-      } else if (a == "--all-steps") {
-        config.all_steps = true;
+      } else if (a == "--stop-after") {
+        config.stop_after = std::stoi(value());
       } else if (a == "--servers") {
         servers = value();
       } else if (a == "--boai") {
