@@ -109,7 +109,10 @@ function join(slug) {
   client.on('state', (s) => {
     if (s.type === 'totals') room.showTotals(s.totals);
     else if (s.type === 'room.settings') room.showSlow(s.slow_mode_seconds);
-    else if (s.type === 'studio.health') studio.renderHealth(s);
+    else if (s.type === 'studio.health') {
+      window.boai.health = s.health ?? s;
+      studio.renderHealth(s);
+    }
     else if (s.type === 'studio.event') studio.addStudioEvent(s);
   });
   client.connect();

@@ -1,0 +1,148 @@
+// The show with the studio running (the test-pattern source): the host goes live from the console,
+// the viewer page plays (currentTime advances, the live badge shows), scenes switch from the
+// console, and after a pledge a frame of the broadcast shows the goal bar moved.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSite, launchBrowser, phone, screenshot, joined, pledge, sleep, HOST_NAME, HOST_PASSWORD } from './support.mjs';
+
+let site;
+let browser;
+let host;
+let viewer;
+let skip = false;
+
+before(async () => {
+  // A ¥1,000 goal, so a ¥500 pledge fills half the overlay's goal bar.
+  site = await startSite({ goalYuan: 1000, serveArgs: ['--limits', 'messages_per_second=20,message_burst=40'] });
+  const station = await (await fetch(`${site.base}/api/station`)).json();
+  if (!station.studio_room) {
+    skip = 'boai serve answered /api/station without studio_room: it runs no studio';
+    return;
+  }
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.stop();
+});
+
+// The overlay draws its goal bar 620 design pixels wide at (44, 102) on a 1280x720 design, 14 high
+// (stream/overlay_renderer.cpp). A point 30% along it: pink once half the goal is pledged.
+const BAR_POINT = { x: 44 + 620 * 0.3, y: 109 };
+const isPledgedPink = ([r, g, b]) => r > 200 && g > 95 && g < 185 && b > 100 && b < 195 && r - g > 60;
+
+// Reads the mean colour around BAR_POINT of an image or a video frame, in the page.
+function sampleIn(page, source) {
+  return page.evaluate(async ({ source, point }) => {
+    let image;
+    if (source === 'video') image = document.querySelector('#video');
+    else image = await createImageBitmap(await (await fetch(`/api/studio/preview.png?t=${Date.now()}`)).blob());
+    const w = image.videoWidth || image.width;
+    const h = image.videoHeight || image.height;
+    if (!w || !h) return null;
+    const canvas = document.createElement('canvas');
+    canvas.width = w;
+    canvas.height = h;
+    const ctx = canvas.getContext('2d');
+    ctx.drawImage(image, 0, 0, w, h);
+    const scale = h / 720;
+    const d = ctx.getImageData(Math.round(point.x * scale) - 1, Math.round(point.y * scale) - 1, 3, 3).data;
+    const mean = [0, 1, 2].map((c) => Math.round((d[c] + d[c + 4] + d[c + 8] + d[c + 12] + d[c + 16] + d[c + 20] + d[c + 24] + d[c + 28] + d[c + 32]) / 9));
+    return { rgb: mean, w, h };
+  }, { source, point: BAR_POINT });
+}
+
+async function waitFor(fn, what, timeoutMs = 60000) {
+  const end = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < end) {
+    last = await fn();
+    if (last?.ok) return last;
+    await sleep(500);
+  }
+  throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
+}
+
+test('the host signs in and goes live from the console', async (t) => {
+  if (skip) return t.skip(skip);
+  host = await phone(browser, `${site.base}/host`);
+  await host.setViewportSize({ width: 375, height: 740 });
+  await host.waitForSelector('#signin:not([hidden])');
+  await host.fill('#signin-name', HOST_NAME);
+  await host.fill('#signin-password', HOST_PASSWORD);
+  await host.click('#signin-submit');
+  await host.waitForFunction(() => window.boai?.client?.welcomed);
+  assert.equal(await host.isHidden('#no-studio'), true);
+  await host.click('#go-live');
+  await host.waitForFunction(() => window.boai.health?.live === true, null, { timeout: 30000 });
+  await host.waitForSelector('#live-state.live');
+  // The preview shows the output.
+  await host.waitForSelector('#preview:not([hidden])', { timeout: 30000 });
+  await host.waitForFunction(() => Number(document.querySelector('#health-fps').textContent) > 0, null, { timeout: 30000 });
+});
+
+test('the viewer page plays: the video\'s currentTime advances and the live badge shows', async (t) => {
+  if (skip) return t.skip(skip);
+  viewer = await phone(browser, `${site.base}/r/${site.room}`);
+  await joined(viewer);
+  await viewer.waitForSelector('#live-badge:not([hidden])', { timeout: 90000 });
+  const t0 = await viewer.evaluate(() => document.querySelector('#video').currentTime);
+  await viewer.waitForFunction((start) => document.querySelector('#video').currentTime > start + 2, t0, { timeout: 30000 });
+  assert.equal(await viewer.isHidden('#offline'), true);
+  await screenshot(viewer, 'viewer-live');
+});
+
+test('switching scene from the console reaches the studio', async (t) => {
+  if (skip) return t.skip(skip);
+  await host.click('#scenes [data-scene=slate]');
+  await host.waitForFunction(() => window.boai.health?.scene === 'slate' && window.boai.health?.on_air === 'slate', null, { timeout: 15000 });
+  assert.equal(await host.getAttribute('#scenes [data-scene=slate]', 'aria-pressed'), 'true');
+  await host.click('#scenes [data-scene=camera]');
+  await host.waitForFunction(() => window.boai.health?.scene === 'camera', null, { timeout: 15000 });
+  // A lower third and a QR code, each acknowledged.
+  await host.fill('#lt-name', '王医生');
+  await host.fill('#lt-role', '急救培训师');
+  await host.click('#lower-third-form button[type=submit]');
+  await host.waitForSelector('#toast.ok:not([hidden])');
+  await host.click('#qr-show');
+  await host.waitForSelector('#toast.ok:not([hidden])');
+  // A push target that is not RTMP is refused, and the console says why.
+  await host.fill('#push-url', 'http://example.invalid/live');
+  await host.click('#push-form button[type=submit]');
+  await host.waitForSelector('#toast.error:not([hidden])');
+  assert.ok(await host.getAttribute('#toast', 'data-code'));
+  await screenshot(host, 'host-console-live');
+});
+
+test('after a pledge a frame of the broadcast shows the goal bar moved', async (t) => {
+  if (skip) return t.skip(skip);
+  const preBar = await sampleIn(host, 'preview');
+  assert.ok(preBar, 'a preview frame');
+  assert.equal(isPledgedPink(preBar.rgb), false, `before the pledge: ${JSON.stringify(preBar)}`);
+  await pledge(viewer, { preset: 50000, name: '陈阿姨', message: '给社区买 AED' });
+  // The studio's own output (the preview) within seconds.
+  await waitFor(async () => {
+    const s = await sampleIn(host, 'preview');
+    return { ok: s && isPledgedPink(s.rgb), s };
+  }, 'the preview to show the pledged bar', 20000);
+  // And a frame of HLS as the viewer's player plays it.
+  await viewer.click('.tabs [data-tab=chat]');
+  await waitFor(async () => {
+    const s = await sampleIn(viewer, 'video');
+    return { ok: s && isPledgedPink(s.rgb), s };
+  }, 'the played HLS frame to show the pledged bar', 60000);
+  await screenshot(viewer, 'viewer-live-pledged');
+  assert.deepEqual([...viewer.pageErrors, ...host.pageErrors], []);
+});
+
+test('stopping the broadcast: the viewer sees the offline notice', async (t) => {
+  if (skip) return t.skip(skip);
+  await host.click('#stop'); // the confirm dialog is accepted
+  await host.waitForFunction(() => window.boai.health?.live === false, null, { timeout: 30000 });
+  await viewer.waitForSelector('#offline:not([hidden])', { timeout: 60000 });
+  assert.equal(await viewer.isHidden('#live-badge'), true);
+  // Live again: the page recovers by itself.
+  await host.click('#go-live');
+  await viewer.waitForSelector('#live-badge:not([hidden])', { timeout: 90000 });
+});
