@@ -31,6 +31,8 @@ struct StepFigures {
   double deliveries_per_second = 0;
   double p50_ms = 0;
   double p99_ms = 0;              // undelivered messages count as infinitely late
+  double ack_p50_ms = -1;         // send to the sender's ack (-1: no acks, the mirror)
+  double ack_p99_ms = -1;
   double cpu_us_per_delivery = 0;       // the server with its database
   double main_cpu_us_per_delivery = 0;  // the server process alone
   double server_cpu_percent = 0;        // of one core, the server with its database

@@ -43,11 +43,13 @@ void print_step(const std::string& server, const StepFigures& s) {
   double share = s.expected > 0 ? 100.0 * static_cast<double>(s.delivered) /
                                       static_cast<double>(s.expected)
                                 : 0;
+  std::string ack = s.ack_p50_ms < 0 ? std::string("-")
+                                      : ms(s.ack_p50_ms) + "/" + ms(s.ack_p99_ms);
   std::printf("  %-16s %5g msg/s  sent %5ld  delivered %6.2f%%  %11s dlv/s  p50 %7s ms  "
-              "p99 %7s ms  cpu %6.2f us/dlv (process %.2f)  cpu server %3.0f%% gen %3.0f%%  "
-              "errors %ld  %s\n",
+              "p99 %7s ms  ack p50/p99 %s ms  cpu %6.2f us/dlv (process %.2f)  "
+              "cpu server %3.0f%% gen %3.0f%%  errors %ld  %s\n",
               server.c_str(), s.rate, s.sent, share, grouped(s.deliveries_per_second).c_str(),
-              ms(s.p50_ms).c_str(), ms(s.p99_ms).c_str(), s.cpu_us_per_delivery,
+              ms(s.p50_ms).c_str(), ms(s.p99_ms).c_str(), ack.c_str(), s.cpu_us_per_delivery,
               s.main_cpu_us_per_delivery, s.server_cpu_percent, s.generator_cpu_percent,
               s.errors, s.passed ? "ok" : "OVER");
   std::fflush(stdout);
