@@ -146,3 +146,19 @@ test('stopping the broadcast: the viewer sees the offline notice', async (t) => 
   await host.click('#go-live');
   await viewer.waitForSelector('#live-badge:not([hidden])', { timeout: 90000 });
 });
+
+test('the broadcast that ended is in the past classes and plays', async (t) => {
+  if (skip) return t.skip(skip);
+  const recordings = await (await fetch(`${site.base}/api/recordings`)).json();
+  assert.ok(recordings.length >= 1, JSON.stringify(recordings));
+  await viewer.click('.tabs [data-tab=replays]');
+  const first = viewer.locator('#replay-list li').first();
+  await first.waitFor();
+  await first.locator('button.play').click();
+  const played = await viewer.waitForFunction(() => {
+    const v = document.querySelector('#replay-video');
+    return v.error ? `error ${v.error.code} ${v.error.message}` : v.currentTime > 0.5 && 'playing';
+  }, null, { timeout: 30000 });
+  assert.equal(await played.jsonValue(), 'playing', `recording ${recordings[0].url}`);
+  await screenshot(viewer, 'viewer-replays-playing');
+});

@@ -17,6 +17,7 @@ function amountFen() {
 
 function refreshButton() {
   const button = $('#donate-submit');
+
   if (button.dataset.sending === '1') return;
   const fen = amountFen();
   const typed = $('#custom-amount').value.trim();
@@ -24,6 +25,12 @@ function refreshButton() {
   if (!campaignOpen) button.textContent = t('donate.closed');
   else if (fen) button.textContent = t('donate.submit', { amount: formatFen(fen, { short: true }) });
   else button.textContent = typed ? t('donate.bad_amount') : t('donate.submit_none');
+}
+
+// A new amount makes an old complaint about the amount moot.
+function clearAmountError() {
+  const p = $('#donate-error');
+  if (['amount_out_of_range', 'bad_amount', 'bad_request'].includes(p.dataset.code)) p.hidden = true;
 }
 
 function showError(error) {
@@ -65,12 +72,14 @@ export function wireDonate(client) {
   for (const b of document.querySelectorAll('#presets .preset')) {
     b.addEventListener('click', () => {
       selectedFen = Number(b.dataset.fen);
+      clearAmountError();
       $('#custom-amount').value = '';
       for (const o of document.querySelectorAll('#presets .preset')) o.setAttribute('aria-pressed', String(o === b));
       refreshButton();
     });
   }
   $('#custom-amount').addEventListener('input', () => {
+    clearAmountError();
     if ($('#custom-amount').value.trim()) {
       selectedFen = null;
       for (const o of document.querySelectorAll('#presets .preset')) o.setAttribute('aria-pressed', 'false');

@@ -11,7 +11,11 @@ function size(bytes) {
 
 export async function loadReplays() {
   const list = $('#replay-list');
-  const recordings = (await apiOrNull('/api/recordings')) ?? [];
+  const [recordings, rooms] = await Promise.all([
+    apiOrNull('/api/recordings').then((r) => r ?? []),
+    apiOrNull('/api/rooms').then((r) => r ?? []),
+  ]);
+  const titles = new Map(rooms.map((r) => [r.slug, r.title]));
   list.replaceChildren();
   $('#replays-empty').hidden = recordings.length > 0;
   const video = $('#replay-video');
@@ -25,8 +29,8 @@ export async function loadReplays() {
     });
     list.append(el('li', { class: 'replay' },
       el('div', { class: 'replay-info' },
-        el('span', { class: 'replay-name', text: r.title || r.name }),
-        el('span', { class: 'replay-meta muted', text: [dateTime(r.modified), size(r.bytes)].filter(Boolean).join(' · ') })),
+        el('span', { class: 'replay-name', text: titles.get(r.room) || r.room || r.name }),
+        el('span', { class: 'replay-meta muted', text: [dateTime(r.started ?? r.modified), size(r.bytes)].filter(Boolean).join(' · ') })),
       play));
   }
 }

@@ -129,6 +129,7 @@ function wireClient(client) {
     chat.showChatError(err);
     $('#chat-error').hidden = false;
     for (const b of document.querySelectorAll('#chat-form button, #chat-form input, #donate-form button')) b.disabled = true;
+    for (const id of ['#nick-line', '#nick-form', '#chat-empty']) $(id).hidden = true;
     $('#connection').textContent = errorText(err);
     $('#connection').hidden = false;
   });
