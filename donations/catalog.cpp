@@ -134,8 +134,12 @@ std::expected<Campaign, Error> add_campaign_fund(sql::Connection& conn, const st
 }
 
 std::expected<Campaign, Error> find_campaign(sql::Connection& conn, const std::string& slug) {
+  // One round trip: a row per fund, the default fund first.
   auto r = conn.exec(
-      "SELECT id, slug, title, goal_fen, status, default_fund_id FROM campaigns WHERE slug = $1",
+      "SELECT c.id, c.slug, c.title, c.goal_fen, c.status, c.default_fund_id, "
+      "f.id, f.slug, f.name, f.description FROM campaigns c "
+      "JOIN campaign_funds cf ON cf.campaign_id = c.id JOIN funds f ON f.id = cf.fund_id "
+      "WHERE c.slug = $1 ORDER BY f.id = c.default_fund_id DESC, f.id",
       params(slug));
   if (!r) return std::unexpected(failed(r.error()));
   if (r->rows() == 0) {
@@ -143,15 +147,9 @@ std::expected<Campaign, Error> find_campaign(sql::Connection& conn, const std::s
   }
   Campaign c{r->int64(0, 0), std::string(r->text(0, 1)), std::string(r->text(0, 2)),
              Money::from_fen(r->int64(0, 3)), std::string(r->text(0, 4)), r->int64(0, 5), {}};
-  auto funds = conn.exec(
-      "SELECT f.id, f.slug, f.name, f.description FROM campaign_funds cf "
-      "JOIN funds f ON f.id = cf.fund_id WHERE cf.campaign_id = $1 "
-      "ORDER BY f.id = $2 DESC, f.id",
-      params(c.id, c.default_fund_id));
-  if (!funds) return std::unexpected(failed(funds.error()));
-  for (int i = 0; i < funds->rows(); ++i) {
-    c.funds.push_back(Fund{funds->int64(i, 0), std::string(funds->text(i, 1)),
-                           std::string(funds->text(i, 2)), std::string(funds->text(i, 3))});
+  for (int i = 0; i < r->rows(); ++i) {
+    c.funds.push_back(Fund{r->int64(i, 6), std::string(r->text(i, 7)), std::string(r->text(i, 8)),
+                           std::string(r->text(i, 9))});
   }
   return c;
 }

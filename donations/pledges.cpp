@@ -163,17 +163,14 @@ std::expected<PledgeBatchResult, Error> write_pledges(sql::Connection& conn,
     std::int64_t created_us = now_us();
     std::vector<Accepted> inserted;
     for (int round = 0; round < 5 && !pending.empty(); ++round) {
-      auto ids = tx.exec("SELECT nextval('pledges_id_seq') FROM generate_series(1, $1)",
-                         params(static_cast<std::int64_t>(pending.size())));
-      if (!ids) return std::unexpected(failed(ids.error()));
-      sql::ArrayParam id, ref, campaign, fund, tkind, tid, amount, name, anon, contact, message,
+      sql::ArrayParam ref, campaign, fund, tkind, tid, amount, name, anon, contact, message,
           channel, key, digest;
-      for (std::size_t k = 0; k < pending.size(); ++k) {
-        auto& a = pending[k];
+      std::set<std::string> batch_references;  // unique in the batch, so RETURNING maps back
+      for (auto& a : pending) {
         const auto& req = requests[a.index];
-        a.id = ids->int64(static_cast<int>(k), 0);
-        a.reference = new_reference_code();
-        id.add(a.id);
+        do {
+          a.reference = new_reference_code();
+        } while (!batch_references.insert(a.reference).second);
         ref.add(a.reference);
         campaign.add(a.campaign->id);
         fund.add(a.fund->id);
@@ -190,24 +187,25 @@ std::expected<PledgeBatchResult, Error> write_pledges(sql::Connection& conn,
         digest.add(a.digest);
       }
       auto r = tx.exec(
-          "INSERT INTO pledges (id, reference, campaign_id, fund_id, target_kind, target_id, "
+          "INSERT INTO pledges (reference, campaign_id, fund_id, target_kind, target_id, "
           "amount_fen, donor_name, anonymous, contact, message, channel, idempotency_key, "
           "request_digest, created_at) "
-          "SELECT u.*, 'epoch'::timestamptz + $15::bigint * interval '1 microsecond' FROM unnest("
-          "$1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::bigint[], "
-          "$7::bigint[], $8::text[], $9::boolean[], $10::text[], $11::text[], $12::text[], "
-          "$13::text[], $14::text[]) AS u ON CONFLICT DO NOTHING RETURNING id",
-          {id.param(), ref.param(), campaign.param(), fund.param(), tkind.param(), tid.param(),
+          "SELECT u.*, 'epoch'::timestamptz + $14::bigint * interval '1 microsecond' FROM unnest("
+          "$1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::bigint[], "
+          "$6::bigint[], $7::text[], $8::boolean[], $9::text[], $10::text[], $11::text[], "
+          "$12::text[], $13::text[]) AS u ON CONFLICT DO NOTHING RETURNING reference, id",
+          {ref.param(), campaign.param(), fund.param(), tkind.param(), tid.param(),
            amount.param(), name.param(), anon.param(), contact.param(), message.param(),
            channel.param(), key.param(), digest.param(), param(created_us)});
       if (!r) return std::unexpected(failed(r.error()));
-      std::set<std::int64_t> went_in;
-      for (int k = 0; k < r->rows(); ++k) went_in.insert(r->int64(k, 0));
+      std::map<std::string, std::int64_t> went_in;  // reference -> id
+      for (int k = 0; k < r->rows(); ++k) went_in[std::string(r->text(k, 0))] = r->int64(k, 1);
 
       std::vector<Accepted> left;
       sql::ArrayParam left_keys;
       for (auto& a : pending) {
-        if (went_in.contains(a.id)) {
+        if (auto in = went_in.find(a.reference); in != went_in.end()) {
+          a.id = in->second;
           inserted.push_back(a);
         } else {
           left.push_back(a);
