@@ -112,7 +112,27 @@ test('switching scene from the console reaches the studio', async (t) => {
   await host.click('#push-form button[type=submit]');
   await host.waitForSelector('#toast.error:not([hidden])');
   assert.ok(await host.getAttribute('#toast', 'data-code'));
+  // A featured card with an amount typed in yuan.
+  await host.fill('#feature-title', '红心愿：为玉兰社区添一台 AED');
+  await host.fill('#feature-subtitle', '还差 ¥3,000');
+  await host.fill('#feature-amount', '3000');
+  await host.click('#feature-form button[type=submit]');
+  await host.waitForSelector('#toast.ok:not([hidden])');
   await screenshot(host, 'host-console-live');
+});
+
+test('an RTMP push target is added and removed from the console', async (t) => {
+  if (skip) return t.skip(skip);
+  // Nobody listens there: the output shows up retrying, with its key hidden.
+  await host.fill('#push-url', 'rtmp://127.0.0.1:9/live/secret-stream-key');
+  await host.click('#push-form button[type=submit]');
+  await host.waitForSelector('#toast.ok:not([hidden])');
+  const item = host.locator('#push-list li', { has: host.locator('button.danger') }).first();
+  await item.waitFor({ timeout: 15000 });
+  assert.doesNotMatch(await item.textContent(), /secret-stream-key/);
+  await item.locator('button.danger').click();
+  await host.waitForFunction(() => !(window.boai.health?.outputs ?? []).some((o) => o.kind === 'rtmp'), null, { timeout: 15000 });
+  await host.locator('#push-list li button.danger').waitFor({ state: 'detached', timeout: 5000 });
 });
 
 test('after a pledge a frame of the broadcast shows the goal bar moved', async (t) => {

@@ -95,7 +95,10 @@ export async function pledge(page, { preset, custom, name, message, anonymous = 
   if (custom) await page.fill('#custom-amount', custom);
   if (fund) await page.selectOption('#fund', fund);
   if (anonymous) await page.check('#anonymous');
-  else if (name) await page.fill('#donor-name', name);
+  else {
+    await page.uncheck('#anonymous');
+    if (name) await page.fill('#donor-name', name);
+  }
   if (message) await page.fill('#donate-message', message);
   await page.click('#donate-submit');
   await page.waitForSelector('#donate-result:not([hidden])');

@@ -84,6 +84,37 @@ test('a custom amount is parsed exactly and a second fund can be chosen', async 
   await a.click('#donate-again');
 });
 
+test('a pledge whose connection drops before the ack is sent again with its key: one pledge', async () => {
+  await a.click('.tabs [data-tab=donate]');
+  const count = () => b.evaluate(() => document.querySelectorAll('#donation-feed li').length);
+  const before = Number(await b.getAttribute('#goal-bar', 'data-pledged-fen'));
+  const feedBefore = await count();
+  await a.click('#presets .preset[data-fen="1000"]');
+  await a.uncheck('#anonymous');
+  await a.fill('#donor-name', '王五');
+  // The pledge leaves, then the connection drops before the answer can come back.
+  await a.evaluate(() => {
+    const send = WebSocket.prototype.send;
+    window.__frames = [];
+    WebSocket.prototype.send = function (data) {
+      window.__frames.push(JSON.parse(data));
+      return send.call(this, data);
+    };
+    document.querySelector('#donate-submit').click();
+    window.boai.client.ws.close();
+  });
+  await a.waitForSelector('#donate-result:not([hidden])', { timeout: 20000 });
+  await b.waitForFunction((n) => Number(document.querySelector('#goal-bar').dataset.pledgedFen) === n, before + 1000);
+  await b.waitForTimeout(500);
+  assert.equal(Number(await b.getAttribute('#goal-bar', 'data-pledged-fen')), before + 1000);
+  assert.equal(await count(), Math.min(feedBefore + 1, 8));
+  // Sent again on the new connection (unless the ack beat the close), always with the same key.
+  const pledges = await a.evaluate(() => window.__frames.filter((f) => f.type === 'pledge.create'));
+  assert.ok(pledges.length >= 1 && pledges.length <= 2, JSON.stringify(pledges));
+  assert.equal(new Set(pledges.map((f) => f.idempotency_key)).size, 1);
+  await a.click('#donate-again');
+});
+
 test('an amount out of range is refused in words', async () => {
   await a.click('.tabs [data-tab=donate]');
   await a.fill('#custom-amount', '0.5');
