@@ -68,16 +68,16 @@ export function renderHealth(frame) {
   const parts = [figures];
   if (h.renditions?.length) {
     parts.push(el('h3', { text: t('host.health.renditions') }),
-      table(['', 'bitrate', 'queue'], h.renditions.map((r) => [r.name, kbps(r.bitrate_bps), String(r.queue_buffers ?? 0)])));
+      table(['', t('host.health.bitrate'), t('host.health.queue')], h.renditions.map((r) => [r.name, kbps(r.bitrate_bps), String(r.queue_buffers ?? 0)])));
   }
   if (h.inputs?.length) {
     parts.push(el('h3', { text: t('host.health.inputs') }),
-      table(['', 'source', 'state', 'frames', t('host.health.last_error')],
+      table(['', t('host.health.source'), t('host.health.state'), t('host.health.frames'), t('host.health.last_error')],
         h.inputs.map((i) => [i.name, i.source, i.state, String(i.frames ?? 0), i.last_error])));
   }
   if (h.outputs?.length) {
     parts.push(el('h3', { text: t('host.health.outputs') }),
-      table(['', 'target', 'state', 'retries', t('host.health.last_error')],
+      table(['', t('host.health.target'), t('host.health.state'), t('host.health.retries'), t('host.health.last_error')],
         h.outputs.map((o) => [o.id, o.target, o.state, String(o.retries ?? 0), o.last_error])));
   }
   if (h.last_error) parts.push(el('p', { class: 'error', text: `${t('host.health.last_error')}: ${h.last_error}` }));

@@ -22,7 +22,12 @@ export function formatFen(fen, { short = false } = {}) {
 export function parseYuanToFen(text) {
   if (typeof text !== 'string') return null;
   let s = text.normalize('NFKC').trim();
-  s = s.replace(/^[¥￥]\s*/, '').replace(/\s*(元|rmb|cny)$/i, '').replace(/,/g, '').trim();
+  s = s.replace(/^[¥￥]\s*/, '').replace(/\s*(元|rmb|cny)$/i, '').trim();
+  if (s.includes(',')) {
+    // Commas only as thousands separators: "1,234.50", never "1,2".
+    if (!/^\d{1,3}(,\d{3})+(\.\d*)?$/.test(s)) return null;
+    s = s.replace(/,/g, '');
+  }
   const m = /^(\d{1,12})(?:\.(\d{0,2}))?$|^\.(\d{1,2})$/.exec(s);
   if (!m) return null;
   const whole = m[1] ?? '0';
