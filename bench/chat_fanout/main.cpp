@@ -51,6 +51,8 @@ constexpr const char* kUsage = R"(usage: chat_fanout [options]
   --node PATH            node (default: node)
   --lws-test-server PATH (default /usr/bin/libwebsockets-test-server)
   --source-addresses N   connect from 127.0.0.1 .. 127.0.0.N (default 4)
+  --nice N               run the generator and the servers at this (autogroup) nice value;
+                         negative, as root, measures the servers rather than busy neighbours
   --keep                 keep logs and boai's data directory
 )";
 
@@ -124,6 +126,8 @@ int main(int argc, char** argv) {
   double min_rate = 1;
   double max_rate = 100;
   std::string rates;
+  int nice_value = 0;
+  bool have_nice = false;
   try {
     for (int i = 1; i < argc; ++i) {
       std::string a = argv[i];
@@ -161,6 +165,9 @@ int main(int argc, char** argv) {
         tools.lws_test_server = value();
       } else if (a == "--source-addresses") {
         config.source_addresses = std::stoi(value());
+      } else if (a == "--nice") {
+        nice_value = std::stoi(value());
+        have_nice = true;
       } else if (a == "--keep") {
         tools.keep = true;
       } else if (a == "--help" || a == "-h") {
@@ -197,6 +204,10 @@ int main(int argc, char** argv) {
                  config.viewers);
     return 2;
   }
+  if (have_nice && !set_autogroup_nice(nice_value)) {
+    std::perror("chat_fanout: --nice");
+    return 2;
+  }
   install_signals();
 
   char work_template[] = "/tmp/chat-fanout-XXXXXX";
@@ -213,8 +224,10 @@ int main(int argc, char** argv) {
   std::printf("chat_fanout %s: %d viewers (%d of them chat), rates", when, config.viewers,
               config.senders);
   for (double r : config.rates) std::printf(" %g", r);
-  std::printf(" msg/s, %g s a step; %u cores, load average %s\n", config.step_seconds,
+  std::printf(" msg/s, %g s a step; %u cores, load average %s", config.step_seconds,
               std::thread::hardware_concurrency(), load_average().c_str());
+  if (have_nice) std::printf(", nice %d", nice_value);
+  std::printf("\n");
   std::fflush(stdout);
 
   struct Entry {

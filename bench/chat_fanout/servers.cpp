@@ -33,6 +33,8 @@ constexpr const char* kBoaiLimits =
     "connections_per_address=100000,messages_per_second=1000,message_burst=1000,"
     "queued_frames=4096";
 
+std::string g_autogroup_nice;  // empty: leave the scheduler's defaults
+
 pid_t spawn(const std::vector<std::string>& argv, const fs::path& log) {
   // Everything the child needs is prepared before fork: after it, only async-signal-safe calls.
   std::vector<char*> args;
@@ -40,10 +42,21 @@ pid_t spawn(const std::vector<std::string>& argv, const fs::path& log) {
   args.push_back(nullptr);
   int out = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  const std::string& nice = g_autogroup_nice;
   pid_t parent = getpid();
   pid_t pid = fork();
   if (pid == 0) {
-    setpgid(0, 0);
+    // A session of its own, as a daemon has: with the scheduler's autogroups (one per session)
+    // the server would otherwise share one CPU share with the load generator. It also makes the
+    // child a process group leader, so that stopping it reaches what it started.
+    setsid();
+    if (!nice.empty()) {
+      int fd = open("/proc/self/autogroup", O_WRONLY | O_CLOEXEC);
+      if (fd >= 0) {
+        (void)!write(fd, nice.data(), nice.size());
+        close(fd);
+      }
+    }
     // Should the benchmark die without cleaning up, its servers go too.
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != parent) _exit(126);
@@ -58,7 +71,6 @@ pid_t spawn(const std::vector<std::string>& argv, const fs::path& log) {
   }
   if (out >= 0) close(out);
   if (in >= 0) close(in);
-  if (pid > 0) setpgid(pid, pid);  // also here, so that no kill(-pid) races the child's own
   return pid;
 }
 
@@ -160,6 +172,15 @@ fs::path make_dir(const fs::path& parent, const std::string& name) {
 }
 
 }  // namespace
+
+bool set_autogroup_nice(int nice) {
+  g_autogroup_nice = std::to_string(nice);
+  int fd = open("/proc/self/autogroup", O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool ok = write(fd, g_autogroup_nice.data(), g_autogroup_nice.size()) > 0;
+  close(fd);
+  return ok;
+}
 
 Child::Child(const std::vector<std::string>& argv, const fs::path& log) : pid_(spawn(argv, log)) {}
 

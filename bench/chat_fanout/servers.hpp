@@ -78,6 +78,10 @@ Started start_boai(const Tools& tools);
 Started start_ws_peer(const Tools& tools);
 Started start_lws_mirror(const Tools& tools);
 
+// Runs this process's session and every server's (each has its own) at this nice value. With
+// the scheduler's autogroups, a process's own nice value only counts inside its session.
+bool set_autogroup_nice(int nice);
+
 // The machine's load average, as /proc/loadavg has it (three numbers).
 std::string load_average();
 
