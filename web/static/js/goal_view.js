@@ -23,6 +23,9 @@ export function renderTotals(totals) {
   $('#received').textContent = formatFen(received);
   $('#goal-target').textContent = formatFen(goal, { short: true });
   $('#pledge-count').textContent = t('goal.count', { n: totals.pledge_count ?? 0 });
+  // "No gifts yet" only while that is true (the feed shows gifts made since the page opened).
+  $('#feed-empty').hidden = (totals.pledge_count ?? 0) > 0 || $('#donation-feed').children.length > 0;
+  $('#donation-feed').closest('.feed').hidden = (totals.pledge_count ?? 0) > 0 && $('#donation-feed').children.length === 0;
 }
 
 // One donation event at the top of the feed; the name comes masked from the server.
@@ -36,6 +39,7 @@ export function addDonation(d) {
   list.prepend(item);
   while (list.children.length > FEED_LENGTH) list.lastElementChild.remove();
   $('#feed-empty').hidden = true;
+  list.closest('.feed').hidden = false;
 }
 
 export function clearDonations() {
