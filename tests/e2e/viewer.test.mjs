@@ -45,6 +45,14 @@ test('the front page finds the live room and shows the station in the footer', a
   await page.context().close();
 });
 
+test('an unknown room says so and lists the rooms there are', async () => {
+  const page = await phone(browser, `${site.base}/r/no-such-room`);
+  await page.waitForSelector('#lobby:not([hidden])');
+  assert.equal(await page.textContent('#lobby-title'), '找不到这个直播间');
+  await page.locator('#room-list a[href="/r/firstaid"]').waitFor();
+  await page.context().close();
+});
+
 test('a chat message from one phone appears on the other', async () => {
   await setNickname(a, '小明');
   await sendChat(a, '大家好，第一次来学急救');

@@ -26,7 +26,8 @@ async function pickRoom() {
   return null;
 }
 
-function showLobby(rooms, titleKey = rooms.length ? 'room.pick' : 'room.none') {
+// No live room (or an unknown one): say so, and list the rooms there are.
+function showLobby(rooms, titleKey = 'room.none') {
   $('#room').hidden = true;
   $('#lobby').hidden = false;
   $('#lobby-title').dataset.i18n = titleKey;
@@ -123,7 +124,7 @@ function wireClient(client) {
   client.on('error', (err) => chat.showChatError(err));
   client.on('refused', (err) => {
     if (err.code === 'room_not_found') {
-      showLobby([], 'room.not_found');
+      apiOrNull('/api/rooms').then((rooms) => showLobby(rooms ?? [], 'room.not_found'));
       return;
     }
     chat.showChatError(err);
