@@ -100,6 +100,14 @@ int shell(const std::string& command) {
   return std::system(command.c_str());
 }
 
+std::vector<std::string> words(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string word;
+  while (in >> word) out.push_back(word);
+  return out;
+}
+
 // The clip both encoders read: colour bars, a moving ball and a running clock, 720p30.
 bool make_clip(const fs::path& path, int seconds) {
   std::string frames = std::to_string(seconds * kFramerate);
@@ -223,63 +231,21 @@ int main(int argc, char** argv) {
   // own pace (-re), as a live encoder runs.
   fs::create_directories(work / "ffmpeg/720p");
   fs::create_directories(work / "ffmpeg/360p");
-  auto x264 = [](const char* rate, const char* buffer) {
-    return std::vector<std::string>{"-c:v",
-                                    "libx264",
-                                    "-preset",
-                                    "veryfast",
-                                    "-tune",
-                                    "zerolatency",
-                                    "-profile:v",
-                                    "main",
-                                    "-b:v",
-                                    rate,
-                                    "-maxrate",
-                                    rate,
-                                    "-bufsize",
-                                    buffer,
-                                    "-g",
-                                    "30",
-                                    "-keyint_min",
-                                    "30",
-                                    "-sc_threshold",
-                                    "0",
-                                    "-c:a",
-                                    "aac",
-                                    "-b:a",
-                                    "128k",
-                                    "-ac",
-                                    "2",
-                                    "-f",
-                                    "hls",
-                                    "-hls_time",
-                                    "1",
-                                    "-hls_list_size",
-                                    "5",
-                                    "-hls_flags",
-                                    "delete_segments"};
+  auto x264 = [](const std::string& rate, const std::string& buffer) {
+    return "-c:v libx264 -preset veryfast -tune zerolatency -profile:v main -b:v " + rate +
+           " -maxrate " + rate + " -bufsize " + buffer +
+           " -g 30 -keyint_min 30 -sc_threshold 0 -c:a aac -b:a 128k -ac 2 -f hls -hls_time 1"
+           " -hls_list_size 5 -hls_flags delete_segments ";
   };
-  std::vector<std::string> ff = {"ffmpeg",
-                                 "-hide_banner",
-                                 "-loglevel",
-                                 "error",
-                                 "-re",
-                                 "-i",
-                                 clip.string(),
-                                 "-f",
-                                 "lavfi",
-                                 "-i",
-                                 "sine=frequency=440:sample_rate=48000",
-                                 "-filter_complex",
-                                 "[0:v]split=2[hi][lo];[lo]scale=640:360[lo360]",
-                                 "-t",
-                                 std::to_string(seconds)};
-  for (auto& a : std::vector<std::string>{"-map", "[hi]", "-map", "1:a"}) ff.push_back(a);
-  for (auto& a : x264("2500k", "1500k")) ff.push_back(a);
-  ff.push_back((work / "ffmpeg/720p/index.m3u8").string());
-  for (auto& a : std::vector<std::string>{"-map", "[lo360]", "-map", "1:a"}) ff.push_back(a);
-  for (auto& a : x264("800k", "480k")) ff.push_back(a);
-  ff.push_back((work / "ffmpeg/360p/index.m3u8").string());
+  // The work directory comes from mkdtemp under /tmp: no spaces, so words split on spaces.
+  std::vector<std::string> ff =
+      words("ffmpeg -hide_banner -loglevel error -re -i " + clip.string() + " -f lavfi -t " +
+            std::to_string(seconds) +
+            " -i sine=frequency=440:sample_rate=48000 -filter_complex "
+            "[0:v]split=2[hi][lo];[lo]scale=640:360[lo360] -map [hi] -map 1:a " +
+            x264("2500k", "1500k") + (work / "ffmpeg/720p/index.m3u8").string() +
+            " -map [lo360] -map 1:a " + x264("800k", "480k") +
+            (work / "ffmpeg/360p/index.m3u8").string());
   Run ffmpeg = measure(ff, work / "ffmpeg/720p/index.m3u8", (work / "ffmpeg.log").string());
 
   std::printf("CPU per second of output (default ladder, veryfast):\n");

@@ -18,6 +18,7 @@
 #include "stream/gst_util.hpp"
 #include "stream/hls_playlist.hpp"
 #include "stream/input_pipeline.hpp"
+#include "stream/overlay_blend.hpp"
 #include "stream/overlay_renderer.hpp"
 #include "stream/push_url.hpp"
 #include "stream/reaper.hpp"
@@ -45,7 +46,6 @@ struct Shared {
                               static_cast<guint>(height));
   }
   ~Shared() {
-    if (composition != nullptr) gst_video_overlay_composition_unref(composition);
     if (latest != nullptr) gst_sample_unref(latest);
   }
 
@@ -62,7 +62,7 @@ struct Shared {
   bool drawn_slate = false;
   bool drawn_alert = false;
   bool drawn = false;
-  GstVideoOverlayComposition* composition = nullptr;
+  std::vector<PlanarLayer> layers;
 
   std::mutex frame_mutex;
   GstSample* latest = nullptr;
@@ -88,27 +88,6 @@ Shared& held(gpointer data) {
   return **static_cast<SharedHold*>(data);
 }
 
-GstVideoOverlayComposition* compose(const std::vector<OverlayLayer>& layers) {
-  GstVideoOverlayComposition* composition = nullptr;
-  for (const OverlayLayer& layer : layers) {
-    GstBuffer* pixels = gst_buffer_new_memdup(layer.pixels.data(), layer.pixels.size());
-    gst_buffer_add_video_meta(pixels, GST_VIDEO_FRAME_FLAG_NONE,
-                              GST_VIDEO_OVERLAY_COMPOSITION_FORMAT_RGB,
-                              static_cast<guint>(layer.width), static_cast<guint>(layer.height));
-    GstVideoOverlayRectangle* rect = gst_video_overlay_rectangle_new_raw(
-        pixels, layer.x, layer.y, static_cast<guint>(layer.width), static_cast<guint>(layer.height),
-        GST_VIDEO_OVERLAY_FORMAT_FLAG_PREMULTIPLIED_ALPHA);
-    gst_buffer_unref(pixels);
-    if (composition == nullptr) {
-      composition = gst_video_overlay_composition_new(rect);
-    } else {
-      gst_video_overlay_composition_add_rectangle(composition, rect);
-    }
-    gst_video_overlay_rectangle_unref(rect);
-  }
-  return composition;
-}
-
 // Blends the overlay into each composed frame. Rendering happens only when the snapshot, the
 // slate or the alert's visibility changed; every other frame only blends the cached layers.
 GstPadProbeReturn on_composed(GstPad*, GstPadProbeInfo* info, gpointer data) {
@@ -121,20 +100,25 @@ GstPadProbeReturn on_composed(GstPad*, GstPadProbeInfo* info, gpointer data) {
     bool alert = state && state->alert && now < state->alert->until;
     if (!s.drawn || state != s.drawn_state || slate != s.drawn_slate || alert != s.drawn_alert) {
       static const OverlayState kEmpty;
-      auto layers = s.renderer.render(state ? *state : kEmpty, slate, now);
-      if (s.composition != nullptr) gst_video_overlay_composition_unref(s.composition);
-      s.composition = compose(layers);
+      s.layers = to_planar(s.renderer.render(state ? *state : kEmpty, slate, now),
+                           GST_VIDEO_INFO_WIDTH(&s.info), GST_VIDEO_INFO_HEIGHT(&s.info));
       s.drawn_state = state;
       s.drawn_slate = slate;
       s.drawn_alert = alert;
       s.drawn = true;
     }
-    if (s.composition == nullptr) return GST_PAD_PROBE_OK;
+    if (s.layers.empty()) return GST_PAD_PROBE_OK;
     GstBuffer* buffer = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
     GST_PAD_PROBE_INFO_DATA(info) = buffer;
     GstVideoFrame frame;
     if (gst_video_frame_map(&frame, &s.info, buffer, GST_MAP_READWRITE)) {
-      gst_video_overlay_composition_blend(s.composition, &frame);
+      blend_i420(s.layers,
+                 I420Planes{static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, 0)),
+                            GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 0),
+                            static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, 1)),
+                            GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 1),
+                            static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, 2)),
+                            GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 2)});
       gst_video_frame_unmap(&frame);
     }
   } catch (...) {
