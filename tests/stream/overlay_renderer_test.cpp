@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "stream/overlay_blend.hpp"
+
 namespace bs = boai::stream;
 using namespace std::chrono_literals;
 
@@ -80,4 +82,33 @@ TEST_CASE("markup in a donor's name is drawn as characters and not obeyed") {
   INFO("ink with markup " << ink_a << ", with brackets " << ink_b);
   CHECK(ink_a > ink_b / 2);
   CHECK(ink_a < ink_b * 2);
+}
+
+TEST_CASE("layers blend into I420: opaque covers, transparent leaves the picture alone") {
+  // A 6x4 layer at an odd position: opaque white on the left half, transparent on the right.
+  bs::OverlayLayer layer;
+  layer.name = "test";
+  layer.x = 3;
+  layer.y = 1;
+  layer.width = 6;
+  layer.height = 4;
+  layer.pixels.assign(6 * 4 * 4, 0);
+  for (int y = 0; y < 4; ++y) {
+    for (int x = 0; x < 3; ++x) {
+      for (int c = 0; c < 4; ++c) layer.pixels[(y * 6 + x) * 4 + c] = 255;
+    }
+  }
+  auto planar = bs::to_planar({layer}, 16, 8);
+  REQUIRE(planar.size() == 1);
+  CHECK(planar[0].x % 2 == 0);
+  CHECK(planar[0].y % 2 == 0);
+  std::vector<std::uint8_t> y(16 * 8, 100), u(8 * 4, 90), v(8 * 4, 160);
+  bs::blend_i420(planar, bs::I420Planes{y.data(), 16, u.data(), 8, v.data(), 8});
+  CHECK(y[2 * 16 + 4] == 235);   // white, limited range
+  CHECK(y[2 * 16 + 8] == 100);   // transparent part
+  CHECK(y[0 * 16 + 4] == 100);   // above the layer
+  CHECK(y[2 * 16 + 12] == 100);  // right of it
+  CHECK(u[1 * 8 + 2] == 128);    // a fully covered 2x2 block is white's neutral chroma
+  CHECK(v[1 * 8 + 2] == 128);
+  CHECK(u[1 * 8 + 5] == 90);
 }
