@@ -1,5 +1,9 @@
 # Copies hls.js (npm install in web/) into web/static/vendor at build time, where the viewer page
 # loads it. Without it the page falls back to the browser's own HLS (Safari, WeChat).
+# Included from web/CMakeLists.txt and tests/e2e/CMakeLists.txt: the first include does the work.
+if(TARGET boai_static_assets)
+  return()
+endif()
 set(BOAI_HLS_JS_SOURCE ${CMAKE_CURRENT_LIST_DIR}/node_modules/hls.js/dist/hls.min.js)
 set(BOAI_HLS_JS_COPY ${CMAKE_CURRENT_LIST_DIR}/static/vendor/hls.min.js)
 if(EXISTS ${BOAI_HLS_JS_SOURCE})
