@@ -131,6 +131,19 @@ test('slow mode from the console reaches the viewer; a failed action says why', 
   await screenshot(host, 'host-console');
 });
 
+test('blocked words set from the console refuse a viewer\'s message in words', async () => {
+  await host.fill('#blocked-words', '骗子, 转账到私人账户');
+  await host.click('#blocked-form button[type=submit]');
+  await host.waitForSelector('#toast.ok:not([hidden])');
+  await viewer.fill('#chat-input', '主播是骗子');
+  await viewer.click('#chat-send');
+  await viewer.waitForSelector('#chat-error:not([hidden])');
+  assert.equal(await viewer.getAttribute('#chat-error', 'data-code'), 'blocked_word');
+  assert.equal(await viewer.textContent('#chat-error'), '消息含有不允许的词语，未发送');
+  assert.equal(await host.locator('#host-chat li', { hasText: '主播是骗子' }).count(), 0);
+  await viewer.fill('#chat-input', '');
+});
+
 test('the host bans a viewer: the viewer is removed and kept out', async () => {
   await sendChat(viewer, '我要捣乱');
   const line = host.locator('#host-chat li', { hasText: '我要捣乱' });
