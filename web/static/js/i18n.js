@@ -168,7 +168,7 @@ const WORDS = {
     'goal.pledged': 'Pledged',
     'goal.received': 'Received',
     'goal.target': 'Goal',
-    'goal.count': '{n} gifts',
+    'goal.count': 'Pledges: {n}',
     'tab.chat': 'Chat',
     'tab.donate': 'Donate',
     'tab.replays': 'Past classes',
