@@ -431,7 +431,9 @@ struct Studio::Impl {
         camera.state = "up";
         camera.backoff_ms = 0;
         emit(StudioEvent::Kind::kInputUp, "camera");
-      } else if (camera.state == "up" && now - camera.pipeline->last_frame_us() > kStallUs) {
+      } else if (camera.state == "up" && source.kind != SourceKind::kTest &&
+                 now - camera.pipeline->last_frame_us() > kStallUs) {
+        // The test pattern cannot be unplugged; a gap there only means a busy machine.
         lose_camera(make_error("source_stalled", "Source " + quote_for_message(source.text) +
                                                      " sent no picture for a second."),
                     false);

@@ -189,6 +189,7 @@ TEST_CASE("a frame after an overlay change shows the new text and markup stays l
   bt::run_loop_for(2500ms);
   auto frame_after = bt::fresh_frame(*studio);
   REQUIRE(frame_after);
+  INFO("on air: " << bs::scene_name(studio->on_air()));
   CHECK(bt::mean_difference(*frame_b, *frame_after, *alert_rect) < 1.0);
 }
 
