@@ -10,15 +10,17 @@ using sql::params;
 
 namespace {
 
-Error failed(const sql::DbError& e) { return Error{e.code, e.message}; }
+Error failed(const sql::DbError& e) {
+  return Error{e.code, e.message};
+}
 
 std::optional<Error> check_text(const std::string& what, const std::string& text,
                                 std::size_t max_chars, bool required) {
   if (!is_valid_utf8(text)) return make_error("text_invalid", what + " is not valid UTF-8");
   if (required && trim_text(text).empty()) return make_error("text_invalid", what + " is empty");
   if (char_count(text) > max_chars) {
-    return make_error("too_long", what + " is longer than " + std::to_string(max_chars) +
-                                      " characters");
+    return make_error("too_long",
+                      what + " is longer than " + std::to_string(max_chars) + " characters");
   }
   return std::nullopt;
 }
@@ -26,11 +28,14 @@ std::optional<Error> check_text(const std::string& what, const std::string& text
 std::expected<std::int64_t, Error> fund_id(sql::Connection& conn, const std::string& slug) {
   auto r = conn.exec("SELECT id FROM funds WHERE slug = $1", params(slug));
   if (!r) return std::unexpected(failed(r.error()));
-  if (r->rows() == 0) return std::unexpected(make_error("fund_not_found", "no fund \"" + slug + "\""));
+  if (r->rows() == 0)
+    return std::unexpected(make_error("fund_not_found", "no fund \"" + slug + "\""));
   return r->int64(0, 0);
 }
 
-bool valid_status(const std::string& s) { return s == "draft" || s == "live" || s == "closed"; }
+bool valid_status(const std::string& s) {
+  return s == "draft" || s == "live" || s == "closed";
+}
 
 }  // namespace
 
@@ -70,7 +75,8 @@ std::expected<Campaign, Error> add_campaign(sql::Connection& conn, const NewCamp
   if (!valid_status(c.status)) {
     return std::unexpected(make_error("status_invalid", "a campaign is draft, live or closed"));
   }
-  if (c.goal.fen() < 0) return std::unexpected(make_error("amount_invalid", "the goal is negative"));
+  if (c.goal.fen() < 0)
+    return std::unexpected(make_error("amount_invalid", "the goal is negative"));
   auto created = sql::in_transaction(conn, [&](sql::Connection& tx) -> std::expected<bool, Error> {
     auto def = fund_id(tx, c.default_fund);
     if (!def) return std::unexpected(def.error());
@@ -93,7 +99,8 @@ std::expected<Campaign, Error> add_campaign(sql::Connection& conn, const NewCamp
     }
     for (auto f : funds) {
       auto link = tx.exec(
-          "INSERT INTO campaign_funds (campaign_id, fund_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+          "INSERT INTO campaign_funds (campaign_id, fund_id) VALUES ($1, $2) ON CONFLICT DO "
+          "NOTHING",
           params(id, f));
       if (!link) return std::unexpected(failed(link.error()));
     }
@@ -133,25 +140,39 @@ std::expected<Campaign, Error> add_campaign_fund(sql::Connection& conn, const st
   return find_campaign(conn, campaign);
 }
 
-std::expected<Campaign, Error> find_campaign(sql::Connection& conn, const std::string& slug) {
+sql::Statement find_campaign_statement(const std::string& slug) {
   // One round trip: a row per fund, the default fund first.
-  auto r = conn.exec(
+  return {
       "SELECT c.id, c.slug, c.title, c.goal_fen, c.status, c.default_fund_id, "
       "f.id, f.slug, f.name, f.description FROM campaigns c "
       "JOIN campaign_funds cf ON cf.campaign_id = c.id JOIN funds f ON f.id = cf.fund_id "
       "WHERE c.slug = $1 ORDER BY f.id = c.default_fund_id DESC, f.id",
-      params(slug));
-  if (!r) return std::unexpected(failed(r.error()));
-  if (r->rows() == 0) {
-    return std::unexpected(make_error("campaign_not_found", "no campaign \"" + slug + "\""));
-  }
-  Campaign c{r->int64(0, 0), std::string(r->text(0, 1)), std::string(r->text(0, 2)),
-             Money::from_fen(r->int64(0, 3)), std::string(r->text(0, 4)), r->int64(0, 5), {}};
-  for (int i = 0; i < r->rows(); ++i) {
-    c.funds.push_back(Fund{r->int64(i, 6), std::string(r->text(i, 7)), std::string(r->text(i, 8)),
-                           std::string(r->text(i, 9))});
+      params(slug)};
+}
+
+std::optional<Campaign> campaign_from_result(const sql::Result& r) {
+  if (r.rows() == 0) return std::nullopt;
+  Campaign c{r.int64(0, 0),
+             std::string(r.text(0, 1)),
+             std::string(r.text(0, 2)),
+             Money::from_fen(r.int64(0, 3)),
+             std::string(r.text(0, 4)),
+             r.int64(0, 5),
+             {}};
+  for (int i = 0; i < r.rows(); ++i) {
+    c.funds.push_back(Fund{r.int64(i, 6), std::string(r.text(i, 7)), std::string(r.text(i, 8)),
+                           std::string(r.text(i, 9))});
   }
   return c;
+}
+
+std::expected<Campaign, Error> find_campaign(sql::Connection& conn, const std::string& slug) {
+  auto st = find_campaign_statement(slug);
+  auto r = conn.exec(st.sql, st.params);
+  if (!r) return std::unexpected(failed(r.error()));
+  auto c = campaign_from_result(*r);
+  if (!c) return std::unexpected(make_error("campaign_not_found", "no campaign \"" + slug + "\""));
+  return *c;
 }
 
 std::expected<std::vector<Campaign>, Error> list_campaigns(sql::Connection& conn) {
@@ -166,17 +187,26 @@ std::expected<std::vector<Campaign>, Error> list_campaigns(sql::Connection& conn
   return out;
 }
 
-std::expected<Totals, Error> campaign_totals(sql::Connection& conn, std::int64_t campaign_id) {
-  auto r = conn.exec(
+sql::Statement campaign_totals_statement(std::int64_t campaign_id) {
+  return {
       "SELECT coalesce(sum(pledged_fen), 0), coalesce(sum(cancelled_fen), 0), "
       "coalesce(sum(received_fen), 0), coalesce(sum(refunded_fen), 0), "
       "coalesce(sum(spent_fen), 0), coalesce(sum(pledge_count), 0) "
       "FROM ledger_totals WHERE campaign_id = $1",
-      params(campaign_id));
+      params(campaign_id)};
+}
+
+Totals totals_from_result(const sql::Result& r) {
+  return Totals{Money::from_fen(r.int64(0, 0)), Money::from_fen(r.int64(0, 1)),
+                Money::from_fen(r.int64(0, 2)), Money::from_fen(r.int64(0, 3)),
+                Money::from_fen(r.int64(0, 4)), r.int64(0, 5)};
+}
+
+std::expected<Totals, Error> campaign_totals(sql::Connection& conn, std::int64_t campaign_id) {
+  auto st = campaign_totals_statement(campaign_id);
+  auto r = conn.exec(st.sql, st.params);
   if (!r) return std::unexpected(failed(r.error()));
-  return Totals{Money::from_fen(r->int64(0, 0)), Money::from_fen(r->int64(0, 1)),
-                Money::from_fen(r->int64(0, 2)), Money::from_fen(r->int64(0, 3)),
-                Money::from_fen(r->int64(0, 4)), r->int64(0, 5)};
+  return totals_from_result(*r);
 }
 
 }  // namespace boai::donations

@@ -43,4 +43,10 @@ std::expected<Totals, Error> campaign_totals(sql::Connection& conn, std::int64_t
 
 bool is_valid_slug(const std::string& slug);
 
+// The same lookups in two halves, for callers that pipeline statements.
+sql::Statement find_campaign_statement(const std::string& slug);
+std::optional<Campaign> campaign_from_result(const sql::Result& rows);  // nullopt: no such campaign
+sql::Statement campaign_totals_statement(std::int64_t campaign_id);
+Totals totals_from_result(const sql::Result& row);
+
 }  // namespace boai::donations

@@ -11,7 +11,9 @@ using sql::param;
 using sql::params;
 
 namespace {
-Error failed(const sql::DbError& e) { return Error{e.code, e.message}; }
+Error failed(const sql::DbError& e) {
+  return Error{e.code, e.message};
+}
 
 std::int64_t now_us() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
@@ -29,16 +31,26 @@ TotalsColumn totals_column(const std::string& kind) {
   return TotalsColumn::kNone;
 }
 
-std::expected<LedgerAppender, Error> LedgerAppender::lock(sql::Connection& conn) {
-  auto head = conn.exec(
+sql::Statement LedgerAppender::lock_statement() {
+  return {
       "SELECT h.last_seq, h.last_hash, coalesce(e.recorded_us, 0) FROM ledger_head h "
-      "LEFT JOIN ledger_entries e ON e.seq = h.last_seq FOR UPDATE OF h");
-  if (!head) return std::unexpected(failed(head.error()));
+      "LEFT JOIN ledger_entries e ON e.seq = h.last_seq FOR UPDATE OF h",
+      {}};
+}
+
+LedgerAppender LedgerAppender::from_head(sql::Connection& conn, const sql::Result& head) {
   LedgerAppender a(conn);
-  a.last_seq_ = head->int64(0, 0);
-  a.last_hash_ = std::string(head->text(0, 1));
-  a.last_us_ = head->int64(0, 2);
+  a.last_seq_ = head.int64(0, 0);
+  a.last_hash_ = std::string(head.text(0, 1));
+  a.last_us_ = head.int64(0, 2);
   return a;
+}
+
+std::expected<LedgerAppender, Error> LedgerAppender::lock(sql::Connection& conn) {
+  auto st = lock_statement();
+  auto head = conn.exec(st.sql);
+  if (!head) return std::unexpected(failed(head.error()));
+  return from_head(conn, *head);
 }
 
 LedgerEntry LedgerAppender::append(LedgerEntry e) {
@@ -57,18 +69,26 @@ LedgerEntry LedgerAppender::append(LedgerEntry e) {
       d.pledged += e.amount_fen;
       d.count += 1;
       break;
-    case TotalsColumn::kCancelled: d.cancelled += e.amount_fen; break;
-    case TotalsColumn::kReceived: d.received += e.amount_fen; break;
-    case TotalsColumn::kRefunded: d.refunded += e.amount_fen; break;
-    case TotalsColumn::kSpent: d.spent += e.amount_fen; break;
-    case TotalsColumn::kNone: break;
+    case TotalsColumn::kCancelled:
+      d.cancelled += e.amount_fen;
+      break;
+    case TotalsColumn::kReceived:
+      d.received += e.amount_fen;
+      break;
+    case TotalsColumn::kRefunded:
+      d.refunded += e.amount_fen;
+      break;
+    case TotalsColumn::kSpent:
+      d.spent += e.amount_fen;
+      break;
+    case TotalsColumn::kNone:
+      break;
   }
   staged_.push_back(e);
   return e;
 }
 
-std::expected<void, Error> LedgerAppender::write_entries() {
-  if (staged_.empty()) return {};
+sql::Statement LedgerAppender::entries_statement() const {
   sql::ArrayParam seq, kind, us, campaign, fund, pledge, payment, object, amount, name, ref, memo,
       prev, hash;
   auto opt = [](const std::optional<std::int64_t>& v) -> std::optional<std::string> {
@@ -90,7 +110,7 @@ std::expected<void, Error> LedgerAppender::write_entries() {
     prev.add(e.prev_hash);
     hash.add(e.entry_hash);
   }
-  auto r = conn_->exec(
+  return {
       "INSERT INTO ledger_entries (seq, kind, recorded_us, campaign_id, fund_id, pledge_id, "
       "payment_id, object_id, amount_fen, public_name, reference, memo, prev_hash, entry_hash) "
       "SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], "
@@ -98,33 +118,37 @@ std::expected<void, Error> LedgerAppender::write_entries() {
       "$12::text[], $13::text[], $14::text[])",
       {seq.param(), kind.param(), us.param(), campaign.param(), fund.param(), pledge.param(),
        payment.param(), object.param(), amount.param(), name.param(), ref.param(), memo.param(),
-       prev.param(), hash.param()});
-  if (!r) return std::unexpected(failed(r.error()));
+       prev.param(), hash.param()}};
+}
+
+std::vector<sql::Statement> LedgerAppender::finish_statements() {
+  std::vector<sql::Statement> out;
+  if (!staged_.empty()) out.push_back(entries_statement());
+  for (const auto& [key, d] : deltas_) {
+    out.push_back(
+        {"INSERT INTO ledger_totals AS t (campaign_id, fund_id, pledged_fen, cancelled_fen, "
+         "received_fen, refunded_fen, spent_fen, pledge_count) "
+         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (campaign_id, fund_id) DO UPDATE SET "
+         "pledged_fen = t.pledged_fen + EXCLUDED.pledged_fen, "
+         "cancelled_fen = t.cancelled_fen + EXCLUDED.cancelled_fen, "
+         "received_fen = t.received_fen + EXCLUDED.received_fen, "
+         "refunded_fen = t.refunded_fen + EXCLUDED.refunded_fen, "
+         "spent_fen = t.spent_fen + EXCLUDED.spent_fen, "
+         "pledge_count = t.pledge_count + EXCLUDED.pledge_count",
+         params(key.first, key.second, d.pledged, d.cancelled, d.received, d.refunded, d.spent,
+                d.count)});
+  }
+  out.push_back(
+      {"UPDATE ledger_head SET last_seq = $1, last_hash = $2", params(last_seq_, last_hash_)});
   staged_.clear();
-  return {};
+  deltas_.clear();
+  return out;
 }
 
 std::expected<void, Error> LedgerAppender::finish() {
-  if (auto w = write_entries(); !w) return w;
-  for (const auto& [key, d] : deltas_) {
-    auto r = conn_->exec(
-        "INSERT INTO ledger_totals AS t (campaign_id, fund_id, pledged_fen, cancelled_fen, "
-        "received_fen, refunded_fen, spent_fen, pledge_count) "
-        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (campaign_id, fund_id) DO UPDATE SET "
-        "pledged_fen = t.pledged_fen + EXCLUDED.pledged_fen, "
-        "cancelled_fen = t.cancelled_fen + EXCLUDED.cancelled_fen, "
-        "received_fen = t.received_fen + EXCLUDED.received_fen, "
-        "refunded_fen = t.refunded_fen + EXCLUDED.refunded_fen, "
-        "spent_fen = t.spent_fen + EXCLUDED.spent_fen, "
-        "pledge_count = t.pledge_count + EXCLUDED.pledge_count",
-        params(key.first, key.second, d.pledged, d.cancelled, d.received, d.refunded, d.spent,
-               d.count));
+  for (auto& r : conn_->exec_pipeline(finish_statements())) {
     if (!r) return std::unexpected(failed(r.error()));
   }
-  deltas_.clear();
-  auto r = conn_->exec("UPDATE ledger_head SET last_seq = $1, last_hash = $2",
-                       params(last_seq_, last_hash_));
-  if (!r) return std::unexpected(failed(r.error()));
   return {};
 }
 

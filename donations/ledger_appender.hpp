@@ -19,18 +19,24 @@ class LedgerAppender {
   // Takes the head's row lock: every money-changing transaction takes it first, so they never
   // deadlock and the chain has one order.
   static std::expected<LedgerAppender, Error> lock(sql::Connection& conn);
+  // The same in two halves, for a pipeline: the statement, then the appender from its result.
+  static sql::Statement lock_statement();
+  static LedgerAppender from_head(sql::Connection& conn, const sql::Result& head);
 
   // Fills seq, recorded_us, prev_hash and entry_hash; the entry is written by finish().
   LedgerEntry append(LedgerEntry draft);
-  // Writes the entries, the totals and the head. Call once, after the last append.
+  // Writes the entries, the totals and the head in one round trip. Call once, after the last
+  // append.
   std::expected<void, Error> finish();
+  // The statements finish() runs, for a caller that pipelines them with its own.
+  std::vector<sql::Statement> finish_statements();
 
  private:
   struct Delta {
     std::int64_t pledged = 0, cancelled = 0, received = 0, refunded = 0, spent = 0, count = 0;
   };
   explicit LedgerAppender(sql::Connection& conn) : conn_(&conn) {}
-  std::expected<void, Error> write_entries();
+  sql::Statement entries_statement() const;
 
   sql::Connection* conn_;
   std::int64_t last_seq_ = 0;

@@ -12,16 +12,21 @@ std::string payload_of(const OutboxEvent& e) {
 }
 }  // namespace
 
-std::expected<void, Error> add_outbox_events(sql::Connection& tx,
-                                             const std::vector<OutboxEvent>& events) {
-  if (events.empty()) return {};
+sql::Statement outbox_statement(const std::vector<OutboxEvent>& events) {
   sql::ArrayParam topics, payloads;
   for (const auto& e : events) {
     topics.add(e.topic);
     payloads.add(payload_of(e));
   }
-  auto r = tx.exec("INSERT INTO outbox (topic, payload) SELECT * FROM unnest($1::text[], $2::text[])",
-                   {topics.param(), payloads.param()});
+  return {"INSERT INTO outbox (topic, payload) SELECT * FROM unnest($1::text[], $2::text[])",
+          {topics.param(), payloads.param()}};
+}
+
+std::expected<void, Error> add_outbox_events(sql::Connection& tx,
+                                             const std::vector<OutboxEvent>& events) {
+  if (events.empty()) return {};
+  auto st = outbox_statement(events);
+  auto r = tx.exec(st.sql, st.params);
   if (!r) return std::unexpected(Error{r.error().code, r.error().message});
   return {};
 }

@@ -21,7 +21,8 @@ struct OutboxEvent {
   std::int64_t object_id = 0;
 };
 
-// Many events in one statement, for batches.
+// Many events in one statement, for batches (and for pipelines).
+sql::Statement outbox_statement(const std::vector<OutboxEvent>& events);
 std::expected<void, Error> add_outbox_events(sql::Connection& tx,
                                              const std::vector<OutboxEvent>& events);
 

@@ -25,10 +25,11 @@ using sql::params;
 namespace {
 
 std::optional<Error> check_text(const char* what, const std::string& text, std::size_t max) {
-  if (!is_valid_utf8(text)) return make_error("text_invalid", std::string(what) + " is not valid UTF-8");
+  if (!is_valid_utf8(text))
+    return make_error("text_invalid", std::string(what) + " is not valid UTF-8");
   if (char_count(text) > max) {
-    return make_error("too_long", std::string(what) + " is longer than " + std::to_string(max) +
-                                      " characters");
+    return make_error("too_long",
+                      std::string(what) + " is longer than " + std::to_string(max) + " characters");
   }
   return std::nullopt;
 }
@@ -63,11 +64,11 @@ std::optional<Error> validate_pledge(const PledgeRequest& r, const PledgeLimits&
 
 std::string request_digest(const PledgeRequest& r) {
   std::string canonical = "campaign=" + r.campaign + "\nfund=" + r.fund +
-                          "\namount=" + std::to_string(r.amount.fen()) + "\nname=" + r.display_name +
-                          "\nanonymous=" + (r.anonymous ? "1" : "0") + "\ncontact=" + r.contact +
-                          "\nmessage=" + r.message + "\nchannel=" + r.channel +
-                          "\ntarget=" + r.target_kind.value_or("") + ":" +
-                          (r.target_id ? std::to_string(*r.target_id) : "");
+                          "\namount=" + std::to_string(r.amount.fen()) +
+                          "\nname=" + r.display_name + "\nanonymous=" + (r.anonymous ? "1" : "0") +
+                          "\ncontact=" + r.contact + "\nmessage=" + r.message +
+                          "\nchannel=" + r.channel + "\ntarget=" + r.target_kind.value_or("") +
+                          ":" + (r.target_id ? std::to_string(*r.target_id) : "");
   return sha256_hex(canonical);
 }
 
@@ -91,21 +92,8 @@ std::int64_t now_us() {
 
 // Resolves the campaign and fund of a checked request, or says why not.
 std::expected<std::pair<const Campaign*, const Fund*>, Error> resolve(
-    sql::Connection& tx, std::map<std::string, CampaignInfo>& campaigns, const PledgeRequest& req,
-    bool& db_failed, Error& db_error) {
-  auto& info = campaigns[req.campaign];
-  if (!info.campaign && !info.error) {
-    auto c = find_campaign(tx, req.campaign);
-    if (c) {
-      info.campaign = std::move(*c);
-    } else if (c.error().code == "campaign_not_found") {
-      info.error = c.error();
-    } else {
-      db_failed = true;
-      db_error = c.error();
-      return std::unexpected(c.error());
-    }
-  }
+    const std::map<std::string, CampaignInfo>& campaigns, const PledgeRequest& req) {
+  const auto& info = campaigns.at(req.campaign);
   if (info.error) return std::unexpected(*info.error);
   const Campaign& campaign = *info.campaign;
   if (campaign.status != "live") {
@@ -120,7 +108,8 @@ std::expected<std::pair<const Campaign*, const Fund*>, Error> resolve(
       return std::make_pair(&campaign, &f);
     }
   }
-  return std::unexpected(make_error("fund_not_found", "the campaign has no fund \"" + req.fund + "\""));
+  return std::unexpected(
+      make_error("fund_not_found", "the campaign has no fund \"" + req.fund + "\""));
 }
 
 }  // namespace
@@ -128,36 +117,54 @@ std::expected<std::pair<const Campaign*, const Fund*>, Error> resolve(
 std::expected<PledgeBatchResult, Error> write_pledges(sql::Connection& conn,
                                                       const std::vector<PledgeRequest>& requests,
                                                       const PledgeLimits& limits) {
-  return sql::in_transaction(conn, [&](sql::Connection& tx) -> std::expected<PledgeBatchResult, Error> {
-    auto ledger = LedgerAppender::lock(tx);
-    if (!ledger) return std::unexpected(ledger.error());
-    std::vector<std::optional<std::expected<Pledge, Error>>> results(requests.size());
-    std::map<std::string, CampaignInfo> campaigns;
-    std::map<std::string, std::size_t> lead_of_key;  // the first request with each key
-    std::vector<std::size_t> followers;              // later requests with a key seen before
-    std::vector<Accepted> pending;
-
-    for (std::size_t i = 0; i < requests.size(); ++i) {
-      const auto& req = requests[i];
-      if (auto e = validate_pledge(req, limits)) {
-        results[i] = std::unexpected(*e);
-        continue;
-      }
-      if (!lead_of_key.emplace(req.idempotency_key, i).second) {
-        followers.push_back(i);
-        continue;
-      }
-      bool db_failed = false;
-      Error db_error;
-      auto where = resolve(tx, campaigns, req, db_failed, db_error);
-      if (db_failed) return std::unexpected(db_error);
-      if (!where) {
-        results[i] = std::unexpected(where.error());
-        continue;
-      }
-      pending.push_back(Accepted{i, where->first, where->second, request_digest(req), "", 0});
+  // Checks that need no database come first: they decide which campaigns to look up.
+  std::vector<std::optional<std::expected<Pledge, Error>>> results(requests.size());
+  std::map<std::string, std::size_t> lead_of_key;  // the first request with each key
+  std::vector<std::size_t> leads, followers;       // followers repeat a key seen before
+  std::set<std::string> slugs;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (auto e = validate_pledge(requests[i], limits)) {
+      results[i] = std::unexpected(*e);
+    } else if (!lead_of_key.emplace(requests[i].idempotency_key, i).second) {
+      followers.push_back(i);
+    } else {
+      leads.push_back(i);
+      slugs.insert(requests[i].campaign);
     }
+  }
 
+  // Round trip 1: begin, lock the chain head, read the campaigns.
+  std::vector<std::string> slug_list(slugs.begin(), slugs.end());
+  std::vector<sql::Statement> opening = {{"BEGIN", {}}, LedgerAppender::lock_statement()};
+  for (const auto& slug : slug_list) opening.push_back(find_campaign_statement(slug));
+  auto opened = conn.exec_pipeline(opening);
+  auto fail = [&conn](const Error& e) -> std::expected<PledgeBatchResult, Error> {
+    (void)conn.exec("ROLLBACK");
+    return std::unexpected(e);
+  };
+  for (const auto& r : opened) {
+    if (!r) return fail(failed(r.error()));
+  }
+  auto ledger = LedgerAppender::from_head(conn, *opened[1]);
+  std::map<std::string, CampaignInfo> campaigns;
+  for (std::size_t k = 0; k < slug_list.size(); ++k) {
+    auto c = campaign_from_result(*opened[2 + k]);
+    campaigns[slug_list[k]] =
+        c ? CampaignInfo{std::move(*c), std::nullopt}
+          : CampaignInfo{std::nullopt,
+                         make_error("campaign_not_found", "no campaign \"" + slug_list[k] + "\"")};
+  }
+  std::vector<Accepted> pending;
+  for (auto i : leads) {
+    auto where = resolve(campaigns, requests[i]);
+    if (!where) {
+      results[i] = std::unexpected(where.error());
+      continue;
+    }
+    pending.push_back(Accepted{i, where->first, where->second, request_digest(requests[i]), "", 0});
+  }
+
+  try {
     // Insert every new pledge in one statement; what does not go in is a retry of a key that
     // exists, or (rarely) a reference code that was taken, which gets a new code and goes again.
     std::int64_t created_us = now_us();
@@ -186,7 +193,7 @@ std::expected<PledgeBatchResult, Error> write_pledges(sql::Connection& conn,
         key.add(req.idempotency_key);
         digest.add(a.digest);
       }
-      auto r = tx.exec(
+      auto r = conn.exec(
           "INSERT INTO pledges (reference, campaign_id, fund_id, target_kind, target_id, "
           "amount_fen, donor_name, anonymous, contact, message, channel, idempotency_key, "
           "request_digest, created_at) "
@@ -194,10 +201,10 @@ std::expected<PledgeBatchResult, Error> write_pledges(sql::Connection& conn,
           "$1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::bigint[], "
           "$6::bigint[], $7::text[], $8::boolean[], $9::text[], $10::text[], $11::text[], "
           "$12::text[], $13::text[]) AS u ON CONFLICT DO NOTHING RETURNING reference, id",
-          {ref.param(), campaign.param(), fund.param(), tkind.param(), tid.param(),
-           amount.param(), name.param(), anon.param(), contact.param(), message.param(),
-           channel.param(), key.param(), digest.param(), param(created_us)});
-      if (!r) return std::unexpected(failed(r.error()));
+          {ref.param(), campaign.param(), fund.param(), tkind.param(), tid.param(), amount.param(),
+           name.param(), anon.param(), contact.param(), message.param(), channel.param(),
+           key.param(), digest.param(), param(created_us)});
+      if (!r) return fail(failed(r.error()));
       std::map<std::string, std::int64_t> went_in;  // reference -> id
       for (int k = 0; k < r->rows(); ++k) went_in[std::string(r->text(k, 0))] = r->int64(k, 1);
 
@@ -214,10 +221,11 @@ std::expected<PledgeBatchResult, Error> write_pledges(sql::Connection& conn,
       }
       pending.clear();
       if (left.empty()) break;
-      auto existing = tx.exec(std::string("SELECT ") + detail::kPledgeColumns + " FROM " +
-                                  detail::kPledgeFrom + " WHERE p.idempotency_key = ANY($1::text[])",
-                              {left_keys.param()});
-      if (!existing) return std::unexpected(failed(existing.error()));
+      auto existing =
+          conn.exec(std::string("SELECT ") + detail::kPledgeColumns + " FROM " +
+                        detail::kPledgeFrom + " WHERE p.idempotency_key = ANY($1::text[])",
+                    {left_keys.param()});
+      if (!existing) return fail(failed(existing.error()));
       std::map<std::string, std::pair<Pledge, std::string>> by_key;  // key -> pledge, digest
       for (int k = 0; k < existing->rows(); ++k) {
         by_key[std::string(existing->text(k, 16))] = {detail::pledge_from_row(*existing, k),
@@ -236,7 +244,7 @@ std::expected<PledgeBatchResult, Error> write_pledges(sql::Connection& conn,
         }
       }
     }
-    if (!pending.empty()) return std::unexpected(make_error("reference_exhausted", "no free reference code"));
+    if (!pending.empty()) return fail(make_error("reference_exhausted", "no free reference code"));
 
     PledgeBatchResult out;
     std::vector<OutboxEvent> outbox;
@@ -266,21 +274,36 @@ std::expected<PledgeBatchResult, Error> write_pledges(sql::Connection& conn,
       entry.public_name = p.public_name;
       entry.reference = p.reference;
       entry.memo = p.channel;
-      ledger->append(entry);
+      ledger.append(entry);
       outbox.push_back(OutboxEvent{"pledge.created", p.campaign_id, p.id});
       touched.insert(p.campaign_id);
       out.events.push_back(DomainEvent{"pledge.created", p.campaign_id, p, std::nullopt});
       results[a.index] = std::move(p);
     }
-    if (auto f = ledger->finish(); !f) return std::unexpected(f.error());
-    if (auto o = add_outbox_events(tx, outbox); !o) return std::unexpected(o.error());
+
+    // Round trip 3: the ledger, the totals, the head, the outbox, the new totals, COMMIT.
+    auto closing = ledger.finish_statements();
+    if (!outbox.empty()) closing.push_back(outbox_statement(outbox));
+    std::size_t first_totals = closing.size();
+    for (auto campaign_id : touched) closing.push_back(campaign_totals_statement(campaign_id));
+    closing.push_back({"COMMIT", {}});
+    auto closed = conn.exec_pipeline(closing);
+    for (const auto& r : closed) {
+      if (!r) return fail(failed(r.error()));
+    }
+    std::size_t k = first_totals;
+    for (auto campaign_id : touched) {
+      out.events.push_back(DomainEvent{"totals.changed", campaign_id, std::nullopt,
+                                       totals_from_result(*closed[k++])});
+    }
 
     // A key repeated inside the batch answers like a retry of its first request.
     for (auto i : followers) {
       const auto& lead = results[lead_of_key[requests[i].idempotency_key]];
       if (!lead || !*lead) {
         results[i] = lead ? *lead : std::unexpected(make_error("internal", "no lead result"));
-      } else if (request_digest(requests[i]) != request_digest(requests[lead_of_key[requests[i].idempotency_key]])) {
+      } else if (request_digest(requests[i]) !=
+                 request_digest(requests[lead_of_key[requests[i].idempotency_key]])) {
         results[i] = std::unexpected(make_error(
             "idempotency_key_reused", "this idempotency key was used for a different pledge"));
       } else {
@@ -289,14 +312,12 @@ std::expected<PledgeBatchResult, Error> write_pledges(sql::Connection& conn,
         results[i] = again;
       }
     }
-    for (auto campaign_id : touched) {
-      auto totals = campaign_totals(tx, campaign_id);
-      if (!totals) return std::unexpected(totals.error());
-      out.events.push_back(DomainEvent{"totals.changed", campaign_id, std::nullopt, *totals});
-    }
     for (auto& r : results) out.pledges.push_back(std::move(*r));
     return out;
-  });
+  } catch (...) {
+    (void)conn.exec("ROLLBACK");
+    throw;
+  }
 }
 
 std::expected<Pledge, Error> find_pledge(sql::Connection& conn, const std::string& reference) {
@@ -316,9 +337,9 @@ std::expected<Pledge, Error> cancel_pledge(sql::Connection& conn, const std::str
     if (!*p) return std::unexpected(make_error("pledge_not_found", "no pledge " + reference));
     Pledge pledge = **p;
     if (pledge.status != "pledged") {
-      return std::unexpected(make_error("pledge_not_cancellable",
-                                        "pledge " + reference + " is " + pledge.status +
-                                            "; only an unpaid pledge can be cancelled"));
+      return std::unexpected(
+          make_error("pledge_not_cancellable", "pledge " + reference + " is " + pledge.status +
+                                                   "; only an unpaid pledge can be cancelled"));
     }
     auto status = kind == "expire" ? "expired" : "cancelled";
     auto u = tx.exec("UPDATE pledges SET status = $2, updated_at = now() WHERE id = $1",

@@ -12,7 +12,7 @@ namespace detail {
 
 ConnectParams connect_params(const std::string& conninfo) {
   ConnectParams p;
-  p.storage = {"dbname", conninfo, "application_name", "boai/" + std::to_string(getpid()),
+  p.storage = {"dbname",          conninfo, "application_name", "boai/" + std::to_string(getpid()),
                "connect_timeout", "5"};
   for (std::size_t i = 0; i < p.storage.size(); i += 2) {
     p.keywords.push_back(p.storage[i].c_str());
@@ -63,7 +63,9 @@ std::string code_for_sqlstate(const std::string& sqlstate) {
   return "db_error";
 }
 
-void Connection::Finish::operator()(pg_conn* c) const noexcept { PQfinish(c); }
+void Connection::Finish::operator()(pg_conn* c) const noexcept {
+  PQfinish(c);
+}
 
 std::expected<Connection, DbError> Connection::open(const std::string& conninfo) {
   auto p = detail::connect_params(conninfo);
@@ -71,7 +73,8 @@ std::expected<Connection, DbError> Connection::open(const std::string& conninfo)
   Connection conn(raw);
   if (raw == nullptr) return std::unexpected(DbError{"db_unavailable", "out of memory", ""});
   if (PQstatus(raw) != CONNECTION_OK) return std::unexpected(detail::error_from_connection(raw));
-  PQsetNoticeProcessor(raw, [](void*, const char*) {}, nullptr);  // NOTICEs are not errors
+  PQsetNoticeProcessor(
+      raw, [](void*, const char*) {}, nullptr);  // NOTICEs are not errors
   return conn;
 }
 
@@ -107,6 +110,62 @@ std::expected<Result, DbError> Connection::exec_prepared(const std::string& name
                  conn_.get());
 }
 
+std::vector<std::expected<Result, DbError>> Connection::exec_pipeline(
+    const std::vector<Statement>& statements) {
+  std::vector<std::expected<Result, DbError>> out;
+  PGconn* c = conn_.get();
+  auto fail_all = [&](const DbError& e) {
+    out.clear();
+    for (std::size_t i = 0; i < statements.size(); ++i) out.emplace_back(std::unexpected(e));
+    return std::move(out);
+  };
+  if (PQenterPipelineMode(c) != 1) return fail_all(detail::error_from_connection(c));
+  for (const auto& st : statements) {
+    auto values = detail::value_pointers(st.params);
+    if (PQsendQueryParams(c, st.sql.c_str(), static_cast<int>(values.size()), nullptr,
+                          values.data(), nullptr, nullptr, 0) != 1) {
+      PQexitPipelineMode(c);
+      return fail_all(detail::error_from_connection(c));
+    }
+  }
+  if (PQpipelineSync(c) != 1) return fail_all(detail::error_from_connection(c));
+  // Each statement's results end with a null; the sync point ends the pipeline.
+  while (out.size() < statements.size()) {
+    PGresult* raw = PQgetResult(c);
+    if (raw == nullptr) {
+      if (PQstatus(c) != CONNECTION_OK) break;
+      continue;
+    }
+    auto status = PQresultStatus(raw);
+    if (status == PGRES_PIPELINE_ABORTED) {
+      out.emplace_back(
+          std::unexpected(DbError{"pipeline_aborted", "an earlier statement failed", ""}));
+      PQclear(raw);
+    } else if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      out.emplace_back(Result(raw));
+    } else {
+      out.emplace_back(std::unexpected(detail::error_from_result(raw, c)));
+      PQclear(raw);
+    }
+    while (PGresult* extra = PQgetResult(c)) PQclear(extra);  // up to the statement's null
+  }
+  for (;;) {
+    PGresult* raw = PQgetResult(c);
+    if (raw == nullptr) {
+      if (PQstatus(c) != CONNECTION_OK) break;
+      continue;
+    }
+    bool sync = PQresultStatus(raw) == PGRES_PIPELINE_SYNC;
+    PQclear(raw);
+    if (sync) break;
+  }
+  PQexitPipelineMode(c);
+  while (out.size() < statements.size()) {
+    out.emplace_back(std::unexpected(detail::error_from_connection(c)));
+  }
+  return out;
+}
+
 std::expected<void, DbError> Connection::exec_script(std::string_view sql) {
   std::string text(sql);
   auto r = checked(PQexec(conn_.get(), text.c_str()), conn_.get());
@@ -129,6 +188,8 @@ std::optional<Connection::Notification> Connection::wait_notification(int timeou
   return take();
 }
 
-bool Connection::healthy() const { return conn_ && PQstatus(conn_.get()) == CONNECTION_OK; }
+bool Connection::healthy() const {
+  return conn_ && PQstatus(conn_.get()) == CONNECTION_OK;
+}
 
 }  // namespace boai::sql

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sql/error.hpp"
 #include "sql/params.hpp"
@@ -16,6 +17,11 @@ struct pg_conn;
 
 namespace boai::sql {
 
+struct Statement {
+  std::string sql;
+  Params params;
+};
+
 class Connection {
  public:
   // conninfo is a libpq keyword string or a postgresql:// URL.
@@ -24,6 +30,10 @@ class Connection {
   std::expected<Result, DbError> exec(std::string_view sql, const Params& params = {});
   std::expected<void, DbError> prepare(const std::string& name, std::string_view sql);
   std::expected<Result, DbError> exec_prepared(const std::string& name, const Params& params);
+  // Sends every statement at once (libpq's pipeline mode) and reads every answer: one round trip
+  // for statements that do not need each other's results. After a failure the later ones come
+  // back as "pipeline_aborted"; a transaction begun in the pipeline must then be rolled back.
+  std::vector<std::expected<Result, DbError>> exec_pipeline(const std::vector<Statement>& statements);
   // Several statements in one string, without parameters: for migration files only.
   std::expected<void, DbError> exec_script(std::string_view sql);
 
