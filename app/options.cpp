@@ -53,6 +53,34 @@ std::optional<std::string> set_listen(Options& o, const std::string& v) {
   return std::nullopt;
 }
 
+using Setter = std::function<std::optional<std::string>(Options&, const std::string&)>;
+
+// A flag whose value is kept as it is, in the Options field it names.
+template <typename Field>
+Setter set_text(Field Options::*field) {
+  return [field](Options& o, const std::string& v) -> std::optional<std::string> {
+    o.*field = v;
+    return std::nullopt;
+  };
+}
+
+// A flag whose value is a comma-separated list.
+Setter set_list(std::vector<std::string> Options::*field) {
+  return [field](Options& o, const std::string& v) -> std::optional<std::string> {
+    (o.*field).clear();
+    std::string item;
+    for (char c : v + ",") {
+      if (c != ',') {
+        item += c;
+      } else if (!item.empty()) {
+        (o.*field).push_back(item);
+        item.clear();
+      }
+    }
+    return std::nullopt;
+  };
+}
+
 std::optional<std::string> set_limits(Options& o, const std::string& v) {
   std::string item;
   for (char c : v + ",") {
@@ -83,52 +111,22 @@ const std::vector<SharedFlag>& shared_flags() {
        true, set_listen},
       {"--data-dir", "BOAI_DATA_DIR",
        "where boai keeps its files and private PostgreSQL (default ./var)", false,
-       [](Options& o, const std::string& v) -> std::optional<std::string> {
-         o.data_dir = v;
-         return std::nullopt;
-       }},
+       set_text(&Options::data_dir)},
       {"--database-url", "BOAI_DATABASE_URL",
        "PostgreSQL to use instead of the private one (postgresql://... or key=value)", false,
-       [](Options& o, const std::string& v) -> std::optional<std::string> {
-         o.database_url = v;
-         return std::nullopt;
-       }},
+       set_text(&Options::database_url)},
       {"--static-dir", "BOAI_STATIC_DIR", "the pages to serve (default: web/static of this build)",
        true,
-       [](Options& o, const std::string& v) -> std::optional<std::string> {
-         o.static_dir = v;
-         return std::nullopt;
-       }},
+       set_text(&Options::static_dir)},
       {"--tls-cert", "BOAI_TLS_CERT", "PEM certificate: serve HTTPS and WSS (with --tls-key)", true,
-       [](Options& o, const std::string& v) -> std::optional<std::string> {
-         o.tls_cert = v;
-         return std::nullopt;
-       }},
+       set_text(&Options::tls_cert)},
       {"--tls-key", "BOAI_TLS_KEY", "PEM private key of --tls-cert", true,
-       [](Options& o, const std::string& v) -> std::optional<std::string> {
-         o.tls_key = v;
-         return std::nullopt;
-       }},
+       set_text(&Options::tls_key)},
       {"--origin", "BOAI_ORIGIN",
        "origins allowed to open /ws, comma separated (default: the page's own)", true,
-       [](Options& o, const std::string& v) -> std::optional<std::string> {
-         o.allowed_origins.clear();
-         std::string item;
-         for (char c : v + ",") {
-           if (c != ',') {
-             item += c;
-           } else if (!item.empty()) {
-             o.allowed_origins.push_back(item);
-             item.clear();
-           }
-         }
-         return std::nullopt;
-       }},
+       set_list(&Options::allowed_origins)},
       {"--pay-account", "BOAI_PAY_ACCOUNT", "the station's account donors transfer to", true,
-       [](Options& o, const std::string& v) -> std::optional<std::string> {
-         o.pay_account = v;
-         return std::nullopt;
-       }},
+       set_text(&Options::pay_account)},
       {"--limits", "BOAI_LIMITS",
        "live room limits, name=value,... (chat_chars, nickname_chars, frame_bytes, "
        "messages_per_second, message_burst, connections_per_address, pledges_per_minute, "
@@ -148,73 +146,31 @@ const std::vector<SharedFlag>& shared_flags() {
        true},
       {"--room", "BOAI_ROOM", "the campaign the studio broadcasts into (default: the first live one)",
        true,
-       [](Options& o, const std::string& v) -> std::optional<std::string> {
-         o.studio_room = v;
-         return std::nullopt;
-       }},
+       set_text(&Options::studio_room)},
       {"--source", "BOAI_SOURCE",
        "the camera: test, v4l2:/dev/video0, srt://:9000, rtmp://..., file:PATH (default test)", true,
-       [](Options& o, const std::string& v) -> std::optional<std::string> {
-         o.source = v;
-         return std::nullopt;
-       }},
+       set_text(&Options::source)},
       {"--slides-dir", "BOAI_SLIDES_DIR", "a folder of PNG/JPEG slides the host steps through", true,
-       [](Options& o, const std::string& v) -> std::optional<std::string> {
-         o.slides_dir = v;
-         return std::nullopt;
-       }},
+       set_text(&Options::slides_dir)},
       {"--hls-dir", "BOAI_HLS_DIR", "where the studio writes HLS (default DATA_DIR/hls)", true,
-       [](Options& o, const std::string& v) -> std::optional<std::string> {
-         o.hls_dir = v;
-         return std::nullopt;
-       }},
+       set_text(&Options::hls_dir)},
       {"--recordings-dir", "BOAI_RECORDINGS_DIR",
        "where broadcasts are recorded (default DATA_DIR/recordings)", true,
-       [](Options& o, const std::string& v) -> std::optional<std::string> {
-         o.recordings_dir = v;
-         return std::nullopt;
-       }},
+       set_text(&Options::recordings_dir)},
       {"--push", "BOAI_PUSH", "RTMP(S) URLs to push the broadcast to, comma separated", true,
-       [](Options& o, const std::string& v) -> std::optional<std::string> {
-         o.push_targets.clear();
-         std::string item;
-         for (char c : v + ",") {
-           if (c != ',') {
-             item += c;
-           } else if (!item.empty()) {
-             o.push_targets.push_back(item);
-             item.clear();
-           }
-         }
-         return std::nullopt;
-       }},
+       set_list(&Options::push_targets)},
       {"--public-url", "BOAI_PUBLIC_URL",
        "how viewers reach this site, for the QR code (default: the listen address)", true,
-       [](Options& o, const std::string& v) -> std::optional<std::string> {
-         o.public_url = v;
-         return std::nullopt;
-       }},
+       set_text(&Options::public_url)},
       {"--station-name", "BOAI_STATION_NAME", "the station's name in the pages", true,
-       [](Options& o, const std::string& v) -> std::optional<std::string> {
-         o.station_name = v;
-         return std::nullopt;
-       }},
+       set_text(&Options::station_name)},
       {"--certificate", "BOAI_CERTIFICATE", "the station's public fundraising certificate number",
        true,
-       [](Options& o, const std::string& v) -> std::optional<std::string> {
-         o.certificate = v;
-         return std::nullopt;
-       }},
+       set_text(&Options::certificate)},
       {"--credit-code", "BOAI_CREDIT_CODE", "the station's unified social credit code", true,
-       [](Options& o, const std::string& v) -> std::optional<std::string> {
-         o.credit_code = v;
-         return std::nullopt;
-       }},
+       set_text(&Options::credit_code)},
       {"--pay-qr-url", "BOAI_PAY_QR_URL", "the station's payment QR image", true,
-       [](Options& o, const std::string& v) -> std::optional<std::string> {
-         o.pay_qr_url = v;
-         return std::nullopt;
-       }},
+       set_text(&Options::pay_qr_url)},
   };
   return kFlags;
 }

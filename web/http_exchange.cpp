@@ -4,20 +4,13 @@
 #include <algorithm>
 #include <vector>
 
+#include "web/lws_headers.hpp"
+
 namespace boai::web {
 
 namespace {
 
 constexpr std::size_t kChunk = 16 * 1024;
-
-std::string header(lws* wsi, lws_token_indexes token) {
-  int len = lws_hdr_total_length(wsi, token);
-  if (len <= 0) return {};
-  std::string value(static_cast<std::size_t>(len) + 1, '\0');
-  int got = lws_hdr_copy(wsi, value.data(), len + 1, token);
-  value.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
-  return value;
-}
 
 std::string query_string(lws* wsi) {
   std::string query;
@@ -45,20 +38,18 @@ HttpExchange::HttpExchange(lws* wsi) : wsi_(wsi) {
   for (const auto& m : kMethods) {
     if (lws_hdr_total_length(wsi, m.token) > 0) {
       request_.method = m.name;
-      request_.path = header(wsi, m.token);
+      request_.path = lws_header(wsi, m.token);
       break;
     }
   }
   if (request_.method.empty()) {  // HTTP/2 carries the method and path as pseudo-headers
-    request_.method = header(wsi, WSI_TOKEN_HTTP_COLON_METHOD);
-    request_.path = header(wsi, WSI_TOKEN_HTTP_COLON_PATH);
+    request_.method = lws_header(wsi, WSI_TOKEN_HTTP_COLON_METHOD);
+    request_.path = lws_header(wsi, WSI_TOKEN_HTTP_COLON_PATH);
     if (auto q = request_.path.find('?'); q != std::string::npos) request_.path.resize(q);
   }
   request_.query = query_string(wsi);
-  request_.cookie = header(wsi, WSI_TOKEN_HTTP_COOKIE);
-  char peer[64] = {0};
-  lws_get_peer_simple(wsi, peer, sizeof peer);
-  request_.peer = peer;
+  request_.cookie = lws_header(wsi, WSI_TOKEN_HTTP_COOKIE);
+  request_.peer = lws_peer(wsi);
 }
 
 void HttpExchange::append_body(const char* data, std::size_t len, std::size_t limit) {

@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "web/lws_headers.hpp"
+
 namespace boai::web {
 
 namespace {
@@ -16,26 +18,11 @@ WsContext& context_of(lws* wsi) {
   return *static_cast<WsContext*>(const_cast<void*>(lws_get_protocol(wsi)->user));
 }
 
-std::string header(lws* wsi, lws_token_indexes token) {
-  int len = lws_hdr_total_length(wsi, token);
-  if (len <= 0) return {};
-  std::string value(static_cast<std::size_t>(len) + 1, '\0');
-  int got = lws_hdr_copy(wsi, value.data(), len + 1, token);
-  value.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
-  return value;
-}
-
-std::string peer_of(lws* wsi) {
-  char peer[64] = {0};
-  lws_get_peer_simple(wsi, peer, sizeof peer);
-  return peer;
-}
-
 bool origin_allowed(lws* wsi, const WsLimits& limits) {
-  std::string origin = header(wsi, WSI_TOKEN_ORIGIN);
+  std::string origin = lws_header(wsi, WSI_TOKEN_ORIGIN);
   if (origin.empty()) return true;  // not a browser: Origin protects browsers' users only
   if (limits.allowed_origins.empty()) {
-    std::string host = header(wsi, WSI_TOKEN_HOST);
+    std::string host = lws_header(wsi, WSI_TOKEN_HOST);
     return origin == "http://" + host || origin == "https://" + host;
   }
   for (const auto& allowed : limits.allowed_origins) {
@@ -118,8 +105,8 @@ int ws_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, siz
     switch (reason) {
       case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION: {
         auto& ctx = context_of(wsi);
-        std::string path = header(wsi, WSI_TOKEN_GET_URI);
-        std::string peer = peer_of(wsi);
+        std::string path = lws_header(wsi, WSI_TOKEN_GET_URI);
+        std::string peer = lws_peer(wsi);
         bool ok = path == "/ws" && origin_allowed(wsi, ctx.limits) &&
                   ctx.connections_per_address[peer] < ctx.limits.max_connections_per_address &&
                   ctx.endpoint != nullptr;
@@ -128,10 +115,10 @@ int ws_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, siz
       }
       case LWS_CALLBACK_ESTABLISHED: {
         auto& ctx = context_of(wsi);
-        std::string peer = peer_of(wsi);
+        std::string peer = lws_peer(wsi);
         ctx.connections_per_address[peer]++;
         session->connection = new LwsConnection(wsi, ctx.next_id++, peer,
-                                                header(wsi, WSI_TOKEN_HTTP_COOKIE), ctx.limits,
+                                                lws_header(wsi, WSI_TOKEN_HTTP_COOKIE), ctx.limits,
                                                 *ctx.dropped_slow);
         ctx.endpoint->on_open(*session->connection);
         return 0;
