@@ -18,7 +18,9 @@ const std::vector<std::string> kSeeds = {
     R"({"type":"pledge.create","rid":"1","idempotency_key":"k-12345678","amount_fen":5000})",
     R"({"type":"chat.send","text":"大家好"})", "¥1,234.50", "100.5", "1234.50元", "RMB 20",
     "捐款 7KQ2MZ9D 张三", "张三丰", "Lily", "\xe5\xbc\xa0", "0001_foundation.sql",
-    std::string("serve\0--listen\0127.0.0.1:0", 26), std::string("pledge\0add\0--amount\0x", 21),
+    // Command lines: arguments separated by NUL bytes.
+    std::string("serve") + '\0' + "--listen" + '\0' + "127.0.0.1:0",
+    std::string("pledge") + '\0' + "add" + '\0' + "--amount" + '\0' + "x",
     "\xff\xfe\xfd", "{\"type\":\"x\",\"rid\":[1,2]}", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["};
 
 std::string mutate(std::string s, std::mt19937& rng) {
