@@ -8,6 +8,7 @@ import { newIdempotencyKey } from './live_client.js';
 let selectedFen = null; // a preset, or null when the custom field is used
 let attempt = null; // {key, signature} of a pledge not yet acknowledged
 let campaignOpen = true;
+let campaignStatus = 'live';
 
 function amountFen() {
   const typed = $('#custom-amount').value.trim();
@@ -22,7 +23,7 @@ function refreshButton() {
   const fen = amountFen();
   const typed = $('#custom-amount').value.trim();
   button.disabled = !campaignOpen || fen === null || fen <= 0;
-  if (!campaignOpen) button.textContent = t('donate.closed');
+  if (!campaignOpen) button.textContent = campaignStatus === 'draft' ? errorText({ code: 'campaign_not_open' }) : t('donate.closed');
   else if (fen) button.textContent = t('donate.submit', { amount: formatFen(fen, { short: true }) });
   else button.textContent = typed ? t('donate.bad_amount') : t('donate.submit_none');
 }
@@ -48,8 +49,9 @@ export function setFunds(funds) {
   $('#fund-row').hidden = !(funds && funds.length > 1);
 }
 
-export function setCampaignOpen(open) {
+export function setCampaignOpen(open, status = open ? 'live' : 'closed') {
   campaignOpen = open;
+  campaignStatus = status;
   refreshButton();
 }
 

@@ -94,7 +94,7 @@ function wireClient(client) {
     if (c.title) document.title = `${c.title} · ${t('app.name')}`;
     renderTotals({ goal_fen: c.goal_fen, ...welcome.totals });
     setFunds(c.funds);
-    setCampaignOpen(!c.status || c.status === 'live');
+    setCampaignOpen(!c.status || c.status === 'live', c.status);
     chat.showSlowMode(welcome.slow_mode_seconds);
     chat.showNickname(welcome.nickname ?? '');
     showViewers(welcome.viewers);
