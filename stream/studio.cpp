@@ -249,7 +249,7 @@ struct Studio::Impl {
 
   std::string main_description() const {
     std::string vcaps = raw_video_caps(width(), height(), config.framerate);
-    int key_interval = config.framerate * config.segment_seconds;
+    int key_interval = config.framerate * config.segment_seconds / config.gops_per_segment;
     std::string d;
     d += "intervideosrc name=camsrc ! " + vcaps + " ! comp.sink_0 ";
     d += "intervideosrc name=slidesrc ! " + vcaps + " ! comp.sink_1 ";

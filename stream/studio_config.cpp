@@ -57,6 +57,10 @@ std::expected<void, Error> validate(const StudioConfig& c) {
     return bad("The playlist needs at least 3 segments and more kept on disk than listed.");
   }
   if (c.framerate < 1 || c.framerate > 60) return bad("The frame rate must be 1 to 60.");
+  if (c.gops_per_segment < 1 || c.gops_per_segment > 4 ||
+      (c.framerate * c.segment_seconds) % c.gops_per_segment != 0) {
+    return bad("A segment must hold 1 to 4 GOPs of whole frames.");
+  }
   if (c.audio_kbps < 32 || c.audio_kbps > 320) return bad("The audio bitrate must be 32-320 kb/s.");
   if (c.ladder.empty()) return bad("The HLS ladder is empty.");
   for (const Rendition& r : c.ladder) {

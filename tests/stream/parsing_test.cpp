@@ -137,6 +137,9 @@ TEST_CASE("studio configuration is checked before anything starts") {
   auto bad_segment = config;
   bad_segment.segment_seconds = 0;
   CHECK(bs::validate(bad_segment).error().code == "config_invalid");
+  auto bad_gops = config;
+  bad_gops.gops_per_segment = 7;
+  CHECK(bs::validate(bad_gops).error().code == "config_invalid");
   auto bad_source = config;
   bad_source.source = "srt://:nope";
   CHECK(bs::validate(bad_source).error().code == "source_invalid");

@@ -1,7 +1,7 @@
 // A studio in a process of its own, for tests that kill it (a recording must survive SIGKILL) and
 // for the benchmark. Runs until killed, or for --seconds, then stops cleanly.
 // Usage: studio_runner --hls DIR [--recordings DIR] [--room R] [--source S] [--seconds N]
-//                      [--title T] [--preset P]
+//                      [--title T] [--preset P] [--gops G]
 #include <glib.h>
 
 #include <cstdio>
@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
       seconds = std::atoi(value.c_str());
     else if (flag == "--title")
       title = value;
+    else if (flag == "--gops")
+      config.gops_per_segment = std::atoi(value.c_str());
     else if (flag == "--preset")
       config.x264_preset = value;
     else {
