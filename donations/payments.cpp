@@ -219,12 +219,10 @@ std::expected<Pledge, Error> refund_pledge(sql::Connection& conn, const std::str
     return std::unexpected(make_error("text_invalid", "a refund needs a reason (up to 200 characters)"));
   }
   return sql::in_transaction(conn, [&](sql::Connection& tx) -> std::expected<Pledge, Error> {
-    auto ledger = LedgerAppender::lock(tx);
-    if (!ledger) return std::unexpected(ledger.error());
-    auto p = detail::select_pledge(tx, "p.reference = $1", params(reference), true);
-    if (!p) return std::unexpected(p.error());
-    if (!*p) return std::unexpected(make_error("pledge_not_found", "no pledge " + reference));
-    Pledge pledge = **p;
+    auto locked = detail::lock_pledge(tx, reference);
+    if (!locked) return std::unexpected(locked.error());
+    auto& ledger = locked->ledger;
+    Pledge pledge = locked->pledge;
     auto refundable = pledge.paid.minus(pledge.refunded);
     if (!refundable) return std::unexpected(refundable.error());
     if (amount.fen() <= 0 || amount > *refundable) {
@@ -262,8 +260,8 @@ std::expected<Pledge, Error> refund_pledge(sql::Connection& conn, const std::str
     entry.public_name = pledge.public_name;
     entry.reference = pledge.reference;
     entry.memo = reason;
-    ledger->append(entry);
-    if (auto f = ledger->finish(); !f) return std::unexpected(f.error());
+    ledger.append(entry);
+    if (auto f = ledger.finish(); !f) return std::unexpected(f.error());
     if (auto o = add_outbox_event(tx, "pledge.refunded", pledge.campaign_id, pledge.id); !o) {
       return std::unexpected(o.error());
     }

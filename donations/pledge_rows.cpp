@@ -37,4 +37,13 @@ std::expected<std::optional<Pledge>, Error> select_pledge(sql::Connection& conn,
   return std::optional<Pledge>{pledge_from_row(*r, 0)};
 }
 
+std::expected<LockedPledge, Error> lock_pledge(sql::Connection& tx, const std::string& reference) {
+  auto ledger = LedgerAppender::lock(tx);
+  if (!ledger) return std::unexpected(ledger.error());
+  auto p = select_pledge(tx, "p.reference = $1", sql::params(reference), true);
+  if (!p) return std::unexpected(p.error());
+  if (!*p) return std::unexpected(make_error("pledge_not_found", "no pledge " + reference));
+  return LockedPledge{std::move(*ledger), std::move(**p)};
+}
+
 }  // namespace boai::donations::detail

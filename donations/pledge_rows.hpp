@@ -5,6 +5,7 @@
 #include <string>
 
 #include "base/error.hpp"
+#include "donations/ledger_appender.hpp"
 #include "donations/records.hpp"
 #include "sql/connection.hpp"
 
@@ -28,5 +29,13 @@ std::expected<std::optional<Pledge>, Error> select_pledge(sql::Connection& conn,
                                                           bool for_update);
 
 inline Error failed(const sql::DbError& e) { return Error{e.code, e.message}; }
+
+// Locks the chain head, then the pledge: the order every money-changing transaction keeps.
+// Errors: pledge_not_found, and the database's.
+struct LockedPledge {
+  LedgerAppender ledger;
+  Pledge pledge;
+};
+std::expected<LockedPledge, Error> lock_pledge(sql::Connection& tx, const std::string& reference);
 
 }  // namespace boai::donations::detail

@@ -330,12 +330,10 @@ std::expected<Pledge, Error> find_pledge(sql::Connection& conn, const std::strin
 std::expected<Pledge, Error> cancel_pledge(sql::Connection& conn, const std::string& reference,
                                            const std::string& kind) {
   return sql::in_transaction(conn, [&](sql::Connection& tx) -> std::expected<Pledge, Error> {
-    auto ledger = LedgerAppender::lock(tx);
-    if (!ledger) return std::unexpected(ledger.error());
-    auto p = detail::select_pledge(tx, "p.reference = $1", params(reference), true);
-    if (!p) return std::unexpected(p.error());
-    if (!*p) return std::unexpected(make_error("pledge_not_found", "no pledge " + reference));
-    Pledge pledge = **p;
+    auto locked = detail::lock_pledge(tx, reference);
+    if (!locked) return std::unexpected(locked.error());
+    auto& ledger = locked->ledger;
+    Pledge pledge = locked->pledge;
     if (pledge.status != "pledged") {
       return std::unexpected(
           make_error("pledge_not_cancellable", "pledge " + reference + " is " + pledge.status +
@@ -354,8 +352,8 @@ std::expected<Pledge, Error> cancel_pledge(sql::Connection& conn, const std::str
     entry.public_name = pledge.public_name;
     entry.reference = pledge.reference;
     entry.memo = status;
-    ledger->append(entry);
-    if (auto f = ledger->finish(); !f) return std::unexpected(f.error());
+    ledger.append(entry);
+    if (auto f = ledger.finish(); !f) return std::unexpected(f.error());
     if (auto o = add_outbox_event(tx, "pledge.cancelled", pledge.campaign_id, pledge.id); !o) {
       return std::unexpected(o.error());
     }

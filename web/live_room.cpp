@@ -231,7 +231,7 @@ void LiveRoom::hello(Session& s, const ClientFrame& f) {
     Session& who = *found->second;
     who.joining = false;
     if (r == nullptr) return refuse(who, f, make_error("room_not_found", "no such live room"));
-    if (sanctioned(*r, who, "ban")) {
+    if (!who.staff && sanctioned(*r, who, "ban")) {  // a host shares the hall's address
       refuse(who, f, make_error("banned", "you were removed from this room"));
       who.conn->close(kClosePolicy, "banned");
       return;
@@ -263,7 +263,8 @@ void LiveRoom::join(Session& s, RoomState& room, std::optional<std::int64_t> las
                   {"seq", room.seq()},
                   {"viewers", room.members.size()},
                   {"totals", room.totals},
-                  {"recent", room.recent_chat(config_.recent_chat)},
+                  {"recent", room.recent("chat.message", config_.recent_chat)},
+                  {"recent_donations", room.recent("donation", config_.recent_donations)},
                   {"session", s.session_id},
                   {"nickname", s.nickname},
                   {"campaign",

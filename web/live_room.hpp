@@ -44,6 +44,7 @@ struct LiveRoomConfig {
   double pledges_per_minute = 10.0;
   std::size_t replay_events = 1000;
   std::size_t recent_chat = 50;
+  std::size_t recent_donations = 8;
   int bad_frames_before_close = 20;
   PayInfo pay;
 };

@@ -57,10 +57,10 @@ std::optional<std::vector<const RoomEvent*>> RoomState::since(std::int64_t last_
   return out;
 }
 
-nlohmann::json RoomState::recent_chat(std::size_t count) const {
+nlohmann::json RoomState::recent(const std::string& type, std::size_t count) const {
   std::vector<const RoomEvent*> picked;
   for (auto it = ring_.rbegin(); it != ring_.rend() && picked.size() < count; ++it) {
-    if (it->stored.type == "chat.message" && !it->stored.removed) picked.push_back(&*it);
+    if (it->stored.type == type && !it->stored.removed) picked.push_back(&*it);
   }
   nlohmann::json out = nlohmann::json::array();
   for (auto it = picked.rbegin(); it != picked.rend(); ++it) {

@@ -44,7 +44,8 @@ class RoomState {
 
   // Events after last_seq, or nullopt when they are no longer all held here.
   std::optional<std::vector<const RoomEvent*>> since(std::int64_t last_seq) const;
-  nlohmann::json recent_chat(std::size_t count) const;
+  // The latest events of a type still standing (removed chat left out), oldest first.
+  nlohmann::json recent(const std::string& type, std::size_t count) const;
 
   std::set<std::uint64_t> members;
   std::size_t viewers_announced = 0;

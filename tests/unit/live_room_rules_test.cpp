@@ -106,13 +106,13 @@ TEST_CASE("replay gives what was missed, or asks for a resync") {
 TEST_CASE("a reopened room holds its history without replaying it, and knows removals") {
   auto room = opened(100, 3, {chat(1, 1), chat(2, 2), chat(3, 3)});
   CHECK(room.seq() == 3);
-  CHECK(room.recent_chat(50).size() == 3);
+  CHECK(room.recent("chat.message", 50).size() == 3);
   nlohmann::json removal = {{"type", "chat.removed"}, {"seq", 4}, {"id", 2}};
   room.accept({StoredRoomEvent{4, "chat.removed", removal.dump(), std::nullopt, false, 0}});
-  auto recent = room.recent_chat(50);
+  auto recent = room.recent("chat.message", 50);
   REQUIRE(recent.size() == 2);
   CHECK(recent[0]["id"] == 1);
   CHECK(recent[1]["id"] == 3);
-  CHECK(room.recent_chat(1).size() == 1);
-  CHECK(room.recent_chat(1)[0]["id"] == 3);
+  CHECK(room.recent("chat.message", 1).size() == 1);
+  CHECK(room.recent("chat.message", 1)[0]["id"] == 3);
 }
