@@ -1,8 +1,10 @@
 // The studio on the test source: HLS ladder, master playlist, decodable segments, the overlay in
 // the frames, and scene switches that keep the segments coming.
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <set>
+#include <thread>
 
 #include "stream/recordings.hpp"
 #include "stream/studio.hpp"
@@ -283,4 +285,33 @@ TEST_CASE("scene switches mid-stream keep segments coming without a gap") {
   CHECK(end->media_sequence >= start->media_sequence + 5);
   CHECK(log.find(Kind::kSceneChanged, "slides") != nullptr);
   CHECK(log.find(Kind::kSceneChanged, "slate") != nullptr);
+}
+
+TEST_CASE("overlay snapshots swapped from another thread at full speed never stop the frames") {
+  bt::TempDir dir;
+  bt::EventLog log;
+  auto studio = bt::start_studio(bt::test_config(dir, "swap"), log);
+  REQUIRE(bt::wait_on_air(*studio, bs::Scene::kCamera, 20s));
+  auto start = bt::wait_for_sequence(*studio, "720p", 1, 30s);
+  REQUIRE(start);
+  std::atomic<bool> done{false};
+  std::atomic<int> swaps{0};
+  std::thread writer([&] {
+    while (!done.load()) {
+      auto s = std::make_shared<bs::OverlayState>();
+      s->campaign_title = "swap " + std::to_string(swaps.load());
+      s->ticker = {{"\xE7\x8E\x8B*", swaps.load() * 100, "\xE5\x8A\xA0\xE6\xB2\xB9"}};
+      studio->set_overlay(std::move(s));
+      swaps.fetch_add(1);
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
+  std::uint64_t frames = studio->health().frames;
+  bt::run_loop_for(3s);
+  done.store(true);
+  writer.join();
+  CHECK(swaps.load() > 100);
+  CHECK(studio->health().frames > frames + 30);
+  CHECK(bt::wait_for_sequence(*studio, "720p", start->media_sequence + 2, 30s));
+  CHECK(studio->overlay()->campaign_title == "swap " + std::to_string(swaps.load() - 1));
 }
