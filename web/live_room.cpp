@@ -397,7 +397,8 @@ void LiveRoom::pledge_create(Session& s, const ClientFrame& f) {
   r.fund = *fund;
   r.amount = donations::Money::from_fen(*amount);
   r.anonymous = bool_field(f, "anonymous");
-  r.display_name = name->empty() && !r.anonymous ? s.nickname : *name;
+  // Only what the phone sent: a retry from a new connection (another nickname) must look the same.
+  r.display_name = *name;
   r.message = *message;
   r.channel = "live";
   auto id = s.conn->id();
