@@ -75,7 +75,14 @@ TEST_CASE("the test source goes live with master and media playlists and decodab
     REQUIRE(playlist);
     for (double d : playlist->durations) CHECK(d == Approx(1.0).margin(0.25));
     // A segment in the middle of the playlist: complete, decodable, about a second long.
-    auto p = probe_segment(studio->room_dir() + "/" + rendition + "/" + playlist->segments[1]);
+    // hlssink2 rewrites the playlist in place, so a read can rarely catch it half-written:
+    // read it again rather than probe a name from a torn read.
+    Probe p;
+    for (int attempt = 0; attempt < 5 && p.width == 0; ++attempt) {
+      auto fresh = bt::read_media_playlist(studio->room_dir() + "/" + rendition + "/index.m3u8");
+      if (!fresh || fresh->segments.size() < 2) continue;
+      p = probe_segment(studio->room_dir() + "/" + rendition + "/" + fresh->segments[1]);
+    }
     INFO(rendition);
     CHECK(p.width == (std::string(rendition) == "720p" ? 1280 : 640));
     CHECK(p.frames >= 24);
