@@ -35,8 +35,11 @@ struct StudioConfig {
   std::string slides_dir;       // PNG/JPEG files stepped through in name order; may be empty
   int segment_seconds = 1;
   // Key frames per segment, at the same frames in every rendition. hlssink2 lists a segment only
-  // once the GOP after it is complete, so two GOPs a segment take half a segment off the latency.
-  int gops_per_segment = 2;
+  // once the GOP after it is complete, so two GOPs a segment take half a segment off the latency;
+  // but splitmuxsink cuts a segment as soon as one more GOP would pass the target, so with two
+  // GOPs the slightest timestamp jitter (a busy machine) makes half-length segments. One GOP a
+  // segment keeps every segment at its target.
+  int gops_per_segment = 1;
   int playlist_length = 5;  // segments listed in each media playlist
   int segments_kept = 10;   // segments left on disk; older ones are deleted
   int framerate = 30;
