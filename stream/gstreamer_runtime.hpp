@@ -7,6 +7,9 @@ namespace boai::stream {
 
 // Safe to call more than once; later calls do nothing.
 void init_gstreamer();
+// Waits until GStreamer's pooled streaming threads have ended; for a process's last step, when
+// no pipeline runs any more.
+void join_gstreamer_threads();
 std::string gstreamer_version();
 
 }  // namespace boai::stream
