@@ -229,6 +229,7 @@ int run_serve(const Options& options) {
   }, loop.get());
   g_main_loop_run(loop.get());
   show.reset();  // the studio stops at once; the recording is readable as it is
+  if (options.studio) stream::join_gstreamer_threads();  // no streaming thread outlives main()
   service->reset();
   *room_alive = false;
   if (db->embedded) db->embedded->release();
