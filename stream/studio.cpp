@@ -1,6 +1,7 @@
 // The studio's main pipeline and its control. Inputs arrive through intervideo/interaudio channels
 // from pipelines of their own; the compositor makes the scene, a pad probe blends the overlay, the
-// encoders feed hlssink2 per rendition and, through appsinks, the recording and push pipelines.
+// encoders feed a segmenter per rendition (mpegtsmux into our own, or hlssink2) and, through
+// appsinks, the recording and push pipelines.
 // A 100 ms tick on the GLib main loop drains every bus, notices lost inputs and retries what
 // failed.
 #include "stream/studio.hpp"
@@ -23,6 +24,7 @@
 #include "stream/push_url.hpp"
 #include "stream/reaper.hpp"
 #include "stream/recordings.hpp"
+#include "stream/segment_sink.hpp"
 #include "stream/source_spec.hpp"
 
 namespace boai::stream {
@@ -239,6 +241,7 @@ struct Studio::Impl {
     listener(StudioEvent{kind, std::move(subject), std::move(code), std::move(message)});
   }
 
+  bool own_segmenter() const { return config.hls_segmenter == HlsSegmenter::kStudio; }
   int width() const { return config.ladder.front().width; }
   int height() const { return config.ladder.front().height; }
 
@@ -269,16 +272,24 @@ struct Studio::Impl {
            " key-int-max=" + std::to_string(key_interval) +
            " option-string=\"scenecut=0\" ! "
            "video/x-h264,profile=main,stream-format=byte-stream,alignment=au ! ";
+      std::string hls_video = own_segmenter() ? "mux" + n + ". " : "hls" + n + ".video ";
       if (i == 0) {
-        d += "tee name=ht ! queue ! h264parse ! hls0.video "
+        d += "tee name=ht ! queue ! h264parse ! " + hls_video +
              "ht. ! queue leaky=downstream max-size-buffers=120 max-size-bytes=0 "
              "max-size-time=0 ! appsink name=encv sync=false async=false ";
       } else {
-        d += "h264parse ! hls" + n + ".video ";
+        d += "h264parse ! " + hls_video;
       }
-      d += "hlssink2 name=hls" + n + " target-duration=" + std::to_string(config.segment_seconds) +
-           " playlist-length=" + std::to_string(config.playlist_length) +
-           " max-files=" + std::to_string(config.segments_kept) + " send-keyframe-requests=false ";
+      if (own_segmenter()) {
+        // alignment=0: each packet as the muxer makes it, none held back to fill a buffer.
+        d += "mpegtsmux name=mux" + n + " alignment=0 ! appsink name=seg" + n +
+             " sync=false async=false buffer-list=true ";
+      } else {
+        d +=
+            "hlssink2 name=hls" + n + " target-duration=" + std::to_string(config.segment_seconds) +
+            " playlist-length=" + std::to_string(config.playlist_length) +
+            " max-files=" + std::to_string(config.segments_kept) + " send-keyframe-requests=false ";
+      }
     }
     d += "vt. ! queue leaky=downstream max-size-buffers=1 max-size-bytes=0 max-size-time=0 ! "
          "appsink name=grab sync=false async=false max-buffers=1 drop=true ";
@@ -286,7 +297,8 @@ struct Studio::Impl {
          " ! audioconvert ! voaacenc bitrate=" + std::to_string(config.audio_kbps * 1000) +
          " ! aacparse ! tee name=at ";
     for (size_t i = 0; i < config.ladder.size(); ++i) {
-      d += "at. ! queue ! hls" + std::to_string(i) + ".audio ";
+      std::string n = std::to_string(i);
+      d += "at. ! queue ! " + (own_segmenter() ? "mux" + n + ". " : "hls" + n + ".audio ");
     }
     d += "at. ! queue leaky=downstream max-size-buffers=200 max-size-bytes=0 max-size-time=0 ! "
          "appsink name=enca sync=false async=false ";
@@ -306,7 +318,7 @@ struct Studio::Impl {
       // A new broadcast starts its numbering again: old segments would confuse players.
       for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         auto ext = it->path().extension();
-        if (ext == ".ts" || ext == ".m3u8") fs::remove(it->path(), ec);
+        if (ext == ".ts" || ext == ".m3u8" || ext == ".tmp") fs::remove(it->path(), ec);
       }
     }
     if (!config.recordings_dir.empty()) {
@@ -331,9 +343,18 @@ struct Studio::Impl {
     for (size_t i = 0; i < config.ladder.size(); ++i) {
       std::string n = std::to_string(i);
       std::string dir = room_dir + "/" + config.ladder[i].name;
-      GstElementRef hls = child(p, ("hls" + n).c_str());
-      g_object_set(hls.get(), "location", (dir + "/segment%05d.ts").c_str(), "playlist-location",
-                   (dir + "/index.m3u8").c_str(), nullptr);
+      if (own_segmenter()) {
+        TsSegmenterOptions options;
+        options.playlist = MediaPlaylistOptions{dir, config.segment_seconds, config.playlist_length,
+                                                config.segments_kept};
+        options.key_frames_per_segment = config.gops_per_segment;
+        options.frame_seconds = 1.0 / config.framerate;
+        attach_segmenter(child(p, ("seg" + n).c_str()).get(), std::move(options));
+      } else {
+        GstElementRef hls = child(p, ("hls" + n).c_str());
+        g_object_set(hls.get(), "location", (dir + "/segment%05d.ts").c_str(), "playlist-location",
+                     (dir + "/index.m3u8").c_str(), nullptr);
+      }
       GstElementRef queue = child(p, ("encq" + n).c_str());
       g_signal_connect_data(
           queue.get(), "overrun",

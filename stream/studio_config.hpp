@@ -27,6 +27,12 @@ struct Rendition {
 
 std::vector<Rendition> default_ladder();  // 720p30 at 2500 kb/s, 360p at 800 kb/s
 
+// Who cuts the HLS segments. kStudio: the studio's own segmenter (mpegtsmux, then a cut and a
+// playlist rewrite at each key frame) lists a segment the moment the next key frame closes it.
+// kHlssink2: GStreamer's hlssink2, whose splitmuxsink lists a segment only once the GOP after it is
+// complete too, a segment later; kept to compare against.
+enum class HlsSegmenter { kStudio, kHlssink2 };
+
 struct StudioConfig {
   std::string source = "test";  // see source_spec.hpp
   std::string room = "main";    // [A-Za-z0-9_-], 1..64 characters
@@ -34,11 +40,11 @@ struct StudioConfig {
   std::string recordings_dir;   // empty: no recording
   std::string slides_dir;       // PNG/JPEG files stepped through in name order; may be empty
   int segment_seconds = 1;
-  // Key frames per segment, at the same frames in every rendition. hlssink2 lists a segment only
-  // once the GOP after it is complete, so two GOPs a segment take half a segment off the latency;
-  // but splitmuxsink cuts a segment as soon as one more GOP would pass the target, so with two
-  // GOPs the slightest timestamp jitter (a busy machine) makes half-length segments. One GOP a
-  // segment keeps every segment at its target.
+  HlsSegmenter hls_segmenter = HlsSegmenter::kStudio;
+  // Key frames per segment, at the same frames in every rendition. The studio's segmenter cuts at
+  // every this many key frames; more GOPs only cost compression. With hlssink2 two GOPs a segment
+  // take half a segment off its latency, but splitmuxsink cuts as soon as one more GOP would pass
+  // the target, so the slightest timestamp jitter (a busy machine) makes half-length segments.
   int gops_per_segment = 1;
   int playlist_length = 5;  // segments listed in each media playlist
   int segments_kept = 10;   // segments left on disk; older ones are deleted

@@ -1,7 +1,7 @@
 // A studio in a process of its own, for tests that kill it (a recording must survive SIGKILL) and
 // for the benchmark. Runs until killed, or for --seconds, then stops cleanly.
 // Usage: studio_runner --hls DIR [--recordings DIR] [--room R] [--source S] [--seconds N]
-//                      [--title T] [--preset P] [--gops G]
+//                      [--title T] [--preset P] [--gops G] [--segmenter studio|hlssink2]
 #include <glib.h>
 
 #include <cstdio>
@@ -36,6 +36,9 @@ int main(int argc, char** argv) {
       config.gops_per_segment = std::atoi(value.c_str());
     else if (flag == "--preset")
       config.x264_preset = value;
+    else if (flag == "--segmenter" && (value == "studio" || value == "hlssink2"))
+      config.hls_segmenter =
+          value == "studio" ? bs::HlsSegmenter::kStudio : bs::HlsSegmenter::kHlssink2;
     else {
       std::fprintf(stderr, "studio_runner: unknown flag %s\n", flag.c_str());
       return 2;
