@@ -1,8 +1,9 @@
 // bench/stream_encode: what the studio's default ladder (720p30 2.5 Mb/s + 360p 0.8 Mb/s, x264
 // veryfast, AAC, overlays, recording) costs in CPU against ffmpeg encoding the same ladder from the
 // same Y4M clip; how soon the first segment is playable; and glass-to-glass latency for a player
-// that starts three segments from the live edge, read from a QR clock (debugqroverlay + zbarimg).
-// Prints figures; asserts nothing. Usage: stream_encode [--seconds N] [--keep]
+// that starts three segments from the live edge, read from a QR clock (debugqroverlay + zbarimg),
+// with the studio's own segmenter and with hlssink2.
+// Prints figures; asserts nothing. Usage: stream_encode [--seconds N] [--keep] [--only cpu|latency]
 #include <gst/gst.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -46,13 +47,26 @@ std::string read_text(const fs::path& path) {
   return out.str();
 }
 
-std::vector<std::string> segments(const fs::path& playlist) {
-  std::vector<std::string> out;
+struct Listed {
+  std::string name;
+  double seconds = 0;  // its EXTINF
+};
+
+std::vector<Listed> listing(const fs::path& playlist) {
+  std::vector<Listed> out;
   std::istringstream lines(read_text(playlist));
   std::string line;
+  double seconds = 0;
   while (std::getline(lines, line)) {
-    if (!line.empty() && line[0] != '#') out.push_back(line);
+    if (line.starts_with("#EXTINF:")) seconds = std::atof(line.c_str() + 8);
+    if (!line.empty() && line[0] != '#') out.push_back(Listed{line, seconds});
   }
+  return out;
+}
+
+std::vector<std::string> segments(const fs::path& playlist) {
+  std::vector<std::string> out;
+  for (auto& segment : listing(playlist)) out.push_back(std::move(segment.name));
   return out;
 }
 
@@ -200,34 +214,21 @@ void print_cpu(const char* name, const Run& run, double seconds) {
               run.cpu_seconds, seconds, run.cpu_seconds / seconds, run.wall_seconds);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  int seconds = 20;
-  bool keep = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
-    if (flag == "--seconds" && i + 1 < argc) seconds = std::max(5, std::atoi(argv[++i]));
-    if (flag == "--keep") keep = true;
-  }
-  gst_init(&argc, &argv);
-  char pattern[] = "/tmp/boai-bench-XXXXXX";
-  fs::path work = mkdtemp(pattern);
-  std::printf("stream_encode: %d s of 720p30 in %s\n", seconds, work.c_str());
-
+// CPU of the studio and of ffmpeg on the same clip and ladder; the studio's first segment.
+bool measure_cpu(const fs::path& work, int seconds) {
   fs::path clip = work / "clip.y4m";
   if (!make_clip(clip, seconds)) {
     std::fprintf(stderr, "stream_encode: could not make the Y4M clip\n");
-    return 1;
+    return false;
   }
 
-  // 1. The studio: the default ladder with overlays and the recording, fed the clip.
+  // The studio: the default ladder with overlays and the recording, fed the clip.
   Run studio = measure({STUDIO_RUNNER, "--hls", (work / "studio").string(), "--recordings",
                         (work / "recordings").string(), "--source", "file:" + clip.string(),
                         "--seconds", std::to_string(seconds), "--preset", "veryfast"},
                        work / "studio/main/720p/index.m3u8", (work / "studio.log").string());
 
-  // 2. ffmpeg: the same ladder, preset, rates, key interval and 1-second segments, at the clip's
+  // ffmpeg: the same ladder, preset, rates, key interval and 1-second segments, at the clip's
   // own pace (-re), as a live encoder runs.
   fs::create_directories(work / "ffmpeg/720p");
   fs::create_directories(work / "ffmpeg/360p");
@@ -259,21 +260,49 @@ int main(int argc, char** argv) {
         *studio.first_segment_seconds);
   }
 
-  // 3. Glass-to-glass: an SRT publisher stamps capture time into a QR code; a player that starts
+  return true;
+}
+
+void measure_latency(const fs::path& work) {
+  // Glass-to-glass: an SRT publisher stamps capture time into a QR code; a player that starts
   // like hls.js takes the segment three from the live edge and shows its first frame at once.
-  // Measured with the default two GOPs a segment, then with one.
+  // Measured with the studio's own segmenter (the default), then with hlssink2. First, how late
+  // each segment is listed after its last frame was captured (capture of its first frame plus its
+  // EXTINF): the studio's own share of the latency, without the player's three segments.
   std::printf("Glass-to-glass latency, 1-second segments (capture -> first frame shown):\n");
-  for (int gops : {2, 1}) {
-    std::uint16_t port = free_udp_port() + static_cast<std::uint16_t>(gops);
-    fs::path live = work / ("live-" + std::to_string(gops));
+  int attempt = 0;
+  for (std::string segmenter : {"studio", "hlssink2"}) {
+    std::uint16_t port = free_udp_port() + static_cast<std::uint16_t>(++attempt);
+    fs::path live = work / ("live-" + segmenter);
     pid_t runner = spawn({STUDIO_RUNNER, "--hls", live.string(), "--source",
                           "srt://127.0.0.1:" + std::to_string(port), "--preset", "veryfast",
-                          "--gops", std::to_string(gops)},
+                          "--segmenter", segmenter},
                          live.string() + ".log");
     std::this_thread::sleep_for(std::chrono::seconds(1));
     Publisher publisher(port);
     fs::path playlist = live / "main/720p/index.m3u8";
     std::this_thread::sleep_for(std::chrono::seconds(10));
+
+    // When each new segment is first listed, polled every 10 ms for 6 s; decoded afterwards.
+    std::vector<std::pair<Listed, GstClockTime>> listed;
+    std::string newest;
+    auto until = Clock::now() + std::chrono::seconds(6);
+    while (Clock::now() < until) {
+      auto list = listing(playlist);
+      if (!list.empty() && list.back().name != newest) {
+        if (!newest.empty()) listed.emplace_back(list.back(), monotonic_ns());
+        newest = list.back().name;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    std::vector<double> lag;
+    for (const auto& [segment, when] : listed) {
+      if (auto captured = first_frame_capture(playlist.parent_path() / segment.name, work,
+                                              publisher.base_time)) {
+        lag.push_back(static_cast<double>(when - *captured) / 1e9 - segment.seconds);
+      }
+    }
+
     std::vector<double> edge3;
     std::vector<double> oldest;
     for (int sample = 0; sample < 6; ++sample) {
@@ -293,19 +322,41 @@ int main(int argc, char** argv) {
     }
     auto report = [&](const char* what, std::vector<double> v) {
       if (v.empty()) {
-        std::printf("  %d GOP(s)/segment, %s: no QR code could be read\n", gops, what);
+        std::printf("  %-8s %s: no QR code could be read\n", segmenter.c_str(), what);
         return;
       }
       std::sort(v.begin(), v.end());
-      std::printf("  %d GOP(s)/segment, %s: median %.2f s (min %.2f, max %.2f, %zu samples)\n",
-                  gops, what, v[v.size() / 2], v.front(), v.back(), v.size());
+      std::printf("  %-8s %s: median %.2f s (min %.2f, max %.2f, %zu samples)\n", segmenter.c_str(),
+                  what, v[v.size() / 2], v.front(), v.back(), v.size());
     };
+    report("segment listed after its last frame's capture", lag);
     report("player 3 segments from the live edge (hls.js)", edge3);
     report("player at the playlist's first segment", oldest);
     kill(runner, SIGTERM);
     waitpid(runner, nullptr, 0);
   }
+}
 
+}  // namespace
+
+int main(int argc, char** argv) {
+  int seconds = 20;
+  bool keep = false;
+  std::string only;  // "cpu" or "latency": one half of the benchmark
+  for (int i = 1; i < argc; ++i) {
+    std::string flag = argv[i];
+    if (flag == "--seconds" && i + 1 < argc) seconds = std::max(5, std::atoi(argv[++i]));
+    if (flag == "--keep") keep = true;
+    if (flag == "--only" && i + 1 < argc) only = argv[++i];
+  }
+  gst_init(&argc, &argv);
+  char pattern[] = "/tmp/boai-bench-XXXXXX";
+  fs::path work = mkdtemp(pattern);
+  std::printf("stream_encode: %d s of 720p30 in %s\n", seconds, work.c_str());
+
+  bool ok = true;
+  if (only != "latency") ok = measure_cpu(work, seconds);
+  if (only != "cpu") measure_latency(work);
   if (!keep) fs::remove_all(work);
-  return 0;
+  return ok ? 0 : 1;
 }
