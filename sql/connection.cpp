@@ -110,6 +110,16 @@ std::expected<Result, DbError> Connection::exec_prepared(const std::string& name
                  conn_.get());
 }
 
+const std::string* Connection::prepared_name(const Statement& st) {
+  if (!reuse_plans_ || st.params.empty()) return nullptr;
+  if (auto it = prepared_.find(st.sql); it != prepared_.end()) return &it->second;
+  // Prepared before the pipeline starts, once per text; a prepared statement outlives the
+  // transaction it was made in. If it fails (an aborted transaction), the text goes as it is.
+  std::string name = "boai_p" + std::to_string(prepared_.size() + 1);
+  if (!prepare(name, st.sql)) return nullptr;
+  return &prepared_.emplace(st.sql, std::move(name)).first->second;
+}
+
 std::vector<std::expected<Result, DbError>> Connection::exec_pipeline(
     const std::vector<Statement>& statements) {
   std::vector<std::expected<Result, DbError>> out;
@@ -119,11 +129,19 @@ std::vector<std::expected<Result, DbError>> Connection::exec_pipeline(
     for (std::size_t i = 0; i < statements.size(); ++i) out.emplace_back(std::unexpected(e));
     return std::move(out);
   };
+  std::vector<const std::string*> names;
+  names.reserve(statements.size());
+  for (const auto& st : statements) names.push_back(prepared_name(st));
   if (PQenterPipelineMode(c) != 1) return fail_all(detail::error_from_connection(c));
-  for (const auto& st : statements) {
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    const auto& st = statements[i];
     auto values = detail::value_pointers(st.params);
-    if (PQsendQueryParams(c, st.sql.c_str(), static_cast<int>(values.size()), nullptr,
-                          values.data(), nullptr, nullptr, 0) != 1) {
+    auto n = static_cast<int>(values.size());
+    int sent =
+        names[i] != nullptr
+            ? PQsendQueryPrepared(c, names[i]->c_str(), n, values.data(), nullptr, nullptr, 0)
+            : PQsendQueryParams(c, st.sql.c_str(), n, nullptr, values.data(), nullptr, nullptr, 0);
+    if (sent != 1) {
       PQexitPipelineMode(c);
       return fail_all(detail::error_from_connection(c));
     }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <expected>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,7 +34,12 @@ class Connection {
   // Sends every statement at once (libpq's pipeline mode) and reads every answer: one round trip
   // for statements that do not need each other's results. After a failure the later ones come
   // back as "pipeline_aborted"; a transaction begun in the pipeline must then be rolled back.
-  std::vector<std::expected<Result, DbError>> exec_pipeline(const std::vector<Statement>& statements);
+  std::vector<std::expected<Result, DbError>> exec_pipeline(
+      const std::vector<Statement>& statements);
+  // From now on exec_pipeline prepares each statement text with parameters the first time it
+  // sees it, and then runs it by name: no parsing and planning per call. For a connection that
+  // sends the same few texts over and over (batch writers).
+  void reuse_plans() { reuse_plans_ = true; }
   // Several statements in one string, without parameters: for migration files only.
   std::expected<void, DbError> exec_script(std::string_view sql);
 
@@ -51,7 +57,11 @@ class Connection {
     void operator()(pg_conn* c) const noexcept;
   };
   explicit Connection(pg_conn* adopted) : conn_(adopted) {}
+  // The name a statement text is prepared under, or null to send it as text.
+  const std::string* prepared_name(const Statement& st);
   std::unique_ptr<pg_conn, Finish> conn_;
+  bool reuse_plans_ = false;
+  std::map<std::string, std::string> prepared_;  // statement text -> name
 };
 
 }  // namespace boai::sql
