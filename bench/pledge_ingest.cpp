@@ -2,7 +2,8 @@
 // acknowledge, at 1, 8 and 64 concurrent submitters; beside pgbench inserting one row per
 // transaction (INSERT ... ON CONFLICT DO NOTHING on a unique key) on the same PostgreSQL.
 //
-//   pledge_ingest [--seconds N] [--database-url URL]
+//   pledge_ingest [--seconds N] [--database-url URL] [--submitters 1,8,64]
+//                 [--workers N] [--max-wait-us N]   (to try other batcher settings than serve's)
 // Without a URL it starts a private cluster in a temporary directory, like `boai serve`.
 #include <unistd.h>
 
@@ -33,10 +34,14 @@ struct Figures {
   double per_second = 0;
   double p50_ms = 0;
   double p99_ms = 0;
+  double batch = 0;     // pledges per transaction
+  double write_ms = 0;  // per transaction, in the writer
 };
 
-Figures run_boai(const std::string& conninfo, int submitters, int seconds) {
-  donations::PledgeBatcher batcher({conninfo, donations::PledgeLimits{}, 2, 512});
+// The batcher as `boai serve` builds it (its defaults), and real submitters: each thread sends a
+// pledge and waits for its acknowledgement before sending the next.
+Figures run_boai(const donations::PledgeBatcher::Options& options, int submitters, int seconds) {
+  donations::PledgeBatcher batcher(options);
   std::mutex mutex;
   std::vector<double> latencies;
   std::atomic<long> done{0};
@@ -67,12 +72,19 @@ Figures run_boai(const std::string& conninfo, int submitters, int seconds) {
     });
   }
   for (auto& t : threads) t.join();
+  auto stats = batcher.stats();
   std::sort(latencies.begin(), latencies.end());
   auto pct = [&](double q) {
-    return latencies.empty() ? 0 : latencies[std::min(latencies.size() - 1,
-                                                      static_cast<std::size_t>(q * static_cast<double>(latencies.size())))];
+    return latencies.empty()
+               ? 0
+               : latencies[std::min(
+                     latencies.size() - 1,
+                     static_cast<std::size_t>(q * static_cast<double>(latencies.size())))];
   };
-  return {static_cast<double>(done) / seconds, pct(0.50), pct(0.99)};
+  double batches = std::max<double>(1, static_cast<double>(stats.batches));
+  return {static_cast<double>(done) / seconds, pct(0.50), pct(0.99),
+          static_cast<double>(stats.pledges) / batches,
+          static_cast<double>(stats.write_us) / batches / 1000.0};
 }
 
 double run_pgbench(const std::string& pgbench, const std::string& conninfo, int clients,
@@ -96,18 +108,43 @@ std::string find_pgbench() {
   return "pgbench";
 }
 
+std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  std::string one, five, fifteen;
+  in >> one >> five >> fifteen;
+  return one + " " + five + " " + fifteen;
+}
+
+std::vector<int> parse_list(const char* text) {
+  std::vector<int> out;
+  for (const char* p = text; *p != '\0';) {
+    out.push_back(std::atoi(p));
+    p = std::strchr(p, ',');
+    if (p == nullptr) break;
+    ++p;
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int seconds = 5;
   std::string url;
+  std::vector<int> counts = {1, 8, 64};
+  donations::PledgeBatcher::Options options;  // serve's defaults unless told otherwise
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--database-url") == 0) url = argv[i + 1];
+    if (std::strcmp(argv[i], "--submitters") == 0) counts = parse_list(argv[i + 1]);
+    if (std::strcmp(argv[i], "--workers") == 0) options.workers = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--max-wait-us") == 0) {
+      options.max_wait = std::chrono::microseconds(std::atoi(argv[i + 1]));
+    }
   }
   std::unique_ptr<app::EmbeddedPostgres> pg;
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("boai-bench-" + std::to_string(getpid()));
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("boai-bench-" + std::to_string(getpid()));
   if (url.empty()) {
     std::filesystem::create_directories(dir);
     std::filesystem::permissions(dir, std::filesystem::perms::all);
@@ -126,26 +163,33 @@ int main(int argc, char** argv) {
   }
   auto known = sql::parse_migrations(sql::embedded_migrations());
   if (!known || !sql::migrate(*conn, *known)) return 1;
-  (void)donations::add_campaign(*conn, {"bench", "Benchmark", donations::Money::from_yuan(1'000'000),
-                                        "general", {}, "live"});
+  (void)donations::add_campaign(
+      *conn, {"bench", "Benchmark", donations::Money::from_yuan(1'000'000), "general", {}, "live"});
   (void)conn->exec("CREATE TABLE IF NOT EXISTS pgbench_pledges (k bigint PRIMARY KEY, v bigint)");
   auto script = dir / "insert.sql";
   std::filesystem::create_directories(dir);
-  std::ofstream(script) << "\\set k random(1, 1000000000000)\n"
-                           "INSERT INTO pgbench_pledges (k, v) VALUES (:k, 1) ON CONFLICT DO NOTHING;\n";
+  std::ofstream(script)
+      << "\\set k random(1, 1000000000000)\n"
+         "INSERT INTO pgbench_pledges (k, v) VALUES (:k, 1) ON CONFLICT DO NOTHING;\n";
   std::filesystem::permissions(script, std::filesystem::perms::all);
   auto pgbench = find_pgbench();
 
-  std::printf("pledge_ingest: %d s per run, PostgreSQL with fsync on, 2 batch writers\n", seconds);
-  std::printf("%10s %14s %10s %10s %16s %8s\n", "submitters", "pledges/s", "p50 ms", "p99 ms",
-              "pgbench tps", "ratio");
-  for (int n : {1, 8, 64}) {
-    auto f = run_boai(url, n, seconds);
+  options.conninfo = url;
+  std::printf(
+      "pledge_ingest: %d s per run, PostgreSQL with fsync on, %d batch writers, "
+      "batch window up to %lld us; load average %s\n",
+      seconds, options.workers, static_cast<long long>(options.max_wait.count()),
+      load_average().c_str());
+  std::printf("%10s %12s %8s %8s %8s %10s %12s %7s\n", "submitters", "pledges/s", "p50 ms",
+              "p99 ms", "batch", "write ms", "pgbench tps", "ratio");
+  for (int n : counts) {
+    auto f = run_boai(options, n, seconds);
     double tps = run_pgbench(pgbench, url, n, seconds, script);
-    std::printf("%10d %14.0f %10.2f %10.2f %16.0f %8.2f\n", n, f.per_second, f.p50_ms, f.p99_ms,
-                tps, tps > 0 ? f.per_second / tps : 0.0);
+    std::printf("%10d %12.0f %8.2f %8.2f %8.1f %10.2f %12.0f %7.2f\n", n, f.per_second, f.p50_ms,
+                f.p99_ms, f.batch, f.write_ms, tps, tps > 0 ? f.per_second / tps : 0.0);
     std::fflush(stdout);
   }
+  std::printf("load average after: %s\n", load_average().c_str());
   pg.reset();
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <expected>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/error.hpp"
@@ -18,8 +19,17 @@ inline constexpr const char* kEventChannel = "boai_events";
 struct OutboxEvent {
   std::string topic;
   std::int64_t campaign_id = 0;
-  std::int64_t object_id = 0;
+  std::int64_t object_id = 0;            // payload "id"
+  std::vector<std::int64_t> object_ids;  // instead, many at once: payload "ids" (a batch)
 };
+
+// A batch's ids per outbox row, so that a payload stays far below NOTIFY's 8000 bytes.
+inline constexpr std::size_t kOutboxIdsPerRow = 200;
+
+// One row per campaign and kOutboxIdsPerRow objects, instead of one per object: a batch of
+// pledges costs a row or two in the outbox, not one each.
+std::vector<OutboxEvent> batch_outbox_events(
+    const std::string& topic, const std::vector<std::pair<std::int64_t, std::int64_t>>& ids);
 
 // Many events in one statement, for batches (and for pipelines).
 sql::Statement outbox_statement(const std::vector<OutboxEvent>& events);

@@ -1,6 +1,7 @@
 // The ledger on a real PostgreSQL: pledges, payments, receipts, refunds, expenditures, bad input
 // that writes nothing, concurrency, totals, tampering, the public export and the outbox.
 #include <catch2/catch.hpp>
+#include <future>
 #include <random>
 #include <set>
 #include <thread>
@@ -322,6 +323,61 @@ TEST_CASE("the batcher acknowledges after commit and makes one pledge per key") 
   require_verified(f);
 }
 
+TEST_CASE("the batcher shares transactions between submitters; a bad pledge fails alone") {
+  auto f = LedgerFixture::make("batchmix");
+  PledgeBatcher batcher({f.url, PledgeLimits{}, 2, 64});
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        auto r = batcher.submit_and_wait(f.pledge("share-key-" + std::to_string(t * 10 + i), 1000));
+        if (r) ++ok;
+      }
+    });
+  }
+  // A request that passes the checks but breaks its transaction (NUL cannot go into text): the
+  // batch is written again in halves, so only it fails.
+  std::vector<std::promise<bool>> done(9);
+  for (int i = 0; i < 9; ++i) {
+    auto r = f.pledge("apart-key-" + std::to_string(i), 1000);
+    if (i == 4) r.message = std::string("bad\0byte", 8);
+    batcher.submit(r, [&done, i](auto result) { done[i].set_value(result.has_value()); });
+  }
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < 9; ++i) CHECK(done[i].get_future().get() == (i != 4));
+  CHECK(ok == 160);
+  auto stats = batcher.stats();
+  CHECK(stats.pledges == 168);  // the bad one's transaction never committed
+  CHECK(stats.batches < stats.pledges);  // 16 waiting submitters: batches hold several
+  CHECK(f.count("pledges") == 168);
+  CHECK(f.count("outbox") < 168);  // one row per batch and campaign
+  require_verified(f);
+}
+
+TEST_CASE("a writer that reuses its plans writes batch after batch and after a failed one") {
+  auto f = LedgerFixture::make("plans");
+  auto conn = boai::sql::Connection::open(f.url);
+  REQUIRE(conn);
+  conn->reuse_plans();
+  auto first = write_pledges(*conn, {f.pledge("plan-key-1", 1000), f.pledge("plan-key-2", 2000)},
+                             PledgeLimits{});
+  REQUIRE(first);
+  CHECK(first->pledges[1]);
+  auto bad = f.pledge("plan-key-3", 1000);
+  bad.message = std::string("bad\0byte", 8);
+  CHECK_FALSE(write_pledges(*conn, {bad}, PledgeLimits{}));
+  auto again = write_pledges(*conn, {f.pledge("plan-key-1", 1000), f.pledge("plan-key-4", 500)},
+                             PledgeLimits{});
+  REQUIRE(again);
+  REQUIRE(again->pledges[0]);
+  CHECK(again->pledges[0]->replayed);
+  CHECK(again->pledges[0]->reference == first->pledges[0]->reference);
+  CHECK(again->pledges[1]);
+  CHECK(f.count("pledges") == 3);
+  require_verified(f);
+}
+
 TEST_CASE("50 concurrent payments get 50 consecutive receipt numbers") {
   auto f = LedgerFixture::make("receipts");
   std::vector<Pledge> pledges;
@@ -459,7 +515,7 @@ TEST_CASE("outbox events are relayed with NOTIFY after commit, ids only") {
   REQUIRE(n);
   CHECK(n->channel == "boai_events");
   CHECK(n->payload.find("\"topic\":\"pledge.created\"") != std::string::npos);
-  CHECK(n->payload.find("\"id\":" + std::to_string(p.id)) != std::string::npos);
+  CHECK(n->payload.find("\"ids\":[" + std::to_string(p.id) + "]") != std::string::npos);
   CHECK(n->payload.size() < 200);
   CHECK(OutboxRelay::relay_pending(f.conn) == 0);  // relayed once only
 
