@@ -130,7 +130,7 @@ const std::vector<SharedFlag>& shared_flags() {
       {"--limits", "BOAI_LIMITS",
        "live room limits, name=value,... (chat_chars, nickname_chars, frame_bytes, "
        "messages_per_second, message_burst, connections_per_address, pledges_per_minute, "
-       "queued_frames)",
+       "queued_frames, ping_after_idle_seconds, close_after_silent_seconds)",
        true, set_limits},
       {"--no-studio", "BOAI_NO_STUDIO", "run the live service without the studio (a web node)", true,
        [](Options& o, const std::string& v) -> std::optional<std::string> {
@@ -259,7 +259,8 @@ const std::map<std::string, double>& limit_defaults() {
       {"chat_chars", 200},          {"nickname_chars", 20},
       {"frame_bytes", 16 * 1024},   {"messages_per_second", 1},
       {"message_burst", 5},         {"connections_per_address", 64},
-      {"pledges_per_minute", 10},   {"queued_frames", 1024}};
+      {"pledges_per_minute", 10},   {"queued_frames", 1024},
+      {"ping_after_idle_seconds", 30}, {"close_after_silent_seconds", 75}};
   return kDefaults;
 }
 

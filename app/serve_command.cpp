@@ -184,6 +184,9 @@ int run_serve(const Options& options) {
   config.ws_limits.allowed_origins = options.allowed_origins;
   config.ws_limits.max_frame_bytes = static_cast<std::size_t>(limit("frame_bytes"));
   config.ws_limits.max_queued_frames = static_cast<std::size_t>(limit("queued_frames"));
+  config.ws_limits.ping_after_idle_seconds = static_cast<int>(limit("ping_after_idle_seconds"));
+  config.ws_limits.close_after_silent_seconds =
+      static_cast<int>(limit("close_after_silent_seconds"));
   config.ws_limits.max_connections_per_address = static_cast<int>(limit("connections_per_address"));
   config.tls_cert = options.tls_cert;
   config.tls_key = options.tls_key;

@@ -62,12 +62,10 @@ void HttpExchange::append_body(const char* data, std::size_t len, std::size_t li
   request_.body.append(data, len);
 }
 
-HttpResponder HttpExchange::responder() {
-  return [alive = alive_, self = this, wsi = wsi_](HttpResponse response) {
-    if (!*alive || self->response_) return;
-    self->response_ = std::move(response);
-    lws_callback_on_writable(wsi);
-  };
+void HttpExchange::respond(HttpResponse response) {
+  if (response_) return;
+  response_ = std::move(response);
+  lws_callback_on_writable(wsi_);
 }
 
 bool HttpExchange::write_some(bool& done) {

@@ -4,7 +4,6 @@
 
 #include <libwebsockets.h>
 
-#include <memory>
 #include <optional>
 #include <string>
 
@@ -15,14 +14,13 @@ namespace boai::web {
 class HttpExchange {
  public:
   explicit HttpExchange(lws* wsi);
-  ~HttpExchange() { *alive_ = false; }
 
   HttpRequest& request() { return request_; }
   bool body_too_large() const { return body_too_large_; }
   void append_body(const char* data, std::size_t len, std::size_t limit);
 
-  // A responder that is safe to call after the connection went away: it then does nothing.
-  HttpResponder responder();
+  // Sets the response (the first one wins) and asks for SERVER_WRITEABLE to write it.
+  void respond(HttpResponse response);
   // Writes what it can; returns false when the connection must close, sets done when finished.
   bool write_some(bool& done);
 
@@ -33,7 +31,6 @@ class HttpExchange {
   std::optional<HttpResponse> response_;
   bool headers_sent_ = false;
   std::size_t body_sent_ = 0;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace boai::web

@@ -1,4 +1,5 @@
-// LiveService: the libwebsockets context on the GLib loop, its mounts and the HTTP route protocol.
+// LiveService: the libwebsockets context on its I/O thread, its mounts, the HTTP route protocol,
+// and the hand-over of WebSocket and HTTP traffic to the room and the routes on the GLib loop.
 #include "web/live_service.hpp"
 
 #include <arpa/inet.h>
@@ -12,8 +13,15 @@
 #include <deque>
 #include <filesystem>
 #include <memory>
+#include <unordered_map>
+#include <variant>
 
+#include "base/on_loop.hpp"
 #include "web/http_exchange.hpp"
+#include "web/io_messages.hpp"
+#include "web/io_thread.hpp"
+#include "web/mailbox.hpp"
+#include "web/remote_connection.hpp"
 #include "web/ws_connection.hpp"
 
 namespace boai::web {
@@ -25,6 +33,7 @@ constexpr const char* kHttpProtocol = "boai-http";
 // libwebsockets allocates this per connection, zeroed; it only points at our C++ state.
 struct HttpSessionData {
   HttpExchange* exchange;
+  std::uint64_t id;  // the exchange's name in messages between the threads
 };
 
 void log_lws(int level, const char* line) {
@@ -62,9 +71,18 @@ std::optional<Error> check_listen_address(const std::string& host, int port) {
 
 struct LiveService::Impl {
   LiveServiceConfig config;
-  std::vector<HttpRoute> routes;
-  Metrics* metrics = nullptr;
+  std::vector<HttpRoute> routes;  // fixed once started: read by both threads
   Counter* http_requests = nullptr;
+  int port = 0;
+  std::shared_ptr<bool> alive = std::make_shared<bool>(true);  // read on the loop thread only
+
+  // Between the threads.
+  IoThread io;
+  Mailbox<ToIo> to_io;
+  Mailbox<ToLoop> to_loop;
+  GMainContext* loop_context = nullptr;
+
+  // The I/O thread's side: libwebsockets and everything it points into.
   lws_context* context = nullptr;
   lws_vhost* vhost = nullptr;
   // lws keeps pointers into these for the context's life, so they must not move.
@@ -73,7 +91,25 @@ struct LiveService::Impl {
   std::deque<lws_protocol_vhost_options> mimetypes;
   lws_protocols protocols[3] = {};
   WsContext ws;
-  lws_retry_bo_t retry{};
+  std::unique_ptr<WsEndpoint> forwarder;
+  std::unordered_map<std::uint64_t, LwsConnection*> connections;
+  std::unordered_map<std::uint64_t, HttpExchange*> exchanges;
+  std::uint64_t next_exchange = 1;
+  std::vector<ToIo> io_batch;
+
+  // The loop thread's side: the room's handles on the connections. What they post in one turn of
+  // the loop (a broadcast is one frame for every viewer) crosses to the I/O thread in one go.
+  std::vector<ToIo> unsent;
+  RemoteConnection::Post post_to_io = [this](ToIo m) {
+    unsent.push_back(std::move(m));
+    if (unsent.size() == 1) {
+      run_on_loop_later(loop_context, [alive = alive, this] {
+        if (*alive) flush_to_io();
+      });
+    }
+  };
+  std::unordered_map<std::uint64_t, std::unique_ptr<RemoteConnection>> remotes;
+  std::vector<ToLoop> loop_batch;
 
   const char* keep(std::string s) { return strings.emplace_back(std::move(s)).c_str(); }
 
@@ -110,27 +146,126 @@ struct LiveService::Impl {
     return best;
   }
 
-  void dispatch(HttpExchange& ex) {
+  // I/O thread: hands a message to the loop thread, waking it once per batch.
+  void tell_loop(ToLoop m) {
+    if (!to_loop.push(std::move(m))) return;
+    run_on_loop(loop_context, [alive = alive, this] {
+      if (*alive) on_loop_messages();
+    });
+  }
+
+  // I/O thread: answers what it can at once; the routes' handlers run on the loop thread.
+  void dispatch(HttpSessionData& session) {
     http_requests->add();
-    auto respond = ex.responder();
+    HttpExchange& ex = *session.exchange;
     if (ex.body_too_large()) {
-      respond({413, "application/json", R"({"error":"too_large"})", {}});
+      ex.respond({413, "application/json", R"({"error":"too_large"})", {}});
       return;
     }
     const HttpRoute* route = route_for(ex.request().path);
     if (route == nullptr) {
-      respond({404, "application/json", R"({"error":"not_found"})", {}});
+      ex.respond({404, "application/json", R"({"error":"not_found"})", {}});
       return;
     }
+    tell_loop(HttpCall{session.id, route, ex.request()});
+  }
+
+  void forget_exchange(HttpSessionData& session) {
+    if (session.exchange == nullptr) return;
+    exchanges.erase(session.id);
+    delete session.exchange;
+    session.exchange = nullptr;
+  }
+
+  // I/O thread, after every wake: what the loop thread asked for.
+  void on_io_messages() {
+    to_io.take(io_batch);
+    for (auto& message : io_batch) {
+      if (auto* send = std::get_if<SendFrame>(&message)) {
+        if (auto it = connections.find(send->connection); it != connections.end()) {
+          it->second->send(std::move(send->frame));
+        }
+      } else if (auto* close = std::get_if<CloseConnection>(&message)) {
+        if (auto it = connections.find(close->connection); it != connections.end()) {
+          it->second->close(close->code, close->reason);
+        }
+      } else if (auto* reply = std::get_if<HttpReply>(&message)) {
+        if (auto it = exchanges.find(reply->exchange); it != exchanges.end()) {
+          it->second->respond(std::move(reply->response));
+        }
+      }
+    }
+    io_batch.clear();  // frames are shared: let go of them now, not at the next batch
+  }
+
+  // Loop thread: hands the turn's messages to the I/O thread, waking it once.
+  void flush_to_io() {
+    if (!unsent.empty() && to_io.push_all(unsent)) io.wake();
+  }
+
+  // Loop thread: what the I/O thread heard.
+  void on_loop_messages() {
+    to_loop.take(loop_batch);
+    WsEndpoint* endpoint = config.ws_endpoint;
+    for (auto& message : loop_batch) {
+      if (auto* opened = std::get_if<ConnectionOpened>(&message)) {
+        auto remote = std::make_unique<RemoteConnection>(
+            opened->connection, std::move(opened->peer), std::move(opened->cookie), post_to_io);
+        RemoteConnection& c = *remote;
+        remotes.emplace(opened->connection, std::move(remote));
+        endpoint->on_open(c);
+      } else if (auto* text = std::get_if<TextReceived>(&message)) {
+        if (auto it = remotes.find(text->connection); it != remotes.end()) {
+          endpoint->on_text(*it->second, text->text);
+        }
+      } else if (auto* closed = std::get_if<ConnectionClosed>(&message)) {
+        if (auto it = remotes.find(closed->connection); it != remotes.end()) {
+          endpoint->on_close(*it->second);
+          remotes.erase(it);
+        }
+      } else if (auto* call = std::get_if<HttpCall>(&message)) {
+        call_route(*call);
+      }
+    }
+    loop_batch.clear();
+  }
+
+  void call_route(const HttpCall& call) {
+    HttpResponder respond = [alive = alive, this, id = call.exchange](HttpResponse response) {
+      if (*alive) post_to_io(HttpReply{id, std::move(response)});
+    };
     try {
-      route->handler(ex.request(), respond);
+      call.route->handler(call.request, respond);
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "boai: handler for %s failed: %s\n", ex.request().path.c_str(), e.what());
+      std::fprintf(stderr, "boai: handler for %s failed: %s\n", call.request.path.c_str(),
+                   e.what());
       respond({500, "application/json", R"({"error":"internal"})", {}});
     }
   }
 
   static int callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
+};
+
+// The WebSocket endpoint as the I/O thread sees it: it keeps the connections by id and passes
+// what they say on to the room on the loop thread.
+class ForwardingEndpoint final : public WsEndpoint {
+ public:
+  explicit ForwardingEndpoint(LiveService::Impl& service) : service_(service) {}
+
+  void on_open(WsConnection& c) override {
+    service_.connections[c.id()] = &static_cast<LwsConnection&>(c);
+    service_.tell_loop(ConnectionOpened{c.id(), c.peer(), c.cookie()});
+  }
+  void on_text(WsConnection& c, std::string_view text) override {
+    service_.tell_loop(TextReceived{c.id(), std::string(text)});
+  }
+  void on_close(WsConnection& c) override {
+    service_.connections.erase(c.id());
+    service_.tell_loop(ConnectionClosed{c.id()});
+  }
+
+ private:
+  LiveService::Impl& service_;
 };
 
 int LiveService::Impl::callback(lws* wsi, lws_callback_reasons reason, void* user, void* in,
@@ -140,11 +275,13 @@ int LiveService::Impl::callback(lws* wsi, lws_callback_reasons reason, void* use
   try {
     switch (reason) {
       case LWS_CALLBACK_HTTP: {
-        delete session->exchange;
+        self->forget_exchange(*session);
         session->exchange = new HttpExchange(wsi);
+        session->id = self->next_exchange++;
+        self->exchanges[session->id] = session->exchange;
         auto& method = session->exchange->request().method;
         if (method == "POST" || method == "PUT") return 0;  // wait for the body
-        self->dispatch(*session->exchange);
+        self->dispatch(*session);
         return 0;
       }
       case LWS_CALLBACK_HTTP_BODY:
@@ -154,15 +291,14 @@ int LiveService::Impl::callback(lws* wsi, lws_callback_reasons reason, void* use
         }
         return 0;
       case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-        if (session->exchange != nullptr) self->dispatch(*session->exchange);
+        if (session->exchange != nullptr) self->dispatch(*session);
         return 0;
       case LWS_CALLBACK_HTTP_WRITEABLE: {
         if (session->exchange == nullptr) return 0;
         bool done = false;
         if (!session->exchange->write_some(done)) return -1;
         if (done) {
-          delete session->exchange;
-          session->exchange = nullptr;
+          self->forget_exchange(*session);
           if (lws_http_transaction_completed(wsi) != 0) return -1;
         }
         return 0;
@@ -171,10 +307,7 @@ int LiveService::Impl::callback(lws* wsi, lws_callback_reasons reason, void* use
         return -1;  // a WebSocket without the boai.v1 subprotocol is refused
       case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
       case LWS_CALLBACK_CLOSED_HTTP:
-        if (session != nullptr) {
-          delete session->exchange;
-          session->exchange = nullptr;
-        }
+        if (session != nullptr) self->forget_exchange(*session);
         return 0;
       default:
         return lws_callback_http_dummy(wsi, reason, user, in, len);
@@ -189,10 +322,13 @@ int LiveService::Impl::callback(lws* wsi, lws_callback_reasons reason, void* use
 LiveService::LiveService(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 LiveService::~LiveService() {
-  if (impl_ && impl_->context != nullptr) lws_context_destroy(impl_->context);
+  if (!impl_) return;
+  // libwebsockets is torn down on its own thread (on_exit); then nothing may reach the loop.
+  impl_->io.stop();
+  *impl_->alive = false;
 }
 
-int LiveService::port() const { return lws_get_vhost_listen_port(impl_->vhost); }
+int LiveService::port() const { return impl_->port; }
 
 std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(
     GMainLoop* loop, LiveServiceConfig config, std::vector<HttpRoute> routes, Metrics& metrics) {
@@ -205,11 +341,12 @@ std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(
   auto impl = std::make_unique<Impl>();
   impl->config = std::move(config);
   impl->routes = std::move(routes);
-  impl->metrics = &metrics;
   impl->http_requests = &metrics.counter("boai_http_requests_total", "HTTP requests to routes");
 
   impl->protocols[0] = {kHttpProtocol, &Impl::callback, sizeof(HttpSessionData), 0, 0, nullptr, 0};
-  impl->ws.endpoint = impl->config.ws_endpoint;
+  impl->loop_context = g_main_loop_get_context(loop);
+  impl->forwarder = std::make_unique<ForwardingEndpoint>(*impl);
+  impl->ws.endpoint = impl->config.ws_endpoint != nullptr ? impl->forwarder.get() : nullptr;
   impl->ws.limits = impl->config.ws_limits;
   impl->ws.dropped_slow = &metrics.counter("boai_ws_slow_clients_dropped_total",
                                            "viewers closed for reading too slowly");
@@ -241,17 +378,14 @@ std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(
 
   lws_set_log_level(LLL_ERR | LLL_WARN, log_lws);
   lws_context_creation_info info{};
-  info.options = LWS_SERVER_OPTION_GLIB | LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
+  info.options = LWS_SERVER_OPTION_LIBEV | LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
                  LWS_SERVER_OPTION_DISABLE_IPV6 | LWS_SERVER_OPTION_VALIDATE_UTF8;
-  void* foreign_loops[1] = {loop};
+  void* foreign_loops[1] = {impl->io.loop()};
   info.foreign_loops = foreign_loops;
   info.iface = impl->config.host.c_str();
   info.port = impl->config.port;
   info.protocols = impl->protocols;
-  impl->retry.secs_since_valid_ping = static_cast<uint16_t>(impl->config.ws_limits.ping_after_idle_seconds);
-  impl->retry.secs_since_valid_hangup =
-      static_cast<uint16_t>(impl->config.ws_limits.close_after_silent_seconds);
-  info.retry_and_idle_policy = &impl->retry;
+  // No retry_and_idle_policy: LwsConnection pings and hangs up idle viewers itself (see there).
   if (!impl->config.tls_cert.empty() && !impl->config.tls_key.empty()) {
     info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
     info.ssl_cert_filepath = impl->config.tls_cert.c_str();
@@ -268,6 +402,18 @@ std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(
                                                            ":" + std::to_string(info.port)));
   }
   impl->vhost = lws_get_vhost_by_name(impl->context, "boai");
+  impl->port = lws_get_vhost_listen_port(impl->vhost);
+  // From here on only the I/O thread touches libwebsockets.
+  Impl* io_side = impl.get();
+  impl->io.start([io_side] { io_side->on_io_messages(); },
+                 [io_side] {
+                   auto now = LwsConnection::Clock::now();
+                   for (auto& [id, c] : io_side->connections) c->check_alive(now);
+                 },
+                 [io_side] {
+                   lws_context_destroy(io_side->context);
+                   io_side->context = nullptr;
+                 });
   return std::unique_ptr<LiveService>(new LiveService(std::move(impl)));
 }
 

@@ -3,6 +3,7 @@
 #include "web/ws_connection.hpp"
 
 #include <cstring>
+#include <vector>
 
 #include "web/lws_headers.hpp"
 
@@ -29,6 +30,27 @@ bool origin_allowed(lws* wsi, const WsLimits& limits) {
     if (origin == allowed) return true;
   }
   return false;
+}
+
+constexpr int kCloseGraceSeconds = 5;
+constexpr std::size_t kBatchBytes = 32 * 1024;
+
+// RFC 6455 section 5.2: FIN and the text opcode, then the payload length in 7, 16 or 64 bits;
+// no mask from a server.
+void append_text_frame_header(std::vector<unsigned char>& out, std::size_t len) {
+  out.push_back(0x81);
+  if (len < 126) {
+    out.push_back(static_cast<unsigned char>(len));
+  } else if (len < 65536) {
+    out.push_back(126);
+    out.push_back(static_cast<unsigned char>(len >> 8));
+    out.push_back(static_cast<unsigned char>(len));
+  } else {
+    out.push_back(127);
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      out.push_back(static_cast<unsigned char>(len >> shift));
+    }
+  }
 }
 
 }  // namespace
@@ -62,6 +84,20 @@ void LwsConnection::close(int code, const std::string& reason) {
   close_code_ = code;
   close_reason_ = reason.substr(0, 120);
   lws_callback_on_writable(wsi_);
+  // A client that reads nothing never lets the close frame out: drop it after a while anyway.
+  lws_set_timeout(wsi_, PENDING_TIMEOUT_CLOSE_SEND, kCloseGraceSeconds);
+}
+
+void LwsConnection::check_alive(Clock::time_point now) {
+  if (closing_) return;
+  auto silent = now - last_heard_;
+  if (silent >= std::chrono::seconds(limits_.close_after_silent_seconds)) {
+    close(kCloseGoingAway, "silent too long");
+  } else if (silent >= std::chrono::seconds(limits_.ping_after_idle_seconds) && !ping_sent_) {
+    ping_sent_ = true;
+    ping_due_ = true;
+    lws_callback_on_writable(wsi_);
+  }
 }
 
 bool LwsConnection::receive(const char* data, std::size_t len, bool final, std::string& whole,
@@ -79,15 +115,28 @@ bool LwsConnection::receive(const char* data, std::size_t len, bool final, std::
 }
 
 bool LwsConnection::write_pending() {
+  if (ping_due_ && !closing_) {
+    ping_due_ = false;
+    // A payload of one byte: libwebsockets reports no pong that comes back empty.
+    unsigned char ping[LWS_PRE + 1];
+    ping[LWS_PRE] = 'k';
+    if (lws_write(wsi_, ping + LWS_PRE, 1, LWS_WRITE_PING) < 1) return false;
+  }
   // Queued frames go out back to back until the socket pushes back; a closing connection still
   // gets what was queued before the close (the reason it is being closed, say).
   while (!queue_.empty()) {
-    auto& frame = queue_.front();
-    // The header goes into the headroom; it is the same for every receiver of this frame.
-    auto* bytes = reinterpret_cast<unsigned char*>(const_cast<char*>(frame->data()));
-    std::size_t len = frame->size() - LWS_PRE;
-    if (lws_write(wsi_, bytes + LWS_PRE, len, LWS_WRITE_TEXT) < static_cast<int>(len)) return false;
-    queue_.pop_front();
+    if (queue_.size() > 1) {
+      if (!write_together()) return false;
+    } else {
+      auto& frame = queue_.front();
+      // The header goes into the headroom; it is the same for every receiver of this frame.
+      auto* bytes = reinterpret_cast<unsigned char*>(const_cast<char*>(frame->data()));
+      std::size_t len = frame->size() - LWS_PRE;
+      if (lws_write(wsi_, bytes + LWS_PRE, len, LWS_WRITE_TEXT) < static_cast<int>(len)) {
+        return false;
+      }
+      queue_.pop_front();
+    }
     if (lws_send_pipe_choked(wsi_) != 0) break;
   }
   if (closing_ && queue_.empty()) {
@@ -96,6 +145,28 @@ bool LwsConnection::write_pending() {
     return false;
   }
   if (!queue_.empty()) lws_callback_on_writable(wsi_);
+  return true;
+}
+
+bool LwsConnection::write_together() {
+  // Frames that piled up while the socket was busy leave in one send: the header of a server's
+  // frame is never masked, so we frame them here and hand lws the bytes to pass through as they
+  // are (it sends LWS_WRITE_HTTP data unframed on any connection).
+  thread_local std::vector<unsigned char> batch;
+  batch.assign(LWS_PRE, 0);
+  std::size_t taken = 0;
+  for (const auto& frame : queue_) {
+    std::size_t len = frame->size() - LWS_PRE;
+    if (taken > 0 && batch.size() - LWS_PRE + len > kBatchBytes) break;
+    append_text_frame_header(batch, len);
+    batch.insert(batch.end(), frame->begin() + LWS_PRE, frame->end());
+    ++taken;
+  }
+  std::size_t len = batch.size() - LWS_PRE;
+  if (lws_write(wsi_, batch.data() + LWS_PRE, len, LWS_WRITE_HTTP) < static_cast<int>(len)) {
+    return false;
+  }
+  queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(taken));
   return true;
 }
 
@@ -123,8 +194,12 @@ int ws_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, siz
         ctx.endpoint->on_open(*session->connection);
         return 0;
       }
+      case LWS_CALLBACK_RECEIVE_PONG:
+        if (session->connection != nullptr) session->connection->heard(LwsConnection::Clock::now());
+        return 0;
       case LWS_CALLBACK_RECEIVE: {
         if (session->connection == nullptr || session->connection->is_closing()) return 0;
+        session->connection->heard(LwsConnection::Clock::now());
         auto& ctx = context_of(wsi);
         if (lws_frame_is_binary(wsi) != 0) {
           session->connection->close(1003, "text frames only");

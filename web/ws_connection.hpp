@@ -4,6 +4,7 @@
 
 #include <libwebsockets.h>
 
+#include <chrono>
 #include <deque>
 #include <map>
 #include <string>
@@ -15,6 +16,8 @@ namespace boai::web {
 
 class LwsConnection final : public WsConnection {
  public:
+  using Clock = std::chrono::steady_clock;
+
   LwsConnection(lws* wsi, std::uint64_t id, std::string peer, std::string cookie,
                 const WsLimits& limits, Counter& dropped_slow)
       : wsi_(wsi),
@@ -22,7 +25,8 @@ class LwsConnection final : public WsConnection {
         peer_(std::move(peer)),
         cookie_(std::move(cookie)),
         limits_(limits),
-        dropped_slow_(dropped_slow) {}
+        dropped_slow_(dropped_slow),
+        last_heard_(Clock::now()) {}
 
   std::uint64_t id() const override { return id_; }
   const std::string& peer() const override { return peer_; }
@@ -37,14 +41,29 @@ class LwsConnection final : public WsConnection {
   bool write_pending();
   bool is_closing() const { return closing_; }
 
+  // Keep-alive, done here rather than by libwebsockets' retry policy: lws re-sorts a timer list
+  // on every write with that policy, a walk over all ten thousand viewers per frame sent.
+  void heard(Clock::time_point now) {
+    last_heard_ = now;
+    ping_sent_ = false;
+  }
+  // From a once-a-second sweep: pings a connection idle for ping_after_idle_seconds, closes one
+  // silent for close_after_silent_seconds.
+  void check_alive(Clock::time_point now);
+
  private:
   lws* wsi_;
   std::uint64_t id_;
   std::string peer_, cookie_;
+  bool write_together();
+
   const WsLimits& limits_;
   Counter& dropped_slow_;
   std::string partial_;
   std::deque<FramePtr> queue_;
+  Clock::time_point last_heard_;
+  bool ping_sent_ = false;
+  bool ping_due_ = false;
   bool closing_ = false;
   int close_code_ = 0;
   std::string close_reason_;

@@ -63,6 +63,31 @@ test('a reader too slow to keep up is closed with 1008; the others are not held 
   }
 });
 
+test('an idle viewer is pinged and kept; one that stays silent, not even a pong, is closed', async () => {
+  const dataDir = await station('idle');
+  const server = await startBoai(['--listen', '127.0.0.1:0', '--data-dir', dataDir,
+    '--limits', 'ping_after_idle_seconds=1,close_after_silent_seconds=3']);
+  try {
+    const awake = await Client.open(server.port);
+    await awake.hello('firstaid', { nickname: 'awake' });
+    let pings = 0;
+    awake.ws.on('ping', () => ++pings); // ws answers every ping with a pong by itself
+    const asleep = await Client.open(server.port);
+    await asleep.hello('firstaid', { nickname: 'asleep' });
+    asleep.ws._socket.pause(); // reads nothing, so it never answers a ping
+    await sleep(5500);
+    assert.ok(pings >= 2, `pings: ${pings}`);
+    asleep.ws._socket.resume();
+    const closed = await asleep.closed;
+    assert.ok([1001, 1006].includes(closed.code), String(closed.code));
+    assert.equal(awake.ws.readyState, WebSocket.OPEN);
+    assert.equal((await awake.request({ type: 'chat.send', text: '还在' })).type, 'ack');
+    await awake.close();
+  } finally {
+    await server.stop();
+  }
+});
+
 test('limits are configurable', async () => {
   const dataDir = await station('limits');
   const bad = await runBoai(['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--limits', 'chat_chars=x']);
