@@ -10,10 +10,20 @@ std::uint8_t clamp_byte(int v) {
   return static_cast<std::uint8_t>(std::clamp(v, 0, 255));
 }
 
-// out = out * (255 - alpha) / 255 + value, value already premultiplied.
+// out = out * (255 - alpha) / 255 + value, value already premultiplied (so 0 where alpha is 0:
+// transparent pixels come out unchanged). In 16 bits without a branch, so the compiler
+// vectorises the rows: (t + (t >> 8)) >> 8 with t = x + 128 is x / 255 rounded, as
+// (x + 127) / 255 was, for every x up to 255 * 255.
 inline std::uint8_t over(std::uint8_t out, std::uint8_t alpha, std::uint8_t value) {
-  int keep = (out * (255 - alpha) + 127) / 255;
-  return static_cast<std::uint8_t>(std::min(keep + value, 255));
+  auto t = static_cast<std::uint16_t>(out * (255 - alpha) + 128);
+  auto keep = static_cast<std::uint16_t>((t + (t >> 8)) >> 8);
+  auto sum = static_cast<std::uint16_t>(keep + value);
+  return static_cast<std::uint8_t>(sum > 255 ? 255 : sum);
+}
+
+void blend_row(std::uint8_t* __restrict out, const std::uint8_t* __restrict alpha,
+               const std::uint8_t* __restrict value, int n) {
+  for (int i = 0; i < n; ++i) out[i] = over(out[i], alpha[i], value[i]);
 }
 
 }  // namespace
@@ -70,27 +80,21 @@ std::vector<PlanarLayer> to_planar(const std::vector<OverlayLayer>& layers, int 
 
 void blend_i420(const std::vector<PlanarLayer>& layers, const I420Planes& f) {
   for (const PlanarLayer& p : layers) {
-    for (int row = 0; row < p.height; ++row) {
-      std::uint8_t* y = f.y + static_cast<size_t>(p.y + row) * f.y_stride + p.x;
-      const std::uint8_t* a = p.luma_alpha.data() + static_cast<size_t>(row) * p.width;
-      const std::uint8_t* v = p.luma.data() + static_cast<size_t>(row) * p.width;
-      for (int col = 0; col < p.width; ++col) {
-        if (a[col] != 0) y[col] = over(y[col], a[col], v[col]);
-      }
+    // Sizes in locals: a write through a byte pointer could alias p's members, and the compiler
+    // would then neither count the iterations nor vectorise.
+    const int w = p.width, h = p.height, cw = p.width / 2;
+    for (int row = 0; row < h; ++row) {
+      blend_row(f.y + static_cast<size_t>(p.y + row) * f.y_stride + p.x,
+                p.luma_alpha.data() + static_cast<size_t>(row) * w,
+                p.luma.data() + static_cast<size_t>(row) * w, w);
     }
-    int cw = p.width / 2;
-    for (int row = 0; row < p.height / 2; ++row) {
+    for (int row = 0; row < h / 2; ++row) {
       size_t offset = static_cast<size_t>(row) * cw;
-      std::uint8_t* u = f.u + static_cast<size_t>(p.y / 2 + row) * f.u_stride + p.x / 2;
-      std::uint8_t* v = f.v + static_cast<size_t>(p.y / 2 + row) * f.v_stride + p.x / 2;
       const std::uint8_t* a = p.chroma_alpha.data() + offset;
-      const std::uint8_t* cb = p.cb.data() + offset;
-      const std::uint8_t* cr = p.cr.data() + offset;
-      for (int col = 0; col < cw; ++col) {
-        if (a[col] == 0) continue;
-        u[col] = over(u[col], a[col], cb[col]);
-        v[col] = over(v[col], a[col], cr[col]);
-      }
+      blend_row(f.u + static_cast<size_t>(p.y / 2 + row) * f.u_stride + p.x / 2, a,
+                p.cb.data() + offset, cw);
+      blend_row(f.v + static_cast<size_t>(p.y / 2 + row) * f.v_stride + p.x / 2, a,
+                p.cr.data() + offset, cw);
     }
   }
 }
