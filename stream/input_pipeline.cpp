@@ -8,10 +8,14 @@
 namespace boai::stream {
 namespace {
 
+// No videorate: intervideosrc samples the latest picture at the studio's own rate, so one here
+// would only hold each frame back until the next one came (a frame of latency) and cost a copy's
+// worth of work. Any rate goes in.
 std::string video_tail(const InputChannels& out, bool sync) {
-  return "videoconvert ! videoscale ! videorate ! " +
-         raw_video_caps(out.width, out.height, out.framerate) +
-         " ! intervideosink name=vsink async=false sync=" + (sync ? "true" : "false");
+  return "videoconvert ! videoscale ! video/x-raw,format=I420,width=" + std::to_string(out.width) +
+         ",height=" + std::to_string(out.height) +
+         ",pixel-aspect-ratio=1/1 ! intervideosink name=vsink async=false sync=" +
+         (sync ? "true" : "false");
 }
 
 std::string audio_tail(bool sync) {
@@ -98,7 +102,9 @@ std::expected<std::unique_ptr<InputPipeline>, Error> InputPipeline::start(
       if (!is_readable_file(spec.path)) {
         return unavailable(label, "is not a file the studio can read");
       }
-      description = "filesrc name=src ! decodebin name=dec";
+      // Pushed in 64 KiB blocks through a queue: pulled, decodebin's typefind reads 4 KiB at a
+      // time for a parser that cannot pull (y4mdec, tsdemux), a syscall and a buffer each.
+      description = "filesrc name=src blocksize=65536 ! queue ! decodebin name=dec";
       sync = true;  // a file plays at its own pace, not as fast as it decodes
       break;
   }
