@@ -4,12 +4,13 @@
 //
 //   pledge_ingest [--seconds N] [--database-url URL] [--submitters 1,8,64]
 //                 [--workers N] [--max-wait-us N]   (to try other batcher settings than serve's)
+//                 [--thread-each 1]   (a blocking thread per submitter instead of client loops)
 // Without a URL it starts a private cluster in a temporary directory, like `boai serve`.
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -34,44 +35,109 @@ struct Figures {
   double per_second = 0;
   double p50_ms = 0;
   double p99_ms = 0;
-  double batch = 0;     // pledges per transaction
-  double write_ms = 0;  // per transaction, in the writer
+  double batch = 0;      // pledges per transaction
+  double write_ms = 0;   // per transaction, in the writer
+  double window_ms = 0;  // per transaction, waiting for the batch to fill
 };
 
-// The batcher as `boai serve` builds it (its defaults), and real submitters: each thread sends a
-// pledge and waits for its acknowledgement before sending the next.
-Figures run_boai(const donations::PledgeBatcher::Options& options, int submitters, int seconds) {
+donations::PledgeRequest bench_pledge(int submitters, int who, long i) {
+  static const std::string pid = std::to_string(getpid());
+  donations::PledgeRequest r;
+  r.idempotency_key = "bench-" + std::to_string(submitters) + "-" + std::to_string(who) + "-" +
+                      std::to_string(i) + "-" + pid;
+  r.campaign = "bench";
+  r.amount = donations::Money::from_fen(1000 + i % 5000);
+  r.display_name = "张三";
+  r.message = "加油";
+  return r;
+}
+
+// Submitters on client loops, as in `boai serve` (whose loop thread submits for every WebSocket
+// and gets each acknowledgement handed back to it) and in pgbench (-j 2): each loop owns some of
+// the submitters; each submitter has one pledge in flight and sends its next only when the
+// acknowledgement of the last has come back to its loop. The ack crosses threads, as in serve.
+struct ClientLoop {
+  struct Ack {
+    int who;
+    bool ok;
+  };
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::vector<Ack> inbox;
+};
+
+void run_loop(donations::PledgeBatcher& batcher, ClientLoop& loop, std::vector<int> mine,
+              int submitters, Clock::time_point stop_at, std::vector<double>& latencies) {
+  std::vector<Clock::time_point> sent(static_cast<std::size_t>(submitters));
+  std::vector<long> count(static_cast<std::size_t>(submitters));
+  auto send = [&](int who) {
+    auto w = static_cast<std::size_t>(who);
+    sent[w] = Clock::now();
+    batcher.submit(bench_pledge(submitters, who, count[w]++), [&loop, who](auto result) {
+      if (!result) std::fprintf(stderr, "pledge failed: %s\n", result.error().message.c_str());
+      {
+        std::lock_guard lock(loop.mutex);
+        loop.inbox.push_back({who, result.has_value()});
+      }
+      loop.wake.notify_one();
+    });
+  };
+  for (int who : mine) send(who);
+  std::size_t in_flight = mine.size();
+  std::vector<ClientLoop::Ack> acks;
+  while (in_flight > 0) {
+    {
+      std::unique_lock lock(loop.mutex);
+      loop.wake.wait(lock, [&] { return !loop.inbox.empty(); });
+      acks.swap(loop.inbox);
+    }
+    auto now = Clock::now();
+    for (const auto& a : acks) {
+      --in_flight;
+      if (now >= stop_at || !a.ok) continue;  // late: not counted; failed: that submitter stops
+      latencies.push_back(
+          std::chrono::duration<double, std::milli>(now - sent[static_cast<std::size_t>(a.who)])
+              .count());
+      send(a.who);
+      ++in_flight;
+    }
+    acks.clear();
+  }
+}
+
+// The batcher as `boai serve` builds it (its defaults), and real submitters that wait for their
+// acknowledgements: on two client loops, or (--thread-each) on a thread each, blocking.
+Figures run_boai(const donations::PledgeBatcher::Options& options, int submitters, int seconds,
+                 bool thread_each) {
   donations::PledgeBatcher batcher(options);
   std::mutex mutex;
   std::vector<double> latencies;
-  std::atomic<long> done{0};
   auto stop_at = Clock::now() + std::chrono::seconds(seconds);
   std::vector<std::thread> threads;
-  for (int t = 0; t < submitters; ++t) {
-    threads.emplace_back([&, t] {
-      std::vector<double> mine;
-      for (long i = 0; Clock::now() < stop_at; ++i) {
-        donations::PledgeRequest r;
-        r.idempotency_key = "bench-" + std::to_string(submitters) + "-" + std::to_string(t) + "-" +
-                            std::to_string(i) + "-" + std::to_string(getpid());
-        r.campaign = "bench";
-        r.amount = donations::Money::from_fen(1000 + i % 5000);
-        r.display_name = "张三";
-        r.message = "加油";
-        auto start = Clock::now();
-        auto p = batcher.submit_and_wait(r);
-        if (!p) {
-          std::fprintf(stderr, "pledge failed: %s\n", p.error().message.c_str());
-          return;
+  int loops = thread_each ? submitters : std::min(submitters, 2);
+  std::vector<ClientLoop> client_loops(static_cast<std::size_t>(loops));
+  for (int l = 0; l < loops; ++l) {
+    threads.emplace_back([&, l] {
+      std::vector<int> mine;
+      for (int who = l; who < submitters; who += loops) mine.push_back(who);
+      std::vector<double> times;
+      if (thread_each) {
+        for (long i = 0; Clock::now() < stop_at; ++i) {
+          auto start = Clock::now();
+          auto p = batcher.submit_and_wait(bench_pledge(submitters, l, i));
+          if (!p) break;
+          times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
         }
-        mine.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+      } else {
+        run_loop(batcher, client_loops[static_cast<std::size_t>(l)], mine, submitters, stop_at,
+                 times);
       }
-      done += static_cast<long>(mine.size());
       std::lock_guard lock(mutex);
-      latencies.insert(latencies.end(), mine.begin(), mine.end());
+      latencies.insert(latencies.end(), times.begin(), times.end());
     });
   }
   for (auto& t : threads) t.join();
+  auto done = latencies.size();
   auto stats = batcher.stats();
   std::sort(latencies.begin(), latencies.end());
   auto pct = [&](double q) {
@@ -82,9 +148,12 @@ Figures run_boai(const donations::PledgeBatcher::Options& options, int submitter
                      static_cast<std::size_t>(q * static_cast<double>(latencies.size())))];
   };
   double batches = std::max<double>(1, static_cast<double>(stats.batches));
-  return {static_cast<double>(done) / seconds, pct(0.50), pct(0.99),
+  return {static_cast<double>(done) / seconds,
+          pct(0.50),
+          pct(0.99),
           static_cast<double>(stats.pledges) / batches,
-          static_cast<double>(stats.write_us) / batches / 1000.0};
+          static_cast<double>(stats.write_us) / batches / 1000.0,
+          static_cast<double>(stats.window_us) / batches / 1000.0};
 }
 
 double run_pgbench(const std::string& pgbench, const std::string& conninfo, int clients,
@@ -133,11 +202,13 @@ int main(int argc, char** argv) {
   std::string url;
   std::vector<int> counts = {1, 8, 64};
   donations::PledgeBatcher::Options options;  // serve's defaults unless told otherwise
+  bool thread_each = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (std::strcmp(argv[i], "--seconds") == 0) seconds = std::atoi(argv[i + 1]);
     if (std::strcmp(argv[i], "--database-url") == 0) url = argv[i + 1];
     if (std::strcmp(argv[i], "--submitters") == 0) counts = parse_list(argv[i + 1]);
     if (std::strcmp(argv[i], "--workers") == 0) options.workers = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--thread-each") == 0) thread_each = std::atoi(argv[i + 1]) != 0;
     if (std::strcmp(argv[i], "--max-wait-us") == 0) {
       options.max_wait = std::chrono::microseconds(std::atoi(argv[i + 1]));
     }
@@ -180,13 +251,14 @@ int main(int argc, char** argv) {
       "batch window up to %lld us; load average %s\n",
       seconds, options.workers, static_cast<long long>(options.max_wait.count()),
       load_average().c_str());
-  std::printf("%10s %12s %8s %8s %8s %10s %12s %7s\n", "submitters", "pledges/s", "p50 ms",
-              "p99 ms", "batch", "write ms", "pgbench tps", "ratio");
+  std::printf("%10s %12s %8s %8s %8s %10s %10s %12s %7s\n", "submitters", "pledges/s", "p50 ms",
+              "p99 ms", "batch", "write ms", "window ms", "pgbench tps", "ratio");
   for (int n : counts) {
-    auto f = run_boai(options, n, seconds);
+    auto f = run_boai(options, n, seconds, thread_each);
     double tps = run_pgbench(pgbench, url, n, seconds, script);
-    std::printf("%10d %12.0f %8.2f %8.2f %8.1f %10.2f %12.0f %7.2f\n", n, f.per_second, f.p50_ms,
-                f.p99_ms, f.batch, f.write_ms, tps, tps > 0 ? f.per_second / tps : 0.0);
+    std::printf("%10d %12.0f %8.2f %8.2f %8.1f %10.2f %10.2f %12.0f %7.2f\n", n, f.per_second,
+                f.p50_ms, f.p99_ms, f.batch, f.write_ms, f.window_ms, tps,
+                tps > 0 ? f.per_second / tps : 0.0);
     std::fflush(stdout);
   }
   std::printf("load average after: %s\n", load_average().c_str());

@@ -62,12 +62,15 @@ std::vector<PledgeBatcher::Job> PledgeBatcher::gather() {
   // Wait for as many as the last batch had, but not longer than a write takes: beyond that,
   // waiting costs more than the transaction it saves.
   auto want = std::min(last_size_, options_.max_batch);
-  auto deadline = Clock::now() + std::min(options_.max_wait, last_write_);
+  auto opened = Clock::now();
+  auto deadline = opened + std::min(options_.max_wait, last_write_);
   wake_at_ = want;
   while (!stopping_ && queue_.size() < want) {
     if (wake_.wait_until(lock, deadline) == std::cv_status::timeout) break;
   }
   wake_at_ = 1;
+  stats_.window_us +=
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - opened).count();
   std::vector<Job> jobs;
   auto n = std::min(queue_.size(), options_.max_batch);
   jobs.reserve(n);

@@ -43,6 +43,7 @@ class PledgeBatcher {
     std::int64_t batches = 0;
     std::int64_t pledges = 0;
     std::int64_t write_us = 0;
+    std::int64_t window_us = 0;  // waiting in the batch window, summed over gathers
   };
 
   explicit PledgeBatcher(Options options, EventSink sink = {});
