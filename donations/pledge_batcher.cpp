@@ -112,18 +112,24 @@ void PledgeBatcher::write(std::vector<Job>& jobs, std::unique_ptr<sql::Connectio
     conn = std::make_unique<sql::Connection>(std::move(*c));
     conn->reuse_plans();  // the same few statement texts, batch after batch
   }
-  write_apart(jobs, 0, jobs.size(), *conn);
+  std::vector<PledgeRequest> requests;  // moved out once: a batch's requests are not copied
+  requests.reserve(jobs.size());
+  for (auto& j : jobs) requests.push_back(std::move(j.request));
+  write_apart(jobs, requests, 0, jobs.size(), *conn);
   if (!conn->healthy()) conn.reset();
 }
 
 // Writes jobs[begin, end) in one transaction. If something in it breaks the transaction, each
 // half goes again on its own, so one bad request cannot sink the others and costs a few
 // transactions, not one per pledge.
-void PledgeBatcher::write_apart(std::vector<Job>& jobs, std::size_t begin, std::size_t end,
-                                sql::Connection& conn) {
-  std::vector<PledgeRequest> requests;
-  requests.reserve(end - begin);
-  for (auto i = begin; i < end; ++i) requests.push_back(jobs[i].request);
+void PledgeBatcher::write_apart(std::vector<Job>& jobs, const std::vector<PledgeRequest>& all,
+                                std::size_t begin, std::size_t end, sql::Connection& conn) {
+  std::vector<PledgeRequest> part;  // only when the batch went again in halves
+  if (begin > 0 || end < all.size()) {
+    part.assign(all.begin() + static_cast<std::ptrdiff_t>(begin),
+                all.begin() + static_cast<std::ptrdiff_t>(end));
+  }
+  const auto& requests = part.empty() ? all : part;
 
   auto started = Clock::now();
   auto batch = write_pledges(conn, requests, options_.limits);
@@ -153,8 +159,8 @@ void PledgeBatcher::write_apart(std::vector<Job>& jobs, std::size_t begin, std::
     return;
   }
   auto middle = begin + (end - begin) / 2;
-  write_apart(jobs, begin, middle, conn);
-  write_apart(jobs, middle, end, conn);
+  write_apart(jobs, all, begin, middle, conn);
+  write_apart(jobs, all, middle, end, conn);
 }
 
 }  // namespace boai::donations
