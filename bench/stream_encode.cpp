@@ -303,9 +303,19 @@ void measure_latency(const fs::path& work) {
       }
     }
 
+    // A player joins at any moment: ten samples spread evenly over the second after a segment is
+    // listed. (A fixed period plus the decoding time came close to a whole number of segments,
+    // so every sample met the same phase and the median moved by up to half a second.)
     std::vector<double> edge3;
     std::vector<double> oldest;
-    for (int sample = 0; sample < 6; ++sample) {
+    constexpr int kSamples = 10;
+    for (int sample = 0; sample < kSamples; ++sample) {
+      auto before = segments(playlist);
+      auto deadline = Clock::now() + std::chrono::seconds(5);
+      while (Clock::now() < deadline && segments(playlist) == before) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds((sample * 1000 + 500) / kSamples));
       auto list = segments(playlist);
       GstClockTime shown = monotonic_ns();
       if (list.size() >= 3) {
@@ -318,7 +328,6 @@ void measure_latency(const fs::path& work) {
           oldest.push_back(static_cast<double>(shown - *captured) / 1e9);
         }
       }
-      std::this_thread::sleep_for(std::chrono::milliseconds(1300));
     }
     auto report = [&](const char* what, std::vector<double> v) {
       if (v.empty()) {
