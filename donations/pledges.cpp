@@ -257,6 +257,10 @@ std::expected<PledgeBatchResult, Error> write_once(sql::Connection& conn,
       }
     }
     if (!pending.empty()) return fail(make_error("reference_exhausted", "no free reference code"));
+    // Inserted in key order (so that two writers never wait for each other in turn); the ledger
+    // and the events take them in the order they came.
+    std::sort(inserted.begin(), inserted.end(),
+              [](const Accepted& a, const Accepted& b) { return a.index < b.index; });
     if (!ledger) {  // nothing to insert: the head is still locked, for the head's update below
       auto st = LedgerAppender::lock_statement();
       auto head = conn.exec(st.sql);

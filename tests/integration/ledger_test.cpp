@@ -323,6 +323,42 @@ TEST_CASE("the batcher acknowledges after commit and makes one pledge per key") 
   require_verified(f);
 }
 
+TEST_CASE("two writers with the same keys in opposite orders neither deadlock nor duplicate") {
+  auto f = LedgerFixture::make("keyorder");
+  constexpr int kRounds = 5, kKeys = 20;
+  std::vector<std::vector<std::string>> refs(2, std::vector<std::string>(kRounds * kKeys));
+  std::vector<int> failures(2, 0);
+  auto writer = [&](int w) {
+    auto conn = boai::sql::Connection::open(f.url);
+    if (!conn) return;
+    for (int round = 0; round < kRounds; ++round) {
+      std::vector<PledgeRequest> batch;
+      for (int k = 0; k < kKeys; ++k) {
+        int key = w == 0 ? k : kKeys - 1 - k;  // the second writer goes backwards
+        auto name = "order-" + std::to_string(round) + "-" + std::to_string(key);
+        batch.push_back(f.pledge(name, 1000));
+      }
+      auto out = write_pledges(*conn, batch, PledgeLimits{});
+      if (!out) {
+        ++failures[w];
+        continue;
+      }
+      for (int k = 0; k < kKeys; ++k) {
+        int key = w == 0 ? k : kKeys - 1 - k;
+        if (out->pledges[k]) refs[w][round * kKeys + key] = out->pledges[k]->reference;
+      }
+    }
+  };
+  std::thread a(writer, 0), b(writer, 1);
+  a.join();
+  b.join();
+  CHECK(failures[0] == 0);
+  CHECK(failures[1] == 0);
+  CHECK(refs[0] == refs[1]);  // each key is one pledge, whoever wrote it first
+  CHECK(f.count("pledges") == kRounds * kKeys);
+  require_verified(f);
+}
+
 TEST_CASE("the batcher shares transactions between submitters; a bad pledge fails alone") {
   auto f = LedgerFixture::make("batchmix");
   PledgeBatcher batcher({f.url, PledgeLimits{}, 2, 64});
