@@ -86,11 +86,12 @@ std::vector<PledgeBatcher::Job> PledgeBatcher::gather() {
 
 void PledgeBatcher::worker_main() {
   std::unique_ptr<sql::Connection> conn;
+  CampaignCache campaigns;
   for (;;) {
     auto jobs = gather();
     if (jobs.empty()) return;
     auto started = Clock::now();
-    write(jobs, conn);
+    write(jobs, conn, campaigns);
     auto took = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
     std::lock_guard lock(mutex_);
     last_size_ = jobs.size();
@@ -98,7 +99,8 @@ void PledgeBatcher::worker_main() {
   }
 }
 
-void PledgeBatcher::write(std::vector<Job>& jobs, std::unique_ptr<sql::Connection>& conn) {
+void PledgeBatcher::write(std::vector<Job>& jobs, std::unique_ptr<sql::Connection>& conn,
+                          CampaignCache& campaigns) {
   auto fail_all = [&](const Error& e) {
     for (auto& j : jobs) j.done(std::unexpected(e));
   };
@@ -115,7 +117,7 @@ void PledgeBatcher::write(std::vector<Job>& jobs, std::unique_ptr<sql::Connectio
   std::vector<PledgeRequest> requests;  // moved out once: a batch's requests are not copied
   requests.reserve(jobs.size());
   for (auto& j : jobs) requests.push_back(std::move(j.request));
-  write_apart(jobs, requests, 0, jobs.size(), *conn);
+  write_apart(jobs, requests, 0, jobs.size(), *conn, campaigns);
   if (!conn->healthy()) conn.reset();
 }
 
@@ -123,7 +125,8 @@ void PledgeBatcher::write(std::vector<Job>& jobs, std::unique_ptr<sql::Connectio
 // half goes again on its own, so one bad request cannot sink the others and costs a few
 // transactions, not one per pledge.
 void PledgeBatcher::write_apart(std::vector<Job>& jobs, const std::vector<PledgeRequest>& all,
-                                std::size_t begin, std::size_t end, sql::Connection& conn) {
+                                std::size_t begin, std::size_t end, sql::Connection& conn,
+                                CampaignCache& campaigns) {
   std::vector<PledgeRequest> part;  // only when the batch went again in halves
   if (begin > 0 || end < all.size()) {
     part.assign(all.begin() + static_cast<std::ptrdiff_t>(begin),
@@ -132,7 +135,7 @@ void PledgeBatcher::write_apart(std::vector<Job>& jobs, const std::vector<Pledge
   const auto& requests = part.empty() ? all : part;
 
   auto started = Clock::now();
-  auto batch = write_pledges(conn, requests, options_.limits);
+  auto batch = write_pledges(conn, requests, options_.limits, campaigns);
   if (batch) {
     auto took = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
     {
@@ -159,8 +162,8 @@ void PledgeBatcher::write_apart(std::vector<Job>& jobs, const std::vector<Pledge
     return;
   }
   auto middle = begin + (end - begin) / 2;
-  write_apart(jobs, all, begin, middle, conn);
-  write_apart(jobs, all, middle, end, conn);
+  write_apart(jobs, all, begin, middle, conn, campaigns);
+  write_apart(jobs, all, middle, end, conn, campaigns);
 }
 
 }  // namespace boai::donations

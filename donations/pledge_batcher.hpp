@@ -62,9 +62,10 @@ class PledgeBatcher {
   };
   void worker_main();
   std::vector<Job> gather();
-  void write(std::vector<Job>& jobs, std::unique_ptr<sql::Connection>& conn);
+  void write(std::vector<Job>& jobs, std::unique_ptr<sql::Connection>& conn,
+             CampaignCache& campaigns);
   void write_apart(std::vector<Job>& jobs, const std::vector<PledgeRequest>& all, std::size_t begin,
-                   std::size_t end, sql::Connection& conn);
+                   std::size_t end, sql::Connection& conn, CampaignCache& campaigns);
 
   Options options_;
   EventSink sink_;

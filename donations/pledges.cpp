@@ -112,9 +112,21 @@ std::expected<std::pair<const Campaign*, const Fund*>, Error> resolve(
       make_error("fund_not_found", "the campaign has no fund \"" + req.fund + "\""));
 }
 
+bool same_campaign(const Campaign& a, const Campaign& b) {
+  if (a.id != b.id || a.status != b.status || a.default_fund_id != b.default_fund_id ||
+      a.funds.size() != b.funds.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.funds.size(); ++i) {
+    if (a.funds[i].id != b.funds[i].id || a.funds[i].slug != b.funds[i].slug) return false;
+  }
+  return true;
+}
+
 std::expected<PledgeBatchResult, Error> write_once(sql::Connection& conn,
                                                    const std::vector<PledgeRequest>& requests,
-                                                   const PledgeLimits& limits) {
+                                                   const PledgeLimits& limits,
+                                                   CampaignCache* cache) {
   // Checks that need no database come first: they decide which campaigns to look up.
   std::vector<std::optional<std::expected<Pledge, Error>>> results(requests.size());
   std::map<std::string, std::size_t> lead_of_key;  // the first request with each key
@@ -135,26 +147,36 @@ std::expected<PledgeBatchResult, Error> write_once(sql::Connection& conn,
   // in (round trip 2), so a second batch writer inserts its pledges while the first one appends
   // to the ledger and commits. A transaction holding the head never waits for a pledge being
   // inserted, and batches insert their keys in one order, so this cannot deadlock.
+  // With every campaign cached, this round trip goes with the INSERT's (checked there).
   std::vector<std::string> slug_list(slugs.begin(), slugs.end());
   std::vector<sql::Statement> opening = {{"BEGIN", {}}};
   for (const auto& slug : slug_list) opening.push_back(find_campaign_statement(slug));
-  auto opened = conn.exec_pipeline(opening);
+  bool cached = cache != nullptr && !slug_list.empty() &&
+                std::all_of(slug_list.begin(), slug_list.end(),
+                            [&](const std::string& slug) { return cache->contains(slug); });
   auto fail = [&conn](const Error& e) -> std::expected<PledgeBatchResult, Error> {
     (void)conn.exec("ROLLBACK");
     return std::unexpected(e);
   };
-  for (const auto& r : opened) {
-    if (!r) return fail(failed(r.error()));
+  std::map<std::string, CampaignInfo> campaigns;
+  if (cached) {
+    for (const auto& slug : slug_list)
+      campaigns[slug] = CampaignInfo{cache->at(slug), std::nullopt};
+  } else {
+    auto opened = conn.exec_pipeline(opening);
+    for (const auto& r : opened) {
+      if (!r) return fail(failed(r.error()));
+    }
+    for (std::size_t k = 0; k < slug_list.size(); ++k) {
+      auto c = campaign_from_result(*opened[1 + k]);
+      if (c && cache != nullptr) (*cache)[slug_list[k]] = *c;
+      campaigns[slug_list[k]] =
+          c ? CampaignInfo{std::move(*c), std::nullopt}
+            : CampaignInfo{std::nullopt, make_error("campaign_not_found",
+                                                    "no campaign \"" + slug_list[k] + "\"")};
+    }
   }
   std::optional<LedgerAppender> ledger;
-  std::map<std::string, CampaignInfo> campaigns;
-  for (std::size_t k = 0; k < slug_list.size(); ++k) {
-    auto c = campaign_from_result(*opened[1 + k]);
-    campaigns[slug_list[k]] =
-        c ? CampaignInfo{std::move(*c), std::nullopt}
-          : CampaignInfo{std::nullopt,
-                         make_error("campaign_not_found", "no campaign \"" + slug_list[k] + "\"")};
-  }
   std::vector<Accepted> pending;
   for (auto i : leads) {
     auto where = resolve(campaigns, requests[i]);
@@ -163,6 +185,11 @@ std::expected<PledgeBatchResult, Error> write_once(sql::Connection& conn,
       continue;
     }
     pending.push_back(Accepted{i, where->first, where->second, request_digest(requests[i]), "", 0});
+  }
+  // Nothing to insert, so nothing to check the cached campaigns with: read them.
+  if (cached && pending.empty()) {
+    cache->clear();
+    return write_once(conn, requests, limits, cache);
   }
   std::sort(pending.begin(), pending.end(), [&](const Accepted& a, const Accepted& b) {
     return requests[a.index].idempotency_key < requests[b.index].idempotency_key;
@@ -211,12 +238,26 @@ std::expected<PledgeBatchResult, Error> write_once(sql::Connection& conn,
             name.param(), anon.param(), contact.param(), message.param(), channel.param(),
             key.param(), digest.param(), param(created_us)}}};
       if (!ledger) inserting.push_back(LedgerAppender::lock_statement());
+      std::size_t first = 0;  // of the INSERT's result
+      if (cached && round == 0) {
+        inserting.insert(inserting.begin(), opening.begin(), opening.end());
+        first = opening.size();
+      }
       auto done = conn.exec_pipeline(inserting);
       for (const auto& d : done) {
         if (!d) return fail(failed(d.error()));
       }
-      if (!ledger) ledger = LedgerAppender::from_head(conn, *done[1]);
-      auto& r = done[0];
+      if (first > 0) {
+        for (std::size_t k = 0; k < slug_list.size(); ++k) {
+          auto c = campaign_from_result(*done[1 + k]);
+          if (!c || !same_campaign(*c, cache->at(slug_list[k]))) {
+            cache->clear();  // changed since the last batch: again, reading them first
+            return fail(make_error("campaigns_changed", "a campaign changed; write again"));
+          }
+        }
+      }
+      if (!ledger) ledger = LedgerAppender::from_head(conn, *done[first + 1]);
+      auto& r = done[first];
       std::map<std::string, std::int64_t> went_in;  // reference -> id
       for (int k = 0; k < r->rows(); ++k) went_in[std::string(r->text(k, 0))] = r->int64(k, 1);
 
@@ -348,11 +389,20 @@ std::expected<PledgeBatchResult, Error> write_once(sql::Connection& conn,
 std::expected<PledgeBatchResult, Error> write_pledges(sql::Connection& conn,
                                                       const std::vector<PledgeRequest>& requests,
                                                       const PledgeLimits& limits) {
+  CampaignCache none;
+  return write_pledges(conn, requests, limits, none);
+}
+
+std::expected<PledgeBatchResult, Error> write_pledges(sql::Connection& conn,
+                                                      const std::vector<PledgeRequest>& requests,
+                                                      const PledgeLimits& limits,
+                                                      CampaignCache& cache) {
   // The INSERT arbitrates on the idempotency key alone (every unique index checked before each
   // row cost a seventh of the batch); a reference code that was taken fails it instead, and the
   // batch goes again with new codes. Nothing of it stayed: it never reached the ledger.
   for (int attempt = 0;; ++attempt) {
-    auto out = write_once(conn, requests, limits);
+    auto out = write_once(conn, requests, limits, &cache);
+    if (!out && out.error().code == "campaigns_changed") continue;  // the cache is clear now
     if (out || attempt == 4 || out.error().code != "unique_violation" ||
         out.error().message.find("pledges_reference_key") == std::string::npos) {
       return out;

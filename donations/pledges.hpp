@@ -3,6 +3,7 @@
 #pragma once
 
 #include <expected>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,15 @@ struct PledgeBatchResult {
 std::expected<PledgeBatchResult, Error> write_pledges(sql::Connection& conn,
                                                       const std::vector<PledgeRequest>& requests,
                                                       const PledgeLimits& limits);
+
+// The campaigns a writer read in its last batch, by slug. With them a batch reads its campaigns
+// in the same round trip as its INSERT, and if what it read differs from them, it is rolled back
+// and goes again with what it read: one round trip fewer a batch.
+using CampaignCache = std::map<std::string, Campaign>;
+std::expected<PledgeBatchResult, Error> write_pledges(sql::Connection& conn,
+                                                      const std::vector<PledgeRequest>& requests,
+                                                      const PledgeLimits& limits,
+                                                      CampaignCache& cache);
 
 std::expected<Pledge, Error> find_pledge(sql::Connection& conn, const std::string& reference);
 

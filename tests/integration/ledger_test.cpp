@@ -414,6 +414,28 @@ TEST_CASE("a writer that reuses its plans writes batch after batch and after a f
   require_verified(f);
 }
 
+TEST_CASE("a writer's cached campaigns are checked in the same transaction") {
+  auto f = LedgerFixture::make("campaigncache");
+  CampaignCache cache;
+  auto write = [&](const std::string& key) {
+    auto out = write_pledges(f.conn, {f.pledge(key, 1000)}, PledgeLimits{}, cache);
+    REQUIRE(out);
+    return out->pledges[0];
+  };
+  CHECK(write("cache-key-1"));
+  CHECK(cache.contains("firstaid"));
+  REQUIRE(f.conn.exec("UPDATE campaigns SET status = 'closed' WHERE slug = 'firstaid'"));
+  auto closed = write("cache-key-2");  // the cache still says live
+  REQUIRE_FALSE(closed);
+  CHECK(closed.error().code == "campaign_closed");
+  REQUIRE(f.conn.exec("UPDATE campaigns SET status = 'live' WHERE slug = 'firstaid'"));
+  CHECK(write("cache-key-3"));  // the cache said closed: read again
+  CHECK(cache.at("firstaid").status == "live");
+  CHECK(write("cache-key-4"));
+  CHECK(f.count("pledges") == 3);
+  require_verified(f);
+}
+
 TEST_CASE("50 concurrent payments get 50 consecutive receipt numbers") {
   auto f = LedgerFixture::make("receipts");
   std::vector<Pledge> pledges;
