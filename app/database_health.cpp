@@ -11,21 +11,10 @@ DatabaseHealth::DatabaseHealth(GMainContext* context, const std::string& conninf
     last_probe_ok_ = is_up;
   });
   connection_.start();
-  timer_ = g_timeout_source_new(1000);
-  g_source_set_callback(timer_, &DatabaseHealth::on_tick, this, nullptr);
-  g_source_attach(timer_, context);
+  timer_ = std::make_unique<LoopTimer>(context, std::chrono::seconds(1), [this] { probe(); });
 }
 
-DatabaseHealth::~DatabaseHealth() {
-  *alive_ = false;
-  g_source_destroy(timer_);
-  g_source_unref(timer_);
-}
-
-int DatabaseHealth::on_tick(void* self) {
-  static_cast<DatabaseHealth*>(self)->probe();
-  return G_SOURCE_CONTINUE;
-}
+DatabaseHealth::~DatabaseHealth() { *alive_ = false; }
 
 void DatabaseHealth::probe() {
   if (!connection_.up() || probe_in_flight_) return;

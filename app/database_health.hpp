@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "base/loop_timer.hpp"
 #include "sql/async_connection.hpp"
 
 namespace boai::app {
@@ -19,13 +20,12 @@ class DatabaseHealth {
   bool up() const { return connection_.up() && last_probe_ok_; }
 
  private:
-  static int on_tick(void* self);
   void probe();
 
   sql::AsyncConnection connection_;
   bool last_probe_ok_ = false;
   bool probe_in_flight_ = false;
-  GSource* timer_ = nullptr;
+  std::unique_ptr<LoopTimer> timer_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

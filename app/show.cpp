@@ -95,22 +95,13 @@ std::expected<std::unique_ptr<Show>, Error> Show::start(stream::StudioConfig con
 
 Show::Show(std::unique_ptr<stream::Studio> studio, std::string room, web::LiveRoom& live_room)
     : studio_(std::move(studio)), room_name_(std::move(room)), live_room_(live_room) {
-  timer_ = g_timeout_source_new(1000);
-  g_source_set_callback(
-      timer_, [](gpointer self) -> gboolean {
-        static_cast<Show*>(self)->tick();
-        return G_SOURCE_CONTINUE;
-      },
-      this, nullptr);
-  g_source_attach(timer_, nullptr);
+  timer_ = std::make_unique<LoopTimer>(nullptr, std::chrono::seconds(1), [this] { tick(); });
 }
 
 Show::~Show() {
   live_room_.on_room_event = nullptr;
   live_room_.on_totals = nullptr;
   live_room_.set_studio(nullptr);
-  g_source_destroy(timer_);
-  g_source_unref(timer_);
 }
 
 void Show::on_totals(const web::RoomState& room) {

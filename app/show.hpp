@@ -8,6 +8,7 @@
 #include <string>
 
 #include "base/error.hpp"
+#include "base/loop_timer.hpp"
 #include "stream/overlay_state.hpp"
 #include "stream/studio.hpp"
 #include "web/live_room.hpp"
@@ -44,7 +45,7 @@ class Show final : public web::StudioControl {
   std::string room_name_;
   web::LiveRoom& live_room_;
   stream::OverlayState state_;  // the working copy; the studio only sees immutable snapshots
-  GSource* timer_ = nullptr;
+  std::unique_ptr<LoopTimer> timer_;
 };
 
 // The studio's health as the host console reads it.

@@ -99,21 +99,10 @@ LiveRoom::LiveRoom(LiveRoomConfig config, sql::WorkerPool& pool, donations::Pled
     if (body.is_object()) refresh_totals(body.value("campaign_id", std::int64_t{0}));
   });
   listener_.start();
-  timer_ = g_timeout_source_new(1000);
-  g_source_set_callback(
-      timer_, [](gpointer self) -> gboolean {
-        static_cast<LiveRoom*>(self)->tick();
-        return G_SOURCE_CONTINUE;
-      },
-      this, nullptr);
-  g_source_attach(timer_, context_);
+  timer_ = std::make_unique<LoopTimer>(context_, std::chrono::seconds(1), [this] { tick(); });
 }
 
-LiveRoom::~LiveRoom() {
-  *alive_ = false;
-  g_source_destroy(timer_);
-  g_source_unref(timer_);
-}
+LiveRoom::~LiveRoom() { *alive_ = false; }
 
 void LiveRoom::on_open(WsConnection& c) {
   auto session = std::make_unique<Session>(Session{

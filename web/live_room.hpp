@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "base/loop_timer.hpp"
 #include "donations/pledge_batcher.hpp"
 #include "sql/async_connection.hpp"
 #include "sql/worker_pool.hpp"
@@ -115,7 +116,7 @@ class LiveRoom final : public WsEndpoint {
   std::map<std::string, std::unique_ptr<RoomState>> rooms_;
   sql::AsyncConnection listener_;
   StudioControl* studio_ = nullptr;
-  GSource* timer_ = nullptr;
+  std::unique_ptr<LoopTimer> timer_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 
   Counter& messages_in_;
