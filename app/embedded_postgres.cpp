@@ -144,6 +144,9 @@ std::optional<pid_t> running_postmaster(const fs::path& cluster_dir) {
   return static_cast<pid_t>(pid);
 }
 
+// A cluster another boai has just started may still be refusing connections ("starting up"),
+// and libpq has no way to wait for it. Startup and command-line work only: this runs before
+// `boai serve` starts its loop, never on it.
 std::expected<sql::Connection, sql::DbError> connect_with_retry(const std::string& conninfo,
                                                                std::chrono::seconds within) {
   auto deadline = std::chrono::steady_clock::now() + within;
