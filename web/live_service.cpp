@@ -29,6 +29,9 @@ namespace boai::web {
 namespace {
 
 constexpr const char* kHttpProtocol = "boai-http";
+// A turn's share of the writing: long enough to make the look at the sockets between turns
+// cheap, short enough (a few milliseconds) that a message read in is broadcast soon.
+constexpr int kWritesPerTurn = 256;
 
 // libwebsockets allocates this per connection, zeroed; it only points at our C++ state.
 struct HttpSessionData {
@@ -196,6 +199,20 @@ struct LiveService::Impl {
       }
     }
     io_batch.clear();  // frames are shared: let go of them now, not at the next batch
+    if (!ws.to_write.empty()) io.want_turns();
+  }
+
+  // I/O thread, once a turn of its loop: writes the next few connections that have frames
+  // waiting, oldest first. Between turns the loop reads what came in, so a chat message is
+  // taken in and broadcast while ten thousand viewers are being written, and a viewer not yet
+  // reached gets it in the same write. A write may close its own connection: each is looked up.
+  bool write_some_queued() {
+    for (int n = 0; n < kWritesPerTurn && !ws.to_write.empty(); ++n) {
+      auto id = ws.to_write.front();
+      ws.to_write.pop_front();
+      if (auto it = connections.find(id); it != connections.end()) it->second->write_now();
+    }
+    return !ws.to_write.empty();
   }
 
   // Loop thread: hands the turn's messages to the I/O thread, waking it once.
@@ -413,7 +430,8 @@ std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(
                  [io_side] {
                    lws_context_destroy(io_side->context);
                    io_side->context = nullptr;
-                 });
+                 },
+                 [io_side] { return io_side->write_some_queued(); });
   return std::unique_ptr<LiveService>(new LiveService(std::move(impl)));
 }
 

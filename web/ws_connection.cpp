@@ -74,8 +74,32 @@ bool LwsConnection::send(FramePtr frame) {
     return false;
   }
   queue_.push_back(std::move(frame));
-  if (queue_.size() == 1) lws_callback_on_writable(wsi_);
+  if (queue_.size() == 1) write_soon();
   return true;
+}
+
+void LwsConnection::write_soon() {
+  if (waiting_for_socket_) return;  // its SERVER_WRITEABLE is already asked for
+  // A socket is written without asking epoll first whether it has room: it nearly always has,
+  // and arming then disarming POLLOUT took two epoll_ctl calls, a poll() and an epoll event per
+  // write, a fifth of the I/O thread's time when 10,000 viewers get 20 messages a second. An
+  // HTTP/2 stream shares its socket with other streams, so lws has to schedule it.
+  if (shares_socket_) {
+    lws_callback_on_writable(wsi_);
+    return;
+  }
+  to_write_.push_back(id_);
+}
+
+void LwsConnection::write_now() {
+  // We tell lws the socket can be written, as its event loop would; lws then runs the usual
+  // POLLOUT path (its own buffered bytes first) and our SERVER_WRITEABLE. Should the kernel take
+  // less than all, lws keeps the rest and arms POLLOUT itself.
+  lws_pollfd ready{};
+  ready.fd = lws_get_socket_fd(wsi_);
+  ready.events = LWS_POLLOUT;
+  ready.revents = LWS_POLLOUT;
+  lws_service_fd(lws_get_context(wsi_), &ready);
 }
 
 void LwsConnection::close(int code, const std::string& reason) {
@@ -115,6 +139,7 @@ bool LwsConnection::receive(const char* data, std::size_t len, bool final, std::
 }
 
 bool LwsConnection::write_pending() {
+  waiting_for_socket_ = false;
   if (ping_due_ && !closing_) {
     ping_due_ = false;
     // A payload of one byte: libwebsockets reports no pong that comes back empty.
@@ -137,14 +162,18 @@ bool LwsConnection::write_pending() {
       }
       queue_.pop_front();
     }
-    if (lws_send_pipe_choked(wsi_) != 0) break;
+    // Asked only when more is queued: in lws 4.1 the question is a poll() of the socket.
+    if (lws_partial_buffered(wsi_) != 0 || (!queue_.empty() && lws_send_pipe_choked(wsi_) != 0)) {
+      waiting_for_socket_ = true;
+      break;
+    }
   }
   if (closing_ && queue_.empty()) {
     lws_close_reason(wsi_, static_cast<lws_close_status>(close_code_),
                      reinterpret_cast<unsigned char*>(close_reason_.data()), close_reason_.size());
     return false;
   }
-  if (!queue_.empty()) lws_callback_on_writable(wsi_);
+  if (waiting_for_socket_) lws_callback_on_writable(wsi_);
   return true;
 }
 
@@ -190,7 +219,7 @@ int ws_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, siz
         ctx.connections_per_address[peer]++;
         session->connection = new LwsConnection(wsi, ctx.next_id++, peer,
                                                 lws_header(wsi, WSI_TOKEN_HTTP_COOKIE), ctx.limits,
-                                                *ctx.dropped_slow);
+                                                *ctx.dropped_slow, ctx.to_write);
         ctx.endpoint->on_open(*session->connection);
         return 0;
       }

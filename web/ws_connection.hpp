@@ -19,14 +19,16 @@ class LwsConnection final : public WsConnection {
   using Clock = std::chrono::steady_clock;
 
   LwsConnection(lws* wsi, std::uint64_t id, std::string peer, std::string cookie,
-                const WsLimits& limits, Counter& dropped_slow)
+                const WsLimits& limits, Counter& dropped_slow, std::deque<std::uint64_t>& to_write)
       : wsi_(wsi),
         id_(id),
         peer_(std::move(peer)),
         cookie_(std::move(cookie)),
         limits_(limits),
         dropped_slow_(dropped_slow),
-        last_heard_(Clock::now()) {}
+        to_write_(to_write),
+        last_heard_(Clock::now()),
+        shares_socket_(lws_get_network_wsi(wsi) != wsi) {}
 
   std::uint64_t id() const override { return id_; }
   const std::string& peer() const override { return peer_; }
@@ -39,6 +41,8 @@ class LwsConnection final : public WsConnection {
   bool receive(const char* data, std::size_t len, bool final, std::string& whole, bool& too_big);
   // Writes queued frames while the socket takes them; false: close now.
   bool write_pending();
+  // For a connection on the to_write list: runs its SERVER_WRITEABLE now (see write_soon).
+  void write_now();
   bool is_closing() const { return closing_; }
 
   // Keep-alive, done here rather than by libwebsockets' retry policy: lws re-sorts a timer list
@@ -56,12 +60,16 @@ class LwsConnection final : public WsConnection {
   std::uint64_t id_;
   std::string peer_, cookie_;
   bool write_together();
+  void write_soon();
 
   const WsLimits& limits_;
   Counter& dropped_slow_;
+  std::deque<std::uint64_t>& to_write_;
   std::string partial_;
   std::deque<FramePtr> queue_;
   Clock::time_point last_heard_;
+  bool shares_socket_;               // an HTTP/2 stream: its socket carries other streams too
+  bool waiting_for_socket_ = false;  // the kernel pushed back: epoll says when it takes more
   bool ping_sent_ = false;
   bool ping_due_ = false;
   bool closing_ = false;
@@ -75,6 +83,9 @@ struct WsContext {
   WsLimits limits;
   std::uint64_t next_id = 1;
   std::map<std::string, int> connections_per_address;
+  // Connections that were idle and have frames queued now, in the order they got them: the I/O
+  // thread writes them a few at a time, between its looks at the sockets.
+  std::deque<std::uint64_t> to_write;
   Counter* dropped_slow = nullptr;
   Counter* refused = nullptr;
 };
