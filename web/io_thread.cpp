@@ -8,7 +8,10 @@
 namespace boai::web {
 
 IoThread::IoThread()
-    : loop_(ev_loop_new(EVFLAG_AUTO)), async_(new ev_async), tick_(new ev_timer), turns_(new ev_idle) {
+    : loop_(ev_loop_new(EVFLAG_AUTO)),
+      async_(new ev_async),
+      tick_(new ev_timer),
+      turns_(new ev_idle) {
   if (loop_ == nullptr) throw std::runtime_error("cannot create the I/O event loop");
   ev_async_init(async_, &IoThread::on_async);
   async_->data = this;
@@ -46,9 +49,13 @@ void IoThread::start(std::function<void()> on_wake, std::function<void()> on_tic
   });
 }
 
-void IoThread::wake() { ev_async_send(loop_, async_); }
+void IoThread::wake() {
+  ev_async_send(loop_, async_);
+}
 
-void IoThread::want_turns() { ev_idle_start(loop_, turns_); }
+void IoThread::want_turns() {
+  ev_idle_start(loop_, turns_);
+}
 
 void IoThread::stop() {
   if (!thread_.joinable()) return;

@@ -22,7 +22,9 @@ class IoThread {
   IoThread& operator=(const IoThread&) = delete;
 
   // The loop to hand libwebsockets as its foreign loop, before start().
-  struct ev_loop* loop() const { return loop_; }
+  struct ev_loop* loop() const {
+    return loop_;
+  }
 
   // Runs the loop on the new thread. on_wake runs there after every wake(), on_tick once a second;
   // on_exit runs there once the loop has stopped, to tear down what lives on it. on_turn does a

@@ -63,8 +63,8 @@ std::optional<Error> check_listen_address(const std::string& host, int port) {
   if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     int e = errno;
     error = e == EADDRINUSE
-                ? make_error("port_in_use", "port " + std::to_string(port) + " on " + host +
-                                                " is already in use")
+                ? make_error("port_in_use",
+                             "port " + std::to_string(port) + " on " + host + " is already in use")
                 : make_error("listen_failed", "cannot listen on " + host + ":" +
                                                   std::to_string(port) + ": " + std::strerror(e));
   }
@@ -345,10 +345,14 @@ LiveService::~LiveService() {
   *impl_->alive = false;
 }
 
-int LiveService::port() const { return impl_->port; }
+int LiveService::port() const {
+  return impl_->port;
+}
 
-std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(
-    GMainLoop* loop, LiveServiceConfig config, std::vector<HttpRoute> routes, Metrics& metrics) {
+std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(GMainLoop* loop,
+                                                                      LiveServiceConfig config,
+                                                                      std::vector<HttpRoute> routes,
+                                                                      Metrics& metrics) {
   if (!std::filesystem::is_directory(config.static_dir)) {
     return std::unexpected(make_error(
         "static_dir_missing", "the page directory " + config.static_dir + " does not exist"));
@@ -367,8 +371,9 @@ std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(
   impl->ws.limits = impl->config.ws_limits;
   impl->ws.dropped_slow = &metrics.counter("boai_ws_slow_clients_dropped_total",
                                            "viewers closed for reading too slowly");
-  impl->ws.refused = &metrics.counter("boai_ws_upgrades_refused_total",
-                                      "WebSocket upgrades refused (path, Origin, per-address limit)");
+  impl->ws.refused =
+      &metrics.counter("boai_ws_upgrades_refused_total",
+                       "WebSocket upgrades refused (path, Origin, per-address limit)");
   // rx_buffer_size bounds one read; frames above max_frame_bytes are refused as they arrive.
   impl->protocols[1] = {"boai.v1", &ws_callback, sizeof(void*), 4096, 0, &impl->ws, 0};
 

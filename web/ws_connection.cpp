@@ -217,9 +217,9 @@ int ws_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, siz
         auto& ctx = context_of(wsi);
         std::string peer = lws_peer(wsi);
         ctx.connections_per_address[peer]++;
-        session->connection = new LwsConnection(wsi, ctx.next_id++, peer,
-                                                lws_header(wsi, WSI_TOKEN_HTTP_COOKIE), ctx.limits,
-                                                *ctx.dropped_slow, ctx.to_write);
+        session->connection =
+            new LwsConnection(wsi, ctx.next_id++, peer, lws_header(wsi, WSI_TOKEN_HTTP_COOKIE),
+                              ctx.limits, *ctx.dropped_slow, ctx.to_write);
         ctx.endpoint->on_open(*session->connection);
         return 0;
       }
@@ -237,7 +237,8 @@ int ws_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, siz
         bool final = lws_is_final_fragment(wsi) != 0 && lws_remaining_packet_payload(wsi) == 0;
         bool too_big = false;
         std::string whole;
-        if (session->connection->receive(static_cast<const char*>(in), len, final, whole, too_big)) {
+        if (session->connection->receive(static_cast<const char*>(in), len, final, whole,
+                                         too_big)) {
           ctx.endpoint->on_text(*session->connection, whole);
         } else if (too_big) {
           session->connection->close(kCloseTooBig, "frame too large");
