@@ -430,7 +430,9 @@ std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(GMainLoop*
   impl->io.start([io_side] { io_side->on_io_messages(); },
                  [io_side] {
                    auto now = LwsConnection::Clock::now();
-                   for (auto& [id, c] : io_side->connections) c->check_alive(now);
+                   auto pings = pings_per_sweep(io_side->connections.size(), io_side->ws.limits);
+                   for (auto& [id, c] : io_side->connections) c->check_alive(now, pings);
+                   if (!io_side->ws.to_write.empty()) io_side->io.want_turns();
                  },
                  [io_side] {
                    lws_context_destroy(io_side->context);

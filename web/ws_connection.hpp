@@ -51,9 +51,9 @@ class LwsConnection final : public WsConnection {
     last_heard_ = now;
     ping_sent_ = false;
   }
-  // From a once-a-second sweep: pings a connection idle for ping_after_idle_seconds, closes one
-  // silent for close_after_silent_seconds.
-  void check_alive(Clock::time_point now);
+  // From a once-a-second sweep: pings a connection idle for ping_after_idle_seconds while
+  // pings_left lasts (see pings_per_sweep), closes one silent for close_after_silent_seconds.
+  void check_alive(Clock::time_point now, std::size_t& pings_left);
 
  private:
   lws* wsi_;
@@ -70,6 +70,7 @@ class LwsConnection final : public WsConnection {
   Clock::time_point last_heard_;
   bool shares_socket_;               // an HTTP/2 stream: its socket carries other streams too
   bool waiting_for_socket_ = false;  // the kernel pushed back: epoll says when it takes more
+  bool in_write_list_ = false;       // on WsContext::to_write, not visited yet
   bool ping_sent_ = false;
   bool ping_due_ = false;
   bool closing_ = false;
@@ -89,6 +90,9 @@ struct WsContext {
   Counter* dropped_slow = nullptr;
   Counter* refused = nullptr;
 };
+
+// How many of the connections the once-a-second sweep may ping.
+std::size_t pings_per_sweep(std::size_t connections, const WsLimits& limits);
 
 int ws_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
 

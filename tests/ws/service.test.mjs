@@ -92,6 +92,31 @@ test('an idle viewer is pinged and kept; one that stays silent, not even a pong,
   }
 });
 
+test('viewers who fell quiet together are pinged a share at a time, and all are kept', async () => {
+  const dataDir = await station('pingspread');
+  // Between ping and hang-up 4 s: pings are spread over 2 s, 40 viewers at 21 a sweep.
+  const server = await startBoai(['--listen', '127.0.0.1:0', '--data-dir', dataDir,
+    '--limits', 'ping_after_idle_seconds=2,close_after_silent_seconds=6']);
+  try {
+    const viewers = [];
+    const firstPing = [];
+    for (let i = 0; i < 40; ++i) {
+      const v = await Client.open(server.port);
+      await v.hello('firstaid', { nickname: `v${i}` });
+      v.ws.once('ping', () => firstPing.push(Date.now()));
+      viewers.push(v);
+    }
+    await sleep(7000);
+    assert.equal(firstPing.length, 40);
+    const spread = Math.max(...firstPing) - Math.min(...firstPing);
+    assert.ok(spread >= 500, `all pinged within ${spread} ms`);
+    for (const v of viewers) assert.equal(v.ws.readyState, WebSocket.OPEN);
+    for (const v of viewers) await v.close();
+  } finally {
+    await server.stop();
+  }
+});
+
 test('limits are configurable', async () => {
   const dataDir = await station('limits');
   const bad = await runBoai(['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--limits', 'chat_chars=x']);
