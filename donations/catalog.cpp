@@ -16,7 +16,9 @@ Error failed(const sql::DbError& e) {
 
 std::optional<Error> check_text(const std::string& what, const std::string& text,
                                 std::size_t max_chars, bool required) {
-  if (!is_valid_utf8(text)) return make_error("text_invalid", what + " is not valid UTF-8");
+  if (!is_storable_text(text)) {
+    return make_error("text_invalid", what + " is not valid UTF-8 or has a NUL");
+  }
   if (required && trim_text(text).empty()) return make_error("text_invalid", what + " is empty");
   if (char_count(text) > max_chars) {
     return make_error("too_long",

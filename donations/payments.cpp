@@ -79,7 +79,7 @@ std::optional<Error> check_request(const PaymentRequest& req) {
     return make_error("provider_invalid", "a payment comes from wechat, alipay, bank or cash");
   }
   if (req.provider_txn_id.empty() || req.provider_txn_id.size() > 128 ||
-      !is_valid_utf8(req.provider_txn_id)) {
+      !is_storable_text(req.provider_txn_id)) {
     return make_error("txn_id_invalid", "the provider's transaction id is missing or too long");
   }
   if (req.amount.fen() <= 0 || req.amount > kMaxPayment) {
@@ -89,7 +89,7 @@ std::optional<Error> check_request(const PaymentRequest& req) {
   if (req.fee.fen() < 0 || req.fee > req.amount) {
     return make_error("fee_invalid", "the fee is negative or larger than the payment");
   }
-  if (!is_valid_utf8(req.payer_remark) || !is_valid_utf8(req.raw_notice) ||
+  if (!is_storable_text(req.payer_remark) || !is_storable_text(req.raw_notice) ||
       char_count(req.payer_remark) > 500 || req.raw_notice.size() > 64 * 1024) {
     return make_error("text_invalid", "the remark or notice is not valid UTF-8 or too long");
   }
@@ -215,7 +215,7 @@ std::expected<Payment, Error> record_payment(sql::Connection& conn, const Paymen
 
 std::expected<Pledge, Error> refund_pledge(sql::Connection& conn, const std::string& reference,
                                            Money amount, const std::string& reason) {
-  if (!is_valid_utf8(reason) || trim_text(reason).empty() || char_count(reason) > 200) {
+  if (!is_storable_text(reason) || trim_text(reason).empty() || char_count(reason) > 200) {
     return std::unexpected(make_error("text_invalid", "a refund needs a reason (up to 200 characters)"));
   }
   return sql::in_transaction(conn, [&](sql::Connection& tx) -> std::expected<Pledge, Error> {
@@ -277,12 +277,12 @@ std::expected<Expenditure, Error> record_expenditure(sql::Connection& conn,
     return std::unexpected(make_error("amount_out_of_range", "an expenditure is more than ¥0"));
   }
   for (const auto* text : {&req.purpose, &req.payee, &req.approved_by}) {
-    if (!is_valid_utf8(*text) || trim_text(*text).empty() || char_count(*text) > 200) {
+    if (!is_storable_text(*text) || trim_text(*text).empty() || char_count(*text) > 200) {
       return std::unexpected(make_error(
           "text_invalid", "purpose, payee and approver are required, up to 200 characters"));
     }
   }
-  if (!is_valid_utf8(req.evidence_ref) || char_count(req.evidence_ref) > 200) {
+  if (!is_storable_text(req.evidence_ref) || char_count(req.evidence_ref) > 200) {
     return std::unexpected(make_error("text_invalid", "the evidence reference is too long"));
   }
   return sql::in_transaction(conn, [&](sql::Connection& tx) -> std::expected<Expenditure, Error> {

@@ -25,8 +25,8 @@ using sql::params;
 namespace {
 
 std::optional<Error> check_text(const char* what, const std::string& text, std::size_t max) {
-  if (!is_valid_utf8(text))
-    return make_error("text_invalid", std::string(what) + " is not valid UTF-8");
+  if (!is_storable_text(text))
+    return make_error("text_invalid", std::string(what) + " is not valid UTF-8 or has a NUL");
   if (char_count(text) > max) {
     return make_error("too_long",
                       std::string(what) + " is longer than " + std::to_string(max) + " characters");

@@ -38,6 +38,10 @@ bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
+bool is_storable_text(std::string_view text) {
+  return text.find('\0') == std::string_view::npos && is_valid_utf8(text);
+}
+
 std::size_t char_count(std::string_view text) {
   std::size_t count = 0;
   for (unsigned char c : text) count += (c & 0xC0) != 0x80 ? 1 : 0;

@@ -10,6 +10,8 @@
 namespace boai::donations {
 
 bool is_valid_utf8(std::string_view text);
+// Valid UTF-8 without NUL, which PostgreSQL's text cannot hold: what we may store.
+bool is_storable_text(std::string_view text);
 // Characters (code points) in valid UTF-8 text.
 std::size_t char_count(std::string_view text);
 // Leading and trailing ASCII and ideographic spaces removed.

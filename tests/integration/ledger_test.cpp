@@ -53,6 +53,19 @@ void require_verified(LedgerFixture& f) {
   REQUIRE(v->ok());
 }
 
+
+// A pledge that every check lets through but PostgreSQL refuses, as a broken row would be. A
+// trigger's body takes no parameters: the message is this file's constant.
+constexpr const char* kBreaks = "this pledge breaks its transaction";
+void refuse_pledges_saying_kbreaks(LedgerFixture& f) {
+  REQUIRE(f.conn.exec_script(
+      std::string("CREATE FUNCTION test_refuse_pledge() RETURNS trigger LANGUAGE plpgsql AS $$ ") +
+      "BEGIN IF NEW.message = '" + kBreaks + "' THEN RAISE EXCEPTION 'refused by the test'; "
+      "END IF; RETURN NEW; END $$; "
+      "CREATE TRIGGER test_refuse_pledge BEFORE INSERT ON pledges "
+      "FOR EACH ROW EXECUTE FUNCTION test_refuse_pledge();"));
+}
+
 }  // namespace
 
 TEST_CASE("a pledge is recorded with a reference, a ledger entry and totals") {
@@ -113,6 +126,7 @@ TEST_CASE("bad pledges get a stable code and write nothing") {
       {"long message", [](auto& r) { r.message = std::string(201 * 3, 'x'); }, "too_long"},
       {"bad UTF-8 name", [](auto& r) { r.display_name = "\xff\xfe"; }, "text_invalid"},
       {"bad UTF-8 message", [](auto& r) { r.message = "ok\xC0\xAF"; }, "text_invalid"},
+      {"NUL in a message", [](auto& r) { r.message = std::string("bad\0byte", 8); }, "text_invalid"},
       {"short key", [](auto& r) { r.idempotency_key = "abc"; }, "idempotency_key_invalid"},
       {"bad channel", [](auto& r) { r.channel = "telepathy"; }, "channel_invalid"},
   };
@@ -372,12 +386,13 @@ TEST_CASE("the batcher shares transactions between submitters; a bad pledge fail
       }
     });
   }
-  // A request that passes the checks but breaks its transaction (NUL cannot go into text): the
-  // batch is written again in halves, so only it fails.
+  // A request that passes the checks but breaks its transaction: the batch is written again in
+  // halves, so only it fails.
+  refuse_pledges_saying_kbreaks(f);
   std::vector<std::promise<bool>> done(9);
   for (int i = 0; i < 9; ++i) {
     auto r = f.pledge("apart-key-" + std::to_string(i), 1000);
-    if (i == 4) r.message = std::string("bad\0byte", 8);
+    if (i == 4) r.message = kBreaks;
     batcher.submit(r, [&done, i](auto result) { done[i].set_value(result.has_value()); });
   }
   for (auto& t : threads) t.join();
@@ -400,8 +415,9 @@ TEST_CASE("a writer that reuses its plans writes batch after batch and after a f
                              PledgeLimits{});
   REQUIRE(first);
   CHECK(first->pledges[1]);
+  refuse_pledges_saying_kbreaks(f);
   auto bad = f.pledge("plan-key-3", 1000);
-  bad.message = std::string("bad\0byte", 8);
+  bad.message = kBreaks;
   CHECK_FALSE(write_pledges(*conn, {bad}, PledgeLimits{}));
   auto again = write_pledges(*conn, {f.pledge("plan-key-1", 1000), f.pledge("plan-key-4", 500)},
                              PledgeLimits{});

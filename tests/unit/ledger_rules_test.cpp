@@ -17,6 +17,9 @@ TEST_CASE("UTF-8 is checked, and lengths count characters") {
   CHECK_FALSE(is_valid_utf8("\xED\xA0\x80"));      // a surrogate
   CHECK_FALSE(is_valid_utf8("\xE5\xBC"));          // cut short
   CHECK_FALSE(is_valid_utf8("\xF4\x90\x80\x80"));  // past U+10FFFF
+  CHECK(is_storable_text("张三 hello"));
+  CHECK_FALSE(is_storable_text(std::string("bad\0byte", 8)));  // valid UTF-8, but not for text
+  CHECK_FALSE(is_storable_text("\xff"));
   CHECK(char_count("张三丰") == 3);
   CHECK(char_count("abc") == 3);
 }
