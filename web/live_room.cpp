@@ -72,6 +72,7 @@ LiveRoom::LiveRoom(LiveRoomConfig config, sql::WorkerPool& pool, donations::Pled
       authenticate_(std::move(authenticate)),
       context_(context),
       listener_(context, conninfo),
+      presence_(random_id()),
       messages_in_(metrics.counter("boai_ws_messages_in_total", "frames received from clients")),
       messages_out_(metrics.counter("boai_ws_messages_out_total", "frames queued to clients")),
       rate_limited_(metrics.counter("boai_ws_rate_limited_total", "requests refused by a limit")),
@@ -94,6 +95,9 @@ LiveRoom::LiveRoom(LiveRoomConfig config, sql::WorkerPool& pool, donations::Pled
     if (last > it->second->seq()) catch_up(slug, last);
   });
   listener_.listen(kRoomRulesChannel, [this](const std::string& slug) { reload_rules(slug); });
+  listener_.listen(kPresenceChannel, [this](const std::string& payload) {
+    presence_.heard(payload, RoomPresence::Clock::now());  // the next tick announces the sum
+  });
   listener_.listen("boai_events", [this](const std::string& payload) {
     auto body = json::parse(payload, nullptr, false);
     if (body.is_object()) refresh_totals(body.value("campaign_id", std::int64_t{0}));
@@ -140,6 +144,13 @@ void LiveRoom::on_close(WsConnection& c) {
 
 void LiveRoom::close_all() {
   for (auto& [id, s] : sessions_) s->conn->close(kCloseGoingAway, "server restarting");
+  // Other nodes drop our viewers now rather than when our last count expires.
+  std::vector<std::string> goodbyes;
+  auto now = RoomPresence::Clock::now();
+  for (auto& [slug, room] : rooms_) {
+    if (auto p = presence_.to_publish(slug, 0, now)) goodbyes.push_back(*p);
+  }
+  if (!goodbyes.empty()) publish_presence(std::move(goodbyes));
 }
 
 void LiveRoom::reply(Session& s, const std::string& text) {
@@ -250,7 +261,7 @@ void LiveRoom::join(Session& s, RoomState& room, std::optional<std::int64_t> las
   json welcome = {{"type", "welcome"},
                   {"room", room.slug()},
                   {"seq", room.seq()},
-                  {"viewers", room.members.size()},
+                  {"viewers", viewers_of(room)},
                   {"totals", room.totals},
                   {"recent", room.recent("chat.message", config_.recent_chat)},
                   {"recent_donations", room.recent("donation", config_.recent_donations)},
@@ -706,13 +717,37 @@ void LiveRoom::broadcast(RoomState& room, const FramePtr& frame) {
   }
 }
 
+std::size_t LiveRoom::viewers_of(const RoomState& room) {
+  return room.members.size() + presence_.elsewhere(room.slug(), RoomPresence::Clock::now());
+}
+
+void LiveRoom::publish_presence(std::vector<std::string> counts) {
+  pool_.run<bool>(
+      [counts = std::move(counts)](sql::Connection& c) {
+        for (const auto& payload : counts) {
+          if (!c.exec("SELECT pg_notify($1, $2)", sql::params(kPresenceChannel, payload))) {
+            return false;
+          }
+        }
+        return true;
+      },
+      [](bool) {},  // a count that did not go out goes with the next heartbeat
+      [](const sql::DbError&) { return false; });
+}
+
 void LiveRoom::tick() {
-  // Viewer counts go out at most once a second, and only when they changed.
+  // Viewer counts, this node's and the others', go out at most once a second, and only when
+  // they changed.
+  auto now = RoomPresence::Clock::now();
+  std::vector<std::string> counts;
   for (auto& [slug, room] : rooms_) {
-    if (room->members.size() == room->viewers_announced) continue;
-    room->viewers_announced = room->members.size();
-    broadcast(*room, make_frame(json{{"type", "viewers"}, {"count", room->members.size()}}.dump()));
+    if (auto p = presence_.to_publish(slug, room->members.size(), now)) counts.push_back(*p);
+    auto viewers = room->members.size() + presence_.elsewhere(slug, now);
+    if (viewers == room->viewers_announced) continue;
+    room->viewers_announced = viewers;
+    broadcast(*room, make_frame(json{{"type", "viewers"}, {"count", viewers}}.dump()));
   }
+  if (!counts.empty()) publish_presence(std::move(counts));
 }
 
 }  // namespace boai::web

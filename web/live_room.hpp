@@ -15,6 +15,7 @@
 #include "sql/async_connection.hpp"
 #include "sql/worker_pool.hpp"
 #include "web/metrics.hpp"
+#include "web/room_presence.hpp"
 #include "web/room_state.hpp"
 #include "web/studio_control.hpp"
 #include "web/token_bucket.hpp"
@@ -101,6 +102,8 @@ class LiveRoom final : public WsEndpoint {
   void refresh_totals(std::int64_t campaign_id);
   void reload_rules(const std::string& slug);
   void remove_banned(RoomState& room);
+  std::size_t viewers_of(const RoomState& room);
+  void publish_presence(std::vector<std::string> counts);
   void tick();
 
   bool sanctioned(const RoomState& room, const Session& s, const std::string& kind) const;
@@ -115,6 +118,7 @@ class LiveRoom final : public WsEndpoint {
   std::map<std::uint64_t, std::unique_ptr<Session>> sessions_;
   std::map<std::string, std::unique_ptr<RoomState>> rooms_;
   sql::AsyncConnection listener_;
+  RoomPresence presence_;
   StudioControl* studio_ = nullptr;
   std::unique_ptr<LoopTimer> timer_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

@@ -1,7 +1,8 @@
-// The live room's pure parts: parsing client frames, the token bucket, and a room's ordering and
-// replay of events.
+// The live room's pure parts: parsing client frames, the token bucket, a room's ordering and
+// replay of events, and its viewers on other nodes.
 #include <catch2/catch.hpp>
 
+#include "web/room_presence.hpp"
 #include "web/room_state.hpp"
 #include "web/token_bucket.hpp"
 #include "web/ws_messages.hpp"
@@ -115,4 +116,36 @@ TEST_CASE("a reopened room holds its history without replaying it, and knows rem
   CHECK(recent[1]["id"] == 3);
   CHECK(room.recent("chat.message", 1).size() == 1);
   CHECK(room.recent("chat.message", 1)[0]["id"] == 3);
+}
+
+TEST_CASE("a room's viewers on other nodes: summed, replaced, dropped on goodbye or silence") {
+  RoomPresence presence("me");
+  auto t0 = RoomPresence::Clock::now();
+  CHECK(presence.heard("n1 firstaid 3", t0));
+  CHECK(presence.heard("n2 firstaid 4", t0));
+  CHECK(presence.heard("n2 firstaid 5", t0));  // a newer count replaces the older
+  CHECK(presence.heard("n1 other 7", t0));
+  CHECK(presence.elsewhere("firstaid", t0) == 8);
+  CHECK(presence.elsewhere("nobody", t0) == 0);
+  CHECK(presence.heard("n1 firstaid 0", t0));  // goodbye
+  CHECK(presence.elsewhere("firstaid", t0) == 5);
+  CHECK(presence.elsewhere("firstaid", t0 + RoomPresence::kExpiry) == 0);  // n2 went silent
+
+  for (const char* bad : {"", "n1", "n1 firstaid", "n1  3", " firstaid 3", "n1 firstaid x",
+                          "n1 firstaid -1", "n1 firstaid 3x", "me firstaid 9"}) {
+    INFO(bad);
+    CHECK_FALSE(presence.heard(bad, t0));
+  }
+}
+
+TEST_CASE("a node publishes its count when it changes, as a heartbeat, and a last zero") {
+  RoomPresence presence("me");
+  auto t0 = RoomPresence::Clock::now();
+  CHECK_FALSE(presence.to_publish("firstaid", 0, t0));  // never had viewers: nothing to say
+  CHECK(presence.to_publish("firstaid", 2, t0) == "me firstaid 2");
+  CHECK_FALSE(presence.to_publish("firstaid", 2, t0 + std::chrono::seconds(1)));
+  CHECK(presence.to_publish("firstaid", 3, t0 + std::chrono::seconds(2)) == "me firstaid 3");
+  CHECK(presence.to_publish("firstaid", 3, t0 + std::chrono::seconds(2) + RoomPresence::kHeartbeat));
+  CHECK(presence.to_publish("firstaid", 0, t0 + std::chrono::seconds(30)) == "me firstaid 0");
+  CHECK_FALSE(presence.to_publish("firstaid", 0, t0 + std::chrono::seconds(60)));
 }

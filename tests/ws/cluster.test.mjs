@@ -75,3 +75,38 @@ test('a ban made on one node removes the viewer from the other', async () => {
     await two.stop();
   }
 });
+
+test('a room counts its viewers on every node; a node that stops takes its viewers with it', async () => {
+  const dataDir = tempDir('cluster-viewers');
+  const r = await runBoai(['campaign', 'add', 'firstaid', '--title', '急救', '--goal', '1000', '--live',
+    '--data-dir', dataDir]);
+  assert.equal(r.code, 0, r.output);
+  const one = await startBoai(['--listen', '127.0.0.1:0', '--data-dir', dataDir]);
+  const two = await startBoai(['--listen', '127.0.0.1:0', '--data-dir', dataDir]);
+  let twoStopped = false;
+  try {
+    const a = await Client.open(one.port);
+    await a.hello('firstaid', { nickname: 'on-one' });
+    const b = await Client.open(two.port);
+    await b.hello('firstaid', { nickname: 'on-two-1' });
+    const c = await Client.open(two.port);
+    await c.hello('firstaid', { nickname: 'on-two-2' });
+    // Counts go out at most once a second on each node: wait for the sum, not a frame.
+    const counted = (client, n) => client.next((f) => f.type === 'viewers' && f.count === n);
+    await counted(a, 3);
+    await counted(b, 3);
+    await c.close();
+    await counted(a, 2);
+    const late = await Client.open(one.port);
+    assert.equal((await late.hello('firstaid', { nickname: 'late' })).viewers, 3);
+    await counted(a, 3);
+    await two.stop();
+    twoStopped = true;
+    await counted(a, 2);  // one's own two viewers: two said goodbye as it stopped
+    await a.close();
+    await late.close();
+  } finally {
+    await one.stop();
+    if (!twoStopped) await two.stop();
+  }
+});
