@@ -199,7 +199,6 @@ struct LiveService::Impl {
       }
     }
     io_batch.clear();  // frames are shared: let go of them now, not at the next batch
-    if (!ws.to_write.empty()) io.want_turns();
   }
 
   // I/O thread, once a turn of its loop: writes the next few connections that have frames
@@ -369,6 +368,7 @@ std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(GMainLoop*
   impl->forwarder = std::make_unique<ForwardingEndpoint>(*impl);
   impl->ws.endpoint = impl->config.ws_endpoint != nullptr ? impl->forwarder.get() : nullptr;
   impl->ws.limits = impl->config.ws_limits;
+  impl->ws.write_list_started = [io = &impl->io] { io->want_turns(); };
   impl->ws.dropped_slow = &metrics.counter("boai_ws_slow_clients_dropped_total",
                                            "viewers closed for reading too slowly");
   impl->ws.refused =
@@ -436,7 +436,6 @@ std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(GMainLoop*
                    auto now = LwsConnection::Clock::now();
                    auto pings = pings_per_sweep(io_side->connections.size(), io_side->ws.limits);
                    for (auto& [id, c] : io_side->connections) c->check_alive(now, pings);
-                   if (!io_side->ws.to_write.empty()) io_side->io.want_turns();
                  },
                  [io_side] {
                    lws_context_destroy(io_side->context);

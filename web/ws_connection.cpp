@@ -70,7 +70,7 @@ bool LwsConnection::send(FramePtr frame) {
   if (closing_) return false;
   if (queue_.size() >= limits_.max_queued_frames) {
     queue_.clear();  // what it has not read by now it will not read
-    dropped_slow_.add();
+    ctx_.dropped_slow->add();
     close(kClosePolicy, "too slow");
     return false;
   }
@@ -91,7 +91,8 @@ void LwsConnection::write_soon() {
     return;
   }
   in_write_list_ = true;
-  to_write_.push_back(id_);
+  ctx_.to_write.push_back(id_);
+  if (ctx_.to_write.size() == 1 && ctx_.write_list_started) ctx_.write_list_started();
 }
 
 void LwsConnection::write_now() {
@@ -232,9 +233,8 @@ int ws_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, siz
         auto& ctx = context_of(wsi);
         std::string peer = lws_peer(wsi);
         ctx.connections_per_address[peer]++;
-        session->connection =
-            new LwsConnection(wsi, ctx.next_id++, peer, lws_header(wsi, WSI_TOKEN_HTTP_COOKIE),
-                              ctx.limits, *ctx.dropped_slow, ctx.to_write);
+        session->connection = new LwsConnection(wsi, ctx.next_id++, peer,
+                                                lws_header(wsi, WSI_TOKEN_HTTP_COOKIE), ctx);
         ctx.endpoint->on_open(*session->connection);
         return 0;
       }

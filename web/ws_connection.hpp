@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -14,19 +15,31 @@
 
 namespace boai::web {
 
+// Everything the boai.v1 callback needs, owned by the live service.
+struct WsContext {
+  WsEndpoint* endpoint = nullptr;
+  WsLimits limits;
+  std::uint64_t next_id = 1;
+  std::map<std::string, int> connections_per_address;
+  // Connections that were idle and have frames queued now, in the order they got them: the I/O
+  // thread writes them a few at a time, between its looks at the sockets.
+  std::deque<std::uint64_t> to_write;
+  std::function<void()> write_list_started;  // to_write has its first entry: start writing turns
+  Counter* dropped_slow = nullptr;
+  Counter* refused = nullptr;
+};
+
 class LwsConnection final : public WsConnection {
  public:
   using Clock = std::chrono::steady_clock;
 
-  LwsConnection(lws* wsi, std::uint64_t id, std::string peer, std::string cookie,
-                const WsLimits& limits, Counter& dropped_slow, std::deque<std::uint64_t>& to_write)
+  LwsConnection(lws* wsi, std::uint64_t id, std::string peer, std::string cookie, WsContext& ctx)
       : wsi_(wsi),
         id_(id),
         peer_(std::move(peer)),
         cookie_(std::move(cookie)),
-        limits_(limits),
-        dropped_slow_(dropped_slow),
-        to_write_(to_write),
+        ctx_(ctx),
+        limits_(ctx.limits),
         last_heard_(Clock::now()),
         shares_socket_(lws_get_network_wsi(wsi) != wsi) {}
 
@@ -45,8 +58,9 @@ class LwsConnection final : public WsConnection {
   void write_now();
   bool is_closing() const { return closing_; }
 
-  // Keep-alive, done here rather than by libwebsockets' retry policy: lws re-sorts a timer list
-  // on every write with that policy, a walk over all ten thousand viewers per frame sent.
+  // Keep-alive, done here rather than by libwebsockets' retry policy: with one, lws re-inserts a
+  // connection's timer into a sorted list of all of them whenever it proves alive, a walk over
+  // all ten thousand viewers each time.
   void heard(Clock::time_point now) {
     last_heard_ = now;
     ping_sent_ = false;
@@ -62,9 +76,8 @@ class LwsConnection final : public WsConnection {
   bool write_together();
   void write_soon();
 
+  WsContext& ctx_;
   const WsLimits& limits_;
-  Counter& dropped_slow_;
-  std::deque<std::uint64_t>& to_write_;
   std::string partial_;
   std::deque<FramePtr> queue_;
   Clock::time_point last_heard_;
@@ -76,19 +89,6 @@ class LwsConnection final : public WsConnection {
   bool closing_ = false;
   int close_code_ = 0;
   std::string close_reason_;
-};
-
-// Everything the boai.v1 callback needs, owned by the live service.
-struct WsContext {
-  WsEndpoint* endpoint = nullptr;
-  WsLimits limits;
-  std::uint64_t next_id = 1;
-  std::map<std::string, int> connections_per_address;
-  // Connections that were idle and have frames queued now, in the order they got them: the I/O
-  // thread writes them a few at a time, between its looks at the sockets.
-  std::deque<std::uint64_t> to_write;
-  Counter* dropped_slow = nullptr;
-  Counter* refused = nullptr;
 };
 
 // How many of the connections the once-a-second sweep may ping.
