@@ -144,13 +144,7 @@ void LiveRoom::on_close(WsConnection& c) {
 
 void LiveRoom::close_all() {
   for (auto& [id, s] : sessions_) s->conn->close(kCloseGoingAway, "server restarting");
-  // Other nodes drop our viewers now rather than when our last count expires.
-  std::vector<std::string> goodbyes;
-  auto now = RoomPresence::Clock::now();
-  for (auto& [slug, room] : rooms_) {
-    if (auto p = presence_.to_publish(slug, 0, now)) goodbyes.push_back(*p);
-  }
-  if (!goodbyes.empty()) publish_presence(std::move(goodbyes));
+  publish_presence(true);  // other nodes drop our viewers now, not when our counts expire
 }
 
 void LiveRoom::reply(Session& s, const std::string& text) {
@@ -721,7 +715,17 @@ std::size_t LiveRoom::viewers_of(const RoomState& room) {
   return room.members.size() + presence_.elsewhere(room.slug(), RoomPresence::Clock::now());
 }
 
-void LiveRoom::publish_presence(std::vector<std::string> counts) {
+// This node's counts of its rooms that are due (all of them zero when it is leaving) go out
+// in one job.
+void LiveRoom::publish_presence(bool leaving) {
+  auto now = RoomPresence::Clock::now();
+  std::vector<std::string> counts;
+  for (auto& [slug, room] : rooms_) {
+    if (auto p = presence_.to_publish(slug, leaving ? 0 : room->members.size(), now)) {
+      counts.push_back(*p);
+    }
+  }
+  if (counts.empty()) return;
   pool_.run<bool>(
       [counts = std::move(counts)](sql::Connection& c) {
         for (const auto& payload : counts) {
@@ -736,18 +740,15 @@ void LiveRoom::publish_presence(std::vector<std::string> counts) {
 }
 
 void LiveRoom::tick() {
+  publish_presence(false);
   // Viewer counts, this node's and the others', go out at most once a second, and only when
   // they changed.
-  auto now = RoomPresence::Clock::now();
-  std::vector<std::string> counts;
   for (auto& [slug, room] : rooms_) {
-    if (auto p = presence_.to_publish(slug, room->members.size(), now)) counts.push_back(*p);
-    auto viewers = room->members.size() + presence_.elsewhere(slug, now);
+    auto viewers = viewers_of(*room);
     if (viewers == room->viewers_announced) continue;
     room->viewers_announced = viewers;
     broadcast(*room, make_frame(json{{"type", "viewers"}, {"count", viewers}}.dump()));
   }
-  if (!counts.empty()) publish_presence(std::move(counts));
 }
 
 }  // namespace boai::web

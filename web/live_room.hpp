@@ -103,7 +103,7 @@ class LiveRoom final : public WsEndpoint {
   void reload_rules(const std::string& slug);
   void remove_banned(RoomState& room);
   std::size_t viewers_of(const RoomState& room);
-  void publish_presence(std::vector<std::string> counts);
+  void publish_presence(bool leaving);
   void tick();
 
   bool sanctioned(const RoomState& room, const Session& s, const std::string& kind) const;

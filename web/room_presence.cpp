@@ -27,21 +27,20 @@ bool RoomPresence::heard(std::string_view payload, Clock::time_point now) {
   } else {
     nodes[std::string(node)] = {viewers, now};
   }
+  forget_silent(nodes, now);  // rooms this node never opens are cleaned up here
   return true;
+}
+
+void RoomPresence::forget_silent(std::map<std::string, Count>& nodes, Clock::time_point now) {
+  std::erase_if(nodes, [now](const auto& n) { return now - n.second.at >= kExpiry; });
 }
 
 std::size_t RoomPresence::elsewhere(const std::string& room, Clock::time_point now) {
   auto it = heard_.find(room);
   if (it == heard_.end()) return 0;
+  forget_silent(it->second, now);
   std::size_t sum = 0;
-  for (auto n = it->second.begin(); n != it->second.end();) {
-    if (now - n->second.at >= kExpiry) {
-      n = it->second.erase(n);
-    } else {
-      sum += n->second.viewers;
-      ++n;
-    }
-  }
+  for (const auto& [node, count] : it->second) sum += count.viewers;
   return sum;
 }
 

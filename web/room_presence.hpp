@@ -38,6 +38,8 @@ class RoomPresence {
     std::size_t viewers;
     Clock::time_point at;
   };
+  static void forget_silent(std::map<std::string, Count>& nodes, Clock::time_point now);
+
   std::string node_;
   std::map<std::string, std::map<std::string, Count>> heard_;  // room -> node -> count
   std::map<std::string, Count> published_;                     // room -> what we said
