@@ -176,7 +176,6 @@ std::expected<PledgeBatchResult, Error> write_once(sql::Connection& conn,
                                                     "no campaign \"" + slug_list[k] + "\"")};
     }
   }
-  std::optional<LedgerAppender> ledger;
   std::vector<Accepted> pending;
   for (auto i : leads) {
     auto where = resolve(campaigns, requests[i]);
@@ -197,10 +196,11 @@ std::expected<PledgeBatchResult, Error> write_once(sql::Connection& conn,
 
   try {
     // Insert every new pledge in one statement; what does not go in is a retry of a key that
-    // exists. (A reference code taken inside the batch gets a new one and goes again.)
+    // exists. The chain head is locked in the same round trip, after the INSERT.
     std::int64_t created_us = now_us();
     std::vector<Accepted> inserted;
-    for (int round = 0; round < 5 && !pending.empty(); ++round) {
+    std::optional<LedgerAppender> ledger;
+    if (!pending.empty()) {
       sql::ArrayParam ref, campaign, fund, tkind, tid, amount, name, anon, contact, message,
           channel, key, digest;
       std::set<std::string> batch_references;  // unique in the batch, so RETURNING maps back
@@ -236,15 +236,18 @@ std::expected<PledgeBatchResult, Error> write_once(sql::Connection& conn,
            "k, d, o) ORDER BY o ON CONFLICT (idempotency_key) DO NOTHING RETURNING reference, id",
            {ref.param(), campaign.param(), fund.param(), tkind.param(), tid.param(), amount.param(),
             name.param(), anon.param(), contact.param(), message.param(), channel.param(),
-            key.param(), digest.param(), param(created_us)}}};
-      if (!ledger) inserting.push_back(LedgerAppender::lock_statement());
+            key.param(), digest.param(), param(created_us)}},
+          LedgerAppender::lock_statement()};
       std::size_t first = 0;  // of the INSERT's result
-      if (cached && round == 0) {
+      if (cached) {
         inserting.insert(inserting.begin(), opening.begin(), opening.end());
         first = opening.size();
       }
       auto done = conn.exec_pipeline(inserting);
       for (const auto& d : done) {
+        if (!d && d.error().constraint == "pledges_reference_key") {
+          return fail(make_error("reference_taken", "a new reference code was taken; write again"));
+        }
         if (!d) return fail(failed(d.error()));
       }
       if (first > 0) {
@@ -256,58 +259,54 @@ std::expected<PledgeBatchResult, Error> write_once(sql::Connection& conn,
           }
         }
       }
-      if (!ledger) ledger = LedgerAppender::from_head(conn, *done[first + 1]);
+      ledger = LedgerAppender::from_head(conn, *done[first + 1]);
       auto& r = done[first];
       std::map<std::string, std::int64_t> went_in;  // reference -> id
       for (int k = 0; k < r->rows(); ++k) went_in[std::string(r->text(k, 0))] = r->int64(k, 1);
 
-      std::vector<Accepted> left;
-      sql::ArrayParam left_keys;
+      // What did not go in met a committed pledge with its key (ON CONFLICT waits for one being
+      // written): a retry, answered with that pledge.
+      std::vector<Accepted> retries;
+      sql::ArrayParam retry_keys;
       for (auto& a : pending) {
         if (auto in = went_in.find(a.reference); in != went_in.end()) {
           a.id = in->second;
           inserted.push_back(a);
         } else {
-          left.push_back(a);
-          left_keys.add(requests[a.index].idempotency_key);
+          retries.push_back(a);
+          retry_keys.add(requests[a.index].idempotency_key);
         }
       }
-      pending.clear();
-      if (left.empty()) break;
-      auto existing =
-          conn.exec(std::string("SELECT ") + detail::kPledgeColumns + " FROM " +
-                        detail::kPledgeFrom + " WHERE p.idempotency_key = ANY($1::text[])",
-                    {left_keys.param()});
-      if (!existing) return fail(failed(existing.error()));
-      std::map<std::string, std::pair<Pledge, std::string>> by_key;  // key -> pledge, digest
-      for (int k = 0; k < existing->rows(); ++k) {
-        by_key[std::string(existing->text(k, 16))] = {detail::pledge_from_row(*existing, k),
-                                                      std::string(existing->text(k, 15))};
-      }
-      for (auto& a : left) {
-        auto it = by_key.find(requests[a.index].idempotency_key);
-        if (it == by_key.end()) {
-          pending.push_back(a);  // neither in nor found: try again
-        } else if (it->second.second != a.digest) {
-          results[a.index] = std::unexpected(make_error(
-              "idempotency_key_reused", "this idempotency key was used for a different pledge"));
-        } else {
-          it->second.first.replayed = true;
-          results[a.index] = it->second.first;
+      if (!retries.empty()) {
+        auto existing =
+            conn.exec(std::string("SELECT ") + detail::kPledgeColumns + " FROM " +
+                          detail::kPledgeFrom + " WHERE p.idempotency_key = ANY($1::text[])",
+                      {retry_keys.param()});
+        if (!existing) return fail(failed(existing.error()));
+        std::map<std::string, std::pair<Pledge, std::string>> by_key;  // key -> pledge, digest
+        for (int k = 0; k < existing->rows(); ++k) {
+          by_key[std::string(existing->text(k, 16))] = {detail::pledge_from_row(*existing, k),
+                                                        std::string(existing->text(k, 15))};
+        }
+        for (auto& a : retries) {
+          auto it = by_key.find(requests[a.index].idempotency_key);
+          if (it == by_key.end()) {
+            return fail(make_error("db_error", "a pledge neither went in nor exists; write again"));
+          }
+          if (it->second.second != a.digest) {
+            results[a.index] = std::unexpected(make_error(
+                "idempotency_key_reused", "this idempotency key was used for a different pledge"));
+          } else {
+            it->second.first.replayed = true;
+            results[a.index] = it->second.first;
+          }
         }
       }
     }
-    if (!pending.empty()) return fail(make_error("reference_exhausted", "no free reference code"));
     // Inserted in key order (so that two writers never wait for each other in turn); the ledger
     // and the events take them in the order they came.
     std::sort(inserted.begin(), inserted.end(),
               [](const Accepted& a, const Accepted& b) { return a.index < b.index; });
-    if (!ledger) {  // nothing to insert: the head is still locked, for the head's update below
-      auto st = LedgerAppender::lock_statement();
-      auto head = conn.exec(st.sql);
-      if (!head) return fail(failed(head.error()));
-      ledger = LedgerAppender::from_head(conn, *head);
-    }
 
     PledgeBatchResult out;
     std::vector<std::pair<std::int64_t, std::int64_t>> created;  // (campaign, pledge), outbox
@@ -344,8 +343,9 @@ std::expected<PledgeBatchResult, Error> write_once(sql::Connection& conn,
       results[a.index] = std::move(p);
     }
 
-    // Round trip 3: the ledger, the totals, the head, the outbox, the new totals, COMMIT.
-    auto closing = ledger->finish_statements();
+    // Round trip 3: the ledger, the totals, the head, the outbox, the new totals, COMMIT. A batch
+    // of retries and refusals only commits: the ledger did not change.
+    auto closing = inserted.empty() ? std::vector<sql::Statement>{} : ledger->finish_statements();
     if (!created.empty())
       closing.push_back(outbox_statement(batch_outbox_events("pledge.created", created)));
     std::size_t first_totals = closing.size();
@@ -403,10 +403,7 @@ std::expected<PledgeBatchResult, Error> write_pledges(sql::Connection& conn,
   for (int attempt = 0;; ++attempt) {
     auto out = write_once(conn, requests, limits, &cache);
     if (!out && out.error().code == "campaigns_changed") continue;  // the cache is clear now
-    if (out || attempt == 4 || out.error().code != "unique_violation" ||
-        out.error().message.find("pledges_reference_key") == std::string::npos) {
-      return out;
-    }
+    if (out || attempt == 4 || out.error().code != "reference_taken") return out;
   }
 }
 

@@ -41,7 +41,7 @@ void AsyncConnection::begin_connect() {
   conn_.reset(PQconnectStartParams(p.keywords.data(), p.values.data(), 1));
   if (!conn_ || PQstatus(conn_.get()) == CONNECTION_BAD) {
     lost(conn_ ? detail::error_from_connection(conn_.get())
-               : DbError{"db_unavailable", "out of memory", ""});
+               : DbError{"db_unavailable", "out of memory", "", ""});
     return;
   }
   set_state(State::kConnecting);
@@ -115,7 +115,7 @@ int AsyncConnection::on_reconnect_timer(void* self) {
 
 void AsyncConnection::query(std::string sql, Params params, Callback cb) {
   if (state_ != State::kReady) {
-    cb(std::unexpected(DbError{"db_unavailable", "the database is not connected", ""}));
+    cb(std::unexpected(DbError{"db_unavailable", "the database is not connected", "", ""}));
     return;
   }
   queue_.push_back(Pending{std::move(sql), std::move(params), std::move(cb)});

@@ -37,7 +37,7 @@ static std::string trimmed(const char* text) {
 }
 
 DbError error_from_connection(const PGconn* conn) {
-  return DbError{"db_unavailable", trimmed(PQerrorMessage(conn)), ""};
+  return DbError{"db_unavailable", trimmed(PQerrorMessage(conn)), "", ""};
 }
 
 DbError error_from_result(const PGresult* result, const PGconn* conn) {
@@ -46,9 +46,11 @@ DbError error_from_result(const PGresult* result, const PGconn* conn) {
   std::string sqlstate = state != nullptr ? state : "";
   std::string message = trimmed(PQresultErrorMessage(result));
   if (sqlstate.empty() && PQstatus(conn) != CONNECTION_OK) {
-    return DbError{"db_unavailable", message, ""};
+    return DbError{"db_unavailable", message, "", ""};
   }
-  return DbError{code_for_sqlstate(sqlstate), message, sqlstate};
+  const char* constraint = PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME);
+  return DbError{code_for_sqlstate(sqlstate), message, sqlstate,
+                 constraint != nullptr ? constraint : ""};
 }
 
 }  // namespace detail
@@ -71,7 +73,7 @@ std::expected<Connection, DbError> Connection::open(const std::string& conninfo)
   auto p = detail::connect_params(conninfo);
   PGconn* raw = PQconnectdbParams(p.keywords.data(), p.values.data(), 1);
   Connection conn(raw);
-  if (raw == nullptr) return std::unexpected(DbError{"db_unavailable", "out of memory", ""});
+  if (raw == nullptr) return std::unexpected(DbError{"db_unavailable", "out of memory", "", ""});
   if (PQstatus(raw) != CONNECTION_OK) return std::unexpected(detail::error_from_connection(raw));
   PQsetNoticeProcessor(
       raw, [](void*, const char*) {}, nullptr);  // NOTICEs are not errors
@@ -157,7 +159,7 @@ std::vector<std::expected<Result, DbError>> Connection::exec_pipeline(
     auto status = PQresultStatus(raw);
     if (status == PGRES_PIPELINE_ABORTED) {
       out.emplace_back(
-          std::unexpected(DbError{"pipeline_aborted", "an earlier statement failed", ""}));
+          std::unexpected(DbError{"pipeline_aborted", "an earlier statement failed", "", ""}));
       PQclear(raw);
     } else if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
       out.emplace_back(Result(raw));

@@ -53,14 +53,14 @@ void require_verified(LedgerFixture& f) {
   REQUIRE(v->ok());
 }
 
-
 // A pledge that every check lets through but PostgreSQL refuses, as a broken row would be. A
 // trigger's body takes no parameters: the message is this file's constant.
 constexpr const char* kBreaks = "this pledge breaks its transaction";
 void refuse_pledges_saying_kbreaks(LedgerFixture& f) {
   REQUIRE(f.conn.exec_script(
       std::string("CREATE FUNCTION test_refuse_pledge() RETURNS trigger LANGUAGE plpgsql AS $$ ") +
-      "BEGIN IF NEW.message = '" + kBreaks + "' THEN RAISE EXCEPTION 'refused by the test'; "
+      "BEGIN IF NEW.message = '" + kBreaks +
+      "' THEN RAISE EXCEPTION 'refused by the test'; "
       "END IF; RETURN NEW; END $$; "
       "CREATE TRIGGER test_refuse_pledge BEFORE INSERT ON pledges "
       "FOR EACH ROW EXECUTE FUNCTION test_refuse_pledge();"));
@@ -126,7 +126,8 @@ TEST_CASE("bad pledges get a stable code and write nothing") {
       {"long message", [](auto& r) { r.message = std::string(201 * 3, 'x'); }, "too_long"},
       {"bad UTF-8 name", [](auto& r) { r.display_name = "\xff\xfe"; }, "text_invalid"},
       {"bad UTF-8 message", [](auto& r) { r.message = "ok\xC0\xAF"; }, "text_invalid"},
-      {"NUL in a message", [](auto& r) { r.message = std::string("bad\0byte", 8); }, "text_invalid"},
+      {"NUL in a message", [](auto& r) { r.message = std::string("bad\0byte", 8); },
+       "text_invalid"},
       {"short key", [](auto& r) { r.idempotency_key = "abc"; }, "idempotency_key_invalid"},
       {"bad channel", [](auto& r) { r.channel = "telepathy"; }, "channel_invalid"},
   };
@@ -150,8 +151,8 @@ TEST_CASE("bad pledges get a stable code and write nothing") {
 TEST_CASE("one bad request in a batch does not sink the others") {
   auto f = LedgerFixture::make("mixedbatch");
   auto bad = f.pledge("batch-bad-1", 0);
-  auto batch = write_pledges(f.conn, {f.pledge("batch-ok-1", 1000), bad, f.pledge("batch-ok-2", 2000)},
-                             PledgeLimits{});
+  auto batch = write_pledges(
+      f.conn, {f.pledge("batch-ok-1", 1000), bad, f.pledge("batch-ok-2", 2000)}, PledgeLimits{});
   REQUIRE(batch);
   CHECK(batch->pledges[0]);
   CHECK_FALSE(batch->pledges[1]);
@@ -190,7 +191,8 @@ TEST_CASE("payments settle pledges, issue receipts, and keep the unmatched") {
   REQUIRE(unmatched);
   CHECK_FALSE(unmatched->pledge);
   CHECK(f.count("payments") == 3);
-  CHECK(record_payment(f.conn, payment("tx-4", 500, "ZZZZZZZZ")).error().code == "pledge_not_found");
+  CHECK(record_payment(f.conn, payment("tx-4", 500, "ZZZZZZZZ")).error().code ==
+        "pledge_not_found");
 
   auto totals = campaign_totals(f.conn, f.campaign.id);
   CHECK(totals->received.fen() == 11000);
@@ -272,7 +274,7 @@ TEST_CASE("cancelling an unpaid pledge; a paid one cannot be cancelled") {
 
 TEST_CASE("expenditures are published beside income") {
   auto f = LedgerFixture::make("spend");
-  ExpenditureRequest e{"aed", "firstaid", Money::from_yuan(3000), "AED 设备", "某医疗器械公司",
+  ExpenditureRequest e{"aed",    "firstaid",   Money::from_yuan(3000), "AED 设备", "某医疗器械公司",
                        "王站长", "INV-2026-07"};
   auto spent = record_expenditure(f.conn, e);
   REQUIRE(spent);
@@ -333,7 +335,8 @@ TEST_CASE("the batcher acknowledges after commit and makes one pledge per key") 
   auto created = std::count_if(events.begin(), events.end(),
                                [](auto& e) { return e.topic == "pledge.created"; });
   CHECK(created == 25);
-  CHECK(std::any_of(events.begin(), events.end(), [](auto& e) { return e.topic == "totals.changed"; }));
+  CHECK(std::any_of(events.begin(), events.end(),
+                    [](auto& e) { return e.topic == "totals.changed"; }));
   require_verified(f);
 }
 
@@ -399,10 +402,54 @@ TEST_CASE("the batcher shares transactions between submitters; a bad pledge fail
   for (int i = 0; i < 9; ++i) CHECK(done[i].get_future().get() == (i != 4));
   CHECK(ok == 160);
   auto stats = batcher.stats();
-  CHECK(stats.pledges == 168);  // the bad one's transaction never committed
+  CHECK(stats.pledges == 168);           // the bad one's transaction never committed
   CHECK(stats.batches < stats.pledges);  // 16 waiting submitters: batches hold several
   CHECK(f.count("pledges") == 168);
   CHECK(f.count("outbox") < 168);  // one row per batch and campaign
+  require_verified(f);
+}
+
+TEST_CASE("a reference code already taken makes the batch go again with new codes, once") {
+  auto f = LedgerFixture::make("refclash");
+  // The first INSERT fails as a clash on the reference would, in words no code should read (a
+  // server's messages may be translated); a sequence counts the attempts across rollbacks.
+  REQUIRE(f.conn.exec_script(
+      "CREATE SEQUENCE test_attempts; "
+      "CREATE FUNCTION test_clash_once() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+      "IF nextval('test_attempts') = 1 THEN RAISE unique_violation USING "
+      "CONSTRAINT = 'pledges_reference_key', MESSAGE = '重复键违反唯一约束'; END IF; "
+      "RETURN NEW; END $$; "
+      "CREATE TRIGGER test_clash_once BEFORE INSERT ON pledges "
+      "FOR EACH ROW EXECUTE FUNCTION test_clash_once();"));
+  auto out = write_pledges(f.conn, {f.pledge("clash-key-1", 1000), f.pledge("clash-key-2", 2000)},
+                           PledgeLimits{});
+  REQUIRE(out);
+  CHECK(out->pledges[0]);
+  CHECK(out->pledges[1]);
+  CHECK(f.count("pledges") == 2);
+  auto attempts = f.conn.exec("SELECT last_value FROM test_attempts");
+  REQUIRE(attempts);
+  CHECK(attempts->int64(0, 0) == 3);  // one refused, then one per row
+  require_verified(f);
+}
+
+TEST_CASE("a batch of retries commits without touching the ledger") {
+  auto f = LedgerFixture::make("allretries");
+  auto first = write_pledges(f.conn, {f.pledge("again-key-1", 1000)}, PledgeLimits{});
+  REQUIRE(first);
+  // The head row's xmin changes with any UPDATE, even one that writes the same values.
+  auto head_version = [&] {
+    return std::string(f.conn.exec("SELECT xmin::text FROM ledger_head")->text(0, 0));
+  };
+  std::string before = head_version();
+  auto again = write_pledges(f.conn, {f.pledge("again-key-1", 1000)}, PledgeLimits{});
+  REQUIRE(again);
+  REQUIRE(again->pledges[0]);
+  CHECK(again->pledges[0]->replayed);
+  CHECK(again->pledges[0]->reference == first->pledges[0]->reference);
+  CHECK(again->events.empty());
+  CHECK(head_version() == before);
+  CHECK(f.count("ledger_entries") == 1);
   require_verified(f);
 }
 
@@ -455,14 +502,16 @@ TEST_CASE("a writer's cached campaigns are checked in the same transaction") {
 TEST_CASE("50 concurrent payments get 50 consecutive receipt numbers") {
   auto f = LedgerFixture::make("receipts");
   std::vector<Pledge> pledges;
-  for (int i = 0; i < 50; ++i) pledges.push_back(must_pledge(f, f.pledge("rcpt-key-" + std::to_string(i), 1000)));
+  for (int i = 0; i < 50; ++i)
+    pledges.push_back(must_pledge(f, f.pledge("rcpt-key-" + std::to_string(i), 1000)));
   std::vector<std::string> numbers(50);
   std::vector<std::thread> threads;
   for (int i = 0; i < 50; ++i) {
     threads.emplace_back([&, i] {
       auto conn = boai::sql::Connection::open(f.url);
       if (!conn) return;
-      auto p = record_payment(*conn, payment("rcpt-tx-" + std::to_string(i), 1000, pledges[i].reference));
+      auto p = record_payment(*conn,
+                              payment("rcpt-tx-" + std::to_string(i), 1000, pledges[i].reference));
       if (p && p->receipt) numbers[i] = p->receipt->number;
     });
   }
@@ -486,15 +535,17 @@ TEST_CASE("totals equal the sum of the entries after a random mix of operations"
   for (int step = 0; step < 150; ++step) {
     int op = static_cast<int>(rng() % 5);
     if (op <= 1 || open.empty()) {
-      auto r = f.pledge("mix-key-" + std::to_string(step), 100 + static_cast<std::int64_t>(rng() % 100000));
+      auto r = f.pledge("mix-key-" + std::to_string(step),
+                        100 + static_cast<std::int64_t>(rng() % 100000));
       if (rng() % 2) r.fund = "aed";
       auto p = must_pledge(f, r);
       pledged += p.amount.fen();
       open.push_back(p);
     } else if (op == 2) {
       auto& p = open[rng() % open.size()];
-      (void)record_payment(f.conn, payment("mix-tx-" + std::to_string(step),
-                                           1 + static_cast<std::int64_t>(rng() % 50000), p.reference));
+      (void)record_payment(f.conn,
+                           payment("mix-tx-" + std::to_string(step),
+                                   1 + static_cast<std::int64_t>(rng() % 50000), p.reference));
     } else if (op == 3) {
       auto& p = open[rng() % open.size()];
       (void)refund_pledge(f.conn, p.reference, Money::from_fen(1 + rng() % 3000), "测试");
