@@ -2,7 +2,6 @@
 #include "stream/hls_playlist.hpp"
 
 #include <cstdio>
-#include <fstream>
 
 namespace boai::stream {
 
@@ -28,21 +27,20 @@ std::string master_playlist(const std::vector<Rendition>& ladder, int framerate,
   return out;
 }
 
+bool replace_file(const std::string& path, std::string_view text) {
+  std::string temporary = path + ".tmp";
+  FILE* file = std::fopen(temporary.c_str(), "wb");
+  bool ok = file != nullptr;
+  if (ok) ok = std::fwrite(text.data(), 1, text.size(), file) == text.size();
+  if (file != nullptr) ok = std::fclose(file) == 0 && ok;
+  return ok && std::rename(temporary.c_str(), path.c_str()) == 0;
+}
+
 std::expected<void, Error> write_master_playlist(const std::string& room_dir,
                                                  const std::vector<Rendition>& ladder,
                                                  int framerate, int audio_kbps) {
   std::string path = room_dir + "/master.m3u8";
-  std::string temporary = path + ".tmp";
-  {
-    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-    file << master_playlist(ladder, framerate, audio_kbps);
-    file.flush();
-    if (!file) {
-      return std::unexpected(
-          make_error("hls_dir_unwritable", "Cannot write the HLS master playlist " + path + "."));
-    }
-  }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+  if (!replace_file(path, master_playlist(ladder, framerate, audio_kbps))) {
     return std::unexpected(
         make_error("hls_dir_unwritable", "Cannot write the HLS master playlist " + path + "."));
   }

@@ -1,14 +1,20 @@
-// The HLS master playlist: hlssink2 writes each rendition's media playlist, this lists them.
+// The HLS master playlist, which lists the renditions' media playlists (MediaPlaylistWriter or
+// hlssink2 write those), and the atomic replacement every playlist is written with.
 #pragma once
 
 #include <expected>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/error.hpp"
 #include "stream/studio_config.hpp"
 
 namespace boai::stream {
+
+// Writes `text` to a temporary file beside `path`, then renames it over `path`: a reader sees the
+// old file or the new one, never half of one. False when either step fails.
+bool replace_file(const std::string& path, std::string_view text);
 
 // The text of <room>/master.m3u8: one EXT-X-STREAM-INF per rendition, highest first.
 std::string master_playlist(const std::vector<Rendition>& ladder, int framerate, int audio_kbps);

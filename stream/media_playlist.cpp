@@ -7,6 +7,8 @@
 #include <ctime>
 #include <filesystem>
 
+#include "stream/hls_playlist.hpp"
+
 namespace boai::stream {
 namespace {
 
@@ -33,7 +35,8 @@ std::string segment_file_name(std::int64_t sequence) {
 MediaPlaylistWriter::MediaPlaylistWriter(MediaPlaylistOptions options)
     : options_(std::move(options)), target_(std::max(1, options_.target_seconds)) {
   options_.listed = std::max(1, options_.listed);
-  options_.kept = std::max(options_.listed, options_.kept);
+  // A segment stays on disk after it leaves the playlist, for a player that read it just before.
+  options_.kept = std::max(options_.listed + 1, options_.kept);
 }
 
 std::expected<void, Error> MediaPlaylistWriter::add(std::int64_t sequence, double seconds,
@@ -44,6 +47,7 @@ std::expected<void, Error> MediaPlaylistWriter::add(std::int64_t sequence, doubl
   // Listed first, deleted after: a player that just read the old playlist still finds what it
   // lists, since more are kept than listed.
   auto written = write();
+  if (!written) return written;  // the playlist on disk still lists the oldest: keep them
   while (entries_.size() > static_cast<size_t>(options_.kept)) {
     std::error_code ec;
     std::filesystem::remove(options_.dir + "/" + segment_file_name(entries_.front().sequence), ec);
@@ -81,15 +85,7 @@ std::string MediaPlaylistWriter::text() const {
 
 std::expected<void, Error> MediaPlaylistWriter::write() const {
   std::string path = playlist_path();
-  std::string temporary = path + ".tmp";
-  std::string body = text();
-  FILE* file = std::fopen(temporary.c_str(), "wb");
-  bool ok = file != nullptr;
-  if (ok) ok = std::fwrite(body.data(), 1, body.size(), file) == body.size();
-  if (file != nullptr) ok = std::fclose(file) == 0 && ok;
-  // rename() replaces the old playlist in one step: a reader has the old one or the new one.
-  if (ok) ok = std::rename(temporary.c_str(), path.c_str()) == 0;
-  if (!ok) {
+  if (!replace_file(path, text())) {
     return std::unexpected(
         make_error("hls_write_failed", "Cannot write the HLS playlist " + path + "."));
   }

@@ -222,6 +222,29 @@ TEST_CASE("an unwritable playlist directory is an error that names the playlist"
   CHECK(added.error().message.find("/nonexistent/boai/index.m3u8") != std::string::npos);
 }
 
+TEST_CASE("while the playlist cannot be replaced, the segments it still lists stay on disk") {
+  bt::TempDir dir;
+  bs::MediaPlaylistWriter writer({dir.path(), 1, 2, 2});  // kept is raised to listed + 1
+  auto start = WallClock::now();
+  for (int i = 0; i < 3; ++i) {
+    bt::run_command("touch " + dir.path() + "/" + bs::segment_file_name(i));
+    REQUIRE(writer.add(i, 1.0, start));
+  }
+  CHECK(fs::exists(dir.path() + "/segment00000.ts"));  // left the playlist, not the disk
+  // A directory where the playlist goes: the rename fails as on a full or broken disk.
+  fs::remove(dir.path() + "/index.m3u8");
+  fs::create_directory(dir.path() + "/index.m3u8");
+  for (int i = 3; i < 6; ++i) {
+    bt::run_command("touch " + dir.path() + "/" + bs::segment_file_name(i));
+    CHECK_FALSE(writer.add(i, 1.0, start));
+  }
+  for (int i = 0; i < 6; ++i) CHECK(fs::exists(dir.path() + "/" + bs::segment_file_name(i)));
+  fs::remove(dir.path() + "/index.m3u8");
+  REQUIRE(writer.add(6, 1.0, start));  // written again: now the old ones go
+  CHECK_FALSE(fs::exists(dir.path() + "/segment00003.ts"));
+  CHECK(fs::exists(dir.path() + "/segment00004.ts"));
+}
+
 TEST_CASE("the transport stream's headers are read where the segmenter needs them") {
   CHECK(bs::ts::pid(pat().data()) == 0);
   CHECK(bs::ts::pmt_pid(pat().data()) == kPmtPid);
