@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <mutex>
 
+#include "base/loop_timer.hpp"
 #include "stream/encoded_output.hpp"
 #include "stream/gst_util.hpp"
 #include "stream/hls_playlist.hpp"
@@ -30,7 +31,7 @@
 namespace boai::stream {
 namespace {
 
-constexpr guint kTickMs = 100;
+constexpr int kTickMs = 100;
 constexpr std::int64_t kStallUs = 800'000;  // no picture this long: the input is lost
 constexpr int kInputBackoffMaxMs = 5'000;
 constexpr int kOutputBackoffMaxMs = 30'000;
@@ -209,7 +210,7 @@ struct Studio::Impl {
   GstPadRef camera_pad;
   GstPadRef slides_pad;
   std::vector<GstElementRef> encoder_queues;
-  guint tick_id = 0;
+  std::unique_ptr<LoopTimer> ticker;  // tick() every kTickMs on the loop
   InputSlot camera{"camera"};
   InputSlot slides{"slides"};
   std::vector<std::string> slide_files;
@@ -231,7 +232,7 @@ struct Studio::Impl {
   std::array<std::uint64_t, kMaxRungs> bitrates{};
 
   ~Impl() {
-    if (tick_id != 0) g_source_remove(tick_id);
+    ticker.reset();
     teardown();
   }
 
@@ -698,17 +699,13 @@ std::expected<std::unique_ptr<Studio>, Error> Studio::create(StudioConfig config
     }
   }
   Impl* raw = studio->impl_.get();
-  raw->tick_id = g_timeout_add(
-      kTickMs,
-      [](gpointer data) -> gboolean {
-        try {
-          static_cast<Impl*>(data)->tick();
-        } catch (...) {
-          // Never let an exception unwind through GLib; the next tick tries again.
-        }
-        return G_SOURCE_CONTINUE;
-      },
-      raw);
+  raw->ticker = std::make_unique<LoopTimer>(nullptr, std::chrono::milliseconds(kTickMs), [raw] {
+    try {
+      raw->tick();
+    } catch (...) {
+      // Never let an exception unwind through GLib; the next tick tries again.
+    }
+  });
   return studio;
 }
 
