@@ -118,8 +118,6 @@ Figures run_boai(const donations::PledgeBatcher::Options& options, int submitter
   std::vector<ClientLoop> client_loops(static_cast<std::size_t>(loops));
   for (int l = 0; l < loops; ++l) {
     threads.emplace_back([&, l] {
-      std::vector<int> mine;
-      for (int who = l; who < submitters; who += loops) mine.push_back(who);
       std::vector<double> times;
       if (thread_each) {
         for (long i = 0; Clock::now() < stop_at; ++i) {
@@ -129,6 +127,8 @@ Figures run_boai(const donations::PledgeBatcher::Options& options, int submitter
           times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
         }
       } else {
+        std::vector<int> mine;  // this loop's submitters
+        for (int who = l; who < submitters; who += loops) mine.push_back(who);
         run_loop(batcher, client_loops[static_cast<std::size_t>(l)], mine, submitters, stop_at,
                  times);
       }
