@@ -126,7 +126,7 @@ bool same_campaign(const Campaign& a, const Campaign& b) {
 std::expected<PledgeBatchResult, Error> write_once(sql::Connection& conn,
                                                    const std::vector<PledgeRequest>& requests,
                                                    const PledgeLimits& limits,
-                                                   CampaignCache* cache) {
+                                                   CampaignCache& cache) {
   // Checks that need no database come first: they decide which campaigns to look up.
   std::vector<std::optional<std::expected<Pledge, Error>>> results(requests.size());
   std::map<std::string, std::size_t> lead_of_key;  // the first request with each key
@@ -151,9 +151,9 @@ std::expected<PledgeBatchResult, Error> write_once(sql::Connection& conn,
   std::vector<std::string> slug_list(slugs.begin(), slugs.end());
   std::vector<sql::Statement> opening = {{"BEGIN", {}}};
   for (const auto& slug : slug_list) opening.push_back(find_campaign_statement(slug));
-  bool cached = cache != nullptr && !slug_list.empty() &&
+  bool cached = !slug_list.empty() &&
                 std::all_of(slug_list.begin(), slug_list.end(),
-                            [&](const std::string& slug) { return cache->contains(slug); });
+                            [&](const std::string& slug) { return cache.contains(slug); });
   auto fail = [&conn](const Error& e) -> std::expected<PledgeBatchResult, Error> {
     (void)conn.exec("ROLLBACK");
     return std::unexpected(e);
@@ -161,7 +161,7 @@ std::expected<PledgeBatchResult, Error> write_once(sql::Connection& conn,
   std::map<std::string, CampaignInfo> campaigns;
   if (cached) {
     for (const auto& slug : slug_list)
-      campaigns[slug] = CampaignInfo{cache->at(slug), std::nullopt};
+      campaigns[slug] = CampaignInfo{cache.at(slug), std::nullopt};
   } else {
     auto opened = conn.exec_pipeline(opening);
     for (const auto& r : opened) {
@@ -169,7 +169,7 @@ std::expected<PledgeBatchResult, Error> write_once(sql::Connection& conn,
     }
     for (std::size_t k = 0; k < slug_list.size(); ++k) {
       auto c = campaign_from_result(*opened[1 + k]);
-      if (c && cache != nullptr) (*cache)[slug_list[k]] = *c;
+      if (c) cache[slug_list[k]] = *c;
       campaigns[slug_list[k]] =
           c ? CampaignInfo{std::move(*c), std::nullopt}
             : CampaignInfo{std::nullopt, make_error("campaign_not_found",
@@ -187,7 +187,7 @@ std::expected<PledgeBatchResult, Error> write_once(sql::Connection& conn,
   }
   // Nothing to insert, so nothing to check the cached campaigns with: read them.
   if (cached && pending.empty()) {
-    cache->clear();
+    cache.clear();
     return write_once(conn, requests, limits, cache);
   }
   std::sort(pending.begin(), pending.end(), [&](const Accepted& a, const Accepted& b) {
@@ -253,8 +253,8 @@ std::expected<PledgeBatchResult, Error> write_once(sql::Connection& conn,
       if (first > 0) {
         for (std::size_t k = 0; k < slug_list.size(); ++k) {
           auto c = campaign_from_result(*done[1 + k]);
-          if (!c || !same_campaign(*c, cache->at(slug_list[k]))) {
-            cache->clear();  // changed since the last batch: again, reading them first
+          if (!c || !same_campaign(*c, cache.at(slug_list[k]))) {
+            cache.clear();  // changed since the last batch: again, reading them first
             return fail(make_error("campaigns_changed", "a campaign changed; write again"));
           }
         }
@@ -401,7 +401,7 @@ std::expected<PledgeBatchResult, Error> write_pledges(sql::Connection& conn,
   // row cost a seventh of the batch); a reference code that was taken fails it instead, and the
   // batch goes again with new codes. Nothing of it stayed: it never reached the ledger.
   for (int attempt = 0;; ++attempt) {
-    auto out = write_once(conn, requests, limits, &cache);
+    auto out = write_once(conn, requests, limits, cache);
     if (!out && out.error().code == "campaigns_changed") continue;  // the cache is clear now
     if (out || attempt == 4 || out.error().code != "reference_taken") return out;
   }
