@@ -93,7 +93,7 @@ TEST_CASE("a pledge is recorded with a reference, a ledger entry and totals") {
   CHECK(d.public_name == "L***");
 }
 
-TEST_CASE("a retry with the same key returns the first pledge; other content is refused") {
+TEST_CASE("a retry with the same key returns the first pledge, other content is refused") {
   auto f = LedgerFixture::make("idem");
   auto first = must_pledge(f, f.pledge("retry-key-1", 5000));
   auto again = must_pledge(f, f.pledge("retry-key-1", 5000));
@@ -223,7 +223,7 @@ TEST_CASE("bad payments get a stable code and write nothing") {
   check(r, "text_invalid");
 }
 
-TEST_CASE("refunds reduce or void the receipt; a refunded pledge takes no payment") {
+TEST_CASE("refunds reduce or void the receipt, a refunded pledge takes no payment") {
   auto f = LedgerFixture::make("refunds");
   auto p = must_pledge(f, f.pledge("refund-key1", 10000));
   REQUIRE(record_payment(f.conn, payment("r-1", 10000, p.reference)));
@@ -259,7 +259,7 @@ TEST_CASE("refunds reduce or void the receipt; a refunded pledge takes no paymen
   require_verified(f);
 }
 
-TEST_CASE("cancelling an unpaid pledge; a paid one cannot be cancelled") {
+TEST_CASE("cancelling an unpaid pledge, a paid one cannot be cancelled") {
   auto f = LedgerFixture::make("cancel");
   auto p = must_pledge(f, f.pledge("cancel-key1", 1000));
   auto c = cancel_pledge(f.conn, p.reference);
@@ -376,7 +376,7 @@ TEST_CASE("two writers with the same keys in opposite orders neither deadlock no
   require_verified(f);
 }
 
-TEST_CASE("the batcher shares transactions between submitters; a bad pledge fails alone") {
+TEST_CASE("the batcher shares transactions between submitters, a bad pledge fails alone") {
   auto f = LedgerFixture::make("batchmix");
   PledgeBatcher batcher({f.url, PledgeLimits{}, 2, 64});
   std::atomic<int> ok{0};
