@@ -610,8 +610,12 @@ struct Studio::Impl {
         if (phase == Phase::kStopping) finish_stop();
         return;
       }
-      last_error = "studio_failed: " + describe_error(message.get());
-      emit(StudioEvent::Kind::kError, "studio", "studio_failed", describe_error(message.get()));
+      // A segment sink ("seg<rendition>") that cannot write says so and goes on cutting; the
+      // host is told the HLS output is failing, not that the studio is.
+      std::string from = GST_OBJECT_NAME(GST_MESSAGE_SRC(message.get()));
+      const char* code = from.starts_with("seg") ? "hls_write_failed" : "studio_failed";
+      last_error = std::string(code) + ": " + describe_error(message.get());
+      emit(StudioEvent::Kind::kError, "studio", code, describe_error(message.get()));
     }
   }
 

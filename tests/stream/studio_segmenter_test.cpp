@@ -2,6 +2,7 @@
 // frame closes it, not a segment later as hlssink2 lists it; and hlssink2 still works when chosen.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <map>
 
 #include "stream/studio.hpp"
@@ -55,6 +56,27 @@ TEST_CASE("a segment is listed about one segment after its key frame was compose
   // GOP after it as well: two seconds and more.
   CHECK(median < 1.75 * config.segment_seconds);
   CHECK(median > 0.9 * config.segment_seconds);
+}
+
+TEST_CASE("a rendition that cannot be written is reported as hls_write_failed and the others go on") {
+  bt::TempDir dir;
+  bt::EventLog log;
+  auto config = bt::test_config(dir, "hlsfail");
+  config.recordings_dir.clear();
+  auto studio = bt::start_studio(config, log);
+  REQUIRE(bt::wait_for_sequence(*studio, "360p", 0, 30s));
+  // The 360p folder vanishes mid-broadcast (a disk unmounted, a careless cleanup).
+  std::filesystem::remove_all(studio->room_dir() + "/360p");
+  REQUIRE(bt::run_loop_until(
+      [&] {
+        auto* e = log.find(bs::StudioEvent::Kind::kError, "studio");
+        return e != nullptr && e->code == "hls_write_failed";
+      },
+      15s));
+  CHECK(studio->live());
+  auto before = bt::read_media_playlist(studio->room_dir() + "/720p/index.m3u8");
+  REQUIRE(before);
+  REQUIRE(bt::wait_for_sequence(*studio, "720p", before->media_sequence + 2, 15s));
 }
 
 TEST_CASE("hlssink2 still cuts the ladder when it is chosen") {
