@@ -204,6 +204,9 @@ void LiveRoom::hello(Session& s, const ClientFrame& f) {
   if (!last_seq) return refuse(s, f, last_seq.error());
 
   std::string nick = donations::trim_text(*nickname);
+  if (!donations::is_storable_text(nick)) {  // "\u0000" decodes to a NUL, which text cannot hold
+    return refuse(s, f, make_error("text_invalid", "a nickname cannot hold a NUL character"));
+  }
   if (donations::char_count(nick) > config_.max_nickname_chars) {
     return refuse(s, f, make_error("too_long", "a nickname is at most " +
                                                    std::to_string(config_.max_nickname_chars) +
@@ -329,6 +332,9 @@ void LiveRoom::chat_send(Session& s, const ClientFrame& f) {
   auto text = string_field(f, "text");
   if (!text) return refuse(s, f, text.error());
   std::string t = donations::trim_text(*text);
+  if (!donations::is_storable_text(t)) {
+    return refuse(s, f, make_error("text_invalid", "a message cannot hold a NUL character"));
+  }
   if (t.empty()) return refuse(s, f, make_error("bad_request", "the message is empty"));
   if (donations::char_count(t) > config_.max_text_chars) {
     return refuse(s, f, make_error("too_long", "a message is at most " +

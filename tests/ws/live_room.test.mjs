@@ -85,6 +85,9 @@ test('bad frames get stable errors', async () => {
   assert.equal((await c.hello('no-such-room')).code, 'room_not_found');
   const w = await Client.open(server.port);
   assert.equal((await w.hello('firstaid', { nickname: 'x'.repeat(21) })).code, 'too_long');
+  assert.equal((await w.hello('firstaid', { nickname: 'nul\u0000' })).code, 'text_invalid');
+  await w.hello('firstaid', { nickname: 'w' });
+  assert.equal((await w.request({ type: 'chat.send', text: 'a\u0000b' })).code, 'text_invalid');
   await c.close();
   await w.close();
 });
