@@ -41,7 +41,8 @@ struct CommandSpec {
 
 std::optional<std::string> set_listen(Options& o, const std::string& v) {
   auto colon = v.rfind(':');
-  if (colon == std::string::npos || colon == 0) return "--listen wants HOST:PORT, got \"" + v + "\"";
+  if (colon == std::string::npos || colon == 0)
+    return "--listen wants HOST:PORT, got \"" + v + "\"";
   int port = -1;
   auto p = v.substr(colon + 1);
   auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
@@ -88,7 +89,8 @@ std::optional<std::string> set_limits(Options& o, const std::string& v) {
       item += c;
       continue;
     }
-    if (item.empty()) continue;
+    if (item.empty())
+      continue;
     auto eq = item.find('=');
     std::string name = item.substr(0, eq);
     if (eq == std::string::npos || !limit_defaults().contains(name)) {
@@ -107,8 +109,8 @@ std::optional<std::string> set_limits(Options& o, const std::string& v) {
 
 const std::vector<SharedFlag>& shared_flags() {
   static const std::vector<SharedFlag> kFlags = {
-      {"--listen", "BOAI_LISTEN", "HOST:PORT to serve on (default 127.0.0.1:8080; port 0 picks one)",
-       true, set_listen},
+      {"--listen", "BOAI_LISTEN",
+       "HOST:PORT to serve on (default 127.0.0.1:8080; port 0 picks one)", true, set_listen},
       {"--data-dir", "BOAI_DATA_DIR",
        "where boai keeps its files and private PostgreSQL (default ./var)", false,
        set_text(&Options::data_dir)},
@@ -116,8 +118,7 @@ const std::vector<SharedFlag>& shared_flags() {
        "PostgreSQL to use instead of the private one (postgresql://... or key=value)", false,
        set_text(&Options::database_url)},
       {"--static-dir", "BOAI_STATIC_DIR", "the pages to serve (default: web/static of this build)",
-       true,
-       set_text(&Options::static_dir)},
+       true, set_text(&Options::static_dir)},
       {"--tls-cert", "BOAI_TLS_CERT", "PEM certificate: serve HTTPS and WSS (with --tls-key)", true,
        set_text(&Options::tls_cert)},
       {"--tls-key", "BOAI_TLS_KEY", "PEM private key of --tls-cert", true,
@@ -132,26 +133,28 @@ const std::vector<SharedFlag>& shared_flags() {
        "messages_per_second, message_burst, connections_per_address, pledges_per_minute, "
        "queued_frames, ping_after_idle_seconds, close_after_silent_seconds)",
        true, set_limits},
-      {"--no-studio", "BOAI_NO_STUDIO", "run the live service without the studio (a web node)", true,
+      {"--no-studio", "BOAI_NO_STUDIO", "run the live service without the studio (a web node)",
+       true,
        [](Options& o, const std::string& v) -> std::optional<std::string> {
          o.studio = v == "0" || v == "false";
          return std::nullopt;
        },
        true},
-      {"--go-live", "BOAI_GO_LIVE", "start broadcasting at once (default: the host goes live)", true,
+      {"--go-live", "BOAI_GO_LIVE", "start broadcasting at once (default: the host goes live)",
+       true,
        [](Options& o, const std::string& v) -> std::optional<std::string> {
          o.go_live = !(v == "0" || v == "false");
          return std::nullopt;
        },
        true},
-      {"--room", "BOAI_ROOM", "the campaign the studio broadcasts into (default: the first live one)",
-       true,
+      {"--room", "BOAI_ROOM",
+       "the campaign the studio broadcasts into (default: the first live one)", true,
        set_text(&Options::studio_room)},
       {"--source", "BOAI_SOURCE",
-       "the camera: test, v4l2:/dev/video0, srt://:9000, rtmp://..., file:PATH (default test)", true,
-       set_text(&Options::source)},
-      {"--slides-dir", "BOAI_SLIDES_DIR", "a folder of PNG/JPEG slides the host steps through", true,
-       set_text(&Options::slides_dir)},
+       "the camera: test, v4l2:/dev/video0, srt://:9000, rtmp://..., file:PATH (default test)",
+       true, set_text(&Options::source)},
+      {"--slides-dir", "BOAI_SLIDES_DIR", "a folder of PNG/JPEG slides the host steps through",
+       true, set_text(&Options::slides_dir)},
       {"--hls-dir", "BOAI_HLS_DIR", "where the studio writes HLS (default DATA_DIR/hls)", true,
        set_text(&Options::hls_dir)},
       {"--recordings-dir", "BOAI_RECORDINGS_DIR",
@@ -165,8 +168,7 @@ const std::vector<SharedFlag>& shared_flags() {
       {"--station-name", "BOAI_STATION_NAME", "the station's name in the pages", true,
        set_text(&Options::station_name)},
       {"--certificate", "BOAI_CERTIFICATE", "the station's public fundraising certificate number",
-       true,
-       set_text(&Options::certificate)},
+       true, set_text(&Options::certificate)},
       {"--credit-code", "BOAI_CREDIT_CODE", "the station's unified social credit code", true,
        set_text(&Options::credit_code)},
       {"--pay-qr-url", "BOAI_PAY_QR_URL", "the station's payment QR image", true,
@@ -177,23 +179,44 @@ const std::vector<SharedFlag>& shared_flags() {
 
 const std::vector<CommandSpec>& commands() {
   static const std::vector<CommandSpec> kCommands = {
-      {Command::kServe, "serve", nullptr,
-       "run the live service (and a private PostgreSQL unless --database-url)", {}, {}},
-      {Command::kMigrate, "migrate", nullptr, "bring the database schema up to date, then exit",
-       {}, {}},
-      {Command::kFundAdd, "fund add", "SLUG", "add a fund (a purpose money is given for)",
+      {Command::kServe,
+       "serve",
+       nullptr,
+       "run the live service (and a private PostgreSQL unless --database-url)",
+       {},
+       {}},
+      {Command::kMigrate,
+       "migrate",
+       nullptr,
+       "bring the database schema up to date, then exit",
+       {},
+       {}},
+      {Command::kFundAdd,
+       "fund add",
+       "SLUG",
+       "add a fund (a purpose money is given for)",
        {{"--name", "NAME", "what people call it"}, {"--description", "TEXT", "what it pays for"}},
        {"--name"}},
-      {Command::kCampaignAdd, "campaign add", "SLUG", "add a campaign (a live event or an appeal)",
+      {Command::kCampaignAdd,
+       "campaign add",
+       "SLUG",
+       "add a campaign (a live event or an appeal)",
        {{"--title", "TITLE", "its title"},
         {"--goal", "YUAN", "the amount it hopes to raise"},
         {"--fund", "SLUG", "its default fund (default: general)"},
         {"--also-fund", "SLUG,SLUG", "more funds donors may choose"},
         {"--live", nullptr, "open it at once"}},
        {"--title", "--goal"}},
-      {Command::kCampaignStatus, "campaign status", "SLUG", "open or close a campaign",
-       {{"--set", "draft|live|closed", "the new status"}}, {"--set"}},
-      {Command::kPledgeAdd, "pledge add", nullptr, "record a pledge (desk or cash box); prints its reference",
+      {Command::kCampaignStatus,
+       "campaign status",
+       "SLUG",
+       "open or close a campaign",
+       {{"--set", "draft|live|closed", "the new status"}},
+       {"--set"}},
+      {Command::kPledgeAdd,
+       "pledge add",
+       nullptr,
+       "record a pledge (desk or cash box); prints its reference",
        {{"--campaign", "SLUG", "the campaign"},
         {"--amount", "YUAN", "how much"},
         {"--name", "NAME", "the donor's name"},
@@ -205,7 +228,10 @@ const std::vector<CommandSpec>& commands() {
         {"--idempotency-key", "KEY", "the same key twice records one pledge"}},
        {"--campaign", "--amount", "--idempotency-key"}},
       {Command::kPledgeCancel, "pledge cancel", "REFERENCE", "cancel an unpaid pledge", {}, {}},
-      {Command::kPaymentAdd, "payment add", nullptr, "record money received",
+      {Command::kPaymentAdd,
+       "payment add",
+       nullptr,
+       "record money received",
        {{"--provider", "wechat|alipay|bank|cash", "who received it"},
         {"--txn", "ID", "the provider's transaction id"},
         {"--amount", "YUAN", "how much arrived"},
@@ -213,9 +239,16 @@ const std::vector<CommandSpec>& commands() {
         {"--reference", "CODE", "the pledge it pays"},
         {"--remark", "TEXT", "the payer's remark (a reference code in it is found)"}},
        {"--provider", "--txn", "--amount"}},
-      {Command::kRefundAdd, "refund add", "REFERENCE", "give back money a pledge received",
-       {{"--amount", "YUAN", "how much"}, {"--reason", "TEXT", "why"}}, {"--amount", "--reason"}},
-      {Command::kExpenditureAdd, "expenditure add", nullptr, "record money spent from a fund",
+      {Command::kRefundAdd,
+       "refund add",
+       "REFERENCE",
+       "give back money a pledge received",
+       {{"--amount", "YUAN", "how much"}, {"--reason", "TEXT", "why"}},
+       {"--amount", "--reason"}},
+      {Command::kExpenditureAdd,
+       "expenditure add",
+       nullptr,
+       "record money spent from a fund",
        {{"--fund", "SLUG", "the fund it came from"},
         {"--campaign", "SLUG", "the campaign it belongs to, if any"},
         {"--amount", "YUAN", "how much"},
@@ -224,15 +257,25 @@ const std::vector<CommandSpec>& commands() {
         {"--approved-by", "NAME", "who approved it"},
         {"--evidence", "REF", "invoice or voucher number"}},
        {"--fund", "--amount", "--purpose", "--payee", "--approved-by"}},
-      {Command::kLedgerVerify, "ledger verify", nullptr,
-       "recompute the hash chain and the totals; exit 1 if anything was altered", {}, {}},
-      {Command::kLedgerExport, "ledger export", nullptr,
+      {Command::kLedgerVerify,
+       "ledger verify",
+       nullptr,
+       "recompute the hash chain and the totals; exit 1 if anything was altered",
+       {},
+       {}},
+      {Command::kLedgerExport,
+       "ledger export",
+       nullptr,
        "write the public ledger (ledger.csv, ledger.json)",
        {{"--public", nullptr, "masked names only (the only kind of export)"},
         {"--out", "DIR", "where to write (default .)"}},
        {"--public"}},
-      {Command::kUserAdd, "user add", "NAME", "add a staff user; the password is read from stdin",
-       {{"--role", "host|finance|admin", "what they may do"}}, {"--role"}},
+      {Command::kUserAdd,
+       "user add",
+       "NAME",
+       "add a staff user; the password is read from stdin",
+       {{"--role", "host|finance|admin", "what they may do"}},
+       {"--role"}},
   };
   return kCommands;
 }
@@ -255,12 +298,16 @@ std::vector<std::string> split_words(const char* words) {
 }  // namespace
 
 const std::map<std::string, double>& limit_defaults() {
-  static const std::map<std::string, double> kDefaults = {
-      {"chat_chars", 200},          {"nickname_chars", 20},
-      {"frame_bytes", 16 * 1024},   {"messages_per_second", 1},
-      {"message_burst", 5},         {"connections_per_address", 64},
-      {"pledges_per_minute", 10},   {"queued_frames", 1024},
-      {"ping_after_idle_seconds", 30}, {"close_after_silent_seconds", 75}};
+  static const std::map<std::string, double> kDefaults = {{"chat_chars", 200},
+                                                          {"nickname_chars", 20},
+                                                          {"frame_bytes", 16 * 1024},
+                                                          {"messages_per_second", 1},
+                                                          {"message_burst", 5},
+                                                          {"connections_per_address", 64},
+                                                          {"pledges_per_minute", 10},
+                                                          {"queued_frames", 1024},
+                                                          {"ping_after_idle_seconds", 30},
+                                                          {"close_after_silent_seconds", 75}};
   return kDefaults;
 }
 
@@ -268,7 +315,8 @@ Environment current_environment() {
   Environment env;
   for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
     std::string kv = *e;
-    if (auto eq = kv.find('='); eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
+    if (auto eq = kv.find('='); eq != std::string::npos)
+      env[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
   return env;
 }
@@ -277,9 +325,11 @@ std::expected<Invocation, UsageError> parse_command_line(const std::vector<std::
                                                          const Environment& env) {
   Invocation inv;
   inv.options.static_dir = BOAI_DEFAULT_STATIC_DIR;
-  if (args.empty()) return inv;
+  if (args.empty())
+    return inv;
   const std::string& first = args[0];
-  if (first == "--help" || first == "-h" || first == "help") return inv;
+  if (first == "--help" || first == "-h" || first == "help")
+    return inv;
   if (first == "--version" || first == "-V" || first == "version") {
     inv.command = Command::kVersion;
     return inv;
@@ -297,16 +347,19 @@ std::expected<Invocation, UsageError> parse_command_line(const std::vector<std::
   }
   if (spec == nullptr) {
     std::string what = first;
-    if (args.size() > 1 && !args[1].starts_with("-")) what += " " + args[1];
+    if (args.size() > 1 && !args[1].starts_with("-"))
+      what += " " + args[1];
     return std::unexpected(UsageError{"unknown command \"" + what + "\""});
   }
   inv.command = spec->command;
   bool is_serve = spec->command == Command::kServe;
 
   for (const auto& f : shared_flags()) {
-    if (f.serve_only && !is_serve) continue;
+    if (f.serve_only && !is_serve)
+      continue;
     auto it = env.find(f.env);
-    if (it == env.end() || it->second.empty()) continue;
+    if (it == env.end() || it->second.empty())
+      continue;
     if (auto err = f.apply(inv.options, it->second)) {
       return std::unexpected(UsageError{std::string(f.env) + ": " + *err});
     }
@@ -332,34 +385,42 @@ std::expected<Invocation, UsageError> parse_command_line(const std::vector<std::
       has_value = true;
     }
     auto take_value = [&]() -> std::expected<std::string, UsageError> {
-      if (has_value) return value;
-      if (i + 1 >= args.size()) return std::unexpected(UsageError{name + " needs a value"});
+      if (has_value)
+        return value;
+      if (i + 1 >= args.size())
+        return std::unexpected(UsageError{name + " needs a value"});
       return args[++i];
     };
-    auto shared = std::find_if(shared_flags().begin(), shared_flags().end(), [&](const SharedFlag& f) {
-      return name == f.name && (!f.serve_only || is_serve);
-    });
+    auto shared = std::find_if(
+        shared_flags().begin(), shared_flags().end(),
+        [&](const SharedFlag& f) { return name == f.name && (!f.serve_only || is_serve); });
     if (shared != shared_flags().end()) {
       if (shared->is_switch) {
-        if (has_value) return std::unexpected(UsageError{name + " takes no value"});
+        if (has_value)
+          return std::unexpected(UsageError{name + " takes no value"});
         shared->apply(inv.options, "1");
         continue;
       }
       auto v = take_value();
-      if (!v) return std::unexpected(v.error());
-      if (auto err = shared->apply(inv.options, *v)) return std::unexpected(UsageError{*err});
+      if (!v)
+        return std::unexpected(v.error());
+      if (auto err = shared->apply(inv.options, *v))
+        return std::unexpected(UsageError{*err});
       continue;
     }
     auto own = std::find_if(spec->flags.begin(), spec->flags.end(),
                             [&](const OwnFlag& f) { return name == f.name; });
-    if (own == spec->flags.end()) return std::unexpected(UsageError{"unknown flag \"" + name + "\""});
+    if (own == spec->flags.end())
+      return std::unexpected(UsageError{"unknown flag \"" + name + "\""});
     if (own->value_name == nullptr) {
-      if (has_value) return std::unexpected(UsageError{name + " takes no value"});
+      if (has_value)
+        return std::unexpected(UsageError{name + " takes no value"});
       inv.switches.insert(name);
       continue;
     }
     auto v = take_value();
-    if (!v) return std::unexpected(v.error());
+    if (!v)
+      return std::unexpected(v.error());
     inv.values[name] = *v;
   }
   if (spec->positional != nullptr && inv.positional.empty()) {
@@ -381,15 +442,18 @@ std::string usage_text() {
   std::string text =
       "usage: boai COMMAND [ARGS] [FLAGS]\n"
       "\n"
-      "Boai Live (博爱直播): the live studio, live room and open ledger of a Red Cross station.\n"
+      "Boai Live (博爱直播): the live studio, live room and open ledger of a Red Cross\n"
+      "station.\n"
       "Amounts are yuan, as people write them: 100, 100.50, ¥1,234.50.\n"
       "\n"
       "commands:\n";
   for (const auto& c : commands()) {
-    std::string head = std::string("  ") + c.words + (c.positional ? std::string(" ") + c.positional : "");
+    std::string head =
+        std::string("  ") + c.words + (c.positional ? std::string(" ") + c.positional : "");
     text += pad(head, 28) + c.help + "\n";
     for (const auto& f : c.flags) {
-      std::string flag = std::string("      ") + f.name + (f.value_name ? std::string(" ") + f.value_name : "");
+      std::string flag =
+          std::string("      ") + f.name + (f.value_name ? std::string(" ") + f.value_name : "");
       bool required = std::find_if(c.required.begin(), c.required.end(), [&](const char* r) {
                         return std::string(r) == f.name;
                       }) != c.required.end();
@@ -403,8 +467,7 @@ std::string usage_text() {
       "shared flags (each also read from the environment variable shown):\n";
   for (const auto& f : shared_flags()) {
     text += pad(std::string("  ") + f.name + (f.is_switch ? "" : " VALUE"), 28) + f.help + "  [" +
-            f.env + "]" +
-            (f.serve_only ? " (serve)" : "") + "\n";
+            f.env + "]" + (f.serve_only ? " (serve)" : "") + "\n";
   }
   return text;
 }

@@ -38,7 +38,7 @@ struct Options {
   std::string static_dir;  // default: the web/static folder this binary was built from
   std::string tls_cert, tls_key;
   std::vector<std::string> allowed_origins;  // for /ws; empty: the page's own origin
-  std::string pay_account;  // how donors pay, shown after a pledge
+  std::string pay_account;                   // how donors pay, shown after a pledge
   std::string pay_qr_url;
   // The studio.
   bool studio = true;
@@ -49,7 +49,8 @@ struct Options {
   std::string recordings_dir;  // empty: DATA_DIR/recordings
   std::string slides_dir;
   std::vector<std::string> push_targets;
-  std::string public_url;  // how viewers reach this site, for the QR code; empty: the listen address
+  std::string
+      public_url;  // how viewers reach this site, for the QR code; empty: the listen address
   // The station, shown in the pages' footer and on the video.
   std::string station_name = "博爱家园 · 大爱玉兰 直播间";
   std::string certificate;
@@ -72,7 +73,9 @@ struct Invocation {
     auto it = values.find(flag);
     return it == values.end() ? fallback : it->second;
   }
-  bool has(const std::string& flag) const { return values.contains(flag) || switches.contains(flag); }
+  bool has(const std::string& flag) const {
+    return values.contains(flag) || switches.contains(flag);
+  }
 };
 
 struct UsageError {

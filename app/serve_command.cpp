@@ -4,19 +4,19 @@
 #include <glib.h>
 
 #include <chrono>
-#include <filesystem>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 
 #include "app/commands.hpp"
 #include "app/database_health.hpp"
 #include "app/database_setup.hpp"
+#include "app/show.hpp"
+#include "app/site_routes.hpp"
 #include "base/on_loop.hpp"
 #include "donations/outbox_relay.hpp"
 #include "donations/pledge_batcher.hpp"
 #include "sql/worker_pool.hpp"
-#include "app/show.hpp"
-#include "app/site_routes.hpp"
 #include "stream/gstreamer_runtime.hpp"
 #include "web/live_room.hpp"
 #include "web/live_service.hpp"
@@ -38,13 +38,16 @@ std::vector<web::HttpRoute> health_routes(const DatabaseHealth& health, web::Met
       {"/healthz",
        [&health](const web::HttpRequest&, web::HttpResponder respond) {
          bool up = health.up();
-         respond({up ? 200 : 503, "application/json",
+         respond({up ? 200 : 503,
+                  "application/json",
                   up ? R"({"status":"ok","db":"ok"})" : R"({"status":"unavailable","db":"down"})",
                   {{"Cache-Control", "no-store"}}});
        }},
       {"/metrics",
        [&metrics](const web::HttpRequest&, web::HttpResponder respond) {
-         respond({200, "text/plain; version=0.0.4; charset=utf-8", metrics.render(),
+         respond({200,
+                  "text/plain; version=0.0.4; charset=utf-8",
+                  metrics.render(),
                   {{"Cache-Control", "no-store"}}});
        }},
   };
@@ -64,11 +67,13 @@ namespace {
 
 // The studio's room: the one named, or the first live campaign, or "main" when there is none.
 std::string studio_room_for(const Options& options, const std::string& conninfo) {
-  if (!options.studio_room.empty()) return options.studio_room;
+  if (!options.studio_room.empty())
+    return options.studio_room;
   auto conn = sql::Connection::open(conninfo);
   if (conn) {
     auto live = conn->exec("SELECT slug FROM campaigns WHERE status = 'live' ORDER BY id LIMIT 1");
-    if (live && live->rows() == 1) return std::string(live->text(0, 0));
+    if (live && live->rows() == 1)
+      return std::string(live->text(0, 0));
   }
   return "main";
 }
@@ -90,8 +95,8 @@ std::expected<std::unique_ptr<Show>, Error> start_show(const Options& options,
   config.slides_dir = options.slides_dir;
   config.push_targets = options.push_targets;
   if (!options.certificate.empty() || !options.credit_code.empty()) {
-    config.certificate_line = "公开募捐资格证书 " + options.certificate + " · 统一社会信用代码 " +
-                              options.credit_code;
+    config.certificate_line = "公开募捐资格证书 " + options.certificate;
+    config.certificate_line += " · 统一社会信用代码 " + options.credit_code;
   }
   return Show::start(std::move(config), room, metrics);
 }
@@ -113,13 +118,12 @@ int run_serve(const Options& options) {
   web::Metrics metrics;
   DatabaseHealth health(nullptr, db->conninfo);
   auto started = std::chrono::steady_clock::now();
-  metrics.gauge("boai_database_up", "1 while the database answers", [&health] {
-    return health.up() ? 1.0 : 0.0;
-  });
+  metrics.gauge("boai_database_up", "1 while the database answers",
+                [&health] { return health.up() ? 1.0 : 0.0; });
   metrics.gauge("boai_uptime_seconds", "seconds since boai serve started", [started] {
-    return static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(
-                                   std::chrono::steady_clock::now() - started)
-                                   .count());
+    return static_cast<double>(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started)
+            .count());
   });
 
   bool tls = !options.tls_cert.empty() && !options.tls_key.empty();
@@ -134,7 +138,8 @@ int run_serve(const Options& options) {
       [&relay, &live_room, room_alive](const std::vector<donations::DomainEvent>& events) {
         relay.poke();
         run_on_loop(nullptr, [&live_room, room_alive, events] {
-          if (*room_alive && live_room != nullptr) live_room->on_ledger_events(events);
+          if (*room_alive && live_room != nullptr)
+            live_room->on_ledger_events(events);
         });
       });
   auto limit = [&options](const char* name) {
@@ -150,7 +155,8 @@ int run_serve(const Options& options) {
   room_config.pledges_per_minute = limit("pledges_per_minute");
   web::LiveRoom room(
       room_config, pool, pledges,
-      [&pool](const std::string& cookie, std::function<void(std::optional<web::StaffIdentity>)> done) {
+      [&pool](const std::string& cookie,
+              std::function<void(std::optional<web::StaffIdentity>)> done) {
         web::authenticate(pool, cookie, [done](std::optional<web::StaffSession> s) {
           done(s ? std::optional<web::StaffIdentity>(web::StaffIdentity{s->name, s->role})
                  : std::nullopt);
@@ -192,10 +198,12 @@ int run_serve(const Options& options) {
   config.tls_key = options.tls_key;
   config.file_mounts = {{"/hls", hls_dir}, {"/recordings", recordings_dir}};
   auto routes = health_routes(health, metrics);
-  for (auto& r : web::staff_routes(pool, tls)) routes.push_back(std::move(r));
+  for (auto& r : web::staff_routes(pool, tls))
+    routes.push_back(std::move(r));
   SiteInfo site{options.static_dir,  options.station_name, options.certificate,
                 options.credit_code, studio_room,          recordings_dir};
-  for (auto& r : site_routes(site, pool, show.get())) routes.push_back(std::move(r));
+  for (auto& r : site_routes(site, pool, show.get()))
+    routes.push_back(std::move(r));
   auto service = web::LiveService::start(loop.get(), config, std::move(routes), metrics);
   if (!service) {
     std::fprintf(stderr, "boai: %s\n", service.error().message.c_str());
@@ -226,16 +234,21 @@ int run_serve(const Options& options) {
   g_source_remove(sigterm);
   // Say goodbye to every viewer (1001), give the frames a moment to leave, then close.
   room.close_all();
-  g_timeout_add(300, [](gpointer l) -> gboolean {
-    g_main_loop_quit(static_cast<GMainLoop*>(l));
-    return G_SOURCE_REMOVE;
-  }, loop.get());
+  g_timeout_add(
+      300,
+      [](gpointer l) -> gboolean {
+        g_main_loop_quit(static_cast<GMainLoop*>(l));
+        return G_SOURCE_REMOVE;
+      },
+      loop.get());
   g_main_loop_run(loop.get());
   show.reset();  // the studio stops at once; the recording is readable as it is
-  if (options.studio) stream::join_gstreamer_threads();  // no streaming thread outlives main()
+  if (options.studio)
+    stream::join_gstreamer_threads();  // no streaming thread outlives main()
   service->reset();
   *room_alive = false;
-  if (db->embedded) db->embedded->release();
+  if (db->embedded)
+    db->embedded->release();
   std::printf("boai: stopped\n");
   return 0;
 }

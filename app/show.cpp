@@ -17,8 +17,10 @@ constexpr auto kAlertFor = std::chrono::seconds(5);
 
 std::string text_field(const json& body, const char* name, std::size_t max_chars) {
   auto it = body.find(name);
-  if (it == body.end() || it->is_null()) return "";
-  if (!it->is_string()) throw std::invalid_argument(std::string("\"") + name + "\" must be text");
+  if (it == body.end() || it->is_null())
+    return "";
+  if (!it->is_string())
+    throw std::invalid_argument(std::string("\"") + name + "\" must be text");
   auto text = donations::trim_text(it->get<std::string>());
   if (donations::char_count(text) > max_chars) {
     throw std::invalid_argument(std::string("\"") + name + "\" is too long");
@@ -31,15 +33,24 @@ std::string text_field(const json& body, const char* name, std::size_t max_chars
 json health_json(const stream::StudioHealth& h) {
   json renditions = json::array(), inputs = json::array(), outputs = json::array();
   for (const auto& r : h.renditions) {
-    renditions.push_back({{"name", r.name}, {"bitrate_bps", r.bitrate_bps}, {"queue", r.queue_buffers}});
+    renditions.push_back(
+        {{"name", r.name}, {"bitrate_bps", r.bitrate_bps}, {"queue", r.queue_buffers}});
   }
   for (const auto& i : h.inputs) {
-    inputs.push_back({{"name", i.name}, {"source", i.source}, {"state", i.state},
-                      {"last_error", i.last_error}, {"frames", i.frames}});
+    inputs.push_back({{"name", i.name},
+                      {"source", i.source},
+                      {"state", i.state},
+                      {"last_error", i.last_error},
+                      {"frames", i.frames}});
   }
   for (const auto& o : h.outputs) {
-    outputs.push_back({{"id", o.id}, {"kind", o.kind}, {"target", o.target}, {"state", o.state},
-                       {"last_error", o.last_error}, {"retries", o.retries}, {"bytes", o.bytes}});
+    outputs.push_back({{"id", o.id},
+                       {"kind", o.kind},
+                       {"target", o.target},
+                       {"state", o.state},
+                       {"last_error", o.last_error},
+                       {"retries", o.retries},
+                       {"bytes", o.bytes}});
   }
   return {{"type", "studio.health"},
           {"live", h.live},
@@ -60,17 +71,20 @@ std::expected<std::unique_ptr<Show>, Error> Show::start(stream::StudioConfig con
   std::string room_name = config.room;
   auto* live_room = &room;
   std::string certificate = config.certificate_line, viewer_url = config.viewer_url;
-  auto studio = stream::Studio::create(std::move(config), [live_room, room_name](const stream::StudioEvent& e) {
-    static constexpr const char* kKinds[] = {"input_up", "input_lost", "scene_changed", "output_up",
-                                             "output_failed", "stopped", "error"};
-    json frame = {{"type", "studio.event"},
-                  {"kind", kKinds[static_cast<int>(e.kind)]},
-                  {"subject", e.subject},
-                  {"code", e.code},
-                  {"message", e.message}};
-    live_room->send_to_staff(room_name, frame.dump());
-  });
-  if (!studio) return std::unexpected(studio.error());
+  auto studio = stream::Studio::create(
+      std::move(config), [live_room, room_name](const stream::StudioEvent& e) {
+        static constexpr const char* kKinds[] = {"input_up",  "input_lost",    "scene_changed",
+                                                 "output_up", "output_failed", "stopped",
+                                                 "error"};
+        json frame = {{"type", "studio.event"},
+                      {"kind", kKinds[static_cast<int>(e.kind)]},
+                      {"subject", e.subject},
+                      {"code", e.code},
+                      {"message", e.message}};
+        live_room->send_to_staff(room_name, frame.dump());
+      });
+  if (!studio)
+    return std::unexpected(studio.error());
   std::unique_ptr<Show> show(new Show(std::move(*studio), room_name, room));
   show->state_.certificate_line = certificate;
   show->state_.qr_url = viewer_url;
@@ -105,7 +119,8 @@ Show::~Show() {
 }
 
 void Show::on_totals(const web::RoomState& room) {
-  if (room.slug() != room_name_) return;
+  if (room.slug() != room_name_)
+    return;
   state_.campaign_title = room.campaign.title;
   state_.goal_fen = room.totals.value("goal_fen", std::int64_t{0});
   state_.raised_fen = room.totals.value("pledged_fen", std::int64_t{0});
@@ -114,17 +129,20 @@ void Show::on_totals(const web::RoomState& room) {
 }
 
 void Show::on_room_event(const web::RoomState& room, const web::StoredRoomEvent& event) {
-  if (room.slug() != room_name_ || event.type != "donation") return;
+  if (room.slug() != room_name_ || event.type != "donation")
+    return;
   auto body = json::parse(event.payload, nullptr, false);
-  if (!body.is_object()) return;
+  if (!body.is_object())
+    return;
   stream::TickerEntry entry{body.value("display_name", std::string("爱心人士")),
                             body.value("amount_fen", std::int64_t{0}),
                             body.value("message", std::string())};
   state_.ticker.insert(state_.ticker.begin(), entry);
-  if (state_.ticker.size() > kTickerLength) state_.ticker.resize(kTickerLength);
-  state_.alert = stream::Alert{"感谢 " + entry.name + " 爱心捐赠 " +
-                                   donations::Money::from_fen(entry.amount_fen).format(),
-                               std::chrono::system_clock::now() + kAlertFor};
+  if (state_.ticker.size() > kTickerLength)
+    state_.ticker.resize(kTickerLength);
+  std::string thanks = "感谢 " + entry.name + " 爱心捐赠 ";
+  thanks += donations::Money::from_fen(entry.amount_fen).format();
+  state_.alert = stream::Alert{thanks, std::chrono::system_clock::now() + kAlertFor};
   publish();
 }
 
@@ -133,7 +151,9 @@ void Show::set_viewer_url(const std::string& url) {
   publish();
 }
 
-void Show::publish() { studio_->set_overlay(std::make_shared<const stream::OverlayState>(state_)); }
+void Show::publish() {
+  studio_->set_overlay(std::make_shared<const stream::OverlayState>(state_));
+}
 
 void Show::tick() {
   if (state_.alert && state_.alert->until <= std::chrono::system_clock::now()) {
@@ -156,14 +176,16 @@ std::expected<json, Error> Show::command(const std::string& type, const json& bo
   }
   if (type == "studio.scene") {
     auto scene = stream::parse_scene(text_field(body, "scene", 16));
-    if (!scene) return fail(make_error("bad_request", "a scene is camera, slides or slate"));
+    if (!scene)
+      return fail(make_error("bad_request", "a scene is camera, slides or slate"));
     studio_->switch_scene(*scene);
     return ok();
   }
   if (type == "studio.slide") {
     auto step = body.value("step", 1);
     auto r = step < 0 ? studio_->previous_slide() : studio_->next_slide();
-    if (!r) return fail(r.error());
+    if (!r)
+      return fail(r.error());
     return json{{"index", studio_->slide_index()}, {"count", studio_->slide_count()}};
   }
   if (type == "studio.lower_third") {
@@ -204,7 +226,8 @@ std::expected<json, Error> Show::command(const std::string& type, const json& bo
   }
   if (type == "studio.push_add") {
     auto id = studio_->add_push_target(text_field(body, "url", 1000));
-    if (!id) return fail(id.error());
+    if (!id)
+      return fail(id.error());
     return json{{"id", *id}};
   }
   if (type == "studio.push_remove") {

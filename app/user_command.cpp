@@ -38,8 +38,10 @@ std::optional<std::string> read_password() {
     tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
     std::fprintf(stderr, "\n");
   }
-  if (!got && line.empty()) return std::nullopt;
-  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (!got && line.empty())
+    return std::nullopt;
+  if (!line.empty() && line.back() == '\r')
+    line.pop_back();
   return line;
 }
 
@@ -51,11 +53,14 @@ int run_user_add(const Invocation& inv) {
     return report(make_error("password_missing", "give the password on standard input"));
   }
   auto db = open_database(inv.options, false);
-  if (!db) return report(db.error());
+  if (!db)
+    return report(db.error());
   auto conn = sql::Connection::open(db->conninfo);
-  if (!conn) return report(make_error("db_unreachable", conn.error().message));
+  if (!conn)
+    return report(make_error("db_unreachable", conn.error().message));
   auto user = web::add_user(*conn, inv.positional[0], inv.value("--role"), *password);
-  if (!user) return report(user.error());
+  if (!user)
+    return report(user.error());
   std::printf("staff user %s (%s) added\n", user->name.c_str(), user->role.c_str());
   return 0;
 }

@@ -9,7 +9,8 @@ template <auto FreeFn>
 struct CFree {
   template <typename T>
   void operator()(T* handle) const noexcept {
-    if (handle != nullptr) FreeFn(handle);
+    if (handle != nullptr)
+      FreeFn(handle);
   }
 };
 

@@ -12,7 +12,9 @@ inline gboolean call_once(gpointer data) {
   (*static_cast<std::function<void()>*>(data))();
   return G_SOURCE_REMOVE;
 }
-inline void drop_call(gpointer data) { delete static_cast<std::function<void()>*>(data); }
+inline void drop_call(gpointer data) {
+  delete static_cast<std::function<void()>*>(data);
+}
 }  // namespace detail
 
 // Runs fn on the thread that runs `context` (nullptr: the default main context), soon.

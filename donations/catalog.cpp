@@ -19,7 +19,8 @@ std::optional<Error> check_text(const std::string& what, const std::string& text
   if (!is_storable_text(text)) {
     return make_error("text_invalid", what + " is not valid UTF-8 or has a NUL");
   }
-  if (required && trim_text(text).empty()) return make_error("text_invalid", what + " is empty");
+  if (required && trim_text(text).empty())
+    return make_error("text_invalid", what + " is empty");
   if (char_count(text) > max_chars) {
     return make_error("too_long",
                       what + " is longer than " + std::to_string(max_chars) + " characters");
@@ -29,7 +30,8 @@ std::optional<Error> check_text(const std::string& what, const std::string& text
 
 std::expected<std::int64_t, Error> fund_id(sql::Connection& conn, const std::string& slug) {
   auto r = conn.exec("SELECT id FROM funds WHERE slug = $1", params(slug));
-  if (!r) return std::unexpected(failed(r.error()));
+  if (!r)
+    return std::unexpected(failed(r.error()));
   if (r->rows() == 0)
     return std::unexpected(make_error("fund_not_found", "no fund \"" + slug + "\""));
   return r->int64(0, 0);
@@ -42,10 +44,12 @@ bool valid_status(const std::string& s) {
 }  // namespace
 
 bool is_valid_slug(const std::string& slug) {
-  if (slug.empty() || slug.size() > 64) return false;
+  if (slug.empty() || slug.size() > 64)
+    return false;
   for (char c : slug) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-    if (!ok) return false;
+    if (!ok)
+      return false;
   }
   return true;
 }
@@ -54,7 +58,8 @@ std::expected<Fund, Error> add_fund(sql::Connection& conn, const NewFund& f) {
   if (!is_valid_slug(f.slug)) {
     return std::unexpected(make_error("slug_invalid", "a slug is 1-64 of a-z, 0-9, - and _"));
   }
-  if (auto e = check_text("the fund's name", f.name, 64, true)) return std::unexpected(*e);
+  if (auto e = check_text("the fund's name", f.name, 64, true))
+    return std::unexpected(*e);
   if (auto e = check_text("the fund's description", f.description, 500, false)) {
     return std::unexpected(*e);
   }
@@ -62,7 +67,8 @@ std::expected<Fund, Error> add_fund(sql::Connection& conn, const NewFund& f) {
       "INSERT INTO funds (slug, name, description) VALUES ($1, $2, $3) "
       "ON CONFLICT (slug) DO NOTHING RETURNING id",
       params(f.slug, f.name, f.description));
-  if (!r) return std::unexpected(failed(r.error()));
+  if (!r)
+    return std::unexpected(failed(r.error()));
   if (r->rows() == 0) {
     return std::unexpected(make_error("fund_exists", "a fund \"" + f.slug + "\" exists already"));
   }
@@ -73,7 +79,8 @@ std::expected<Campaign, Error> add_campaign(sql::Connection& conn, const NewCamp
   if (!is_valid_slug(c.slug)) {
     return std::unexpected(make_error("slug_invalid", "a slug is 1-64 of a-z, 0-9, - and _"));
   }
-  if (auto e = check_text("the title", c.title, 100, true)) return std::unexpected(*e);
+  if (auto e = check_text("the title", c.title, 100, true))
+    return std::unexpected(*e);
   if (!valid_status(c.status)) {
     return std::unexpected(make_error("status_invalid", "a campaign is draft, live or closed"));
   }
@@ -81,13 +88,15 @@ std::expected<Campaign, Error> add_campaign(sql::Connection& conn, const NewCamp
     return std::unexpected(make_error("amount_invalid", "the goal is negative"));
   auto created = sql::in_transaction(conn, [&](sql::Connection& tx) -> std::expected<bool, Error> {
     auto def = fund_id(tx, c.default_fund);
-    if (!def) return std::unexpected(def.error());
+    if (!def)
+      return std::unexpected(def.error());
     auto r = tx.exec(
         "INSERT INTO campaigns (slug, title, goal_fen, status, default_fund_id, starts_at) "
         "VALUES ($1, $2, $3, $4, $5, CASE WHEN $4 = 'live' THEN now() END) "
         "ON CONFLICT (slug) DO NOTHING RETURNING id",
         params(c.slug, c.title, c.goal.fen(), c.status, *def));
-    if (!r) return std::unexpected(failed(r.error()));
+    if (!r)
+      return std::unexpected(failed(r.error()));
     if (r->rows() == 0) {
       return std::unexpected(
           make_error("campaign_exists", "a campaign \"" + c.slug + "\" exists already"));
@@ -96,7 +105,8 @@ std::expected<Campaign, Error> add_campaign(sql::Connection& conn, const NewCamp
     std::vector<std::int64_t> funds = {*def};
     for (const auto& slug : c.funds) {
       auto f = fund_id(tx, slug);
-      if (!f) return std::unexpected(f.error());
+      if (!f)
+        return std::unexpected(f.error());
       funds.push_back(*f);
     }
     for (auto f : funds) {
@@ -104,11 +114,13 @@ std::expected<Campaign, Error> add_campaign(sql::Connection& conn, const NewCamp
           "INSERT INTO campaign_funds (campaign_id, fund_id) VALUES ($1, $2) ON CONFLICT DO "
           "NOTHING",
           params(id, f));
-      if (!link) return std::unexpected(failed(link.error()));
+      if (!link)
+        return std::unexpected(failed(link.error()));
     }
     return true;
   });
-  if (!created) return std::unexpected(created.error());
+  if (!created)
+    return std::unexpected(created.error());
   return find_campaign(conn, c.slug);
 }
 
@@ -122,7 +134,8 @@ std::expected<Campaign, Error> set_campaign_status(sql::Connection& conn, const 
       "starts_at = CASE WHEN $2 = 'live' THEN coalesce(starts_at, now()) ELSE starts_at END, "
       "ends_at = CASE WHEN $2 = 'closed' THEN now() ELSE ends_at END WHERE slug = $1",
       params(slug, status));
-  if (!r) return std::unexpected(failed(r.error()));
+  if (!r)
+    return std::unexpected(failed(r.error()));
   if (r->affected() == 0) {
     return std::unexpected(make_error("campaign_not_found", "no campaign \"" + slug + "\""));
   }
@@ -132,13 +145,16 @@ std::expected<Campaign, Error> set_campaign_status(sql::Connection& conn, const 
 std::expected<Campaign, Error> add_campaign_fund(sql::Connection& conn, const std::string& campaign,
                                                  const std::string& fund) {
   auto c = find_campaign(conn, campaign);
-  if (!c) return c;
+  if (!c)
+    return c;
   auto f = fund_id(conn, fund);
-  if (!f) return std::unexpected(f.error());
+  if (!f)
+    return std::unexpected(f.error());
   auto r = conn.exec(
       "INSERT INTO campaign_funds (campaign_id, fund_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
       params(c->id, *f));
-  if (!r) return std::unexpected(failed(r.error()));
+  if (!r)
+    return std::unexpected(failed(r.error()));
   return find_campaign(conn, campaign);
 }
 
@@ -153,7 +169,8 @@ sql::Statement find_campaign_statement(const std::string& slug) {
 }
 
 std::optional<Campaign> campaign_from_result(const sql::Result& r) {
-  if (r.rows() == 0) return std::nullopt;
+  if (r.rows() == 0)
+    return std::nullopt;
   Campaign c{r.int64(0, 0),
              std::string(r.text(0, 1)),
              std::string(r.text(0, 2)),
@@ -171,19 +188,23 @@ std::optional<Campaign> campaign_from_result(const sql::Result& r) {
 std::expected<Campaign, Error> find_campaign(sql::Connection& conn, const std::string& slug) {
   auto st = find_campaign_statement(slug);
   auto r = conn.exec(st.sql, st.params);
-  if (!r) return std::unexpected(failed(r.error()));
+  if (!r)
+    return std::unexpected(failed(r.error()));
   auto c = campaign_from_result(*r);
-  if (!c) return std::unexpected(make_error("campaign_not_found", "no campaign \"" + slug + "\""));
+  if (!c)
+    return std::unexpected(make_error("campaign_not_found", "no campaign \"" + slug + "\""));
   return *c;
 }
 
 std::expected<std::vector<Campaign>, Error> list_campaigns(sql::Connection& conn) {
   auto r = conn.exec("SELECT slug FROM campaigns ORDER BY id");
-  if (!r) return std::unexpected(failed(r.error()));
+  if (!r)
+    return std::unexpected(failed(r.error()));
   std::vector<Campaign> out;
   for (int i = 0; i < r->rows(); ++i) {
     auto c = find_campaign(conn, std::string(r->text(i, 0)));
-    if (!c) return std::unexpected(c.error());
+    if (!c)
+      return std::unexpected(c.error());
     out.push_back(std::move(*c));
   }
   return out;
@@ -207,7 +228,8 @@ Totals totals_from_result(const sql::Result& r) {
 std::expected<Totals, Error> campaign_totals(sql::Connection& conn, std::int64_t campaign_id) {
   auto st = campaign_totals_statement(campaign_id);
   auto r = conn.exec(st.sql, st.params);
-  if (!r) return std::unexpected(failed(r.error()));
+  if (!r)
+    return std::unexpected(failed(r.error()));
   return totals_from_result(*r);
 }
 

@@ -23,7 +23,7 @@ struct NewCampaign {
   std::string title;
   Money goal;
   std::string default_fund = "general";  // slug
-  std::vector<std::string> funds;         // more funds donors may choose
+  std::vector<std::string> funds;        // more funds donors may choose
   std::string status = "draft";
 };
 

@@ -23,11 +23,16 @@ std::int64_t now_us() {
 }  // namespace
 
 TotalsColumn totals_column(const std::string& kind) {
-  if (kind == "pledge") return TotalsColumn::kPledged;
-  if (kind == "cancel" || kind == "expire") return TotalsColumn::kCancelled;
-  if (kind == "payment" || kind == "correction_received") return TotalsColumn::kReceived;
-  if (kind == "refund") return TotalsColumn::kRefunded;
-  if (kind == "expenditure" || kind == "correction_spent") return TotalsColumn::kSpent;
+  if (kind == "pledge")
+    return TotalsColumn::kPledged;
+  if (kind == "cancel" || kind == "expire")
+    return TotalsColumn::kCancelled;
+  if (kind == "payment" || kind == "correction_received")
+    return TotalsColumn::kReceived;
+  if (kind == "refund")
+    return TotalsColumn::kRefunded;
+  if (kind == "expenditure" || kind == "correction_spent")
+    return TotalsColumn::kSpent;
   return TotalsColumn::kNone;
 }
 
@@ -51,7 +56,8 @@ LedgerAppender LedgerAppender::from_head(sql::Connection& conn, const sql::Resul
 std::expected<LedgerAppender, Error> LedgerAppender::lock(sql::Connection& conn) {
   auto st = lock_statement();
   auto head = conn.exec(st.sql);
-  if (!head) return std::unexpected(failed(head.error()));
+  if (!head)
+    return std::unexpected(failed(head.error()));
   return from_head(conn, *head);
 }
 
@@ -125,7 +131,8 @@ sql::Statement LedgerAppender::entries_statement() const {
 
 std::vector<sql::Statement> LedgerAppender::finish_statements() {
   std::vector<sql::Statement> out;
-  if (!staged_.empty()) out.push_back(entries_statement());
+  if (!staged_.empty())
+    out.push_back(entries_statement());
   for (const auto& [key, d] : deltas_) {
     out.push_back(
         {"INSERT INTO ledger_totals AS t (campaign_id, fund_id, pledged_fen, cancelled_fen, "
@@ -149,7 +156,8 @@ std::vector<sql::Statement> LedgerAppender::finish_statements() {
 
 std::expected<void, Error> LedgerAppender::finish() {
   for (auto& r : conn_->exec_pipeline(finish_statements())) {
-    if (!r) return std::unexpected(failed(r.error()));
+    if (!r)
+      return std::unexpected(failed(r.error()));
   }
   return {};
 }

@@ -12,13 +12,17 @@ namespace boai::donations {
 namespace {
 
 std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  if (text.find_first_of(",\"\n\r") == std::string::npos)
+    return text;
   std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  for (char c : text)
+    out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
 }
 
-std::string opt_text(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : ""; }
+std::string opt_text(const std::optional<std::int64_t>& v) {
+  return v ? std::to_string(*v) : "";
+}
 
 nlohmann::json opt_json(const std::optional<std::int64_t>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
@@ -28,9 +32,11 @@ nlohmann::json opt_json(const std::optional<std::int64_t>& v) {
 
 std::expected<PublicLedger, Error> export_public_ledger(sql::Connection& conn) {
   auto report = verify_ledger(conn);
-  if (!report) return std::unexpected(report.error());
+  if (!report)
+    return std::unexpected(report.error());
   auto entries = read_ledger(conn);
-  if (!entries) return std::unexpected(entries.error());
+  if (!entries)
+    return std::unexpected(entries.error());
   auto funds = conn.exec("SELECT id, slug, name FROM funds ORDER BY id");
   auto campaigns = conn.exec("SELECT id, slug, title, goal_fen FROM campaigns ORDER BY id");
   auto totals = conn.exec(
@@ -70,9 +76,8 @@ std::expected<PublicLedger, Error> export_public_ledger(sql::Connection& conn) {
   }
   nlohmann::json fund_list = nlohmann::json::array();
   for (int i = 0; i < funds->rows(); ++i) {
-    fund_list.push_back({{"id", funds->int64(i, 0)},
-                         {"slug", funds->text(i, 1)},
-                         {"name", funds->text(i, 2)}});
+    fund_list.push_back(
+        {{"id", funds->int64(i, 0)}, {"slug", funds->text(i, 1)}, {"name", funds->text(i, 2)}});
   }
   nlohmann::json campaign_list = nlohmann::json::array();
   for (int i = 0; i < campaigns->rows(); ++i) {
@@ -92,15 +97,14 @@ std::expected<PublicLedger, Error> export_public_ledger(sql::Connection& conn) {
                            {"spent_fen", totals->int64(i, 6)},
                            {"pledge_count", totals->int64(i, 7)}});
   }
-  nlohmann::json doc = {
-      {"format", "boai-ledger-v1"},
-      {"hash", "sha256 over the canonical encoding described in docs/LEDGER.md"},
-      {"head", {{"seq", report->entries}, {"hash", report->head_hash}}},
-      {"verified", report->ok()},
-      {"funds", fund_list},
-      {"campaigns", campaign_list},
-      {"totals", totals_list},
-      {"entries", list}};
+  nlohmann::json doc = {{"format", "boai-ledger-v1"},
+                        {"hash", "sha256 over the canonical encoding described in docs/LEDGER.md"},
+                        {"head", {{"seq", report->entries}, {"hash", report->head_hash}}},
+                        {"verified", report->ok()},
+                        {"funds", fund_list},
+                        {"campaigns", campaign_list},
+                        {"totals", totals_list},
+                        {"entries", list}};
   out.json = doc.dump(2) + "\n";
   return out;
 }

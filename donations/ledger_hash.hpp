@@ -12,7 +12,7 @@ inline const std::string kGenesisHash(64, '0');
 
 struct LedgerEntry {
   std::int64_t seq = 0;
-  std::string kind;  // pledge, cancel, expire, payment, refund, expenditure, correction
+  std::string kind;              // pledge, cancel, expire, payment, refund, expenditure, correction
   std::int64_t recorded_us = 0;  // microseconds since 1970-01-01 UTC
   std::optional<std::int64_t> campaign_id;
   std::int64_t fund_id = 0;

@@ -1,9 +1,9 @@
 // Verification walks the entries in seq order, as anyone holding the public export would.
 #include "donations/ledger_verify.hpp"
 
+#include <array>
 #include <map>
 #include <tuple>
-#include <array>
 
 #include "donations/ledger_appender.hpp"
 #include "donations/pledge_rows.hpp"
@@ -16,7 +16,8 @@ VerifyReport verify_chain(const std::vector<LedgerEntry>& entries, std::int64_t 
                           const std::string& head_hash) {
   VerifyReport report;
   auto problem = [&](std::int64_t seq, const std::string& what) {
-    if (!report.first_bad_seq) report.first_bad_seq = seq;
+    if (!report.first_bad_seq)
+      report.first_bad_seq = seq;
     report.problems.push_back("entry " + std::to_string(seq) + ": " + what);
   };
   std::string prev = kGenesisHash;
@@ -55,19 +56,21 @@ std::expected<std::vector<LedgerEntry>, Error> read_ledger(sql::Connection& conn
       "SELECT seq, kind, recorded_us, campaign_id, fund_id, pledge_id, payment_id, object_id, "
       "amount_fen, public_name, reference, memo, prev_hash, entry_hash FROM ledger_entries "
       "ORDER BY seq");
-  if (!r) return std::unexpected(failed(r.error()));
+  if (!r)
+    return std::unexpected(failed(r.error()));
   auto opt = [&](int row, int col) -> std::optional<std::int64_t> {
-    if (r->is_null(row, col)) return std::nullopt;
+    if (r->is_null(row, col))
+      return std::nullopt;
     return r->int64(row, col);
   };
   std::vector<LedgerEntry> out;
   out.reserve(static_cast<std::size_t>(r->rows()));
   for (int i = 0; i < r->rows(); ++i) {
-    out.push_back(LedgerEntry{r->int64(i, 0), std::string(r->text(i, 1)), r->int64(i, 2),
-                              opt(i, 3), r->int64(i, 4), opt(i, 5), opt(i, 6), opt(i, 7),
-                              r->int64(i, 8), std::string(r->text(i, 9)),
-                              std::string(r->text(i, 10)), std::string(r->text(i, 11)),
-                              std::string(r->text(i, 12)), std::string(r->text(i, 13))});
+    out.push_back(LedgerEntry{r->int64(i, 0), std::string(r->text(i, 1)), r->int64(i, 2), opt(i, 3),
+                              r->int64(i, 4), opt(i, 5), opt(i, 6), opt(i, 7), r->int64(i, 8),
+                              std::string(r->text(i, 9)), std::string(r->text(i, 10)),
+                              std::string(r->text(i, 11)), std::string(r->text(i, 12)),
+                              std::string(r->text(i, 13))});
   }
   return out;
 }
@@ -84,9 +87,12 @@ std::expected<VerifyReport, Error> verify_ledger(sql::Connection& conn) {
       "SELECT campaign_id, fund_id, pledged_fen, cancelled_fen, received_fen, refunded_fen, "
       "spent_fen, pledge_count FROM ledger_totals");
   finish();
-  if (!entries) return std::unexpected(entries.error());
-  if (!head) return std::unexpected(failed(head.error()));
-  if (!totals) return std::unexpected(failed(totals.error()));
+  if (!entries)
+    return std::unexpected(entries.error());
+  if (!head)
+    return std::unexpected(failed(head.error()));
+  if (!totals)
+    return std::unexpected(failed(totals.error()));
 
   auto report = verify_chain(*entries, head->int64(0, 0), std::string(head->text(0, 1)));
 
@@ -99,11 +105,20 @@ std::expected<VerifyReport, Error> verify_ledger(sql::Connection& conn) {
         s[0] += e.amount_fen;
         s[5] += 1;
         break;
-      case TotalsColumn::kCancelled: s[1] += e.amount_fen; break;
-      case TotalsColumn::kReceived: s[2] += e.amount_fen; break;
-      case TotalsColumn::kRefunded: s[3] += e.amount_fen; break;
-      case TotalsColumn::kSpent: s[4] += e.amount_fen; break;
-      case TotalsColumn::kNone: break;
+      case TotalsColumn::kCancelled:
+        s[1] += e.amount_fen;
+        break;
+      case TotalsColumn::kReceived:
+        s[2] += e.amount_fen;
+        break;
+      case TotalsColumn::kRefunded:
+        s[3] += e.amount_fen;
+        break;
+      case TotalsColumn::kSpent:
+        s[4] += e.amount_fen;
+        break;
+      case TotalsColumn::kNone:
+        break;
     }
   }
   for (int i = 0; i < totals->rows(); ++i) {
@@ -112,7 +127,8 @@ std::expected<VerifyReport, Error> verify_ledger(sql::Connection& conn) {
              totals->int64(i, 5), totals->int64(i, 6), totals->int64(i, 7)};
   }
   auto all_keys = from_entries;
-  for (const auto& [k, v] : stored) all_keys.try_emplace(k, Sums{});
+  for (const auto& [k, v] : stored)
+    all_keys.try_emplace(k, Sums{});
   for (const auto& [key, _] : all_keys) {
     Sums a = from_entries.contains(key) ? from_entries[key] : Sums{};
     Sums b = stored.contains(key) ? stored[key] : Sums{};

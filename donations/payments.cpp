@@ -33,21 +33,31 @@ std::expected<Payment, Error> existing_payment(sql::Connection& tx, const Paymen
       "SELECT id, amount_fen, fee_fen, pledge_id FROM payments "
       "WHERE provider = $1 AND provider_txn_id = $2",
       params(req.provider, req.provider_txn_id));
-  if (!r) return std::unexpected(failed(r.error()));
-  if (r->rows() == 0) return std::unexpected(make_error("internal", "payment vanished"));
+  if (!r)
+    return std::unexpected(failed(r.error()));
+  if (r->rows() == 0)
+    return std::unexpected(make_error("internal", "payment vanished"));
   if (r->int64(0, 1) != req.amount.fen()) {
-    return std::unexpected(make_error(
-        "payment_conflict", "transaction " + req.provider_txn_id + " of " + req.provider +
-                                " was recorded before with a different amount"));
+    return std::unexpected(make_error("payment_conflict",
+                                      "transaction " + req.provider_txn_id + " of " + req.provider +
+                                          " was recorded before with a different amount"));
   }
-  Payment p{r->int64(0, 0), req.provider, req.provider_txn_id, Money::from_fen(r->int64(0, 1)),
-            Money::from_fen(r->int64(0, 2)), std::nullopt, std::nullopt, true};
+  Payment p{r->int64(0, 0),
+            req.provider,
+            req.provider_txn_id,
+            Money::from_fen(r->int64(0, 1)),
+            Money::from_fen(r->int64(0, 2)),
+            std::nullopt,
+            std::nullopt,
+            true};
   if (!r->is_null(0, 3)) {
     auto pledge = detail::select_pledge(tx, "p.id = $1", params(r->int64(0, 3)), false);
-    if (!pledge) return std::unexpected(pledge.error());
+    if (!pledge)
+      return std::unexpected(pledge.error());
     p.pledge = *pledge;
     auto receipt = receipt_for(tx, r->int64(0, 3));
-    if (!receipt) return std::unexpected(receipt.error());
+    if (!receipt)
+      return std::unexpected(receipt.error());
     p.receipt = *receipt;
   }
   return p;
@@ -58,18 +68,21 @@ std::expected<Payment, Error> existing_payment(sql::Connection& tx, const Paymen
 std::expected<std::string, Error> issue_receipt(sql::Connection& tx, std::int64_t pledge_id,
                                                 Money amount) {
   auto year = tx.exec("SELECT extract(year FROM now() AT TIME ZONE 'Asia/Shanghai')::int");
-  if (!year) return std::unexpected(failed(year.error()));
+  if (!year)
+    return std::unexpected(failed(year.error()));
   auto y = year->int64(0, 0);
   auto n = tx.exec(
       "INSERT INTO receipt_counters AS c (year, last_number) VALUES ($1, 1) "
       "ON CONFLICT (year) DO UPDATE SET last_number = c.last_number + 1 RETURNING last_number",
       params(y));
-  if (!n) return std::unexpected(failed(n.error()));
+  if (!n)
+    return std::unexpected(failed(n.error()));
   auto number = n->int64(0, 0);
-  auto r = tx.exec(
-      "INSERT INTO receipts (year, number, pledge_id, amount_fen) VALUES ($1, $2, $3, $4)",
-      params(y, number, pledge_id, amount.fen()));
-  if (!r) return std::unexpected(failed(r.error()));
+  auto r =
+      tx.exec("INSERT INTO receipts (year, number, pledge_id, amount_fen) VALUES ($1, $2, $3, $4)",
+              params(y, number, pledge_id, amount.fen()));
+  if (!r)
+    return std::unexpected(failed(r.error()));
   return receipt_number(y, number);
 }
 
@@ -83,8 +96,8 @@ std::optional<Error> check_request(const PaymentRequest& req) {
     return make_error("txn_id_invalid", "the provider's transaction id is missing or too long");
   }
   if (req.amount.fen() <= 0 || req.amount > kMaxPayment) {
-    return make_error("amount_out_of_range", "a payment is more than ¥0 and at most " +
-                                                 kMaxPayment.format());
+    return make_error("amount_out_of_range",
+                      "a payment is more than ¥0 and at most " + kMaxPayment.format());
   }
   if (req.fee.fen() < 0 || req.fee > req.amount) {
     return make_error("fee_invalid", "the fee is negative or larger than the payment");
@@ -102,33 +115,41 @@ std::expected<std::optional<Receipt>, Error> receipt_for(sql::Connection& conn,
                                                          std::int64_t pledge_id) {
   auto r = conn.exec("SELECT year, number, amount_fen, status FROM receipts WHERE pledge_id = $1",
                      params(pledge_id));
-  if (!r) return std::unexpected(failed(r.error()));
-  if (r->rows() == 0) return std::optional<Receipt>{};
+  if (!r)
+    return std::unexpected(failed(r.error()));
+  if (r->rows() == 0)
+    return std::optional<Receipt>{};
   return std::optional<Receipt>{Receipt{receipt_number(r->int64(0, 0), r->int64(0, 1)),
                                         Money::from_fen(r->int64(0, 2)),
                                         std::string(r->text(0, 3))}};
 }
 
 std::expected<Payment, Error> record_payment(sql::Connection& conn, const PaymentRequest& req) {
-  if (auto e = check_request(req)) return std::unexpected(*e);
+  if (auto e = check_request(req))
+    return std::unexpected(*e);
   std::string reference = req.reference;
-  if (reference.empty()) reference = find_reference_code(req.payer_remark).value_or("");
+  if (reference.empty())
+    reference = find_reference_code(req.payer_remark).value_or("");
   bool reference_given = !req.reference.empty();
 
   return sql::in_transaction(conn, [&](sql::Connection& tx) -> std::expected<Payment, Error> {
     auto ledger = LedgerAppender::lock(tx);
-    if (!ledger) return std::unexpected(ledger.error());
+    if (!ledger)
+      return std::unexpected(ledger.error());
 
     // A notice delivered twice is the same payment, whatever else it says.
     auto seen = tx.exec("SELECT 1 FROM payments WHERE provider = $1 AND provider_txn_id = $2",
                         params(req.provider, req.provider_txn_id));
-    if (!seen) return std::unexpected(failed(seen.error()));
-    if (seen->rows() > 0) return existing_payment(tx, req);
+    if (!seen)
+      return std::unexpected(failed(seen.error()));
+    if (seen->rows() > 0)
+      return existing_payment(tx, req);
 
     std::optional<Pledge> pledge;
     if (!reference.empty()) {
       auto p = detail::select_pledge(tx, "p.reference = $1", params(reference), true);
-      if (!p) return std::unexpected(p.error());
+      if (!p)
+        return std::unexpected(p.error());
       pledge = *p;
       if (!pledge && reference_given) {
         return std::unexpected(make_error("pledge_not_found", "no pledge " + reference));
@@ -136,8 +157,8 @@ std::expected<Payment, Error> record_payment(sql::Connection& conn, const Paymen
     }
     if (pledge && (pledge->status == "cancelled" || pledge->status == "expired" ||
                    pledge->status == "refunded")) {
-      return std::unexpected(make_error(
-          "pledge_not_payable", "pledge " + pledge->reference + " is " + pledge->status));
+      return std::unexpected(make_error("pledge_not_payable",
+                                        "pledge " + pledge->reference + " is " + pledge->status));
     }
 
     std::int64_t fund_id = 0;
@@ -147,13 +168,14 @@ std::expected<Payment, Error> record_payment(sql::Connection& conn, const Paymen
       campaign_id = pledge->campaign_id;
     } else {
       auto general = tx.exec("SELECT id FROM funds WHERE slug = 'general'");
-      if (!general) return std::unexpected(failed(general.error()));
+      if (!general)
+        return std::unexpected(failed(general.error()));
       fund_id = general->int64(0, 0);
     }
-    std::int64_t paid_us = req.paid_us.value_or(
-        std::chrono::duration_cast<std::chrono::microseconds>(
-            std::chrono::system_clock::now().time_since_epoch())
-            .count());
+    std::int64_t paid_us =
+        req.paid_us.value_or(std::chrono::duration_cast<std::chrono::microseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count());
     auto ins = tx.exec(
         "INSERT INTO payments (provider, provider_txn_id, amount_fen, fee_fen, paid_at, pledge_id, "
         "payer_remark, raw_notice) VALUES ($1, $2, $3, $4, "
@@ -161,9 +183,10 @@ std::expected<Payment, Error> record_payment(sql::Connection& conn, const Paymen
         {param(req.provider), param(req.provider_txn_id), param(req.amount.fen()),
          param(req.fee.fen()), param(paid_us), pledge ? param(pledge->id) : std::nullopt,
          param(req.payer_remark), param(req.raw_notice)});
-    if (!ins) return std::unexpected(failed(ins.error()));
-    Payment payment{ins->int64(0, 0), req.provider, req.provider_txn_id, req.amount, req.fee,
-                    std::nullopt, std::nullopt, false};
+    if (!ins)
+      return std::unexpected(failed(ins.error()));
+    Payment payment{ins->int64(0, 0), req.provider, req.provider_txn_id, req.amount,
+                    req.fee,          std::nullopt, std::nullopt,        false};
 
     LedgerEntry entry;
     entry.kind = "payment";
@@ -175,13 +198,16 @@ std::expected<Payment, Error> record_payment(sql::Connection& conn, const Paymen
     entry.reference = pledge ? pledge->reference : "";
     entry.memo = req.provider + (pledge ? "" : " unmatched") +
                  (req.fee.fen() > 0 ? " fee " + req.fee.format_plain() : "");
-    if (pledge) entry.pledge_id = pledge->id;
+    if (pledge)
+      entry.pledge_id = pledge->id;
     ledger->append(entry);
-    if (auto f = ledger->finish(); !f) return std::unexpected(f.error());
+    if (auto f = ledger->finish(); !f)
+      return std::unexpected(f.error());
 
     if (pledge) {
       auto paid = pledge->paid.plus(req.amount);
-      if (!paid) return std::unexpected(paid.error());
+      if (!paid)
+        return std::unexpected(paid.error());
       bool full = *paid >= pledge->amount;
       bool was_full = pledge->status == "paid" || pledge->status == "reconciled";
       auto u = tx.exec(
@@ -189,20 +215,25 @@ std::expected<Payment, Error> record_payment(sql::Connection& conn, const Paymen
           "paid_at = CASE WHEN $4 THEN coalesce(paid_at, now()) ELSE paid_at END WHERE id = $1",
           params(pledge->id, paid->fen(), was_full ? pledge->status : (full ? "paid" : "part_paid"),
                  full));
-      if (!u) return std::unexpected(failed(u.error()));
+      if (!u)
+        return std::unexpected(failed(u.error()));
       if (full && !was_full) {
-        if (auto n = issue_receipt(tx, pledge->id, *paid); !n) return std::unexpected(n.error());
+        if (auto n = issue_receipt(tx, pledge->id, *paid); !n)
+          return std::unexpected(n.error());
       } else if (was_full) {
         // An over-payment: the receipt shows what really arrived.
         auto r = tx.exec("UPDATE receipts SET amount_fen = $2 WHERE pledge_id = $1",
                          params(pledge->id, paid->fen()));
-        if (!r) return std::unexpected(failed(r.error()));
+        if (!r)
+          return std::unexpected(failed(r.error()));
       }
       auto fresh = detail::select_pledge(tx, "p.id = $1", params(pledge->id), false);
-      if (!fresh) return std::unexpected(fresh.error());
+      if (!fresh)
+        return std::unexpected(fresh.error());
       payment.pledge = *fresh;
       auto receipt = receipt_for(tx, pledge->id);
-      if (!receipt) return std::unexpected(receipt.error());
+      if (!receipt)
+        return std::unexpected(receipt.error());
       payment.receipt = *receipt;
     }
     if (auto o = add_outbox_event(tx, "payment.recorded", campaign_id.value_or(0), payment.id);
@@ -216,31 +247,39 @@ std::expected<Payment, Error> record_payment(sql::Connection& conn, const Paymen
 std::expected<Pledge, Error> refund_pledge(sql::Connection& conn, const std::string& reference,
                                            Money amount, const std::string& reason) {
   if (!is_storable_text(reason) || trim_text(reason).empty() || char_count(reason) > 200) {
-    return std::unexpected(make_error("text_invalid", "a refund needs a reason (up to 200 characters)"));
+    return std::unexpected(
+        make_error("text_invalid", "a refund needs a reason (up to 200 characters)"));
   }
   return sql::in_transaction(conn, [&](sql::Connection& tx) -> std::expected<Pledge, Error> {
     auto locked = detail::lock_pledge(tx, reference);
-    if (!locked) return std::unexpected(locked.error());
+    if (!locked)
+      return std::unexpected(locked.error());
     auto& ledger = locked->ledger;
     Pledge pledge = locked->pledge;
     auto refundable = pledge.paid.minus(pledge.refunded);
-    if (!refundable) return std::unexpected(refundable.error());
+    if (!refundable)
+      return std::unexpected(refundable.error());
     if (amount.fen() <= 0 || amount > *refundable) {
       return std::unexpected(make_error("amount_out_of_range",
                                         "at most " + refundable->format() + " can be refunded"));
     }
-    auto ins = tx.exec("INSERT INTO refunds (pledge_id, amount_fen, reason) VALUES ($1, $2, $3) "
-                       "RETURNING id",
-                       params(pledge.id, amount.fen(), reason));
-    if (!ins) return std::unexpected(failed(ins.error()));
+    auto ins = tx.exec(
+        "INSERT INTO refunds (pledge_id, amount_fen, reason) VALUES ($1, $2, $3) "
+        "RETURNING id",
+        params(pledge.id, amount.fen(), reason));
+    if (!ins)
+      return std::unexpected(failed(ins.error()));
     auto refunded = pledge.refunded.plus(amount);
-    if (!refunded) return std::unexpected(refunded.error());
+    if (!refunded)
+      return std::unexpected(refunded.error());
     bool whole = *refunded == pledge.paid;
     auto u = tx.exec(
-        "UPDATE pledges SET refunded_fen = $2, status = CASE WHEN $3 THEN 'refunded' ELSE status END, "
+        "UPDATE pledges SET refunded_fen = $2, status = CASE WHEN $3 THEN 'refunded' ELSE status "
+        "END, "
         "updated_at = now() WHERE id = $1",
         params(pledge.id, refunded->fen(), whole));
-    if (!u) return std::unexpected(failed(u.error()));
+    if (!u)
+      return std::unexpected(failed(u.error()));
     // The receipt keeps its number for ever: voided or reduced, with the reason.
     auto rc = tx.exec(
         "UPDATE receipts SET status = CASE WHEN $2 THEN 'void' ELSE 'reduced' END, "
@@ -248,7 +287,8 @@ std::expected<Pledge, Error> refund_pledge(sql::Connection& conn, const std::str
         "WHERE pledge_id = $1",
         params(pledge.id, whole, pledge.paid.fen() - refunded->fen(),
                "refund " + amount.format_plain() + ": " + reason));
-    if (!rc) return std::unexpected(failed(rc.error()));
+    if (!rc)
+      return std::unexpected(failed(rc.error()));
 
     LedgerEntry entry;
     entry.kind = "refund";
@@ -261,12 +301,14 @@ std::expected<Pledge, Error> refund_pledge(sql::Connection& conn, const std::str
     entry.reference = pledge.reference;
     entry.memo = reason;
     ledger.append(entry);
-    if (auto f = ledger.finish(); !f) return std::unexpected(f.error());
+    if (auto f = ledger.finish(); !f)
+      return std::unexpected(f.error());
     if (auto o = add_outbox_event(tx, "pledge.refunded", pledge.campaign_id, pledge.id); !o) {
       return std::unexpected(o.error());
     }
     auto fresh = detail::select_pledge(tx, "p.id = $1", params(pledge.id), false);
-    if (!fresh) return std::unexpected(fresh.error());
+    if (!fresh)
+      return std::unexpected(fresh.error());
     return **fresh;
   });
 }
@@ -287,18 +329,22 @@ std::expected<Expenditure, Error> record_expenditure(sql::Connection& conn,
   }
   return sql::in_transaction(conn, [&](sql::Connection& tx) -> std::expected<Expenditure, Error> {
     auto ledger = LedgerAppender::lock(tx);
-    if (!ledger) return std::unexpected(ledger.error());
+    if (!ledger)
+      return std::unexpected(ledger.error());
     auto fund = tx.exec("SELECT id FROM funds WHERE slug = $1", params(req.fund));
-    if (!fund) return std::unexpected(failed(fund.error()));
+    if (!fund)
+      return std::unexpected(failed(fund.error()));
     if (fund->rows() == 0) {
       return std::unexpected(make_error("fund_not_found", "no fund \"" + req.fund + "\""));
     }
     std::optional<std::int64_t> campaign_id;
     if (!req.campaign.empty()) {
       auto c = tx.exec("SELECT id FROM campaigns WHERE slug = $1", params(req.campaign));
-      if (!c) return std::unexpected(failed(c.error()));
+      if (!c)
+        return std::unexpected(failed(c.error()));
       if (c->rows() == 0) {
-        return std::unexpected(make_error("campaign_not_found", "no campaign \"" + req.campaign + "\""));
+        return std::unexpected(
+            make_error("campaign_not_found", "no campaign \"" + req.campaign + "\""));
       }
       campaign_id = c->int64(0, 0);
     }
@@ -308,7 +354,8 @@ std::expected<Expenditure, Error> record_expenditure(sql::Connection& conn,
         {param(fund->int64(0, 0)), campaign_id ? param(*campaign_id) : std::nullopt,
          param(req.amount.fen()), param(req.purpose), param(req.payee), param(req.approved_by),
          param(req.evidence_ref)});
-    if (!ins) return std::unexpected(failed(ins.error()));
+    if (!ins)
+      return std::unexpected(failed(ins.error()));
     LedgerEntry entry;
     entry.kind = "expenditure";
     entry.campaign_id = campaign_id;
@@ -319,9 +366,10 @@ std::expected<Expenditure, Error> record_expenditure(sql::Connection& conn,
     entry.reference = req.evidence_ref;
     entry.memo = req.purpose;
     ledger->append(entry);
-    if (auto f = ledger->finish(); !f) return std::unexpected(f.error());
-    if (auto o = add_outbox_event(tx, "expenditure.recorded", campaign_id.value_or(0),
-                                  ins->int64(0, 0));
+    if (auto f = ledger->finish(); !f)
+      return std::unexpected(f.error());
+    if (auto o =
+            add_outbox_event(tx, "expenditure.recorded", campaign_id.value_or(0), ins->int64(0, 0));
         !o) {
       return std::unexpected(o.error());
     }

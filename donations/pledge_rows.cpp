@@ -32,17 +32,22 @@ std::expected<std::optional<Pledge>, Error> select_pledge(sql::Connection& conn,
   std::string sql = std::string("SELECT ") + kPledgeColumns + " FROM " + kPledgeFrom + " WHERE " +
                     where + (for_update ? " FOR UPDATE OF p" : "");
   auto r = conn.exec(sql, params);
-  if (!r) return std::unexpected(failed(r.error()));
-  if (r->rows() == 0) return std::optional<Pledge>{};
+  if (!r)
+    return std::unexpected(failed(r.error()));
+  if (r->rows() == 0)
+    return std::optional<Pledge>{};
   return std::optional<Pledge>{pledge_from_row(*r, 0)};
 }
 
 std::expected<LockedPledge, Error> lock_pledge(sql::Connection& tx, const std::string& reference) {
   auto ledger = LedgerAppender::lock(tx);
-  if (!ledger) return std::unexpected(ledger.error());
+  if (!ledger)
+    return std::unexpected(ledger.error());
   auto p = select_pledge(tx, "p.reference = $1", sql::params(reference), true);
-  if (!p) return std::unexpected(p.error());
-  if (!*p) return std::unexpected(make_error("pledge_not_found", "no pledge " + reference));
+  if (!p)
+    return std::unexpected(p.error());
+  if (!*p)
+    return std::unexpected(make_error("pledge_not_found", "no pledge " + reference));
   return LockedPledge{std::move(*ledger), std::move(**p)};
 }
 

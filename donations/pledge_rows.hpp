@@ -28,7 +28,9 @@ std::expected<std::optional<Pledge>, Error> select_pledge(sql::Connection& conn,
                                                           const sql::Params& params,
                                                           bool for_update);
 
-inline Error failed(const sql::DbError& e) { return Error{e.code, e.message}; }
+inline Error failed(const sql::DbError& e) {
+  return Error{e.code, e.message};
+}
 
 // Locks the chain head, then the pledge: the order every money-changing transaction keeps.
 // Errors: pledge_not_found, and the database's.

@@ -56,9 +56,12 @@ std::optional<Error> validate_pledge(const PledgeRequest& r, const PledgeLimits&
   if (r.channel != "live" && r.channel != "online" && r.channel != "desk") {
     return make_error("channel_invalid", "a pledge comes from live, online or desk");
   }
-  if (auto e = check_text("the name", r.display_name, limits.name_chars)) return e;
-  if (auto e = check_text("the message", r.message, limits.message_chars)) return e;
-  if (auto e = check_text("the contact", r.contact, limits.contact_chars)) return e;
+  if (auto e = check_text("the name", r.display_name, limits.name_chars))
+    return e;
+  if (auto e = check_text("the message", r.message, limits.message_chars))
+    return e;
+  if (auto e = check_text("the contact", r.contact, limits.contact_chars))
+    return e;
   return std::nullopt;
 }
 
@@ -94,7 +97,8 @@ std::int64_t now_us() {
 std::expected<std::pair<const Campaign*, const Fund*>, Error> resolve(
     const std::map<std::string, CampaignInfo>& campaigns, const PledgeRequest& req) {
   const auto& info = campaigns.at(req.campaign);
-  if (info.error) return std::unexpected(*info.error);
+  if (info.error)
+    return std::unexpected(*info.error);
   const Campaign& campaign = *info.campaign;
   if (campaign.status != "live") {
     return std::unexpected(
@@ -118,7 +122,8 @@ bool same_campaign(const Campaign& a, const Campaign& b) {
     return false;
   }
   for (std::size_t i = 0; i < a.funds.size(); ++i) {
-    if (a.funds[i].id != b.funds[i].id || a.funds[i].slug != b.funds[i].slug) return false;
+    if (a.funds[i].id != b.funds[i].id || a.funds[i].slug != b.funds[i].slug)
+      return false;
   }
   return true;
 }
@@ -150,7 +155,8 @@ std::expected<PledgeBatchResult, Error> write_once(sql::Connection& conn,
   // With every campaign cached, this round trip goes with the INSERT's (checked there).
   std::vector<std::string> slug_list(slugs.begin(), slugs.end());
   std::vector<sql::Statement> opening = {{"BEGIN", {}}};
-  for (const auto& slug : slug_list) opening.push_back(find_campaign_statement(slug));
+  for (const auto& slug : slug_list)
+    opening.push_back(find_campaign_statement(slug));
   bool cached = !slug_list.empty() &&
                 std::all_of(slug_list.begin(), slug_list.end(),
                             [&](const std::string& slug) { return cache.contains(slug); });
@@ -165,11 +171,13 @@ std::expected<PledgeBatchResult, Error> write_once(sql::Connection& conn,
   } else {
     auto opened = conn.exec_pipeline(opening);
     for (const auto& r : opened) {
-      if (!r) return fail(failed(r.error()));
+      if (!r)
+        return fail(failed(r.error()));
     }
     for (std::size_t k = 0; k < slug_list.size(); ++k) {
       auto c = campaign_from_result(*opened[1 + k]);
-      if (c) cache[slug_list[k]] = *c;
+      if (c)
+        cache[slug_list[k]] = *c;
       campaigns[slug_list[k]] =
           c ? CampaignInfo{std::move(*c), std::nullopt}
             : CampaignInfo{std::nullopt, make_error("campaign_not_found",
@@ -248,7 +256,8 @@ std::expected<PledgeBatchResult, Error> write_once(sql::Connection& conn,
         if (!d && d.error().constraint == "pledges_reference_key") {
           return fail(make_error("reference_taken", "a new reference code was taken; write again"));
         }
-        if (!d) return fail(failed(d.error()));
+        if (!d)
+          return fail(failed(d.error()));
       }
       if (first > 0) {
         for (std::size_t k = 0; k < slug_list.size(); ++k) {
@@ -262,7 +271,8 @@ std::expected<PledgeBatchResult, Error> write_once(sql::Connection& conn,
       ledger = LedgerAppender::from_head(conn, *done[first + 1]);
       auto& r = done[first];
       std::map<std::string, std::int64_t> went_in;  // reference -> id
-      for (int k = 0; k < r->rows(); ++k) went_in[std::string(r->text(k, 0))] = r->int64(k, 1);
+      for (int k = 0; k < r->rows(); ++k)
+        went_in[std::string(r->text(k, 0))] = r->int64(k, 1);
 
       // What did not go in met a committed pledge with its key (ON CONFLICT waits for one being
       // written): a retry, answered with that pledge.
@@ -282,7 +292,8 @@ std::expected<PledgeBatchResult, Error> write_once(sql::Connection& conn,
             conn.exec(std::string("SELECT ") + detail::kPledgeColumns + " FROM " +
                           detail::kPledgeFrom + " WHERE p.idempotency_key = ANY($1::text[])",
                       {retry_keys.param()});
-        if (!existing) return fail(failed(existing.error()));
+        if (!existing)
+          return fail(failed(existing.error()));
         std::map<std::string, std::pair<Pledge, std::string>> by_key;  // key -> pledge, digest
         for (int k = 0; k < existing->rows(); ++k) {
           by_key[std::string(existing->text(k, 16))] = {detail::pledge_from_row(*existing, k),
@@ -349,11 +360,13 @@ std::expected<PledgeBatchResult, Error> write_once(sql::Connection& conn,
     if (!created.empty())
       closing.push_back(outbox_statement(batch_outbox_events("pledge.created", created)));
     std::size_t first_totals = closing.size();
-    for (auto campaign_id : touched) closing.push_back(campaign_totals_statement(campaign_id));
+    for (auto campaign_id : touched)
+      closing.push_back(campaign_totals_statement(campaign_id));
     closing.push_back({"COMMIT", {}});
     auto closed = conn.exec_pipeline(closing);
     for (const auto& r : closed) {
-      if (!r) return fail(failed(r.error()));
+      if (!r)
+        return fail(failed(r.error()));
     }
     std::size_t k = first_totals;
     for (auto campaign_id : touched) {
@@ -376,7 +389,8 @@ std::expected<PledgeBatchResult, Error> write_once(sql::Connection& conn,
         results[i] = again;
       }
     }
-    for (auto& r : results) out.pledges.push_back(std::move(*r));
+    for (auto& r : results)
+      out.pledges.push_back(std::move(*r));
     return out;
   } catch (...) {
     (void)conn.exec("ROLLBACK");
@@ -402,15 +416,19 @@ std::expected<PledgeBatchResult, Error> write_pledges(sql::Connection& conn,
   // batch goes again with new codes. Nothing of it stayed: it never reached the ledger.
   for (int attempt = 0;; ++attempt) {
     auto out = write_once(conn, requests, limits, cache);
-    if (!out && out.error().code == "campaigns_changed") continue;  // the cache is clear now
-    if (out || attempt == 4 || out.error().code != "reference_taken") return out;
+    if (!out && out.error().code == "campaigns_changed")
+      continue;  // the cache is clear now
+    if (out || attempt == 4 || out.error().code != "reference_taken")
+      return out;
   }
 }
 
 std::expected<Pledge, Error> find_pledge(sql::Connection& conn, const std::string& reference) {
   auto p = detail::select_pledge(conn, "p.reference = $1", params(reference), false);
-  if (!p) return std::unexpected(p.error());
-  if (!*p) return std::unexpected(make_error("pledge_not_found", "no pledge " + reference));
+  if (!p)
+    return std::unexpected(p.error());
+  if (!*p)
+    return std::unexpected(make_error("pledge_not_found", "no pledge " + reference));
   return **p;
 }
 
@@ -418,7 +436,8 @@ std::expected<Pledge, Error> cancel_pledge(sql::Connection& conn, const std::str
                                            const std::string& kind) {
   return sql::in_transaction(conn, [&](sql::Connection& tx) -> std::expected<Pledge, Error> {
     auto locked = detail::lock_pledge(tx, reference);
-    if (!locked) return std::unexpected(locked.error());
+    if (!locked)
+      return std::unexpected(locked.error());
     auto& ledger = locked->ledger;
     Pledge pledge = locked->pledge;
     if (pledge.status != "pledged") {
@@ -429,7 +448,8 @@ std::expected<Pledge, Error> cancel_pledge(sql::Connection& conn, const std::str
     auto status = kind == "expire" ? "expired" : "cancelled";
     auto u = tx.exec("UPDATE pledges SET status = $2, updated_at = now() WHERE id = $1",
                      params(pledge.id, status));
-    if (!u) return std::unexpected(failed(u.error()));
+    if (!u)
+      return std::unexpected(failed(u.error()));
     LedgerEntry entry;
     entry.kind = kind == "expire" ? "expire" : "cancel";
     entry.campaign_id = pledge.campaign_id;
@@ -440,7 +460,8 @@ std::expected<Pledge, Error> cancel_pledge(sql::Connection& conn, const std::str
     entry.reference = pledge.reference;
     entry.memo = status;
     ledger.append(entry);
-    if (auto f = ledger.finish(); !f) return std::unexpected(f.error());
+    if (auto f = ledger.finish(); !f)
+      return std::unexpected(f.error());
     if (auto o = add_outbox_event(tx, "pledge.cancelled", pledge.campaign_id, pledge.id); !o) {
       return std::unexpected(o.error());
     }

@@ -46,7 +46,7 @@ struct PledgeRequest {
   bool anonymous = false;
   std::string contact;  // finance only
   std::string message;
-  std::string channel = "live";  // live, online, desk
+  std::string channel = "live";            // live, online, desk
   std::optional<std::string> target_kind;  // "wish", "sale_item" (later issues)
   std::optional<std::int64_t> target_id;
 };
@@ -75,9 +75,9 @@ struct PaymentRequest {
   Money amount;
   Money fee;
   std::optional<std::int64_t> paid_us;  // default: now
-  std::string reference;     // the pledge's reference code, when known
-  std::string payer_remark;  // free text; a reference code inside it is found
-  std::string raw_notice;    // kept as received
+  std::string reference;                // the pledge's reference code, when known
+  std::string payer_remark;             // free text; a reference code inside it is found
+  std::string raw_notice;               // kept as received
 };
 
 struct Receipt {
@@ -98,7 +98,7 @@ struct Payment {
 };
 
 struct ExpenditureRequest {
-  std::string fund;  // slug
+  std::string fund;      // slug
   std::string campaign;  // slug, optional
   Money amount;
   std::string purpose;

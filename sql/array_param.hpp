@@ -15,7 +15,9 @@ namespace boai::sql {
 class ArrayParam {
  public:
   ArrayParam& add(const std::optional<std::string>& value);
-  ArrayParam& add(std::int64_t value) { return add(std::optional<std::string>(std::to_string(value))); }
+  ArrayParam& add(std::int64_t value) {
+    return add(std::optional<std::string>(std::to_string(value)));
+  }
   ArrayParam& add_bool(bool value) { return add(std::optional<std::string>(value ? "t" : "f")); }
   Param param() const { return text_ + "}"; }
   std::size_t size() const { return count_; }

@@ -11,7 +11,8 @@ struct DbError {
   std::string code;      // "db_unavailable", "unique_violation", "serialization_failure", ...
   std::string message;   // libpq's or the server's words
   std::string sqlstate;  // five characters from the server, empty when the failure was local
-  std::string constraint;  // the constraint a violation names (not the message: it may be translated)
+  std::string
+      constraint;  // the constraint a violation names (not the message: it may be translated)
 
   boai::Error to_error() const { return boai::Error{code, message}; }
 };

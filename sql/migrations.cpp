@@ -35,19 +35,20 @@ std::expected<std::vector<Migration>, Error> parse_migrations(std::vector<Migrat
   std::map<int, std::string> seen;
   for (auto& f : files) {
     const std::string& n = f.filename;
-    bool well_formed = n.size() > 9 && n.ends_with(".sql") && n[4] == '_' &&
-                       std::all_of(n.begin(), n.begin() + 4, [](char c) { return c >= '0' && c <= '9'; });
+    bool well_formed =
+        n.size() > 9 && n.ends_with(".sql") && n[4] == '_' &&
+        std::all_of(n.begin(), n.begin() + 4, [](char c) { return c >= '0' && c <= '9'; });
     if (!well_formed) {
-      return std::unexpected(make_error(
-          "bad_migration_name", "migration file " + n + " is not named NNNN_name.sql"));
+      return std::unexpected(
+          make_error("bad_migration_name", "migration file " + n + " is not named NNNN_name.sql"));
     }
     Migration m;
     std::from_chars(n.data(), n.data() + 4, m.version);
     m.name = n.substr(5, n.size() - 9);
     if (auto [it, fresh] = seen.emplace(m.version, n); !fresh) {
-      return std::unexpected(make_error("duplicate_migration_version",
-                                        "migrations " + it->second + " and " + n +
-                                            " share version " + n.substr(0, 4)));
+      return std::unexpected(make_error(
+          "duplicate_migration_version",
+          "migrations " + it->second + " and " + n + " share version " + n.substr(0, 4)));
     }
     m.checksum = sha256_hex(f.text);
     m.text = std::move(f.text);
@@ -60,7 +61,8 @@ std::expected<std::vector<Migration>, Error> parse_migrations(std::vector<Migrat
 std::expected<std::vector<Migration>, Error> pending_migrations(
     const std::vector<Migration>& known, const std::vector<AppliedMigration>& applied) {
   std::map<int, const Migration*> by_version;
-  for (const auto& m : known) by_version[m.version] = &m;
+  for (const auto& m : known)
+    by_version[m.version] = &m;
   std::map<int, bool> done;
   for (const auto& a : applied) {
     auto it = by_version.find(a.version);
@@ -79,7 +81,8 @@ std::expected<std::vector<Migration>, Error> pending_migrations(
   }
   std::vector<Migration> todo;
   for (const auto& m : known) {
-    if (!done.contains(m.version)) todo.push_back(m);
+    if (!done.contains(m.version))
+      todo.push_back(m);
   }
   return todo;
 }
@@ -102,7 +105,9 @@ std::expected<MigrateReport, Error> migrate(Connection& conn, const std::vector<
   if (auto l = conn.exec("SELECT pg_advisory_lock($1::bigint)", params(kMigrationLockKey)); !l) {
     return std::unexpected(db(l.error(), "taking the migration lock"));
   }
-  auto unlock = [&] { (void)conn.exec("SELECT pg_advisory_unlock($1::bigint)", params(kMigrationLockKey)); };
+  auto unlock = [&] {
+    (void)conn.exec("SELECT pg_advisory_unlock($1::bigint)", params(kMigrationLockKey));
+  };
 
   auto rows = conn.exec("SELECT version, name, checksum FROM schema_migrations ORDER BY version");
   if (!rows) {
@@ -122,15 +127,18 @@ std::expected<MigrateReport, Error> migrate(Connection& conn, const std::vector<
   MigrateReport report;
   for (const auto& m : *todo) {
     auto step = [&]() -> std::expected<void, DbError> {
-      if (auto r = conn.exec("BEGIN"); !r) return std::unexpected(r.error());
-      if (auto r = conn.exec_script(m.text); !r) return std::unexpected(r.error());
+      if (auto r = conn.exec("BEGIN"); !r)
+        return std::unexpected(r.error());
+      if (auto r = conn.exec_script(m.text); !r)
+        return std::unexpected(r.error());
       if (auto r = conn.exec(
               "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
               params(m.version, m.name, m.checksum));
           !r) {
         return std::unexpected(r.error());
       }
-      if (auto r = conn.exec("COMMIT"); !r) return std::unexpected(r.error());
+      if (auto r = conn.exec("COMMIT"); !r)
+        return std::unexpected(r.error());
       return {};
     }();
     if (!step) {

@@ -8,13 +8,19 @@
 
 namespace boai::sql {
 
-void Result::Free::operator()(pg_result* r) const noexcept { PQclear(r); }
+void Result::Free::operator()(pg_result* r) const noexcept {
+  PQclear(r);
+}
 
 Result::Result(pg_result* adopted) : result_(adopted) {}
 
-int Result::rows() const { return result_ ? PQntuples(result_.get()) : 0; }
+int Result::rows() const {
+  return result_ ? PQntuples(result_.get()) : 0;
+}
 
-int Result::columns() const { return result_ ? PQnfields(result_.get()) : 0; }
+int Result::columns() const {
+  return result_ ? PQnfields(result_.get()) : 0;
+}
 
 bool Result::is_null(int row, int column) const {
   return PQgetisnull(result_.get(), row, column) != 0;
@@ -26,7 +32,8 @@ std::string_view Result::text(int row, int column) const {
 }
 
 std::optional<std::string> Result::optional_text(int row, int column) const {
-  if (is_null(row, column)) return std::nullopt;
+  if (is_null(row, column))
+    return std::nullopt;
   return std::string(text(row, column));
 }
 
@@ -35,15 +42,19 @@ std::int64_t Result::int64(int row, int column) const {
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
   if (ec != std::errc() || end != t.data() + t.size()) {
-    throw std::logic_error("column " + std::to_string(column) + " is not an integer: " +
-                           std::string(t));
+    throw std::logic_error("column " + std::to_string(column) +
+                           " is not an integer: " + std::string(t));
   }
   return value;
 }
 
-bool Result::boolean(int row, int column) const { return text(row, column) == "t"; }
+bool Result::boolean(int row, int column) const {
+  return text(row, column) == "t";
+}
 
-int Result::column_index(const char* name) const { return PQfnumber(result_.get(), name); }
+int Result::column_index(const char* name) const {
+  return PQfnumber(result_.get(), name);
+}
 
 std::int64_t Result::affected() const {
   const char* n = PQcmdTuples(result_.get());

@@ -1,15 +1,16 @@
 // WorkerPool: g_main_context_invoke_full carries each result back to the loop thread.
 #include "sql/worker_pool.hpp"
 
-#include "base/on_loop.hpp"
-
 #include <cstdio>
+
+#include "base/on_loop.hpp"
 
 namespace boai::sql {
 
 WorkerPool::WorkerPool(std::string conninfo, int threads, GMainContext* context)
     : conninfo_(std::move(conninfo)), context_(context) {
-  for (int i = 0; i < std::max(1, threads); ++i) threads_.emplace_back([this] { worker_main(); });
+  for (int i = 0; i < std::max(1, threads); ++i)
+    threads_.emplace_back([this] { worker_main(); });
 }
 
 WorkerPool::~WorkerPool() {
@@ -18,7 +19,8 @@ WorkerPool::~WorkerPool() {
     stopping_ = true;
   }
   wake_.notify_all();
-  for (auto& t : threads_) t.join();
+  for (auto& t : threads_)
+    t.join();
 }
 
 void WorkerPool::post(Job job) {
@@ -29,7 +31,9 @@ void WorkerPool::post(Job job) {
   wake_.notify_one();
 }
 
-void WorkerPool::deliver(std::function<void()> on_loop) { run_on_loop(context_, std::move(on_loop)); }
+void WorkerPool::deliver(std::function<void()> on_loop) {
+  run_on_loop(context_, std::move(on_loop));
+}
 
 void WorkerPool::worker_main() {
   std::unique_ptr<Connection> conn;
@@ -38,7 +42,8 @@ void WorkerPool::worker_main() {
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
-      if (jobs_.empty()) return;
+      if (jobs_.empty())
+        return;
       job = std::move(jobs_.front());
       jobs_.pop_front();
     }

@@ -30,8 +30,8 @@ class WorkerPool {
   template <typename T>
   void run(std::function<T(Connection&)> work, std::function<void(T)> done,
            std::function<T(const DbError&)> unavailable) {
-    post([work = std::move(work), done = std::move(done),
-          unavailable = std::move(unavailable)](Connection* conn, const DbError* error) mutable {
+    post([work = std::move(work), done = std::move(done), unavailable = std::move(unavailable)](
+             Connection* conn, const DbError* error) mutable {
       auto result = std::make_shared<T>(conn != nullptr ? work(*conn) : unavailable(*error));
       return std::function<void()>([done = std::move(done), result] { done(std::move(*result)); });
     });

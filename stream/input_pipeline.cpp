@@ -26,24 +26,31 @@ std::string audio_tail(bool sync) {
 // decodebin's pads appear once the stream is known: video to "vq", audio to "aq".
 void on_pad_added(GstElement*, GstPad* pad, gpointer pipeline) {
   GstCapsRef caps(gst_pad_get_current_caps(pad));
-  if (!caps) caps.reset(gst_pad_query_caps(pad, nullptr));
-  if (!caps || gst_caps_is_empty(caps.get())) return;
+  if (!caps)
+    caps.reset(gst_pad_query_caps(pad, nullptr));
+  if (!caps || gst_caps_is_empty(caps.get()))
+    return;
   const char* media = gst_structure_get_name(gst_caps_get_structure(caps.get(), 0));
   const char* target = g_str_has_prefix(media, "video/")   ? "vq"
                        : g_str_has_prefix(media, "audio/") ? "aq"
                                                            : nullptr;
-  if (target == nullptr) return;
+  if (target == nullptr)
+    return;
   GstElementRef queue = child(GST_ELEMENT(pipeline), target);
-  if (!queue) return;
+  if (!queue)
+    return;
   GstPadRef sink(gst_element_get_static_pad(queue.get(), "sink"));
-  if (sink && !gst_pad_is_linked(sink.get())) gst_pad_link(pad, sink.get());
+  if (sink && !gst_pad_is_linked(sink.get()))
+    gst_pad_link(pad, sink.get());
 }
 
 bool is_readable_file(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    return false;
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
+  if (fd < 0)
+    return false;
   ::close(fd);
   return true;
 }
@@ -58,7 +65,8 @@ InputPipeline::InputPipeline(GstElementRef pipeline, std::string label)
     : pipeline_(std::move(pipeline)), label_(std::move(label)) {}
 
 InputPipeline::~InputPipeline() {
-  if (pipeline_) gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
+  if (pipeline_)
+    gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
 }
 
 std::expected<std::unique_ptr<InputPipeline>, Error> InputPipeline::start(
@@ -81,7 +89,8 @@ std::expected<std::unique_ptr<InputPipeline>, Error> InputPipeline::start(
       if (::stat(spec.device.c_str(), &st) != 0) {
         return unavailable(label, "names a camera that does not exist");
       }
-      if (!S_ISCHR(st.st_mode)) return unavailable(label, "is not a camera device");
+      if (!S_ISCHR(st.st_mode))
+        return unavailable(label, "is not a camera device");
       description = "v4l2src name=src ! decodebin name=dec";
       if (spec.audio_device.starts_with("pulse:")) {
         description +=
@@ -141,7 +150,8 @@ std::expected<std::unique_ptr<InputPipeline>, Error> InputPipeline::start(
   }
   if (GstElementRef mic = child(p, "mic")) {
     std::string device = spec.audio_device.substr(spec.audio_device.find(':') + 1);
-    if (!device.empty()) g_object_set(mic.get(), "device", device.c_str(), nullptr);
+    if (!device.empty())
+      g_object_set(mic.get(), "device", device.c_str(), nullptr);
   }
   if (GstElementRef dec = child(p, "dec")) {
     g_signal_connect(dec.get(), "pad-added", G_CALLBACK(on_pad_added), p);
@@ -152,14 +162,16 @@ std::expected<std::unique_ptr<InputPipeline>, Error> InputPipeline::start(
     g_object_set(asink.get(), "channel", out.audio.c_str(), nullptr);
   }
   std::unique_ptr<InputPipeline> input(new InputPipeline(std::move(*pipeline), label));
-  if (auto played = input->play(); !played) return std::unexpected(played.error());
+  if (auto played = input->play(); !played)
+    return std::unexpected(played.error());
   return input;
 }
 
 std::expected<std::unique_ptr<InputPipeline>, Error> InputPipeline::start_slide(
     const std::string& path, const InputChannels& out) {
   std::string label = "Slide " + quote_for_message(path);
-  if (!is_readable_file(path)) return unavailable(label, "is not a file the studio can read");
+  if (!is_readable_file(path))
+    return unavailable(label, "is not a file the studio can read");
   // imagefreeze repeats the one decoded picture at the studio's frame rate, as a live source.
   std::string description =
       "filesrc name=src ! decodebin name=dec queue name=vq ! videoconvert ! videoscale ! "
@@ -175,7 +187,8 @@ std::expected<std::unique_ptr<InputPipeline>, Error> InputPipeline::start_slide(
   g_signal_connect(child(p, "dec").get(), "pad-added", G_CALLBACK(on_pad_added), p);
   g_object_set(child(p, "vsink").get(), "channel", out.video.c_str(), nullptr);
   std::unique_ptr<InputPipeline> input(new InputPipeline(std::move(*pipeline), label));
-  if (auto played = input->play(); !played) return std::unexpected(played.error());
+  if (auto played = input->play(); !played)
+    return std::unexpected(played.error());
   return input;
 }
 
@@ -202,7 +215,8 @@ std::expected<void, Error> InputPipeline::play() {
       held, [](gpointer data) { delete static_cast<std::shared_ptr<Counters>*>(data); });
   if (gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
     std::string why = "could not be started";
-    if (auto outcome = poll()) why = outcome->error.message;
+    if (auto outcome = poll())
+      why = outcome->error.message;
     gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
     return std::unexpected(make_error("source_failed", why));
   }

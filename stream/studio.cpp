@@ -49,7 +49,8 @@ struct Shared {
                               static_cast<guint>(height));
   }
   ~Shared() {
-    if (latest != nullptr) gst_sample_unref(latest);
+    if (latest != nullptr)
+      gst_sample_unref(latest);
   }
 
   std::atomic<std::shared_ptr<const OverlayState>> overlay;
@@ -110,7 +111,8 @@ GstPadProbeReturn on_composed(GstPad*, GstPadProbeInfo* info, gpointer data) {
       s.drawn_alert = alert;
       s.drawn = true;
     }
-    if (s.layers.empty()) return GST_PAD_PROBE_OK;
+    if (s.layers.empty())
+      return GST_PAD_PROBE_OK;
     GstBuffer* buffer = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(info));
     GST_PAD_PROBE_INFO_DATA(info) = buffer;
     GstVideoFrame frame;
@@ -132,10 +134,12 @@ GstPadProbeReturn on_composed(GstPad*, GstPadProbeInfo* info, gpointer data) {
 
 GstFlowReturn on_grab(GstAppSink* sink, gpointer data) {
   GstSample* sample = gst_app_sink_pull_sample(sink);
-  if (sample == nullptr) return GST_FLOW_OK;
+  if (sample == nullptr)
+    return GST_FLOW_OK;
   Shared& s = held(data);
   std::lock_guard lock(s.frame_mutex);
-  if (s.latest != nullptr) gst_sample_unref(s.latest);
+  if (s.latest != nullptr)
+    gst_sample_unref(s.latest);
   s.latest = sample;
   return GST_FLOW_OK;
 }
@@ -143,7 +147,8 @@ GstFlowReturn on_grab(GstAppSink* sink, gpointer data) {
 template <bool kVideo>
 GstFlowReturn on_encoded(GstAppSink* sink, gpointer data) {
   GstSampleRef sample(gst_app_sink_pull_sample(sink));
-  if (!sample) return GST_FLOW_OK;
+  if (!sample)
+    return GST_FLOW_OK;
   for (const auto& out : held(data).outputs_snapshot()) {
     if constexpr (kVideo) {
       out->push_video(sample.get());
@@ -238,7 +243,8 @@ struct Studio::Impl {
 
   void emit(StudioEvent::Kind kind, std::string subject, std::string code = {},
             std::string message = {}) {
-    if (!listener) return;
+    if (!listener)
+      return;
     listener(StudioEvent{kind, std::move(subject), std::move(code), std::move(message)});
   }
 
@@ -319,7 +325,8 @@ struct Studio::Impl {
       // A new broadcast starts its numbering again: old segments would confuse players.
       for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
         auto ext = it->path().extension();
-        if (ext == ".ts" || ext == ".m3u8" || ext == ".tmp") fs::remove(it->path(), ec);
+        if (ext == ".ts" || ext == ".m3u8" || ext == ".tmp")
+          fs::remove(it->path(), ec);
       }
     }
     if (!config.recordings_dir.empty()) {
@@ -335,7 +342,8 @@ struct Studio::Impl {
 
   std::expected<void, Error> build() {
     auto built = launch(main_description(), "studio_failed");
-    if (!built) return std::unexpected(built.error());
+    if (!built)
+      return std::unexpected(built.error());
     pipeline = std::move(*built);
     GstElement* p = pipeline.get();
     g_object_set(child(p, "camsrc").get(), "channel", (channel + "camera").c_str(), nullptr);
@@ -398,7 +406,8 @@ struct Studio::Impl {
       shared->outputs.clear();
     }
     for (OutputSlot& slot : outputs) {
-      if (slot.output) slot.bytes_before += slot.output->bytes();
+      if (slot.output)
+        slot.bytes_before += slot.output->bytes();
       reaper.bury(std::move(slot.output));
       slot.state = "stopped";
       slot.retry_at_us = 0;
@@ -408,7 +417,8 @@ struct Studio::Impl {
     camera.retry_at_us = 0;
     reaper.bury(std::move(slides.pipeline));
     slides.state = "stopped";
-    if (pipeline) gst_element_set_state(pipeline.get(), GST_STATE_NULL);
+    if (pipeline)
+      gst_element_set_state(pipeline.get(), GST_STATE_NULL);
     camera_pad.reset();
     slides_pad.reset();
     encoder_queues.clear();
@@ -466,7 +476,8 @@ struct Studio::Impl {
   }
 
   void start_slide() {
-    if (slide_files.empty() || phase != Phase::kLive) return;
+    if (slide_files.empty() || phase != Phase::kLive)
+      return;
     auto started = InputPipeline::start_slide(slide_files[slide_at], channels(false, "slides"));
     if (!started) {
       reaper.bury(std::move(slides.pipeline));
@@ -478,11 +489,13 @@ struct Studio::Impl {
     // The previous slide stays in the channel until the new one arrives: no flash between them.
     reaper.bury(std::move(slides.pipeline));
     slides.pipeline = std::move(*started);
-    if (slides.state != "up") slides.state = "starting";
+    if (slides.state != "up")
+      slides.state = "starting";
   }
 
   void tick_slides() {
-    if (!slides.pipeline) return;
+    if (!slides.pipeline)
+      return;
     if (auto outcome = slides.pipeline->poll(); outcome && !outcome->ended) {
       reaper.bury(std::move(slides.pipeline));
       slides.state = "failed";
@@ -502,13 +515,15 @@ struct Studio::Impl {
   void apply_scene(bool force) {
     bool camera_up = camera.state == "up";
     Scene next = scene;
-    if (scene == Scene::kCamera && !camera_up) next = Scene::kSlate;
+    if (scene == Scene::kCamera && !camera_up)
+      next = Scene::kSlate;
     if (scene == Scene::kSlides && slides.state != "up") {
       next = camera_up ? Scene::kCamera : Scene::kSlate;
     }
     bool pip = next == Scene::kSlides && camera_up;
     bool changed = next != on_air;
-    if (!force && !changed && scene_applied && pip == pip_shown) return;
+    if (!force && !changed && scene_applied && pip == pip_shown)
+      return;
     on_air = next;
     pip_shown = pip;
     scene_applied = true;
@@ -531,7 +546,8 @@ struct Studio::Impl {
         g_object_set(slides_pad.get(), "alpha", 0.0, "zorder", 1u, nullptr);
       }
     }
-    if (changed) emit(StudioEvent::Kind::kSceneChanged, std::string(scene_name(next)));
+    if (changed)
+      emit(StudioEvent::Kind::kSceneChanged, std::string(scene_name(next)));
   }
 
   void reconcile_scene() { apply_scene(false); }
@@ -561,7 +577,8 @@ struct Studio::Impl {
   }
 
   void detach(OutputSlot& slot) {
-    if (!slot.output) return;
+    if (!slot.output)
+      return;
     {
       std::lock_guard lock(shared->outputs_mutex);
       std::erase(shared->outputs, slot.output);
@@ -600,14 +617,17 @@ struct Studio::Impl {
   // ----- the main pipeline's bus, stats, stopping -----
 
   void tick_main() {
-    if (!pipeline) return;
+    if (!pipeline)
+      return;
     GstBusRef bus(gst_element_get_bus(pipeline.get()));
     while (true) {
       GstMessageRef message(gst_bus_pop_filtered(
           bus.get(), static_cast<GstMessageType>(GST_MESSAGE_ERROR | GST_MESSAGE_EOS)));
-      if (!message) break;
+      if (!message)
+        break;
       if (GST_MESSAGE_TYPE(message.get()) == GST_MESSAGE_EOS) {
-        if (phase == Phase::kStopping) finish_stop();
+        if (phase == Phase::kStopping)
+          finish_stop();
         return;
       }
       // A segment sink ("seg<rendition>") that cannot write says so and goes on cutting; the
@@ -620,10 +640,12 @@ struct Studio::Impl {
   }
 
   void tick_stats(std::int64_t now) {
-    if (now - stats_at_us < 1'000'000) return;
+    if (now - stats_at_us < 1'000'000)
+      return;
     double seconds = static_cast<double>(now - stats_at_us) / 1e6;
     std::uint64_t frames = shared->frames.load();
-    if (stats_at_us != 0) fps = static_cast<double>(frames - stats_frames) / seconds;
+    if (stats_at_us != 0)
+      fps = static_cast<double>(frames - stats_frames) / seconds;
     stats_frames = frames;
     for (size_t i = 0; i < config.ladder.size(); ++i) {
       std::uint64_t bytes = shared->encoded_bytes[i].load();
@@ -665,7 +687,8 @@ Studio::~Studio() = default;
 
 std::expected<std::unique_ptr<Studio>, Error> Studio::create(StudioConfig config,
                                                              StudioListener listener) {
-  if (auto valid = validate(config); !valid) return std::unexpected(valid.error());
+  if (auto valid = validate(config); !valid)
+    return std::unexpected(valid.error());
   if (config.ladder.size() > kMaxRungs) {
     return std::unexpected(make_error("config_invalid", "The ladder has more than 8 renditions."));
   }
@@ -695,7 +718,8 @@ std::expected<std::unique_ptr<Studio>, Error> Studio::create(StudioConfig config
   impl->config = std::move(config);
   std::unique_ptr<Studio> studio(new Studio(std::move(impl)));
   for (const std::string& url : studio->impl_->config.push_targets) {
-    if (auto added = studio->add_push_target(url); !added) return std::unexpected(added.error());
+    if (auto added = studio->add_push_target(url); !added)
+      return std::unexpected(added.error());
   }
   if (!studio->impl_->config.slides_dir.empty()) {
     if (auto loaded = studio->load_slides(studio->impl_->config.slides_dir); !loaded) {
@@ -718,7 +742,8 @@ std::expected<void, Error> Studio::go_live() {
   if (s.phase != Impl::Phase::kIdle) {
     return std::unexpected(make_error("already_live", "The studio is already on air."));
   }
-  if (auto dirs = s.prepare_dirs(); !dirs) return dirs;
+  if (auto dirs = s.prepare_dirs(); !dirs)
+    return dirs;
   if (auto built = s.build(); !built) {
     s.teardown();
     return built;
@@ -727,7 +752,8 @@ std::expected<void, Error> Studio::go_live() {
     std::string why = "The studio pipeline would not start.";
     GstBusRef bus(gst_element_get_bus(s.pipeline.get()));
     GstMessageRef message(gst_bus_pop_filtered(bus.get(), GST_MESSAGE_ERROR));
-    if (message) why = describe_error(message.get());
+    if (message)
+      why = describe_error(message.get());
     s.teardown();
     return std::unexpected(make_error("studio_failed", why));
   }
@@ -748,13 +774,15 @@ std::expected<void, Error> Studio::go_live() {
 
 void Studio::stop() {
   Impl& s = *impl_;
-  if (s.phase != Impl::Phase::kLive) return;
+  if (s.phase != Impl::Phase::kLive)
+    return;
   s.phase = Impl::Phase::kStopping;
   s.stop_deadline_us = now_us() + kStopTimeoutUs;
   s.reaper.bury(std::move(s.camera.pipeline));
   s.reaper.bury(std::move(s.slides.pipeline));
   for (OutputSlot& slot : s.outputs) {
-    if (slot.output) slot.output->end_of_stream();
+    if (slot.output)
+      slot.output->end_of_stream();
   }
   gst_element_send_event(s.pipeline.get(), gst_event_new_eos());
 }
@@ -777,7 +805,8 @@ Scene Studio::on_air() const {
 
 std::expected<void, Error> Studio::switch_source(std::string_view text) {
   auto spec = parse_source(text);
-  if (!spec) return std::unexpected(spec.error());
+  if (!spec)
+    return std::unexpected(spec.error());
   Impl& s = *impl_;
   s.reaper.bury(std::move(s.camera.pipeline));
   s.camera.state = "stopped";
@@ -787,7 +816,8 @@ std::expected<void, Error> Studio::switch_source(std::string_view text) {
   s.source = std::move(*spec);
   s.config.source = s.source.text;
   s.reconcile_scene();
-  if (s.phase != Impl::Phase::kLive) return {};
+  if (s.phase != Impl::Phase::kLive)
+    return {};
   s.start_camera();
   if (!s.camera.pipeline) {
     return std::unexpected(make_error("source_unavailable", s.camera.last_error));
@@ -800,7 +830,8 @@ std::expected<void, Error> Studio::load_slides(const std::string& dir) {
   std::vector<std::string> files;
   std::error_code ec;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->is_regular_file(ec) && is_slide_file(it->path())) files.push_back(it->path().string());
+    if (it->is_regular_file(ec) && is_slide_file(it->path()))
+      files.push_back(it->path().string());
   }
   if (files.empty()) {
     return std::unexpected(make_error(
@@ -850,7 +881,8 @@ std::shared_ptr<const OverlayState> Studio::overlay() const {
 
 std::expected<std::string, Error> Studio::add_push_target(std::string_view url) {
   auto parsed = parse_push_url(url);
-  if (!parsed) return std::unexpected(parsed.error());
+  if (!parsed)
+    return std::unexpected(parsed.error());
   Impl& s = *impl_;
   OutputSlot slot;
   slot.id = "push-" + std::to_string(s.next_push_id++);
@@ -858,7 +890,8 @@ std::expected<std::string, Error> Studio::add_push_target(std::string_view url) 
   slot.url = parsed->url;
   slot.target = parsed->display;
   s.outputs.push_back(std::move(slot));
-  if (s.phase == Impl::Phase::kLive) s.start_output(s.outputs.back());
+  if (s.phase == Impl::Phase::kLive)
+    s.start_output(s.outputs.back());
   return s.outputs.back().id;
 }
 
@@ -904,7 +937,8 @@ StudioHealth Studio::health() const {
                        slot.pipeline ? slot.pipeline->frames() : 0};
   };
   h.inputs.push_back(input(s.camera, s.source.text));
-  if (!s.slide_files.empty()) h.inputs.push_back(input(s.slides, s.slide_files[s.slide_at]));
+  if (!s.slide_files.empty())
+    h.inputs.push_back(input(s.slides, s.slide_files[s.slide_at]));
   h.outputs.push_back(OutputHealth{"hls", "hls", s.room_dir, s.pipeline ? "live" : "stopped",
                                    s.last_error, 0, hls_bytes});
   for (const OutputSlot& slot : s.outputs) {
@@ -926,14 +960,17 @@ GstSampleRef latest_sample(Shared& shared) {
 
 std::optional<Frame> Studio::last_frame() const {
   GstSampleRef sample = latest_sample(*impl_->shared);
-  if (!sample) return std::nullopt;
+  if (!sample)
+    return std::nullopt;
   GstCapsRef caps(gst_caps_new_simple("video/x-raw", "format", G_TYPE_STRING, "RGB", nullptr));
   GError* raw_error = nullptr;
   GstSampleRef rgb(gst_video_convert_sample(sample.get(), caps.get(), 5 * GST_SECOND, &raw_error));
   GErrorRef error(raw_error);
-  if (!rgb) return std::nullopt;
+  if (!rgb)
+    return std::nullopt;
   GstVideoInfo info;
-  if (!gst_video_info_from_caps(&info, gst_sample_get_caps(rgb.get()))) return std::nullopt;
+  if (!gst_video_info_from_caps(&info, gst_sample_get_caps(rgb.get())))
+    return std::nullopt;
   GstVideoFrame frame;
   if (!gst_video_frame_map(&frame, &info, gst_sample_get_buffer(rgb.get()), GST_MAP_READ)) {
     return std::nullopt;
@@ -955,7 +992,8 @@ std::optional<Frame> Studio::last_frame() const {
 
 std::expected<std::vector<std::uint8_t>, Error> Studio::snapshot_png() const {
   GstSampleRef sample = latest_sample(*impl_->shared);
-  if (!sample) return std::unexpected(make_error("no_frame", "No frame has been composed yet."));
+  if (!sample)
+    return std::unexpected(make_error("no_frame", "No frame has been composed yet."));
   GstCapsRef caps(gst_caps_new_empty_simple("image/png"));
   GError* raw_error = nullptr;
   GstSampleRef png(gst_video_convert_sample(sample.get(), caps.get(), 5 * GST_SECOND, &raw_error));

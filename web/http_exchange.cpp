@@ -15,8 +15,10 @@ constexpr std::size_t kChunk = 16 * 1024;
 std::string query_string(lws* wsi) {
   std::string query;
   char buf[1024];
-  for (int i = 0; lws_hdr_copy_fragment(wsi, buf, sizeof buf, WSI_TOKEN_HTTP_URI_ARGS, i) > 0; ++i) {
-    if (!query.empty()) query += '&';
+  for (int i = 0; lws_hdr_copy_fragment(wsi, buf, sizeof buf, WSI_TOKEN_HTTP_URI_ARGS, i) > 0;
+       ++i) {
+    if (!query.empty())
+      query += '&';
     query += buf;
   }
   return query;
@@ -29,12 +31,10 @@ HttpExchange::HttpExchange(lws* wsi) : wsi_(wsi) {
     lws_token_indexes token;
     const char* name;
   };
-  static const Method kMethods[] = {{WSI_TOKEN_GET_URI, "GET"},
-                                    {WSI_TOKEN_POST_URI, "POST"},
-                                    {WSI_TOKEN_PUT_URI, "PUT"},
-                                    {WSI_TOKEN_DELETE_URI, "DELETE"},
-                                    {WSI_TOKEN_HEAD_URI, "HEAD"},
-                                    {WSI_TOKEN_OPTIONS_URI, "OPTIONS"}};
+  static const Method kMethods[] = {
+      {WSI_TOKEN_GET_URI, "GET"},   {WSI_TOKEN_POST_URI, "POST"},
+      {WSI_TOKEN_PUT_URI, "PUT"},   {WSI_TOKEN_DELETE_URI, "DELETE"},
+      {WSI_TOKEN_HEAD_URI, "HEAD"}, {WSI_TOKEN_OPTIONS_URI, "OPTIONS"}};
   for (const auto& m : kMethods) {
     if (lws_hdr_total_length(wsi, m.token) > 0) {
       request_.method = m.name;
@@ -45,7 +45,8 @@ HttpExchange::HttpExchange(lws* wsi) : wsi_(wsi) {
   if (request_.method.empty()) {  // HTTP/2 carries the method and path as pseudo-headers
     request_.method = lws_header(wsi, WSI_TOKEN_HTTP_COLON_METHOD);
     request_.path = lws_header(wsi, WSI_TOKEN_HTTP_COLON_PATH);
-    if (auto q = request_.path.find('?'); q != std::string::npos) request_.path.resize(q);
+    if (auto q = request_.path.find('?'); q != std::string::npos)
+      request_.path.resize(q);
   }
   request_.query = query_string(wsi);
   request_.cookie = lws_header(wsi, WSI_TOKEN_HTTP_COOKIE);
@@ -53,7 +54,8 @@ HttpExchange::HttpExchange(lws* wsi) : wsi_(wsi) {
 }
 
 void HttpExchange::append_body(const char* data, std::size_t len, std::size_t limit) {
-  if (body_too_large_) return;
+  if (body_too_large_)
+    return;
   if (request_.body.size() + len > limit) {
     body_too_large_ = true;
     request_.body.clear();
@@ -63,14 +65,16 @@ void HttpExchange::append_body(const char* data, std::size_t len, std::size_t li
 }
 
 void HttpExchange::respond(HttpResponse response) {
-  if (response_) return;
+  if (response_)
+    return;
   response_ = std::move(response);
   lws_callback_on_writable(wsi_);
 }
 
 bool HttpExchange::write_some(bool& done) {
   done = false;
-  if (!response_) return true;
+  if (!response_)
+    return true;
   if (!headers_sent_) {
     std::vector<unsigned char> buf(LWS_PRE + 4096);
     unsigned char* start = buf.data() + LWS_PRE;
@@ -83,14 +87,16 @@ bool HttpExchange::write_some(bool& done) {
     }
     for (const auto& [name, value] : response_->headers) {
       std::string key = name + ":";
-      std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
+      std::transform(key.begin(), key.end(), key.begin(),
+                     [](unsigned char c) { return std::tolower(c); });
       if (lws_add_http_header_by_name(wsi_, reinterpret_cast<const unsigned char*>(key.c_str()),
                                       reinterpret_cast<const unsigned char*>(value.data()),
                                       static_cast<int>(value.size()), &p, end) != 0) {
         return false;
       }
     }
-    if (lws_finalize_write_http_header(wsi_, start, &p, end) != 0) return false;
+    if (lws_finalize_write_http_header(wsi_, start, &p, end) != 0)
+      return false;
     headers_sent_ = true;
     if (!response_->body.empty()) {
       lws_callback_on_writable(wsi_);

@@ -29,8 +29,8 @@ struct StaffIdentity {
   std::string role;  // host, finance, admin
 };
 // Looks up the staff session of a Cookie header; done runs on the loop.
-using Authenticator =
-    std::function<void(const std::string& cookie, std::function<void(std::optional<StaffIdentity>)>)>;
+using Authenticator = std::function<void(const std::string& cookie,
+                                         std::function<void(std::optional<StaffIdentity>)>)>;
 
 // How donors are told to pay, shown after a pledge is acknowledged.
 struct PayInfo {

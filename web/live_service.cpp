@@ -47,9 +47,11 @@ void log_lws(int level, const char* line) {
 }  // namespace
 
 std::optional<Error> check_listen_address(const std::string& host, int port) {
-  if (port == 0) return std::nullopt;
+  if (port == 0)
+    return std::nullopt;
   int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return std::nullopt;
+  if (fd < 0)
+    return std::nullopt;
   int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   sockaddr_in addr{};
@@ -107,7 +109,8 @@ struct LiveService::Impl {
     unsent.push_back(std::move(m));
     if (unsent.size() == 1) {
       run_on_loop_later(loop_context, [alive = alive, this] {
-        if (*alive) flush_to_io();
+        if (*alive)
+          flush_to_io();
       });
     }
   };
@@ -118,7 +121,8 @@ struct LiveService::Impl {
 
   // Types lws does not know by itself: HLS, recordings, modern page assets.
   const lws_protocol_vhost_options* media_types() {
-    if (!mimetypes.empty()) return &mimetypes.front();
+    if (!mimetypes.empty())
+      return &mimetypes.front();
     static const char* kTypes[][2] = {{".m3u8", "application/vnd.apple.mpegurl"},
                                       {".ts", "video/mp2t"},
                                       {".m4s", "video/iso.segment"},
@@ -136,7 +140,8 @@ struct LiveService::Impl {
       o.value = t[1];
       mimetypes.push_back(o);
     }
-    for (std::size_t i = 0; i + 1 < mimetypes.size(); ++i) mimetypes[i].next = &mimetypes[i + 1];
+    for (std::size_t i = 0; i + 1 < mimetypes.size(); ++i)
+      mimetypes[i].next = &mimetypes[i + 1];
     return &mimetypes.front();
   }
 
@@ -144,16 +149,19 @@ struct LiveService::Impl {
     const HttpRoute* best = nullptr;
     for (const auto& r : routes) {
       bool match = path == r.prefix || (path.starts_with(r.prefix) && path[r.prefix.size()] == '/');
-      if (match && (best == nullptr || r.prefix.size() > best->prefix.size())) best = &r;
+      if (match && (best == nullptr || r.prefix.size() > best->prefix.size()))
+        best = &r;
     }
     return best;
   }
 
   // I/O thread: hands a message to the loop thread, waking it once per batch.
   void tell_loop(ToLoop m) {
-    if (!to_loop.push(std::move(m))) return;
+    if (!to_loop.push(std::move(m)))
+      return;
     run_on_loop(loop_context, [alive = alive, this] {
-      if (*alive) on_loop_messages();
+      if (*alive)
+        on_loop_messages();
     });
   }
 
@@ -174,7 +182,8 @@ struct LiveService::Impl {
   }
 
   void forget_exchange(HttpSessionData& session) {
-    if (session.exchange == nullptr) return;
+    if (session.exchange == nullptr)
+      return;
     exchanges.erase(session.id);
     delete session.exchange;
     session.exchange = nullptr;
@@ -209,14 +218,16 @@ struct LiveService::Impl {
     for (int n = 0; n < kWritesPerTurn && !ws.to_write.empty(); ++n) {
       auto id = ws.to_write.front();
       ws.to_write.pop_front();
-      if (auto it = connections.find(id); it != connections.end()) it->second->write_now();
+      if (auto it = connections.find(id); it != connections.end())
+        it->second->write_now();
     }
     return !ws.to_write.empty();
   }
 
   // Loop thread: hands the turn's messages to the I/O thread, waking it once.
   void flush_to_io() {
-    if (!unsent.empty() && to_io.push_all(unsent)) io.wake();
+    if (!unsent.empty() && to_io.push_all(unsent))
+      io.wake();
   }
 
   // Loop thread: what the I/O thread heard.
@@ -248,7 +259,8 @@ struct LiveService::Impl {
 
   void call_route(const HttpCall& call) {
     HttpResponder respond = [alive = alive, this, id = call.exchange](HttpResponse response) {
-      if (*alive) post_to_io(HttpReply{id, std::move(response)});
+      if (*alive)
+        post_to_io(HttpReply{id, std::move(response)});
     };
     try {
       call.route->handler(call.request, respond);
@@ -296,7 +308,8 @@ int LiveService::Impl::callback(lws* wsi, lws_callback_reasons reason, void* use
         session->id = self->next_exchange++;
         self->exchanges[session->id] = session->exchange;
         auto& method = session->exchange->request().method;
-        if (method == "POST" || method == "PUT") return 0;  // wait for the body
+        if (method == "POST" || method == "PUT")
+          return 0;  // wait for the body
         self->dispatch(*session);
         return 0;
       }
@@ -307,15 +320,19 @@ int LiveService::Impl::callback(lws* wsi, lws_callback_reasons reason, void* use
         }
         return 0;
       case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-        if (session->exchange != nullptr) self->dispatch(*session);
+        if (session->exchange != nullptr)
+          self->dispatch(*session);
         return 0;
       case LWS_CALLBACK_HTTP_WRITEABLE: {
-        if (session->exchange == nullptr) return 0;
+        if (session->exchange == nullptr)
+          return 0;
         bool done = false;
-        if (!session->exchange->write_some(done)) return -1;
+        if (!session->exchange->write_some(done))
+          return -1;
         if (done) {
           self->forget_exchange(*session);
-          if (lws_http_transaction_completed(wsi) != 0) return -1;
+          if (lws_http_transaction_completed(wsi) != 0)
+            return -1;
         }
         return 0;
       }
@@ -323,7 +340,8 @@ int LiveService::Impl::callback(lws* wsi, lws_callback_reasons reason, void* use
         return -1;  // a WebSocket without the boai.v1 subprotocol is refused
       case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
       case LWS_CALLBACK_CLOSED_HTTP:
-        if (session != nullptr) self->forget_exchange(*session);
+        if (session != nullptr)
+          self->forget_exchange(*session);
         return 0;
       default:
         return lws_callback_http_dummy(wsi, reason, user, in, len);
@@ -338,7 +356,8 @@ int LiveService::Impl::callback(lws* wsi, lws_callback_reasons reason, void* use
 LiveService::LiveService(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 LiveService::~LiveService() {
-  if (!impl_) return;
+  if (!impl_)
+    return;
   // libwebsockets is torn down on its own thread (on_exit); then nothing may reach the loop.
   impl_->io.stop();
   *impl_->alive = false;
@@ -356,7 +375,8 @@ std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(GMainLoop*
     return std::unexpected(make_error(
         "static_dir_missing", "the page directory " + config.static_dir + " does not exist"));
   }
-  if (auto busy = check_listen_address(config.host, config.port)) return std::unexpected(*busy);
+  if (auto busy = check_listen_address(config.host, config.port))
+    return std::unexpected(*busy);
 
   auto impl = std::make_unique<Impl>();
   impl->config = std::move(config);
@@ -392,8 +412,10 @@ std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(GMainLoop*
     impl->mounts.push_back(m);
   };
   add_mount("/", impl->config.static_dir, LWSMPRO_FILE);
-  for (const auto& f : impl->config.file_mounts) add_mount(f.prefix, f.dir, LWSMPRO_FILE);
-  for (const auto& r : impl->routes) add_mount(r.prefix, kHttpProtocol, LWSMPRO_CALLBACK);
+  for (const auto& f : impl->config.file_mounts)
+    add_mount(f.prefix, f.dir, LWSMPRO_FILE);
+  for (const auto& r : impl->routes)
+    add_mount(r.prefix, kHttpProtocol, LWSMPRO_CALLBACK);
   for (std::size_t i = 0; i + 1 < impl->mounts.size(); ++i) {
     impl->mounts[i].mount_next = &impl->mounts[i + 1];
   }
@@ -435,7 +457,8 @@ std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(GMainLoop*
                  [io_side] {
                    auto now = LwsConnection::Clock::now();
                    auto pings = pings_per_sweep(io_side->connections.size(), io_side->ws.limits);
-                   for (auto& [id, c] : io_side->connections) c->check_alive(now, pings);
+                   for (auto& [id, c] : io_side->connections)
+                     c->check_alive(now, pings);
                  },
                  [io_side] {
                    lws_context_destroy(io_side->context);

@@ -23,7 +23,8 @@ class Mailbox {
     if (was_empty) {
       items_.swap(items);
     } else {
-      for (auto& item : items) items_.push_back(std::move(item));
+      for (auto& item : items)
+        items_.push_back(std::move(item));
     }
     items.clear();
     return was_empty;

@@ -28,7 +28,8 @@ std::string Metrics::render() const {
   for (const auto& [name, e] : entries_) {
     out += "# HELP " + name + " " + e.help + "\n";
     if (e.counter) {
-      out += "# TYPE " + name + " counter\n" + name + " " + std::to_string(e.counter->value()) + "\n";
+      out +=
+          "# TYPE " + name + " counter\n" + name + " " + std::to_string(e.counter->value()) + "\n";
       continue;
     }
     double v = e.gauge ? e.gauge() : 0;

@@ -28,7 +28,8 @@ class RoomState {
  public:
   enum class Phase { kLoading, kReady, kMissing };
 
-  explicit RoomState(std::string slug, std::size_t ring_size) : slug_(std::move(slug)), ring_size_(ring_size) {}
+  explicit RoomState(std::string slug, std::size_t ring_size)
+      : slug_(std::move(slug)), ring_size_(ring_size) {}
 
   const std::string& slug() const { return slug_; }
   Phase phase() const { return phase_; }

@@ -76,7 +76,8 @@ std::function<T(const sql::DbError&)> unavailable() {
 
 void handle_login(sql::WorkerPool& pool, bool tls, const HttpRequest& request,
                   HttpResponder respond) {
-  if (request.method != "POST") return respond(method_not_allowed("POST"));
+  if (request.method != "POST")
+    return respond(method_not_allowed("POST"));
   auto body = json::parse(request.body, nullptr, false);
   if (body.is_discarded() || !body.is_object() || !body.contains("name") ||
       !body.contains("password") || !body["name"].is_string() || !body["password"].is_string()) {
@@ -95,7 +96,8 @@ void handle_login(sql::WorkerPool& pool, bool tls, const HttpRequest& request,
       },
       [respond, tls](Out out) {
         guarded(respond, [&] {
-          if (!out) return respond(error_response(out.error()));
+          if (!out)
+            return respond(error_response(out.error()));
           auto headers = kNoStore;
           headers.emplace_back("Set-Cookie", session_cookie(out->token, tls));
           respond(json_response(200, who(out->session), std::move(headers)));
@@ -106,7 +108,8 @@ void handle_login(sql::WorkerPool& pool, bool tls, const HttpRequest& request,
 
 void handle_logout(sql::WorkerPool& pool, bool tls, const HttpRequest& request,
                    HttpResponder respond) {
-  if (request.method != "POST") return respond(method_not_allowed("POST"));
+  if (request.method != "POST")
+    return respond(method_not_allowed("POST"));
   using Out = std::expected<void, Error>;
   pool.run<Out>(
       [token = session_token_from_cookie(request.cookie)](sql::Connection& conn) -> Out {
@@ -128,10 +131,12 @@ void handle_logout(sql::WorkerPool& pool, bool tls, const HttpRequest& request,
 }
 
 void handle_me(sql::WorkerPool& pool, const HttpRequest& request, HttpResponder respond) {
-  if (request.method != "GET") return respond(method_not_allowed("GET"));
+  if (request.method != "GET")
+    return respond(method_not_allowed("GET"));
   authenticate(pool, request.cookie, [respond](std::optional<StaffSession> session) {
     guarded(respond, [&] {
-      if (!session) return respond(error_response(401, "not_signed_in", "sign in first"));
+      if (!session)
+        return respond(error_response(401, "not_signed_in", "sign in first"));
       respond(json_response(200, who(*session)));
     });
   });
@@ -143,7 +148,8 @@ std::string session_cookie(const std::string& token, bool tls) {
   std::string cookie = std::string(kSessionCookie) + "=" + token +
                        "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" +
                        (token.empty() ? "0" : std::to_string(kSessionSeconds));
-  if (tls) cookie += "; Secure";
+  if (tls)
+    cookie += "; Secure";
   return cookie;
 }
 

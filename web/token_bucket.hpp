@@ -14,7 +14,8 @@ class TokenBucket {
 
   bool take(Clock::time_point now = Clock::now()) {
     refill(now);
-    if (tokens_ < 1.0) return false;
+    if (tokens_ < 1.0)
+      return false;
     tokens_ -= 1.0;
     return true;
   }

@@ -18,8 +18,8 @@ FramePtr make_frame(std::string_view payload);
 std::string_view frame_payload(const FramePtr& frame);
 
 // RFC 6455 close codes we use.
-inline constexpr int kClosePolicy = 1008;   // abuse, a ban, a client too slow to keep up
-inline constexpr int kCloseTooBig = 1009;   // a frame over the size limit
+inline constexpr int kClosePolicy = 1008;  // abuse, a ban, a client too slow to keep up
+inline constexpr int kCloseTooBig = 1009;  // a frame over the size limit
 inline constexpr int kCloseGoingAway = 1001;
 
 class WsConnection {

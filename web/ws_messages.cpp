@@ -21,7 +21,8 @@ std::expected<ClientFrame, Error> parse_client_frame(std::string_view text) {
     } else if (rid->is_number_integer()) {
       f.rid = std::to_string(rid->get<std::int64_t>());
     } else {
-      return std::unexpected(make_error("bad_request", "\"rid\" is a string of up to 64 characters"));
+      return std::unexpected(
+          make_error("bad_request", "\"rid\" is a string of up to 64 characters"));
     }
   }
   return f;
@@ -31,7 +32,8 @@ std::expected<std::string, Error> string_field(const ClientFrame& f, const char*
                                                bool required) {
   auto it = f.body.find(name);
   if (it == f.body.end() || it->is_null()) {
-    if (!required) return std::string();
+    if (!required)
+      return std::string();
     return std::unexpected(make_error("bad_request", std::string("\"") + name + "\" is required"));
   }
   if (!it->is_string()) {
@@ -44,7 +46,8 @@ std::expected<std::int64_t, Error> integer_field(const ClientFrame& f, const cha
                                                  std::optional<std::int64_t> fallback) {
   auto it = f.body.find(name);
   if (it == f.body.end() || it->is_null()) {
-    if (fallback) return *fallback;
+    if (fallback)
+      return *fallback;
     return std::unexpected(make_error("bad_request", std::string("\"") + name + "\" is required"));
   }
   // Integers only: 12.5 fen or "12" are refused, never rounded.
@@ -63,13 +66,15 @@ bool bool_field(const ClientFrame& f, const char* name) {
 std::string error_frame(const std::optional<std::string>& rid, const std::string& code,
                         const std::string& message) {
   json j = {{"type", "error"}, {"code", code}, {"message", message}};
-  if (rid) j["rid"] = *rid;
+  if (rid)
+    j["rid"] = *rid;
   return j.dump();
 }
 
 std::string ack_frame(const std::optional<std::string>& rid, json extra) {
   extra["type"] = "ack";
-  if (rid) extra["rid"] = *rid;
+  if (rid)
+    extra["rid"] = *rid;
   return extra.dump();
 }
 

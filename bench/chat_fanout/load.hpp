@@ -12,37 +12,37 @@
 namespace boai::bench {
 
 struct LoadConfig {
-  int viewers = 10000;            // connections in the room, senders included
-  int senders = 4;                // the first few viewers also chat
-  std::vector<double> rates;      // messages per second in all, one step each
+  int viewers = 10000;        // connections in the room, senders included
+  int senders = 4;            // the first few viewers also chat
+  std::vector<double> rates;  // messages per second in all, one step each
   double step_seconds = 5;
-  double drain_seconds = 3;       // after a step, how long late deliveries still count
+  double drain_seconds = 3;  // after a step, how long late deliveries still count
   double p99_limit_ms = 250;
-  int stop_after = 2;             // steps over the limit in a row that end the run (0: never)
-  int source_addresses = 4;       // 127.0.0.1 .. 127.0.0.N, for more ephemeral ports
+  int stop_after = 2;        // steps over the limit in a row that end the run (0: never)
+  int source_addresses = 4;  // 127.0.0.1 .. 127.0.0.N, for more ephemeral ports
   std::string room = "bench";
 };
 
 struct StepFigures {
-  double rate = 0;                // messages per second asked for
+  double rate = 0;  // messages per second asked for
   long sent = 0;
-  long expected = 0;              // deliveries: each message to each connection still open
-  long delivered = 0;             // within the drain time
+  long expected = 0;   // deliveries: each message to each connection still open
+  long delivered = 0;  // within the drain time
   double deliveries_per_second = 0;
   double p50_ms = 0;
-  double p99_ms = 0;              // undelivered messages count as infinitely late
-  double ack_p50_ms = -1;         // send to the sender's ack (-1: no acks, the mirror)
+  double p99_ms = 0;       // undelivered messages count as infinitely late
+  double ack_p50_ms = -1;  // send to the sender's ack (-1: no acks, the mirror)
   double ack_p99_ms = -1;
   double cpu_us_per_delivery = 0;       // the server with its database
   double main_cpu_us_per_delivery = 0;  // the server process alone
   double server_cpu_percent = 0;        // of one core, the server with its database
   double generator_cpu_percent = 0;     // of one core, this load generator
-  long errors = 0;                // error frames (rate_limited, ...)
+  long errors = 0;                      // error frames (rate_limited, ...)
   bool passed = false;
 };
 
 struct RunFigures {
-  int joined = 0;                 // connections that got their welcome
+  int joined = 0;  // connections that got their welcome
   double connect_seconds = 0;
   double rss_kib_per_viewer = 0;  // server RSS growth over idle connections
   long rss_before_kib = 0;

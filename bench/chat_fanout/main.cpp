@@ -56,10 +56,12 @@ constexpr const char* kUsage = R"(usage: chat_fanout [options]
   --keep                 keep logs and boai's data directory
 )";
 
-void on_signal(int) { g_stop = 1; }
+void on_signal(int) {
+  g_stop = 1;
+}
 
 void install_signals() {
-  struct sigaction sa{};
+  struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = 0;  // no SA_RESTART: epoll_wait returns and the loop sees g_stop
@@ -74,7 +76,8 @@ bool raise_file_limit(long wanted) {
   getrlimit(RLIMIT_NOFILE, &r);
   if (r.rlim_max != RLIM_INFINITY && static_cast<long>(r.rlim_max) < wanted) {
     rlimit higher{static_cast<rlim_t>(wanted), static_cast<rlim_t>(wanted)};
-    if (setrlimit(RLIMIT_NOFILE, &higher) == 0) return true;  // as root
+    if (setrlimit(RLIMIT_NOFILE, &higher) == 0)
+      return true;  // as root
   }
   r.rlim_cur = r.rlim_max;
   setrlimit(RLIMIT_NOFILE, &r);
@@ -100,16 +103,19 @@ std::vector<std::string> split(const std::string& text) {
 std::map<std::string, int> after_joining(const std::map<std::string, int>& failures) {
   std::map<std::string, int> out;
   for (const auto& [why, n] : failures) {
-    if (why.rfind("after", 0) == 0) out[why] = n;
+    if (why.rfind("after", 0) == 0)
+      out[why] = n;
   }
   return out;
 }
 
 std::string default_boai() {
   std::string built = BOAI_BINARY;
-  if (!built.empty() && access(built.c_str(), X_OK) == 0) return built;
+  if (!built.empty() && access(built.c_str(), X_OK) == 0)
+    return built;
   for (const char* p : {"build/release/app/boai", "build/dev/app/boai", "build/bench/app/boai"}) {
-    if (access(p, X_OK) == 0) return fs::absolute(p).string();
+    if (access(p, X_OK) == 0)
+      return fs::absolute(p).string();
   }
   return built;
 }
@@ -132,7 +138,8 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
       std::string a = argv[i];
       auto value = [&]() -> std::string {
-        if (i + 1 >= argc) throw std::invalid_argument(a + " wants a value");
+        if (i + 1 >= argc)
+          throw std::invalid_argument(a + " wants a value");
         return argv[++i];
       };
       if (a == "--viewers") {
@@ -182,7 +189,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    for (const auto& r : split(rates)) config.rates.push_back(std::stod(r));
+    for (const auto& r : split(rates))
+      config.rates.push_back(std::stod(r));
   } catch (const std::exception&) {
     std::fprintf(stderr, "chat_fanout: --rates wants numbers, like 5,10,20\n");
     return 2;
@@ -190,7 +198,8 @@ int main(int argc, char** argv) {
   // 1, 2, 5, 10, 20, 50...: fine steps where a loaded machine already fails, few at the top.
   for (double decade = 1; rates.empty() && decade <= max_rate; decade *= 10) {
     for (double m : {1.0, 2.0, 5.0}) {
-      if (m * decade >= min_rate && m * decade <= max_rate) config.rates.push_back(m * decade);
+      if (m * decade >= min_rate && m * decade <= max_rate)
+        config.rates.push_back(m * decade);
     }
   }
   if (config.viewers < 1 || config.senders < 1 || config.senders > config.viewers ||
@@ -200,7 +209,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (!raise_file_limit(config.viewers + 512L)) {
-    std::fprintf(stderr, "chat_fanout: the file limit is below %d viewers' descriptors (ulimit -n)\n",
+    std::fprintf(stderr,
+                 "chat_fanout: the file limit is below %d viewers' descriptors (ulimit -n)\n",
                  config.viewers);
     return 2;
   }
@@ -223,10 +233,12 @@ int main(int argc, char** argv) {
   std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
   std::printf("chat_fanout %s: %d viewers (%d of them chat), rates", when, config.viewers,
               config.senders);
-  for (double r : config.rates) std::printf(" %g", r);
+  for (double r : config.rates)
+    std::printf(" %g", r);
   std::printf(" msg/s, %g s a step; %u cores, load average %s", config.step_seconds,
               std::thread::hardware_concurrency(), load_average().c_str());
-  if (have_nice) std::printf(", nice %d", nice_value);
+  if (have_nice)
+    std::printf(", nice %d", nice_value);
   std::printf("\n");
   std::fflush(stdout);
 
@@ -243,13 +255,15 @@ int main(int argc, char** argv) {
   for (const auto& key : split(servers)) {
     const Entry* e = nullptr;
     for (const auto& k : known) {
-      if (key == k.key) e = &k;
+      if (key == k.key)
+        e = &k;
     }
     if (e == nullptr) {
       std::fprintf(stderr, "chat_fanout: unknown server \"%s\" (boai, ws, lws)\n", key.c_str());
       continue;
     }
-    if (g_stop) break;
+    if (g_stop)
+      break;
     ServerResult result;
     result.name = e->name;
     std::printf("\n%s: starting\n", e->name);

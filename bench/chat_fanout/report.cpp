@@ -14,14 +14,16 @@ std::string grouped(double value) {
   std::string digits = std::to_string(n < 0 ? -n : n);
   std::string out;
   for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    if (i > 0 && (digits.size() - i) % 3 == 0)
+      out += ',';
     out += digits[i];
   }
   return n < 0 ? "-" + out : out;
 }
 
 std::string ms(double v) {
-  if (std::isinf(v)) return "lost";  // over 1% of the deliveries never came
+  if (std::isinf(v))
+    return "lost";  // over 1% of the deliveries never came
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", v);
   return buf;
@@ -40,18 +42,18 @@ const StepFigures* capacity_step(const RunFigures& figures) {
 }
 
 void print_step(const std::string& server, const StepFigures& s) {
-  double share = s.expected > 0 ? 100.0 * static_cast<double>(s.delivered) /
-                                      static_cast<double>(s.expected)
-                                : 0;
-  std::string ack = s.ack_p50_ms < 0 ? std::string("-")
-                                      : ms(s.ack_p50_ms) + "/" + ms(s.ack_p99_ms);
-  std::printf("  %-16s %5g msg/s  sent %5ld  delivered %6.2f%%  %11s dlv/s  p50 %7s ms  "
-              "p99 %7s ms  ack p50/p99 %s ms  cpu %6.2f us/dlv (process %.2f)  "
-              "cpu server %3.0f%% gen %3.0f%%  errors %ld  %s\n",
-              server.c_str(), s.rate, s.sent, share, grouped(s.deliveries_per_second).c_str(),
-              ms(s.p50_ms).c_str(), ms(s.p99_ms).c_str(), ack.c_str(), s.cpu_us_per_delivery,
-              s.main_cpu_us_per_delivery, s.server_cpu_percent, s.generator_cpu_percent,
-              s.errors, s.passed ? "ok" : "OVER");
+  double share = s.expected > 0
+                     ? 100.0 * static_cast<double>(s.delivered) / static_cast<double>(s.expected)
+                     : 0;
+  std::string ack = s.ack_p50_ms < 0 ? std::string("-") : ms(s.ack_p50_ms) + "/" + ms(s.ack_p99_ms);
+  std::printf(
+      "  %-16s %5g msg/s  sent %5ld  delivered %6.2f%%  %11s dlv/s  p50 %7s ms  "
+      "p99 %7s ms  ack p50/p99 %s ms  cpu %6.2f us/dlv (process %.2f)  "
+      "cpu server %3.0f%% gen %3.0f%%  errors %ld  %s\n",
+      server.c_str(), s.rate, s.sent, share, grouped(s.deliveries_per_second).c_str(),
+      ms(s.p50_ms).c_str(), ms(s.p99_ms).c_str(), ack.c_str(), s.cpu_us_per_delivery,
+      s.main_cpu_us_per_delivery, s.server_cpu_percent, s.generator_cpu_percent, s.errors,
+      s.passed ? "ok" : "OVER");
   std::fflush(stdout);
 }
 
@@ -64,8 +66,8 @@ void print_failures(const std::map<std::string, int>& failures) {
 void print_summary(const std::vector<ServerResult>& results, double p99_limit_ms) {
   std::printf("\nsummary: capacity = the most deliveries per second with p99 under %g ms\n",
               p99_limit_ms);
-  std::printf("  %-16s %8s %15s %9s %8s %8s %11s %9s %15s\n", "server", "viewers",
-              "capacity dlv/s", "at msg/s", "p50 ms", "p99 ms", "cpu us/dlv", "cpu %", "KiB/idle viewer");
+  std::printf("  %-16s %8s %15s %9s %8s %8s %11s %9s %15s\n", "server", "viewers", "capacity dlv/s",
+              "at msg/s", "p50 ms", "p99 ms", "cpu us/dlv", "cpu %", "KiB/idle viewer");
   for (const auto& r : results) {
     if (!r.skipped.empty()) {
       std::printf("  %-16s skipped: %s\n", r.name.c_str(), r.skipped.c_str());
@@ -73,7 +75,7 @@ void print_summary(const std::vector<ServerResult>& results, double p99_limit_ms
     }
     const StepFigures* cap = capacity_step(r.figures);
     // With no step under the limit, the costs of the first step still compare the servers.
-    const StepFigures* shown = cap != nullptr ? cap
+    const StepFigures* shown = cap != nullptr            ? cap
                                : r.figures.steps.empty() ? nullptr
                                                          : &r.figures.steps.front();
     if (shown == nullptr) {
@@ -81,18 +83,22 @@ void print_summary(const std::vector<ServerResult>& results, double p99_limit_ms
       continue;
     }
     std::printf("  %-16s %8d %15s %9g %8s %8s %11.2f %9.0f %15.1f\n", r.name.c_str(),
-                r.figures.joined, cap != nullptr ? grouped(cap->deliveries_per_second).c_str() : "0",
-                shown->rate, ms(shown->p50_ms).c_str(), ms(shown->p99_ms).c_str(),
-                shown->cpu_us_per_delivery, shown->server_cpu_percent, r.figures.rss_kib_per_viewer);
+                r.figures.joined,
+                cap != nullptr ? grouped(cap->deliveries_per_second).c_str() : "0", shown->rate,
+                ms(shown->p50_ms).c_str(), ms(shown->p99_ms).c_str(), shown->cpu_us_per_delivery,
+                shown->server_cpu_percent, r.figures.rss_kib_per_viewer);
   }
-  std::printf("  (cpu: the server's, with its database, per delivery and as %% of one core; with "
-              "no step under the limit, the figures are the first step's)\n");
+  std::printf(
+      "  (cpu: the server's, with its database, per delivery and as %% of one core; with "
+      "no step under the limit, the figures are the first step's)\n");
   // The ratios of the first server (boai) to each peer.
-  if (results.empty() || !results[0].skipped.empty()) return;
+  if (results.empty() || !results[0].skipped.empty())
+    return;
   const StepFigures* ours = capacity_step(results[0].figures);
   std::printf("  ratios:");
   for (std::size_t i = 1; i < results.size(); ++i) {
-    if (!results[i].skipped.empty()) continue;
+    if (!results[i].skipped.empty())
+      continue;
     const StepFigures* theirs = capacity_step(results[i].figures);
     std::printf("  %s / %s = ", results[0].name.c_str(), results[i].name.c_str());
     if (ours != nullptr && theirs != nullptr) {

@@ -8,11 +8,11 @@
 
 namespace boai::fuzz {
 
-void client_frame(const std::uint8_t* data, std::size_t size);     // web::parse_client_frame
-void money(const std::uint8_t* data, std::size_t size);            // donations::Money::parse
-void reference_code(const std::uint8_t* data, std::size_t size);   // find_reference_code
-void text_rules(const std::uint8_t* data, std::size_t size);       // UTF-8 checks, masking
-void migration_name(const std::uint8_t* data, std::size_t size);   // parse_migrations
-void command_line(const std::uint8_t* data, std::size_t size);     // app::parse_command_line
+void client_frame(const std::uint8_t* data, std::size_t size);    // web::parse_client_frame
+void money(const std::uint8_t* data, std::size_t size);           // donations::Money::parse
+void reference_code(const std::uint8_t* data, std::size_t size);  // find_reference_code
+void text_rules(const std::uint8_t* data, std::size_t size);      // UTF-8 checks, masking
+void migration_name(const std::uint8_t* data, std::size_t size);  // parse_migrations
+void command_line(const std::uint8_t* data, std::size_t size);    // app::parse_command_line
 
 }  // namespace boai::fuzz

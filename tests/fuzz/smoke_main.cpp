@@ -20,8 +20,8 @@ const std::vector<std::string> kSeeds = {
     "捐款 7KQ2MZ9D 张三", "张三丰", "Lily", "\xe5\xbc\xa0", "0001_foundation.sql",
     // Command lines: arguments separated by NUL bytes.
     std::string("serve") + '\0' + "--listen" + '\0' + "127.0.0.1:0",
-    std::string("pledge") + '\0' + "add" + '\0' + "--amount" + '\0' + "x",
-    "\xff\xfe\xfd", "{\"type\":\"x\",\"rid\":[1,2]}", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["};
+    std::string("pledge") + '\0' + "add" + '\0' + "--amount" + '\0' + "x", "\xff\xfe\xfd",
+    "{\"type\":\"x\",\"rid\":[1,2]}", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["};
 
 std::string mutate(std::string s, std::mt19937& rng) {
   static const char kBytes[] = "{}[]\":,\\0123456789.-eE ¥,元\xff\x80\xe5";
@@ -33,17 +33,20 @@ std::string mutate(std::string s, std::mt19937& rng) {
         s.insert(pos, 1, kBytes[rng() % (sizeof kBytes - 1)]);
         break;
       case 1:
-        if (!s.empty() && pos < s.size()) s.erase(pos, 1 + rng() % 3);
+        if (!s.empty() && pos < s.size())
+          s.erase(pos, 1 + rng() % 3);
         break;
       case 2:
-        if (pos < s.size()) s[pos] = static_cast<char>(rng());
+        if (pos < s.size())
+          s[pos] = static_cast<char>(rng());
         break;
       default:
         s.insert(pos, s.substr(0, rng() % (s.size() + 1)));
         break;
     }
   }
-  if (s.size() > 4096) s.resize(4096);
+  if (s.size() > 4096)
+    s.resize(4096);
   return s;
 }
 
@@ -52,7 +55,7 @@ std::string mutate(std::string s, std::mt19937& rng) {
 int main(int argc, char** argv) {
   long iterations = argc > 1 ? std::atol(argv[1]) : 20000;
   std::vector<std::pair<const char*, Target>> targets = {
-      {"client_frame", boai::fuzz::client_frame},   {"money", boai::fuzz::money},
+      {"client_frame", boai::fuzz::client_frame},     {"money", boai::fuzz::money},
       {"reference_code", boai::fuzz::reference_code}, {"text_rules", boai::fuzz::text_rules},
       {"migration_name", boai::fuzz::migration_name}, {"command_line", boai::fuzz::command_line}};
   std::mt19937 rng(20261128);

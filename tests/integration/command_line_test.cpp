@@ -18,7 +18,8 @@ namespace fs = std::filesystem;
 TEST_CASE("help and version") {
   auto help = run_boai({"--help"});
   CHECK(help.exit_code == 0);
-  for (auto flag : {"--listen", "--data-dir", "--database-url", "--static-dir", "serve", "migrate"}) {
+  for (auto flag :
+       {"--listen", "--data-dir", "--database-url", "--static-dir", "serve", "migrate"}) {
     CHECK(help.output.find(flag) != std::string::npos);
   }
   auto version = run_boai({"--version"});
@@ -49,8 +50,8 @@ TEST_CASE("a port already in use is named, and nothing starts") {
   int port = ntohs(addr.sin_port);
   auto data = temp_dir("busy");
 
-  auto r = run_boai({"serve", "--listen", "127.0.0.1:" + std::to_string(port), "--data-dir",
-                     data.string()});
+  auto r = run_boai(
+      {"serve", "--listen", "127.0.0.1:" + std::to_string(port), "--data-dir", data.string()});
   close(fd);
   INFO(r.output);
   CHECK(r.exit_code == 1);
@@ -62,7 +63,8 @@ TEST_CASE("a port already in use is named, and nothing starts") {
 TEST_CASE("a data directory that cannot be written is named") {
   auto dir = temp_dir("unwritable");
   std::ofstream(dir / "a-file") << "not a directory";
-  auto r = run_boai({"serve", "--listen", "127.0.0.1:0", "--data-dir", (dir / "a-file" / "var").string()});
+  auto r = run_boai(
+      {"serve", "--listen", "127.0.0.1:0", "--data-dir", (dir / "a-file" / "var").string()});
   INFO(r.output);
   CHECK(r.exit_code == 1);
   CHECK(r.output.find("data directory") != std::string::npos);

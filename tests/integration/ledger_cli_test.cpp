@@ -13,7 +13,8 @@ namespace {
 
 std::string field(const std::string& output, const std::string& name) {
   auto at = output.find(name + ": ");
-  if (at == std::string::npos) return "";
+  if (at == std::string::npos)
+    return "";
   auto end = output.find('\n', at);
   return output.substr(at + name.size() + 2, end - at - name.size() - 2);
 }
@@ -29,22 +30,22 @@ TEST_CASE("the desk records a campaign, pledges, payments and spending, then ver
     return run_boai(args);
   };
   REQUIRE(run({"fund", "add", "aed", "--name", "AED 基金"}).exit_code == 0);
-  auto c = run({"campaign", "add", "firstaid", "--title", "急救知识直播课", "--goal", "50000",
-                "--also-fund", "aed", "--live"});
+  auto c = run({"campaign", "add", "firstaid", "--title", "急救知识直播课",  //
+                "--goal", "50000", "--also-fund", "aed", "--live"});
   INFO(c.output);
   REQUIRE(c.exit_code == 0);
   CHECK(c.output.find("¥50,000.00") != std::string::npos);
 
-  auto p = run({"pledge", "add", "--campaign", "firstaid", "--amount", "¥100.50", "--name", "张三",
-                "--idempotency-key", "desk-0001"});
+  auto p = run({"pledge", "add", "--campaign", "firstaid", "--amount", "¥100.50",  //
+                "--name", "张三", "--idempotency-key", "desk-0001"});
   INFO(p.output);
   REQUIRE(p.exit_code == 0);
   auto reference = field(p.output, "reference");
   CHECK(reference.size() == 8);
   CHECK(field(p.output, "donor shown as") == "张*");
 
-  auto again = run({"pledge", "add", "--campaign", "firstaid", "--amount", "100.5", "--name", "张三",
-                    "--idempotency-key", "desk-0001"});
+  auto again = run({"pledge", "add", "--campaign", "firstaid", "--amount", "100.5", "--name",
+                    "张三", "--idempotency-key", "desk-0001"});
   CHECK(field(again.output, "reference") == reference);
 
   auto pay = run({"payment", "add", "--provider", "bank", "--txn", "BANK-1", "--amount", "100.50",
@@ -92,7 +93,8 @@ TEST_CASE("desk commands refuse bad input with a stable code") {
     const char* expect;
   };
   for (const auto& c : std::vector<Case>{
-           {{"pledge", "add", "--campaign", "c1", "--amount", "abc", "--idempotency-key", "k-000001"},
+           {{"pledge", "add", "--campaign", "c1", "--amount", "abc", "--idempotency-key",
+             "k-000001"},
             "amount_invalid"},
            {{"pledge", "add", "--campaign", "c1", "--amount", "0", "--idempotency-key", "k-000001"},
             "amount_out_of_range"},

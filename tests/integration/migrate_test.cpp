@@ -21,7 +21,8 @@ TEST_CASE("migrate applies every migration once and records its checksum") {
 
   auto conn = boai::sql::Connection::open(url);
   REQUIRE(conn);
-  auto rows = conn->exec("SELECT version, name, length(checksum) FROM schema_migrations ORDER BY 1");
+  auto rows =
+      conn->exec("SELECT version, name, length(checksum) FROM schema_migrations ORDER BY 1");
   REQUIRE(rows);
   REQUIRE(rows->rows() >= 1);
   CHECK(rows->int64(0, 0) == 1);
@@ -52,8 +53,9 @@ TEST_CASE("migrate refuses a database that is newer than this build") {
   REQUIRE(run_boai({"migrate", "--database-url", url}).exit_code == 0);
   auto conn = boai::sql::Connection::open(url);
   REQUIRE(conn);
-  REQUIRE(conn->exec("INSERT INTO schema_migrations (version, name, checksum) VALUES (9999, $1, $2)",
-                     boai::sql::params("from_the_future", std::string(64, 'f'))));
+  REQUIRE(
+      conn->exec("INSERT INTO schema_migrations (version, name, checksum) VALUES (9999, $1, $2)",
+                 boai::sql::params("from_the_future", std::string(64, 'f'))));
   auto r = run_boai({"migrate", "--database-url", url});
   CHECK(r.exit_code == 1);
   CHECK(r.output.find("does not know") != std::string::npos);

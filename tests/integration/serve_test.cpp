@@ -23,7 +23,8 @@ bool eventually_status(int port, const std::string& path, int status,
                        std::chrono::milliseconds within) {
   auto deadline = std::chrono::steady_clock::now() + within;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (http_get(port, path).status == status) return true;
+    if (http_get(port, path).status == status)
+      return true;
     std::this_thread::sleep_for(100ms);
   }
   return false;
@@ -61,7 +62,8 @@ TEST_CASE("serve answers healthz, pages and metrics on a private cluster") {
 
   auto metrics = http_get(*port, "/metrics");
   CHECK(metrics.status == 200);
-  CHECK(metrics.body.find("# TYPE boai_database_up gauge\nboai_database_up 1\n") != std::string::npos);
+  CHECK(metrics.body.find("# TYPE boai_database_up gauge\nboai_database_up 1\n") !=
+        std::string::npos);
   CHECK(metrics.body.find("boai_http_requests_total") != std::string::npos);
 
   CHECK(http_get(*port, "/no-such-page").status == 404);
@@ -158,7 +160,8 @@ TEST_CASE("with a database URL boai starts no cluster of its own") {
 }
 
 TEST_CASE("as root, a data directory the postgres user cannot enter gets its cluster elsewhere") {
-  if (geteuid() != 0) return;  // only root runs PostgreSQL as another user
+  if (geteuid() != 0)
+    return;  // only root runs PostgreSQL as another user
   auto data = temp_dir("private");
   fs::permissions(data, fs::perms::owner_all);  // like a data directory under /root
   auto cluster = cluster_of(data);

@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
   auto studio = bs::Studio::create(config, [&](const bs::StudioEvent& e) {
     std::fprintf(stderr, "event %d %s %s %s\n", static_cast<int>(e.kind), e.subject.c_str(),
                  e.code.c_str(), e.message.c_str());
-    if (e.kind == bs::StudioEvent::Kind::kStopped) g_main_loop_quit(loop);
+    if (e.kind == bs::StudioEvent::Kind::kStopped)
+      g_main_loop_quit(loop);
   });
   if (!studio) {
     std::fprintf(stderr, "studio_runner: %s: %s\n", studio.error().code.c_str(),

@@ -31,10 +31,13 @@ TEST_CASE("a segment is listed about one segment after its key frame was compose
       [&] {
         auto now = Clock::now();
         auto frames = static_cast<int>(studio->health().frames);
-        if (before < 0) before = (frames - 1) / frames_per_segment;
-        for (int n = 0; n * frames_per_segment < frames; ++n) composed.emplace(n, now);
+        if (before < 0)
+          before = (frames - 1) / frames_per_segment;
+        for (int n = 0; n * frames_per_segment < frames; ++n)
+          composed.emplace(n, now);
         if (auto p = bt::read_media_playlist(playlist)) {
-          for (const auto& s : p->segments) listed.emplace(bt::segment_number(s), now);
+          for (const auto& s : p->segments)
+            listed.emplace(bt::segment_number(s), now);
         }
         return false;
       },
@@ -43,7 +46,8 @@ TEST_CASE("a segment is listed about one segment after its key frame was compose
   std::vector<double> lags;
   for (const auto& [n, when] : listed) {
     auto key = composed.find(n);
-    if (n <= before || key == composed.end()) continue;
+    if (n <= before || key == composed.end())
+      continue;
     lags.push_back(std::chrono::duration<double>(when - key->second).count());
   }
   REQUIRE(lags.size() >= 4);
@@ -58,7 +62,8 @@ TEST_CASE("a segment is listed about one segment after its key frame was compose
   CHECK(median > 0.9 * config.segment_seconds);
 }
 
-TEST_CASE("a rendition that cannot be written is reported as hls_write_failed and the others go on") {
+TEST_CASE(
+    "a rendition that cannot be written is reported as hls_write_failed and the others go on") {
   bt::TempDir dir;
   bt::EventLog log;
   auto config = bt::test_config(dir, "hlsfail");
@@ -89,7 +94,8 @@ TEST_CASE("hlssink2 still cuts the ladder when it is chosen") {
   auto first = bt::wait_for_sequence(*studio, "720p", 1, 30s);
   REQUIRE(first);
   REQUIRE(bt::wait_for_sequence(*studio, "360p", 1, 30s));
-  for (double d : first->durations) CHECK(d == Approx(1.0).margin(0.25));
+  for (double d : first->durations)
+    CHECK(d == Approx(1.0).margin(0.25));
   studio->stop();
   REQUIRE(bt::run_loop_until([&] { return !studio->live(); }, 15s));
   auto ended = bt::read_media_playlist(studio->room_dir() + "/720p/index.m3u8");

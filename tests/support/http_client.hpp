@@ -7,7 +7,7 @@
 namespace boai::test {
 
 struct HttpReply {
-  int status = 0;  // 0 when the connection failed
+  int status = 0;                              // 0 when the connection failed
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
 };

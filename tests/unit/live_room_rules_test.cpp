@@ -17,7 +17,8 @@ TEST_CASE("client frames: JSON objects with a type, or a stable error") {
   CHECK(*string_field(*ok, "text") == "你好");
   CHECK(parse_client_frame(R"({"type":"x","rid":12})")->rid == "12");
 
-  for (const char* bad : {"", "nope", "[]", "42", R"({"rid":"1"})", R"({"type":5})", "{\"type\":\"x\""}) {
+  for (const char* bad :
+       {"", "nope", "[]", "42", R"({"rid":"1"})", R"({"type":5})", "{\"type\":\"x\""}) {
     INFO(bad);
     auto r = parse_client_frame(bad);
     REQUIRE_FALSE(r);
@@ -54,7 +55,8 @@ TEST_CASE("error and ack frames carry the rid") {
 TEST_CASE("the token bucket allows a burst, then the rate") {
   TokenBucket b(1.0, 5.0);
   auto t = TokenBucket::Clock::now();
-  for (int i = 0; i < 5; ++i) CHECK(b.take(t));
+  for (int i = 0; i < 5; ++i)
+    CHECK(b.take(t));
   CHECK_FALSE(b.take(t));
   CHECK(b.take(t + std::chrono::milliseconds(1000)));
   CHECK_FALSE(b.take(t + std::chrono::milliseconds(1100)));
@@ -99,8 +101,8 @@ TEST_CASE("replay gives what was missed, or asks for a resync") {
   REQUIRE(missed->size() == 2);
   CHECK((*missed)[0]->stored.seq == 4);
   CHECK(room.since(5)->empty());
-  CHECK_FALSE(room.since(1));   // 2 fell out of the ring
-  CHECK_FALSE(room.since(9));   // from the future
+  CHECK_FALSE(room.since(1));  // 2 fell out of the ring
+  CHECK_FALSE(room.since(9));  // from the future
   CHECK_FALSE(room.since(-2));
 }
 
@@ -145,7 +147,8 @@ TEST_CASE("a node publishes its count when it changes, as a heartbeat, and a las
   CHECK(presence.to_publish("firstaid", 2, t0) == "me firstaid 2");
   CHECK_FALSE(presence.to_publish("firstaid", 2, t0 + std::chrono::seconds(1)));
   CHECK(presence.to_publish("firstaid", 3, t0 + std::chrono::seconds(2)) == "me firstaid 3");
-  CHECK(presence.to_publish("firstaid", 3, t0 + std::chrono::seconds(2) + RoomPresence::kHeartbeat));
+  CHECK(
+      presence.to_publish("firstaid", 3, t0 + std::chrono::seconds(2) + RoomPresence::kHeartbeat));
   CHECK(presence.to_publish("firstaid", 0, t0 + std::chrono::seconds(30)) == "me firstaid 0");
   CHECK_FALSE(presence.to_publish("firstaid", 0, t0 + std::chrono::seconds(60)));
 }

@@ -49,8 +49,8 @@ TEST_CASE("pending migrations are those not yet applied, in order") {
   REQUIRE(some->size() == 2);
   CHECK((*some)[0].version == 2);
 
-  auto all = pending_migrations(known, {{1, "a", sha256_hex("A")}, {2, "b", sha256_hex("B")},
-                                        {3, "c", sha256_hex("C")}});
+  auto all = pending_migrations(
+      known, {{1, "a", sha256_hex("A")}, {2, "b", sha256_hex("B")}, {3, "c", sha256_hex("C")}});
   REQUIRE(all);
   CHECK(all->empty());
 }

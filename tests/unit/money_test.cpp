@@ -11,11 +11,13 @@ TEST_CASE("what people type parses to exact fen") {
     const char* text;
     std::int64_t fen;
   };
-  for (auto c : {Case{"100", 10000}, Case{"100.5", 10050}, Case{"100.50", 10050},
-                 Case{"0.01", 1}, Case{"¥1,234.50", 123450}, Case{"￥88", 8800},
-                 Case{"1234.50元", 123450}, Case{" 20 元 ", 2000}, Case{"RMB 20", 2000},
-                 Case{"1,000,000", 100000000}, Case{"0", 0}, Case{"5.000", 500},
-                 Case{"\xE3\x80\x80" "12", 1200}}) {
+  for (auto c : {Case{"100", 10000}, Case{"100.5", 10050}, Case{"100.50", 10050}, Case{"0.01", 1},
+                 Case{"¥1,234.50", 123450}, Case{"￥88", 8800}, Case{"1234.50元", 123450},
+                 Case{" 20 元 ", 2000}, Case{"RMB 20", 2000}, Case{"1,000,000", 100000000},
+                 Case{"0", 0}, Case{"5.000", 500},
+                 Case{"\xE3\x80\x80"
+                      "12",
+                      1200}}) {
     INFO(c.text);
     auto m = Money::parse(c.text);
     REQUIRE(m);
@@ -28,15 +30,15 @@ TEST_CASE("malformed amounts are refused with a stable code") {
     const char* text;
     const char* code;
   };
-  for (auto c : {Case{"", "amount_invalid"}, Case{"abc", "amount_invalid"},
-                 Case{"-5", "amount_invalid"}, Case{"1.2.3", "amount_invalid"},
-                 Case{"1,23", "amount_invalid"}, Case{"1234,567", "amount_invalid"},
-                 Case{",123", "amount_invalid"}, Case{"100.", "amount_invalid"},
-                 Case{".5", "amount_invalid"}, Case{"1e3", "amount_invalid"},
-                 Case{"¥", "amount_invalid"}, Case{"12 34", "amount_invalid"},
-                 Case{"0.001", "amount_too_precise"}, Case{"1.999", "amount_too_precise"},
-                 Case{"99999999999999999999", "amount_overflow"},
-                 Case{"92233720368547758.08", "amount_overflow"}}) {
+  for (auto c :
+       {Case{"", "amount_invalid"}, Case{"abc", "amount_invalid"}, Case{"-5", "amount_invalid"},
+        Case{"1.2.3", "amount_invalid"}, Case{"1,23", "amount_invalid"},
+        Case{"1234,567", "amount_invalid"}, Case{",123", "amount_invalid"},
+        Case{"100.", "amount_invalid"}, Case{".5", "amount_invalid"}, Case{"1e3", "amount_invalid"},
+        Case{"¥", "amount_invalid"}, Case{"12 34", "amount_invalid"},
+        Case{"0.001", "amount_too_precise"}, Case{"1.999", "amount_too_precise"},
+        Case{"99999999999999999999", "amount_overflow"},
+        Case{"92233720368547758.08", "amount_overflow"}}) {
     INFO(c.text);
     auto m = Money::parse(c.text);
     REQUIRE_FALSE(m);

@@ -31,7 +31,8 @@ std::vector<std::string> fields(const std::string& encoded) {
 
 std::string joined(const std::vector<std::string>& parts) {
   std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : "$") + p;
+  for (const auto& p : parts)
+    out += (out.empty() ? "" : "$") + p;
   return out;
 }
 
@@ -85,14 +86,32 @@ TEST_CASE("a tampered or malformed encoding never verifies") {
     text[2] = text[2] == 'A' ? 'B' : 'A';
     return text;
   };
-  for (const auto& bad : {
-           with(0, "bcrypt"), with(1, "2048"), with(1, "1000"), with(1, "01024"), with(1, "-1024"),
-           with(1, std::to_string(1 << 30)), with(2, "9"), with(2, "0"), with(2, "1000"),
-           with(3, "2"), with(3, "0"), with(4, flip(f[4])), with(5, flip(f[5])),
-           with(4, f[4] + "===="), with(5, f[5].substr(0, 40)), with(5, f[5].substr(0, 43)),
-           with(5, "!!!!" + f[5].substr(4)), with(5, ""), with(4, ""),
-           good + "$", "$" + good, good.substr(0, good.size() - 1), std::string(""),
-           std::string("scrypt"), std::string("scrypt$$$$$"), std::string(password)}) {
+  for (const auto& bad : {with(0, "bcrypt"),
+                          with(1, "2048"),
+                          with(1, "1000"),
+                          with(1, "01024"),
+                          with(1, "-1024"),
+                          with(1, std::to_string(1 << 30)),
+                          with(2, "9"),
+                          with(2, "0"),
+                          with(2, "1000"),
+                          with(3, "2"),
+                          with(3, "0"),
+                          with(4, flip(f[4])),
+                          with(5, flip(f[5])),
+                          with(4, f[4] + "===="),
+                          with(5, f[5].substr(0, 40)),
+                          with(5, f[5].substr(0, 43)),
+                          with(5, "!!!!" + f[5].substr(4)),
+                          with(5, ""),
+                          with(4, ""),
+                          good + "$",
+                          "$" + good,
+                          good.substr(0, good.size() - 1),
+                          std::string(""),
+                          std::string("scrypt"),
+                          std::string("scrypt$$$$$"),
+                          std::string(password)}) {
     INFO(bad);
     CHECK_FALSE(verify_password(password, bad));
   }
