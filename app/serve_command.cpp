@@ -11,9 +11,9 @@
 #include "app/commands.hpp"
 #include "app/database_health.hpp"
 #include "app/database_setup.hpp"
+#include "app/ledger_event_hub.hpp"
 #include "app/show.hpp"
 #include "app/site_routes.hpp"
-#include "base/on_loop.hpp"
 #include "donations/outbox_relay.hpp"
 #include "donations/pledge_batcher.hpp"
 #include "sql/worker_pool.hpp"
@@ -130,18 +130,13 @@ int run_serve(const Options& options) {
   // Blocking database work for the HTTP API and the live room, off the loop.
   sql::WorkerPool pool(db->conninfo, 2);
   donations::OutboxRelay relay(db->conninfo);
-  // Ledger events leave the batch writers' threads for the loop, where the live room lives.
-  web::LiveRoom* live_room = nullptr;
-  auto room_alive = std::make_shared<bool>(true);
-  donations::PledgeBatcher pledges(
-      {db->conninfo, donations::PledgeLimits{}, 2, 256},
-      [&relay, &live_room, room_alive](const std::vector<donations::DomainEvent>& events) {
-        relay.poke();
-        run_on_loop(nullptr, [&live_room, room_alive, events] {
-          if (*room_alive && live_room != nullptr)
-            live_room->on_ledger_events(events);
-        });
-      });
+  // Ledger events leave the batch writers' threads for the loop, where the live room listens.
+  LedgerEventHub ledger_events;
+  donations::PledgeBatcher pledges({db->conninfo, donations::PledgeLimits{}, 2, 256},
+                                   [&relay, &ledger_events](const auto& events) {
+                                     relay.poke();
+                                     ledger_events.post(events);
+                                   });
   auto limit = [&options](const char* name) {
     auto it = options.limits.find(name);
     return it != options.limits.end() ? it->second : limit_defaults().at(name);
@@ -163,7 +158,10 @@ int run_serve(const Options& options) {
         });
       },
       metrics, nullptr, db->conninfo);
-  live_room = &room;
+  auto room_hears_ledger =
+      ledger_events.listen([&room](const std::vector<donations::DomainEvent>& events) {
+        room.on_ledger_events(events);
+      });
 
   // The studio, broadcasting into one room, unless this is a web node only.
   std::filesystem::path data_dir = options.data_dir;
@@ -246,7 +244,6 @@ int run_serve(const Options& options) {
   if (options.studio)
     stream::join_gstreamer_threads();  // no streaming thread outlives main()
   service->reset();
-  *room_alive = false;
   if (db->embedded)
     db->embedded->release();
   std::printf("boai: stopped\n");

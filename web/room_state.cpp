@@ -5,7 +5,7 @@ namespace boai::web {
 
 void RoomState::open(RoomSnapshot snapshot) {
   campaign = std::move(snapshot.campaign);
-  totals = totals_json(campaign, snapshot.totals);
+  totals = snapshot.totals;
   slow_mode_seconds = snapshot.slow_mode_seconds;
   blocked_words = std::move(snapshot.blocked_words);
   sanctions = std::move(snapshot.sanctions);
@@ -62,6 +62,28 @@ std::optional<std::vector<const RoomEvent*>> RoomState::since(std::int64_t last_
       out.push_back(&e);
   }
   return out;
+}
+
+bool RoomState::sanctioned(const std::string& kind, const std::string& session_id,
+                           const std::string& address, const std::string& nickname) const {
+  auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  for (const auto& x : sanctions) {
+    if (x.kind != kind || x.until_ms <= now_ms) {
+      continue;
+    }
+    if (!x.session.empty() && x.session == session_id) {
+      return true;
+    }
+    if (!x.address.empty() && x.address == address) {
+      return true;
+    }
+    if (kind == "mute" && !x.nickname.empty() && x.nickname == nickname) {
+      return true;
+    }
+  }
+  return false;
 }
 
 nlohmann::json RoomState::recent(const std::string& type, std::size_t count) const {

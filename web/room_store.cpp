@@ -67,8 +67,8 @@ std::vector<std::string> parse_text_array(std::string_view text) {
 
 nlohmann::json totals_json(const donations::Campaign& c, const donations::Totals& t) {
   return {{"goal_fen", c.goal.fen()},
-          {"pledged_fen", t.pledged.fen() - t.cancelled.fen()},
-          {"received_fen", t.received.fen() - t.refunded.fen()},
+          {"pledged_fen", t.net_pledged().fen()},
+          {"received_fen", t.net_received().fen()},
           {"spent_fen", t.spent.fen()},
           {"pledge_count", t.pledge_count}};
 }
