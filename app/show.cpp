@@ -70,8 +70,9 @@ std::expected<std::unique_ptr<Show>, Error> Show::start(stream::StudioConfig con
                       {"message", e.message}};
         live_room->send_to_staff(room_name, frame.dump());
       });
-  if (!studio)
+  if (!studio) {
     return std::unexpected(studio.error());
+  }
   std::unique_ptr<Show> show(new Show(std::move(*studio), room_name, room));
   show->state_.certificate_line = certificate;
   show->state_.qr_url = viewer_url;

@@ -31,8 +31,9 @@ HttpResponse error_response(const Error& e) {
                : e.code == "db_unavailable"  ? 503
                                              : 500;
   auto response = error_response(status, e.code, e.message);
-  if (status == 429)
+  if (status == 429) {
     response.headers.emplace_back("Retry-After", std::to_string(kFailureWindowSeconds));
+  }
   return response;
 }
 
@@ -76,8 +77,9 @@ std::function<T(const sql::DbError&)> unavailable() {
 
 void handle_login(sql::WorkerPool& pool, bool tls, const HttpRequest& request,
                   HttpResponder respond) {
-  if (request.method != "POST")
+  if (request.method != "POST") {
     return respond(method_not_allowed("POST"));
+  }
   auto body = json::parse(request.body, nullptr, false);
   if (body.is_discarded() || !body.is_object() || !body.contains("name") ||
       !body.contains("password") || !body["name"].is_string() || !body["password"].is_string()) {
@@ -96,8 +98,9 @@ void handle_login(sql::WorkerPool& pool, bool tls, const HttpRequest& request,
       },
       [respond, tls](Out out) {
         guarded(respond, [&] {
-          if (!out)
+          if (!out) {
             return respond(error_response(out.error()));
+          }
           auto headers = kNoStore;
           headers.emplace_back("Set-Cookie", session_cookie(out->token, tls));
           respond(json_response(200, who(out->session), std::move(headers)));
@@ -108,8 +111,9 @@ void handle_login(sql::WorkerPool& pool, bool tls, const HttpRequest& request,
 
 void handle_logout(sql::WorkerPool& pool, bool tls, const HttpRequest& request,
                    HttpResponder respond) {
-  if (request.method != "POST")
+  if (request.method != "POST") {
     return respond(method_not_allowed("POST"));
+  }
   using Out = std::expected<void, Error>;
   pool.run<Out>(
       [token = session_token_from_cookie(request.cookie)](sql::Connection& conn) -> Out {
@@ -131,12 +135,14 @@ void handle_logout(sql::WorkerPool& pool, bool tls, const HttpRequest& request,
 }
 
 void handle_me(sql::WorkerPool& pool, const HttpRequest& request, HttpResponder respond) {
-  if (request.method != "GET")
+  if (request.method != "GET") {
     return respond(method_not_allowed("GET"));
+  }
   authenticate(pool, request.cookie, [respond](std::optional<StaffSession> session) {
     guarded(respond, [&] {
-      if (!session)
+      if (!session) {
         return respond(error_response(401, "not_signed_in", "sign in first"));
+      }
       respond(json_response(200, who(*session)));
     });
   });
@@ -148,8 +154,9 @@ std::string session_cookie(const std::string& token, bool tls) {
   std::string cookie = std::string(kSessionCookie) + "=" + token +
                        "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" +
                        (token.empty() ? "0" : std::to_string(kSessionSeconds));
-  if (tls)
+  if (tls) {
     cookie += "; Secure";
+  }
   return cookie;
 }
 
