@@ -152,6 +152,8 @@ int run_serve(const Options& options) {
 
   // The studio, broadcasting into one room, unless this is a web node only.
   auto dirs = serve_dirs(options);
+  std::error_code no_proofs_dir;  // then /proofs answers 404 until a proof is saved
+  std::filesystem::create_directories(dirs.proofs, no_proofs_dir);
   std::unique_ptr<Show> show;
   std::string studio_room;
   if (options.studio) {

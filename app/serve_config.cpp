@@ -35,7 +35,8 @@ ServeDirs serve_dirs(const Options& options) {
   std::filesystem::path data_dir = options.data_dir;
   return {
       options.hls_dir.empty() ? (data_dir / "hls").string() : options.hls_dir,
-      options.recordings_dir.empty() ? (data_dir / "recordings").string() : options.recordings_dir};
+      options.recordings_dir.empty() ? (data_dir / "recordings").string() : options.recordings_dir,
+      (data_dir / "proofs").string()};
 }
 
 web::LiveRoomConfig live_room_config(const Options& options) {
@@ -65,7 +66,8 @@ web::LiveServiceConfig live_service_config(const Options& options, const ServeDi
   ws.max_connections_per_address = static_cast<int>(limit(options, "connections_per_address"));
   config.tls_cert = options.tls_cert;
   config.tls_key = options.tls_key;
-  config.file_mounts = {{"/hls", dirs.hls}, {"/recordings", dirs.recordings}};
+  config.file_mounts = {
+      {"/hls", dirs.hls}, {"/recordings", dirs.recordings}, {"/proofs", dirs.proofs}};
   return config;
 }
 

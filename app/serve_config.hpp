@@ -14,6 +14,7 @@ namespace boai::app {
 struct ServeDirs {
   std::string hls;         // --hls-dir, or DATA_DIR/hls
   std::string recordings;  // --recordings-dir, or DATA_DIR/recordings
+  std::string proofs;      // DATA_DIR/proofs: fulfilled wishes' proof images
 };
 ServeDirs serve_dirs(const Options& options);
 

@@ -126,6 +126,23 @@ void Show::on_donation(const web::RoomState& room, const web::RoomDonation& dona
   publish();
 }
 
+// A featured wish's card: its title, what it raised of what it needs, and what is left.
+void Show::on_wish(const web::RoomState& room, const web::RoomWish& wish, bool featured) {
+  if (room.slug() != room_name_ || (!featured && wish.id != featured_wish_)) {
+    return;
+  }
+  featured_wish_ = wish.id;
+  if (wish.id == 0) {
+    state_.featured.reset();
+  } else {
+    auto left = donations::Money::from_fen(wish.amount.fen() - wish.pledged.fen());
+    std::string subtitle = "红心愿 · 已筹 " + wish.pledged.format() + " / " + wish.amount.format();
+    subtitle += left.fen() > 0 ? " · 还差 " + left.format() : " · 已筹满";
+    state_.featured = stream::FeaturedCard{wish.title, subtitle, std::nullopt};
+  }
+  publish();
+}
+
 void Show::set_viewer_url(const std::string& url) {
   state_.qr_url = url;
   publish();

@@ -114,6 +114,7 @@ Answer Show::overlay_command(const std::string& type, const json& body) {
       state_.lower_third = stream::LowerThird{*name, *role};
     }
   } else if (type == "studio.feature") {
+    featured_wish_ = 0;  // a card of the host's own words replaces a featured wish
     auto title = text_field(body, "title", 60);
     if (!title) {
       return std::unexpected(title.error());

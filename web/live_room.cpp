@@ -18,7 +18,7 @@ LiveRoom::LiveRoom(LiveRoomConfig config, sql::WorkerPool& pool, donations::Pled
       context_(context),
       counters_(metrics),
       requests_({hello_requests(), chat_requests(), pledge_requests(), moderation_requests(),
-                 studio_requests()}),
+                 studio_requests(), wish_requests()}),
       feed_(config_.replay_events, pool, counters_, context, conninfo,
             [this](RoomState& room) { close_banned(room); }) {
   metrics.gauge("boai_ws_connections", "open WebSocket connections",

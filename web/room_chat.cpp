@@ -90,7 +90,7 @@ void chat_send(RoomContext& context, const Request& r) {
 }  // namespace
 
 std::vector<RequestRoute> chat_requests() {
-  return {{"chat.send", chat_send, false, true}};
+  return {{"chat.send", chat_send, Sender::kAnyone, true}};
 }
 
 }  // namespace boai::web

@@ -61,7 +61,7 @@ class LaterReply {
   RoomContext* context() const { return *alive_ ? context_ : nullptr; }
   bool has_rid() const { return rid_.has_value(); }
   void ack(nlohmann::json extra = nlohmann::json::object()) const;
-  void refuse(const Error& e) const;
+  void refuse(const Error& e, nlohmann::json extra = nlohmann::json::object()) const;
 
  private:
   RoomContext* context_;

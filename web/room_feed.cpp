@@ -32,6 +32,17 @@ std::optional<RoomDonation> decode_donation(const StoredRoomEvent& event) {
                       body.value("message", std::string()), body.value("fund", std::string())};
 }
 
+std::optional<RoomWish> decode_wish(const StoredRoomEvent& event) {
+  auto body = json::parse(event.payload, nullptr, false);
+  if (!body.is_object()) {
+    return std::nullopt;
+  }
+  return RoomWish{body.value("id", std::int64_t{0}), body.value("title", std::string()),
+                  donations::Money::from_fen(body.value("amount_fen", std::int64_t{0})),
+                  donations::Money::from_fen(body.value("pledged_fen", std::int64_t{0})),
+                  body.value("status", std::string())};
+}
+
 }  // namespace
 
 FramePtr settings_frame(const RoomState& room) {
@@ -174,17 +185,28 @@ void RoomFeed::write_next(RoomState& room) {
 void RoomFeed::deliver(RoomState& room, std::vector<StoredRoomEvent> events) {
   for (const auto* e : room.accept(std::move(events))) {
     broadcast(room, e->frame);
-    if (e->stored.type != "donation" || observers_.empty()) {
-      continue;
-    }
-    if (auto donation = decode_donation(e->stored)) {
-      for (auto* o : observers_) {
-        o->on_donation(room, *donation);
-      }
+    if (!observers_.empty()) {
+      tell_observers(room, e->stored);
     }
   }
   if (room.announced_seq() > room.seq()) {
     catch_up(room.slug(), room.announced_seq());
+  }
+}
+
+void RoomFeed::tell_observers(const RoomState& room, const StoredRoomEvent& event) {
+  if (event.type == "donation") {
+    if (auto donation = decode_donation(event)) {
+      for (auto* o : observers_) {
+        o->on_donation(room, *donation);
+      }
+    }
+  } else if (event.type == "wish.updated" || event.type == "wish.featured") {
+    if (auto wish = decode_wish(event)) {
+      for (auto* o : observers_) {
+        o->on_wish(room, *wish, event.type == "wish.featured");
+      }
+    }
   }
 }
 

@@ -29,12 +29,24 @@ struct RoomDonation {
   std::string fund;
 };
 
-// What the studio's show listens to: the room's donations and totals as they are delivered.
+// A red wish as the room shows it, decoded once from its room event.
+struct RoomWish {
+  std::int64_t id = 0;  // 0 in a wish.featured event: the card is taken off
+  std::string title;
+  donations::Money amount;
+  donations::Money pledged;
+  std::string status;
+};
+
+// What the studio's show listens to: the room's donations, totals and wishes as they are
+// delivered.
 class RoomObserver {
  public:
   virtual ~RoomObserver() = default;
   virtual void on_donation(const RoomState& room, const RoomDonation& donation) = 0;
   virtual void on_totals(const RoomState& room) = 0;
+  // featured: a host put it on the video (wish.featured); otherwise its progress changed.
+  virtual void on_wish(const RoomState& room, const RoomWish& wish, bool featured) = 0;
 };
 
 class RoomFeed {
@@ -73,6 +85,7 @@ class RoomFeed {
  private:
   void write_next(RoomState& room);
   void deliver(RoomState& room, std::vector<StoredRoomEvent> events);
+  void tell_observers(const RoomState& room, const StoredRoomEvent& event);
   void catch_up(const std::string& slug, std::int64_t up_to);
   void heard_room_notice(const std::string& payload);
   void refresh_totals(std::int64_t campaign_id);

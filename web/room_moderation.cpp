@@ -130,10 +130,13 @@ void unknown_moderation(RoomContext& context, const Request& r) {
 
 std::vector<RequestRoute> moderation_requests() {
   return {
-      {"mod.delete", delete_message, true, true}, {"mod.clear", clear_room, true, true},
-      {"mod.mute", sanction, true, true},         {"mod.ban", sanction, true, true},
-      {"mod.slow", slow_mode, true, true},        {"mod.blocked_words", blocked_words, true, true},
-      {"mod.*", unknown_moderation, true, true},
+      {"mod.delete", delete_message, Sender::kHost, true},
+      {"mod.clear", clear_room, Sender::kHost, true},
+      {"mod.mute", sanction, Sender::kHost, true},
+      {"mod.ban", sanction, Sender::kHost, true},
+      {"mod.slow", slow_mode, Sender::kHost, true},
+      {"mod.blocked_words", blocked_words, Sender::kHost, true},
+      {"mod.*", unknown_moderation, Sender::kHost, true},
   };
 }
 

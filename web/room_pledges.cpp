@@ -2,6 +2,7 @@
 // acknowledged (with how to pay) only after its transaction committed.
 #include "base/on_loop.hpp"
 #include "web/room_requests.hpp"
+#include "web/room_wishes.hpp"
 
 namespace boai::web {
 
@@ -64,6 +65,16 @@ void pledge_create(RoomContext& context, const Request& r) {
   if (!request) {
     return context.refuse(s, r.frame, request.error());
   }
+  auto wish_id = integer_field(r.frame, "wish_id", std::int64_t{0});
+  if (!wish_id) {
+    return context.refuse(s, r.frame, wish_id.error());
+  }
+  if (*wish_id != 0) {  // a gift to a red wish is written against the wish's row
+    request->target_kind = "wish";
+    request->target_id = *wish_id;
+    return pledge_to_wish(context, r, std::move(*request), *wish_id,
+                          bool_field(r.frame, "rest_to_fund"));
+  }
   auto started = Clock::now();
   context.pledges().submit(std::move(*request), [answer = context.later(s, r.frame), started,
                                                  loop = context.loop_context()](auto result) {
@@ -87,7 +98,7 @@ void pledge_create(RoomContext& context, const Request& r) {
 }  // namespace
 
 std::vector<RequestRoute> pledge_requests() {
-  return {{"pledge.create", pledge_create, false, true}};
+  return {{"pledge.create", pledge_create, Sender::kAnyone, true}};
 }
 
 }  // namespace boai::web

@@ -21,9 +21,9 @@ void LaterReply::ack(nlohmann::json extra) const {
   }
 }
 
-void LaterReply::refuse(const Error& e) const {
+void LaterReply::refuse(const Error& e, nlohmann::json extra) const {
   if (auto* s = session()) {
-    context_->reply(*s, error_frame(rid_, e.code, e.message));
+    context_->reply(*s, error_frame(rid_, e.code, e.message, std::move(extra)));
   }
 }
 
@@ -60,9 +60,12 @@ void RequestTable::dispatch(RoomContext& context, RoomSession& session,
         session, frame,
         make_error("unknown_type", "unknown type \"" + frame.type.substr(0, 40) + "\""));
   }
-  if (route->hosts_only && !session.is_host()) {
+  if (route->sender == Sender::kHost && !session.is_host()) {
     return context.refuse(session, frame,
                           make_error("not_allowed", "only the room's hosts may do that"));
+  }
+  if (route->sender == Sender::kStaff && !session.staff) {
+    return context.refuse(session, frame, make_error("not_allowed", "only staff may do that"));
   }
   RoomState* room = nullptr;
   if (route->in_room) {

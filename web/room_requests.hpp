@@ -22,11 +22,18 @@ struct Request {
 
 using RequestHandler = void (*)(RoomContext& context, const Request& request);
 
+// Who may send a request; anyone else gets not_allowed.
+enum class Sender {
+  kAnyone,
+  kStaff,  // host, finance or admin
+  kHost,   // the room's hosts: host or admin
+};
+
 struct RequestRoute {
   std::string type;  // "mod.ban"; a type ending in ".*" takes every type with that prefix
   RequestHandler handle;
-  bool hosts_only = false;  // not_allowed for anyone but the room's hosts (host, admin)
-  bool in_room = false;     // not_in_room until the sender said hello to a room
+  Sender sender = Sender::kAnyone;
+  bool in_room = false;  // not_in_room until the sender said hello to a room
 };
 
 // Each feature's rows.
@@ -35,6 +42,7 @@ std::vector<RequestRoute> chat_requests();
 std::vector<RequestRoute> pledge_requests();
 std::vector<RequestRoute> moderation_requests();
 std::vector<RequestRoute> studio_requests();
+std::vector<RequestRoute> wish_requests();
 
 class RequestTable {
  public:

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,10 @@ struct RoomSession {
   // A host of the room: may moderate it and drive its studio.
   bool is_host() const { return staff && (staff->role == "host" || staff->role == "admin"); }
   std::uint64_t id() const { return conn->id(); }
+  // A feature's own limit for this connection (wish posts, say), made on first use.
+  TokenBucket& limit(const std::string& name, double per_second, double burst) {
+    return limits.try_emplace(name, per_second, burst).first->second;
+  }
   // Whether a mute or ban in force in the room covers this session, its address or its nickname.
   bool sanctioned(const RoomState& in, const std::string& kind) const {
     return in.sanctioned(kind, session_id, conn->peer(), nickname);
@@ -41,6 +46,7 @@ struct RoomSession {
   std::vector<std::string> early_frames;  // arrived before the staff lookup finished
   TokenBucket messages;
   TokenBucket pledges;
+  std::map<std::string, TokenBucket> limits;
   int bad_frames = 0;
   std::chrono::steady_clock::time_point last_chat{};
 };

@@ -22,7 +22,7 @@ void command_studio(RoomContext& context, const Request& r) {
 }  // namespace
 
 std::vector<RequestRoute> studio_requests() {
-  return {{"studio.*", command_studio, true, false}};
+  return {{"studio.*", command_studio, Sender::kHost, false}};
 }
 
 }  // namespace boai::web

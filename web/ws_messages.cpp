@@ -66,8 +66,11 @@ bool bool_field(const ClientFrame& f, const char* name) {
 }
 
 std::string error_frame(const std::optional<std::string>& rid, const std::string& code,
-                        const std::string& message) {
-  json j = {{"type", "error"}, {"code", code}, {"message", message}};
+                        const std::string& message, json extra) {
+  json j = std::move(extra);
+  j["type"] = "error";
+  j["code"] = code;
+  j["message"] = message;
   if (rid) {
     j["rid"] = *rid;
   }
