@@ -19,8 +19,9 @@ std::optional<Error> check_text(const std::string& what, const std::string& text
   if (!is_storable_text(text)) {
     return make_error("text_invalid", what + " is not valid UTF-8 or has a NUL");
   }
-  if (required && trim_text(text).empty())
+  if (required && trim_text(text).empty()) {
     return make_error("text_invalid", what + " is empty");
+  }
   if (char_count(text) > max_chars) {
     return make_error("too_long",
                       what + " is longer than " + std::to_string(max_chars) + " characters");
@@ -30,10 +31,12 @@ std::optional<Error> check_text(const std::string& what, const std::string& text
 
 std::expected<std::int64_t, Error> fund_id(sql::Connection& conn, const std::string& slug) {
   auto r = conn.exec("SELECT id FROM funds WHERE slug = $1", params(slug));
-  if (!r)
+  if (!r) {
     return std::unexpected(failed(r.error()));
-  if (r->rows() == 0)
+  }
+  if (r->rows() == 0) {
     return std::unexpected(make_error("fund_not_found", "no fund \"" + slug + "\""));
+  }
   return r->int64(0, 0);
 }
 
@@ -44,12 +47,14 @@ bool valid_status(const std::string& s) {
 }  // namespace
 
 bool is_valid_slug(const std::string& slug) {
-  if (slug.empty() || slug.size() > 64)
+  if (slug.empty() || slug.size() > 64) {
     return false;
+  }
   for (char c : slug) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-    if (!ok)
+    if (!ok) {
       return false;
+    }
   }
   return true;
 }
@@ -58,8 +63,9 @@ std::expected<Fund, Error> add_fund(sql::Connection& conn, const NewFund& f) {
   if (!is_valid_slug(f.slug)) {
     return std::unexpected(make_error("slug_invalid", "a slug is 1-64 of a-z, 0-9, - and _"));
   }
-  if (auto e = check_text("the fund's name", f.name, 64, true))
+  if (auto e = check_text("the fund's name", f.name, 64, true)) {
     return std::unexpected(*e);
+  }
   if (auto e = check_text("the fund's description", f.description, 500, false)) {
     return std::unexpected(*e);
   }
@@ -67,8 +73,9 @@ std::expected<Fund, Error> add_fund(sql::Connection& conn, const NewFund& f) {
       "INSERT INTO funds (slug, name, description) VALUES ($1, $2, $3) "
       "ON CONFLICT (slug) DO NOTHING RETURNING id",
       params(f.slug, f.name, f.description));
-  if (!r)
+  if (!r) {
     return std::unexpected(failed(r.error()));
+  }
   if (r->rows() == 0) {
     return std::unexpected(make_error("fund_exists", "a fund \"" + f.slug + "\" exists already"));
   }
@@ -79,24 +86,28 @@ std::expected<Campaign, Error> add_campaign(sql::Connection& conn, const NewCamp
   if (!is_valid_slug(c.slug)) {
     return std::unexpected(make_error("slug_invalid", "a slug is 1-64 of a-z, 0-9, - and _"));
   }
-  if (auto e = check_text("the title", c.title, 100, true))
+  if (auto e = check_text("the title", c.title, 100, true)) {
     return std::unexpected(*e);
+  }
   if (!valid_status(c.status)) {
     return std::unexpected(make_error("status_invalid", "a campaign is draft, live or closed"));
   }
-  if (c.goal.fen() < 0)
+  if (c.goal.fen() < 0) {
     return std::unexpected(make_error("amount_invalid", "the goal is negative"));
+  }
   auto created = sql::in_transaction(conn, [&](sql::Connection& tx) -> std::expected<bool, Error> {
     auto def = fund_id(tx, c.default_fund);
-    if (!def)
+    if (!def) {
       return std::unexpected(def.error());
+    }
     auto r = tx.exec(
         "INSERT INTO campaigns (slug, title, goal_fen, status, default_fund_id, starts_at) "
         "VALUES ($1, $2, $3, $4, $5, CASE WHEN $4 = 'live' THEN now() END) "
         "ON CONFLICT (slug) DO NOTHING RETURNING id",
         params(c.slug, c.title, c.goal.fen(), c.status, *def));
-    if (!r)
+    if (!r) {
       return std::unexpected(failed(r.error()));
+    }
     if (r->rows() == 0) {
       return std::unexpected(
           make_error("campaign_exists", "a campaign \"" + c.slug + "\" exists already"));
@@ -105,8 +116,9 @@ std::expected<Campaign, Error> add_campaign(sql::Connection& conn, const NewCamp
     std::vector<std::int64_t> funds = {*def};
     for (const auto& slug : c.funds) {
       auto f = fund_id(tx, slug);
-      if (!f)
+      if (!f) {
         return std::unexpected(f.error());
+      }
       funds.push_back(*f);
     }
     for (auto f : funds) {
@@ -114,13 +126,15 @@ std::expected<Campaign, Error> add_campaign(sql::Connection& conn, const NewCamp
           "INSERT INTO campaign_funds (campaign_id, fund_id) VALUES ($1, $2) ON CONFLICT DO "
           "NOTHING",
           params(id, f));
-      if (!link)
+      if (!link) {
         return std::unexpected(failed(link.error()));
+      }
     }
     return true;
   });
-  if (!created)
+  if (!created) {
     return std::unexpected(created.error());
+  }
   return find_campaign(conn, c.slug);
 }
 
@@ -134,8 +148,9 @@ std::expected<Campaign, Error> set_campaign_status(sql::Connection& conn, const 
       "starts_at = CASE WHEN $2 = 'live' THEN coalesce(starts_at, now()) ELSE starts_at END, "
       "ends_at = CASE WHEN $2 = 'closed' THEN now() ELSE ends_at END WHERE slug = $1",
       params(slug, status));
-  if (!r)
+  if (!r) {
     return std::unexpected(failed(r.error()));
+  }
   if (r->affected() == 0) {
     return std::unexpected(make_error("campaign_not_found", "no campaign \"" + slug + "\""));
   }
@@ -145,16 +160,19 @@ std::expected<Campaign, Error> set_campaign_status(sql::Connection& conn, const 
 std::expected<Campaign, Error> add_campaign_fund(sql::Connection& conn, const std::string& campaign,
                                                  const std::string& fund) {
   auto c = find_campaign(conn, campaign);
-  if (!c)
+  if (!c) {
     return c;
+  }
   auto f = fund_id(conn, fund);
-  if (!f)
+  if (!f) {
     return std::unexpected(f.error());
+  }
   auto r = conn.exec(
       "INSERT INTO campaign_funds (campaign_id, fund_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
       params(c->id, *f));
-  if (!r)
+  if (!r) {
     return std::unexpected(failed(r.error()));
+  }
   return find_campaign(conn, campaign);
 }
 
@@ -162,25 +180,29 @@ sql::Statement find_campaign_statement(const std::string& slug) {
   // One round trip: a row per fund, the default fund first.
   return {
       "SELECT c.id, c.slug, c.title, c.goal_fen, c.status, c.default_fund_id, "
-      "f.id, f.slug, f.name, f.description FROM campaigns c "
+      "f.id AS fund_id, f.slug AS fund_slug, f.name AS fund_name, "
+      "f.description AS fund_description FROM campaigns c "
       "JOIN campaign_funds cf ON cf.campaign_id = c.id JOIN funds f ON f.id = cf.fund_id "
       "WHERE c.slug = $1 ORDER BY f.id = c.default_fund_id DESC, f.id",
       params(slug)};
 }
 
 std::optional<Campaign> campaign_from_result(const sql::Result& r) {
-  if (r.rows() == 0)
+  if (r.rows() == 0) {
     return std::nullopt;
-  Campaign c{r.int64(0, 0),
-             std::string(r.text(0, 1)),
-             std::string(r.text(0, 2)),
-             Money::from_fen(r.int64(0, 3)),
-             std::string(r.text(0, 4)),
-             r.int64(0, 5),
+  }
+  Campaign c{r.int64(0, r.column("id")),
+             std::string(r.text(0, r.column("slug"))),
+             std::string(r.text(0, r.column("title"))),
+             Money::from_fen(r.int64(0, r.column("goal_fen"))),
+             std::string(r.text(0, r.column("status"))),
+             r.int64(0, r.column("default_fund_id")),
              {}};
+  int id = r.column("fund_id"), slug = r.column("fund_slug"), name = r.column("fund_name"),
+      description = r.column("fund_description");
   for (int i = 0; i < r.rows(); ++i) {
-    c.funds.push_back(Fund{r.int64(i, 6), std::string(r.text(i, 7)), std::string(r.text(i, 8)),
-                           std::string(r.text(i, 9))});
+    c.funds.push_back(Fund{r.int64(i, id), std::string(r.text(i, slug)),
+                           std::string(r.text(i, name)), std::string(r.text(i, description))});
   }
   return c;
 }
@@ -188,23 +210,27 @@ std::optional<Campaign> campaign_from_result(const sql::Result& r) {
 std::expected<Campaign, Error> find_campaign(sql::Connection& conn, const std::string& slug) {
   auto st = find_campaign_statement(slug);
   auto r = conn.exec(st.sql, st.params);
-  if (!r)
+  if (!r) {
     return std::unexpected(failed(r.error()));
+  }
   auto c = campaign_from_result(*r);
-  if (!c)
+  if (!c) {
     return std::unexpected(make_error("campaign_not_found", "no campaign \"" + slug + "\""));
+  }
   return *c;
 }
 
 std::expected<std::vector<Campaign>, Error> list_campaigns(sql::Connection& conn) {
   auto r = conn.exec("SELECT slug FROM campaigns ORDER BY id");
-  if (!r)
+  if (!r) {
     return std::unexpected(failed(r.error()));
+  }
   std::vector<Campaign> out;
   for (int i = 0; i < r->rows(); ++i) {
     auto c = find_campaign(conn, std::string(r->text(i, 0)));
-    if (!c)
+    if (!c) {
       return std::unexpected(c.error());
+    }
     out.push_back(std::move(*c));
   }
   return out;
@@ -212,24 +238,25 @@ std::expected<std::vector<Campaign>, Error> list_campaigns(sql::Connection& conn
 
 sql::Statement campaign_totals_statement(std::int64_t campaign_id) {
   return {
-      "SELECT coalesce(sum(pledged_fen), 0), coalesce(sum(cancelled_fen), 0), "
-      "coalesce(sum(received_fen), 0), coalesce(sum(refunded_fen), 0), "
-      "coalesce(sum(spent_fen), 0), coalesce(sum(pledge_count), 0) "
-      "FROM ledger_totals WHERE campaign_id = $1",
+      "SELECT coalesce(sum(pledged_fen), 0) AS pledged, "
+      "coalesce(sum(cancelled_fen), 0) AS cancelled, coalesce(sum(received_fen), 0) AS received, "
+      "coalesce(sum(refunded_fen), 0) AS refunded, coalesce(sum(spent_fen), 0) AS spent, "
+      "coalesce(sum(pledge_count), 0) AS pledge_count FROM ledger_totals WHERE campaign_id = $1",
       params(campaign_id)};
 }
 
 Totals totals_from_result(const sql::Result& r) {
-  return Totals{Money::from_fen(r.int64(0, 0)), Money::from_fen(r.int64(0, 1)),
-                Money::from_fen(r.int64(0, 2)), Money::from_fen(r.int64(0, 3)),
-                Money::from_fen(r.int64(0, 4)), r.int64(0, 5)};
+  auto money = [&r](const char* column) { return Money::from_fen(r.int64(0, r.column(column))); };
+  return Totals{money("pledged"),  money("cancelled"), money("received"),
+                money("refunded"), money("spent"),     r.int64(0, r.column("pledge_count"))};
 }
 
 std::expected<Totals, Error> campaign_totals(sql::Connection& conn, std::int64_t campaign_id) {
   auto st = campaign_totals_statement(campaign_id);
   auto r = conn.exec(st.sql, st.params);
-  if (!r)
+  if (!r) {
     return std::unexpected(failed(r.error()));
+  }
   return totals_from_result(*r);
 }
 

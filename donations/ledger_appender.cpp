@@ -23,16 +23,21 @@ std::int64_t now_us() {
 }  // namespace
 
 TotalsColumn totals_column(const std::string& kind) {
-  if (kind == "pledge")
+  if (kind == "pledge") {
     return TotalsColumn::kPledged;
-  if (kind == "cancel" || kind == "expire")
+  }
+  if (kind == "cancel" || kind == "expire") {
     return TotalsColumn::kCancelled;
-  if (kind == "payment" || kind == "correction_received")
+  }
+  if (kind == "payment" || kind == "correction_received") {
     return TotalsColumn::kReceived;
-  if (kind == "refund")
+  }
+  if (kind == "refund") {
     return TotalsColumn::kRefunded;
-  if (kind == "expenditure" || kind == "correction_spent")
+  }
+  if (kind == "expenditure" || kind == "correction_spent") {
     return TotalsColumn::kSpent;
+  }
   return TotalsColumn::kNone;
 }
 
@@ -41,23 +46,24 @@ sql::Statement LedgerAppender::lock_statement() {
   // head, the planner hashed the whole ledger for every transaction (3 ms at 12k entries).
   return {
       "SELECT h.last_seq, h.last_hash, coalesce((SELECT e.recorded_us FROM ledger_entries e "
-      "WHERE e.seq = h.last_seq), 0) FROM ledger_head h FOR UPDATE",
+      "WHERE e.seq = h.last_seq), 0) AS last_us FROM ledger_head h FOR UPDATE",
       {}};
 }
 
 LedgerAppender LedgerAppender::from_head(sql::Connection& conn, const sql::Result& head) {
   LedgerAppender a(conn);
-  a.last_seq_ = head.int64(0, 0);
-  a.last_hash_ = std::string(head.text(0, 1));
-  a.last_us_ = head.int64(0, 2);
+  a.last_seq_ = head.int64(0, head.column("last_seq"));
+  a.last_hash_ = std::string(head.text(0, head.column("last_hash")));
+  a.last_us_ = head.int64(0, head.column("last_us"));
   return a;
 }
 
 std::expected<LedgerAppender, Error> LedgerAppender::lock(sql::Connection& conn) {
   auto st = lock_statement();
   auto head = conn.exec(st.sql);
-  if (!head)
+  if (!head) {
     return std::unexpected(failed(head.error()));
+  }
   return from_head(conn, *head);
 }
 
@@ -131,8 +137,9 @@ sql::Statement LedgerAppender::entries_statement() const {
 
 std::vector<sql::Statement> LedgerAppender::finish_statements() {
   std::vector<sql::Statement> out;
-  if (!staged_.empty())
+  if (!staged_.empty()) {
     out.push_back(entries_statement());
+  }
   for (const auto& [key, d] : deltas_) {
     out.push_back(
         {"INSERT INTO ledger_totals AS t (campaign_id, fund_id, pledged_fen, cancelled_fen, "
@@ -156,8 +163,9 @@ std::vector<sql::Statement> LedgerAppender::finish_statements() {
 
 std::expected<void, Error> LedgerAppender::finish() {
   for (auto& r : conn_->exec_pipeline(finish_statements())) {
-    if (!r)
+    if (!r) {
       return std::unexpected(failed(r.error()));
+    }
   }
   return {};
 }

@@ -12,11 +12,13 @@ namespace boai::donations {
 namespace {
 
 std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos)
+  if (text.find_first_of(",\"\n\r") == std::string::npos) {
     return text;
+  }
   std::string out = "\"";
-  for (char c : text)
+  for (char c : text) {
     out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  }
   return out + "\"";
 }
 
@@ -32,11 +34,13 @@ nlohmann::json opt_json(const std::optional<std::int64_t>& v) {
 
 std::expected<PublicLedger, Error> export_public_ledger(sql::Connection& conn) {
   auto report = verify_ledger(conn);
-  if (!report)
+  if (!report) {
     return std::unexpected(report.error());
+  }
   auto entries = read_ledger(conn);
-  if (!entries)
+  if (!entries) {
     return std::unexpected(entries.error());
+  }
   auto funds = conn.exec("SELECT id, slug, name FROM funds ORDER BY id");
   auto campaigns = conn.exec("SELECT id, slug, title, goal_fen FROM campaigns ORDER BY id");
   auto totals = conn.exec(

@@ -16,8 +16,9 @@ VerifyReport verify_chain(const std::vector<LedgerEntry>& entries, std::int64_t 
                           const std::string& head_hash) {
   VerifyReport report;
   auto problem = [&](std::int64_t seq, const std::string& what) {
-    if (!report.first_bad_seq)
+    if (!report.first_bad_seq) {
       report.first_bad_seq = seq;
+    }
     report.problems.push_back("entry " + std::to_string(seq) + ": " + what);
   };
   std::string prev = kGenesisHash;
@@ -56,11 +57,13 @@ std::expected<std::vector<LedgerEntry>, Error> read_ledger(sql::Connection& conn
       "SELECT seq, kind, recorded_us, campaign_id, fund_id, pledge_id, payment_id, object_id, "
       "amount_fen, public_name, reference, memo, prev_hash, entry_hash FROM ledger_entries "
       "ORDER BY seq");
-  if (!r)
+  if (!r) {
     return std::unexpected(failed(r.error()));
+  }
   auto opt = [&](int row, int col) -> std::optional<std::int64_t> {
-    if (r->is_null(row, col))
+    if (r->is_null(row, col)) {
       return std::nullopt;
+    }
     return r->int64(row, col);
   };
   std::vector<LedgerEntry> out;
@@ -87,12 +90,15 @@ std::expected<VerifyReport, Error> verify_ledger(sql::Connection& conn) {
       "SELECT campaign_id, fund_id, pledged_fen, cancelled_fen, received_fen, refunded_fen, "
       "spent_fen, pledge_count FROM ledger_totals");
   finish();
-  if (!entries)
+  if (!entries) {
     return std::unexpected(entries.error());
-  if (!head)
+  }
+  if (!head) {
     return std::unexpected(failed(head.error()));
-  if (!totals)
+  }
+  if (!totals) {
     return std::unexpected(failed(totals.error()));
+  }
 
   auto report = verify_chain(*entries, head->int64(0, 0), std::string(head->text(0, 1)));
 
@@ -127,8 +133,9 @@ std::expected<VerifyReport, Error> verify_ledger(sql::Connection& conn) {
              totals->int64(i, 5), totals->int64(i, 6), totals->int64(i, 7)};
   }
   auto all_keys = from_entries;
-  for (const auto& [k, v] : stored)
+  for (const auto& [k, v] : stored) {
     all_keys.try_emplace(k, Sums{});
+  }
   for (const auto& [key, _] : all_keys) {
     Sums a = from_entries.contains(key) ? from_entries[key] : Sums{};
     Sums b = stored.contains(key) ? stored[key] : Sums{};

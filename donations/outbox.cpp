@@ -12,12 +12,14 @@ namespace {
 std::string payload_of(const OutboxEvent& e) {
   std::string out =
       "{\"topic\":\"" + e.topic + "\",\"campaign_id\":" + std::to_string(e.campaign_id);
-  if (e.object_ids.empty())
+  if (e.object_ids.empty()) {
     return out + ",\"id\":" + std::to_string(e.object_id) + "}";
+  }
   out += ",\"ids\":[";
   for (std::size_t i = 0; i < e.object_ids.size(); ++i) {
-    if (i > 0)
+    if (i > 0) {
       out += ',';
+    }
     out += std::to_string(e.object_ids[i]);
   }
   return out + "]}";
@@ -27,8 +29,9 @@ std::string payload_of(const OutboxEvent& e) {
 std::vector<OutboxEvent> batch_outbox_events(
     const std::string& topic, const std::vector<std::pair<std::int64_t, std::int64_t>>& ids) {
   std::map<std::int64_t, std::vector<std::int64_t>> by_campaign;  // in id order per campaign
-  for (const auto& [campaign_id, id] : ids)
+  for (const auto& [campaign_id, id] : ids) {
     by_campaign[campaign_id].push_back(id);
+  }
   std::vector<OutboxEvent> out;
   for (auto& [campaign_id, all] : by_campaign) {
     for (std::size_t at = 0; at < all.size(); at += kOutboxIdsPerRow) {
@@ -53,12 +56,14 @@ sql::Statement outbox_statement(const std::vector<OutboxEvent>& events) {
 
 std::expected<void, Error> add_outbox_events(sql::Connection& tx,
                                              const std::vector<OutboxEvent>& events) {
-  if (events.empty())
+  if (events.empty()) {
     return {};
+  }
   auto st = outbox_statement(events);
   auto r = tx.exec(st.sql, st.params);
-  if (!r)
+  if (!r) {
     return std::unexpected(Error{r.error().code, r.error().message});
+  }
   return {};
 }
 

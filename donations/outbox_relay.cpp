@@ -31,8 +31,9 @@ std::expected<int, Error> OutboxRelay::relay_pending(sql::Connection& conn) {
     auto rows = tx.exec(
         "SELECT id, payload FROM outbox WHERE relayed_at IS NULL ORDER BY id LIMIT 500 "
         "FOR UPDATE SKIP LOCKED");
-    if (!rows)
+    if (!rows) {
       return std::unexpected(sql::db_failure(rows.error()));
+    }
     std::string ids = "{";
     for (int i = 0; i < rows->rows(); ++i) {
       std::string id(rows->text(i, 0));
@@ -40,16 +41,18 @@ std::expected<int, Error> OutboxRelay::relay_pending(sql::Connection& conn) {
       // {"outbox":17,"topic":...}: receivers can tell what they have seen.
       std::string message = "{\"outbox\":" + id + "," + payload.substr(1);
       auto n = tx.exec("SELECT pg_notify($1, $2)", sql::params(kEventChannel, message));
-      if (!n)
+      if (!n) {
         return std::unexpected(sql::db_failure(n.error()));
+      }
       ids += (i > 0 ? "," : "") + id;
     }
     ids += "}";
     if (rows->rows() > 0) {
       auto u = tx.exec("UPDATE outbox SET relayed_at = now() WHERE id = ANY($1::bigint[])",
                        sql::params(ids));
-      if (!u)
+      if (!u) {
         return std::unexpected(sql::db_failure(u.error()));
+      }
     }
     return rows->rows();
   });
@@ -61,20 +64,23 @@ void OutboxRelay::run() {
     {
       std::unique_lock lock(mutex_);
       wake_.wait_for(lock, std::chrono::seconds(1), [&] { return poked_ || stopping_; });
-      if (stopping_)
+      if (stopping_) {
         return;
+      }
       poked_ = false;
     }
     if (!conn || !conn->healthy()) {
       auto c = sql::Connection::open(conninfo_);
-      if (!c)
+      if (!c) {
         continue;  // the database is away; try again on the next tick
+      }
       conn = std::make_unique<sql::Connection>(std::move(*c));
     }
     while (true) {
       auto n = relay_pending(*conn);
-      if (!n || *n < 500)
+      if (!n || *n < 500) {
         break;
+      }
     }
   }
 }

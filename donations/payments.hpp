@@ -11,6 +11,9 @@
 
 namespace boai::donations {
 
+// The most one payment or expenditure may be.
+inline constexpr Money kMaxPayment = Money::from_yuan(10'000'000);
+
 // Records a payment. It is matched to a pledge by reference (given, or found in the payer's
 // remark); a payment that matches nothing is kept, unmatched, in the general fund. The same
 // provider transaction recorded twice returns the first record (replayed). Errors:

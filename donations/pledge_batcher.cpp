@@ -27,8 +27,9 @@ PledgeBatcher::~PledgeBatcher() {
     stopping_ = true;
   }
   wake_.notify_all();
-  for (auto& t : workers_)
+  for (auto& t : workers_) {
     t.join();
+  }
 }
 
 void PledgeBatcher::submit(PledgeRequest request, Done done) {
@@ -40,8 +41,9 @@ void PledgeBatcher::submit(PledgeRequest request, Done done) {
     // switch each: only the first one, or the one that fills it.
     wake = queue_.size() == 1 || queue_.size() >= wake_at_;
   }
-  if (wake)
+  if (wake) {
     wake_.notify_all();
+  }
 }
 
 std::expected<Pledge, Error> PledgeBatcher::submit_and_wait(PledgeRequest request) {
@@ -59,8 +61,9 @@ PledgeBatcher::Stats PledgeBatcher::stats() const {
 std::vector<PledgeBatcher::Job> PledgeBatcher::gather() {
   std::unique_lock lock(mutex_);
   wake_.wait(lock, [&] { return stopping_ || (!gathering_ && !queue_.empty()); });
-  if (queue_.empty())
+  if (queue_.empty()) {
     return {};  // stopping, and nothing left to write
+  }
   gathering_ = true;
   // Wait for as many as the last batch had, but not longer than a write takes: beyond that,
   // waiting costs more than the transaction it saves.
@@ -69,8 +72,9 @@ std::vector<PledgeBatcher::Job> PledgeBatcher::gather() {
   auto deadline = opened + std::min(options_.max_wait, last_write_);
   wake_at_ = want;
   while (!stopping_ && queue_.size() < want) {
-    if (wake_.wait_until(lock, deadline) == std::cv_status::timeout)
+    if (wake_.wait_until(lock, deadline) == std::cv_status::timeout) {
       break;
+    }
   }
   wake_at_ = 1;
   stats_.window_us +=
@@ -93,8 +97,9 @@ void PledgeBatcher::worker_main() {
   CampaignCache campaigns;
   for (;;) {
     auto jobs = gather();
-    if (jobs.empty())
+    if (jobs.empty()) {
       return;
+    }
     auto started = Clock::now();
     write(jobs, conn, campaigns);
     auto took = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started);
@@ -107,8 +112,9 @@ void PledgeBatcher::worker_main() {
 void PledgeBatcher::write(std::vector<Job>& jobs, std::unique_ptr<sql::Connection>& conn,
                           CampaignCache& campaigns) {
   auto fail_all = [&](const Error& e) {
-    for (auto& j : jobs)
+    for (auto& j : jobs) {
       j.done(std::unexpected(e));
+    }
   };
   if (!conn || !conn->healthy()) {
     auto c = sql::Connection::open(options_.conninfo);
@@ -122,11 +128,13 @@ void PledgeBatcher::write(std::vector<Job>& jobs, std::unique_ptr<sql::Connectio
   }
   std::vector<PledgeRequest> requests;  // moved out once: a batch's requests are not copied
   requests.reserve(jobs.size());
-  for (auto& j : jobs)
+  for (auto& j : jobs) {
     requests.push_back(std::move(j.request));
+  }
   write_apart(jobs, requests, 0, jobs.size(), *conn, campaigns);
-  if (!conn->healthy())
+  if (!conn->healthy()) {
     conn.reset();
+  }
 }
 
 // Writes jobs[begin, end) in one transaction. If something in it breaks the transaction, each
@@ -152,10 +160,12 @@ void PledgeBatcher::write_apart(std::vector<Job>& jobs, const std::vector<Pledge
       stats_.pledges += static_cast<std::int64_t>(requests.size());
       stats_.write_us += took.count();
     }
-    for (auto i = begin; i < end; ++i)
+    for (auto i = begin; i < end; ++i) {
       jobs[i].done(std::move(batch->pledges[i - begin]));
-    if (sink_ && !batch->events.empty())
+    }
+    if (sink_ && !batch->events.empty()) {
       sink_(batch->events);
+    }
     return;
   }
   if (!conn.healthy()) {

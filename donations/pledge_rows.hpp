@@ -13,14 +13,25 @@ namespace boai::donations::detail {
 
 // The columns pledge_from_row reads, for "SELECT <kPledgeColumns> FROM <kPledgeFrom> WHERE ...".
 inline constexpr const char* kPledgeColumns =
-    "p.id, p.reference, p.campaign_id, c.slug, p.fund_id, f.slug, p.amount_fen, p.paid_fen, "
-    "p.refunded_fen, p.status, p.donor_name, p.anonymous, p.message, p.channel, "
-    "floor(extract(epoch FROM p.created_at) * 1000000)::bigint, p.request_digest, "
-    "p.idempotency_key";
+    "p.id, p.reference, p.campaign_id, c.slug AS campaign, p.fund_id, f.slug AS fund, "
+    "p.amount_fen, p.paid_fen, p.refunded_fen, p.status, p.donor_name, p.anonymous, p.message, "
+    "p.channel, floor(extract(epoch FROM p.created_at) * 1000000)::bigint AS created_us, "
+    "p.request_digest, p.idempotency_key";
 inline constexpr const char* kPledgeFrom =
     "pledges p JOIN campaigns c ON c.id = p.campaign_id JOIN funds f ON f.id = p.fund_id";
 
-Pledge pledge_from_row(const sql::Result& r, int row);
+// Where each of kPledgeColumns is in one result, looked up by name once.
+struct PledgeColumns {
+  explicit PledgeColumns(const sql::Result& r);
+  int id, reference, campaign_id, campaign, fund_id, fund, amount, paid, refunded, status,
+      donor_name, anonymous, message, channel, created_us, request_digest, idempotency_key;
+};
+
+Pledge pledge_from_row(const sql::Result& r, const PledgeColumns& columns, int row);
+
+// The ledger entry that records something done to a pledge (pledge, cancel, expire, refund):
+// the pledge's campaign, fund, amount, masked name and reference.
+LedgerEntry pledge_entry(const Pledge& pledge, std::string kind, std::string memo);
 
 // One pledge by a condition on p ("p.reference = $1"), optionally locked FOR UPDATE.
 std::expected<std::optional<Pledge>, Error> select_pledge(sql::Connection& conn,

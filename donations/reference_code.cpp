@@ -15,17 +15,20 @@ std::string new_reference_code() {
     throw std::runtime_error("OpenSSL RAND_bytes failed");
   }
   std::string code;
-  for (unsigned char r : random)
+  for (unsigned char r : random) {
     code += kReferenceAlphabet[r % kReferenceAlphabet.size()];
+  }
   return code;
 }
 
 bool is_reference_code(std::string_view text) {
-  if (text.size() != kReferenceLength)
+  if (text.size() != kReferenceLength) {
     return false;
+  }
   for (char c : text) {
-    if (kReferenceAlphabet.find(c) == std::string_view::npos)
+    if (kReferenceAlphabet.find(c) == std::string_view::npos) {
       return false;
+    }
   }
   return true;
 }
@@ -38,13 +41,16 @@ std::optional<std::string> find_reference_code(std::string_view text) {
       continue;
     }
     std::size_t j = i;
-    while (j < text.size() && is_code_char(text[j]))
+    while (j < text.size() && is_code_char(text[j])) {
       ++j;
+    }
     std::string word(text.substr(i, j - i));
-    for (auto& c : word)
+    for (auto& c : word) {
       c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    if (is_reference_code(word))
+    }
+    if (is_reference_code(word)) {
       return word;
+    }
     i = j;
   }
   return std::nullopt;

@@ -15,23 +15,28 @@ std::size_t sequence_length(std::string_view text, std::size_t i) {
                   : (c >> 4) == 0xE  ? 3
                   : (c >> 3) == 0x1E ? 4
                                      : 0;
-  if (n == 0 || i + n > text.size())
+  if (n == 0 || i + n > text.size()) {
     return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80)
-      return 0;
   }
-  if (n == 2 && c < 0xC2)
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) {
+      return 0;
+    }
+  }
+  if (n == 2 && c < 0xC2) {
     return 0;
+  }
   if (n == 3) {
     unsigned char c1 = byte(i + 1);
-    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0))
+    if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 >= 0xA0)) {
       return 0;
+    }
   }
   if (n == 4) {
     unsigned char c1 = byte(i + 1);
-    if ((c == 0xF0 && c1 < 0x90) || c > 0xF4 || (c == 0xF4 && c1 >= 0x90))
+    if ((c == 0xF0 && c1 < 0x90) || c > 0xF4 || (c == 0xF4 && c1 >= 0x90)) {
       return 0;
+    }
   }
   return n;
 }
@@ -41,8 +46,9 @@ std::size_t sequence_length(std::string_view text, std::size_t i) {
 bool is_valid_utf8(std::string_view text) {
   for (std::size_t i = 0; i < text.size();) {
     std::size_t n = sequence_length(text, i);
-    if (n == 0)
+    if (n == 0) {
       return false;
+    }
     i += n;
   }
   return true;
@@ -54,8 +60,9 @@ bool is_storable_text(std::string_view text) {
 
 std::size_t char_count(std::string_view text) {
   std::size_t count = 0;
-  for (unsigned char c : text)
+  for (unsigned char c : text) {
     count += (c & 0xC0) != 0x80 ? 1 : 0;
+  }
   return count;
 }
 
@@ -64,10 +71,12 @@ std::string trim_text(std::string_view text) {
   for (bool again = true; again;) {
     again = false;
     for (auto sp : kSpaces) {
-      if (text.starts_with(sp))
+      if (text.starts_with(sp)) {
         text.remove_prefix(sp.size()), again = true;
-      if (text.ends_with(sp))
+      }
+      if (text.ends_with(sp)) {
         text.remove_suffix(sp.size()), again = true;
+      }
     }
   }
   return std::string(text);
@@ -75,8 +84,9 @@ std::string trim_text(std::string_view text) {
 
 std::string mask_name(std::string_view name, bool anonymous) {
   std::string trimmed = trim_text(name);
-  if (anonymous || trimmed.empty() || !is_valid_utf8(trimmed))
+  if (anonymous || trimmed.empty() || !is_valid_utf8(trimmed)) {
     return std::string(kAnonymousName);
+  }
   std::size_t first = sequence_length(trimmed, 0);
   std::size_t rest = char_count(trimmed) - 1;
   bool ascii = static_cast<unsigned char>(trimmed[0]) < 0x80;

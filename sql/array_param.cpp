@@ -4,16 +4,18 @@
 namespace boai::sql {
 
 ArrayParam& ArrayParam::add(const std::optional<std::string>& value) {
-  if (count_++ > 0)
+  if (count_++ > 0) {
     text_ += ',';
+  }
   if (!value) {
     text_ += "NULL";
     return *this;
   }
   text_ += '"';
   for (char c : *value) {
-    if (c == '"' || c == '\\')
+    if (c == '"' || c == '\\') {
       text_ += '\\';
+    }
     text_ += c;
   }
   text_ += '"';

@@ -29,15 +29,17 @@ AsyncConnection::~AsyncConnection() {
 }
 
 void AsyncConnection::start() {
-  if (state_ == State::kDown && reconnect_source_ == nullptr)
+  if (state_ == State::kDown && reconnect_source_ == nullptr) {
     begin_connect();
+  }
 }
 
 void AsyncConnection::set_state(State s) {
   bool was_up = up();
   state_ = s;
-  if (was_up != up() && on_state_)
+  if (was_up != up() && on_state_) {
     on_state_(up());
+  }
 }
 
 void AsyncConnection::begin_connect() {
@@ -81,8 +83,9 @@ void AsyncConnection::became_ready() {
   std::deque<Pending> listens;
   for (const auto& [channel, cb] : channels_) {
     char* quoted = PQescapeIdentifier(conn_.get(), channel.c_str(), channel.size());
-    if (quoted == nullptr)
+    if (quoted == nullptr) {
       continue;
+    }
     listens.push_back(Pending{std::string("LISTEN ") + quoted, {}, [](auto) {}});
     PQfreemem(quoted);
   }
@@ -96,18 +99,21 @@ void AsyncConnection::lost(const DbError& why) {
   set_state(State::kDown);
   auto failed = std::move(queue_);
   queue_.clear();
-  if (in_flight_)
+  if (in_flight_) {
     failed.push_front(std::move(*in_flight_));
+  }
   in_flight_.reset();
   in_flight_result_.reset();
-  for (auto& p : failed)
+  for (auto& p : failed) {
     p.cb(std::unexpected(why));
+  }
   schedule_reconnect();
 }
 
 void AsyncConnection::schedule_reconnect() {
-  if (reconnect_source_ != nullptr)
+  if (reconnect_source_ != nullptr) {
     return;
+  }
   reconnect_source_ = g_timeout_source_new(static_cast<guint>(backoff_.count()));
   g_source_set_callback(reconnect_source_, &AsyncConnection::on_reconnect_timer, this, nullptr);
   g_source_attach(reconnect_source_, context_);
@@ -136,8 +142,9 @@ void AsyncConnection::listen(const std::string& channel, NotifyCallback cb) {
   channels_[channel] = std::move(cb);
   if (is_new && state_ == State::kReady) {
     char* quoted = PQescapeIdentifier(conn_.get(), channel.c_str(), channel.size());
-    if (quoted == nullptr)
+    if (quoted == nullptr) {
       return;
+    }
     queue_.push_back(Pending{std::string("LISTEN ") + quoted, {}, [](auto) {}});
     PQfreemem(quoted);
     send_next();
@@ -145,8 +152,9 @@ void AsyncConnection::listen(const std::string& channel, NotifyCallback cb) {
 }
 
 void AsyncConnection::send_next() {
-  if (state_ != State::kReady || in_flight_ || queue_.empty())
+  if (state_ != State::kReady || in_flight_ || queue_.empty()) {
     return;
+  }
   in_flight_ = std::move(queue_.front());
   queue_.pop_front();
   auto values = detail::value_pointers(in_flight_->params);
@@ -181,8 +189,9 @@ void AsyncConnection::read_input() {
       in_flight_.reset();
       in_flight_result_.reset();
       done.cb(std::move(result));
-      if (!conn_)
+      if (!conn_) {
         return;  // the callback's work lost the connection
+      }
       send_next();
       continue;
     }
@@ -206,16 +215,18 @@ void AsyncConnection::deliver_notifications() {
     std::string channel = n->relname, payload = n->extra;
     PQfreemem(n);
     auto it = channels_.find(channel);
-    if (it != channels_.end())
+    if (it != channels_.end()) {
       it->second(payload);
+    }
   }
 }
 
 void AsyncConnection::watch(bool want_write) {
   unwatch();
   int fd = PQsocket(conn_.get());
-  if (fd < 0)
+  if (fd < 0) {
     return;
+  }
   auto condition =
       static_cast<GIOCondition>(G_IO_IN | G_IO_HUP | G_IO_ERR | (want_write ? G_IO_OUT : 0));
   fd_source_ = g_unix_fd_source_new(fd, condition);
@@ -224,8 +235,9 @@ void AsyncConnection::watch(bool want_write) {
 }
 
 void AsyncConnection::unwatch() {
-  if (fd_source_ == nullptr)
+  if (fd_source_ == nullptr) {
     return;
+  }
   g_source_destroy(fd_source_);
   g_source_unref(fd_source_);
   fd_source_ = nullptr;
@@ -237,10 +249,12 @@ int AsyncConnection::on_fd(int /*fd*/, unsigned condition, void* self) {
     c->continue_connect();
     return G_SOURCE_CONTINUE;
   }
-  if ((condition & G_IO_OUT) != 0)
+  if ((condition & G_IO_OUT) != 0) {
     c->flush_output();
-  if (c->conn_ && (condition & (G_IO_IN | G_IO_HUP | G_IO_ERR)) != 0)
+  }
+  if (c->conn_ && (condition & (G_IO_IN | G_IO_HUP | G_IO_ERR)) != 0) {
     c->read_input();
+  }
   return G_SOURCE_CONTINUE;
 }
 

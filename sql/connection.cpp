@@ -26,15 +26,17 @@ ConnectParams connect_params(const std::string& conninfo) {
 std::vector<const char*> value_pointers(const Params& params) {
   std::vector<const char*> values;
   values.reserve(params.size());
-  for (const auto& p : params)
+  for (const auto& p : params) {
     values.push_back(p ? p->c_str() : nullptr);
+  }
   return values;
 }
 
 static std::string trimmed(const char* text) {
   std::string s = text != nullptr ? text : "";
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) {
     s.pop_back();
+  }
   return s;
 }
 
@@ -43,8 +45,9 @@ DbError error_from_connection(const PGconn* conn) {
 }
 
 DbError error_from_result(const PGresult* result, const PGconn* conn) {
-  if (result == nullptr)
+  if (result == nullptr) {
     return error_from_connection(conn);
+  }
   const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
   std::string sqlstate = state != nullptr ? state : "";
   std::string message = trimmed(PQresultErrorMessage(result));
@@ -59,18 +62,24 @@ DbError error_from_result(const PGresult* result, const PGconn* conn) {
 }  // namespace detail
 
 std::string code_for_sqlstate(const std::string& sqlstate) {
-  if (sqlstate == "23505")
+  if (sqlstate == "23505") {
     return "unique_violation";
-  if (sqlstate == "23503")
+  }
+  if (sqlstate == "23503") {
     return "foreign_key_violation";
-  if (sqlstate == "23514")
+  }
+  if (sqlstate == "23514") {
     return "check_violation";
-  if (sqlstate == "40001")
+  }
+  if (sqlstate == "40001") {
     return "serialization_failure";
-  if (sqlstate == "40P01")
+  }
+  if (sqlstate == "40P01") {
     return "deadlock";
-  if (sqlstate.starts_with("08") || sqlstate.starts_with("57P"))
+  }
+  if (sqlstate.starts_with("08") || sqlstate.starts_with("57P")) {
     return "db_unavailable";
+  }
   return "db_error";
 }
 
@@ -82,10 +91,12 @@ std::expected<Connection, DbError> Connection::open(const std::string& conninfo)
   auto p = detail::connect_params(conninfo);
   PGconn* raw = PQconnectdbParams(p.keywords.data(), p.values.data(), 1);
   Connection conn(raw);
-  if (raw == nullptr)
+  if (raw == nullptr) {
     return std::unexpected(DbError{"db_unavailable", "out of memory", "", ""});
-  if (PQstatus(raw) != CONNECTION_OK)
+  }
+  if (PQstatus(raw) != CONNECTION_OK) {
     return std::unexpected(detail::error_from_connection(raw));
+  }
   PQsetNoticeProcessor(
       raw, [](void*, const char*) {}, nullptr);  // NOTICEs are not errors
   return conn;
@@ -111,8 +122,9 @@ std::expected<Result, DbError> Connection::exec(std::string_view sql, const Para
 std::expected<void, DbError> Connection::prepare(const std::string& name, std::string_view sql) {
   std::string text(sql);
   auto r = checked(PQprepare(conn_.get(), name.c_str(), text.c_str(), 0, nullptr), conn_.get());
-  if (!r)
+  if (!r) {
     return std::unexpected(r.error());
+  }
   return {};
 }
 
@@ -125,15 +137,18 @@ std::expected<Result, DbError> Connection::exec_prepared(const std::string& name
 }
 
 const std::string* Connection::prepared_name(const Statement& st) {
-  if (!reuse_plans_ || st.params.empty())
+  if (!reuse_plans_ || st.params.empty()) {
     return nullptr;
-  if (auto it = prepared_.find(st.sql); it != prepared_.end())
+  }
+  if (auto it = prepared_.find(st.sql); it != prepared_.end()) {
     return &it->second;
+  }
   // Prepared before the pipeline starts, once per text; a prepared statement outlives the
   // transaction it was made in. If it fails (an aborted transaction), the text goes as it is.
   std::string name = "boai_p" + std::to_string(prepared_.size() + 1);
-  if (!prepare(name, st.sql))
+  if (!prepare(name, st.sql)) {
     return nullptr;
+  }
   return &prepared_.emplace(st.sql, std::move(name)).first->second;
 }
 
@@ -143,16 +158,19 @@ std::vector<std::expected<Result, DbError>> Connection::exec_pipeline(
   PGconn* c = conn_.get();
   auto fail_all = [&](const DbError& e) {
     out.clear();
-    for (std::size_t i = 0; i < statements.size(); ++i)
+    for (std::size_t i = 0; i < statements.size(); ++i) {
       out.emplace_back(std::unexpected(e));
+    }
     return std::move(out);
   };
   std::vector<const std::string*> names;
   names.reserve(statements.size());
-  for (const auto& st : statements)
+  for (const auto& st : statements) {
     names.push_back(prepared_name(st));
-  if (PQenterPipelineMode(c) != 1)
+  }
+  if (PQenterPipelineMode(c) != 1) {
     return fail_all(detail::error_from_connection(c));
+  }
   for (std::size_t i = 0; i < statements.size(); ++i) {
     const auto& st = statements[i];
     auto values = detail::value_pointers(st.params);
@@ -166,14 +184,16 @@ std::vector<std::expected<Result, DbError>> Connection::exec_pipeline(
       return fail_all(detail::error_from_connection(c));
     }
   }
-  if (PQpipelineSync(c) != 1)
+  if (PQpipelineSync(c) != 1) {
     return fail_all(detail::error_from_connection(c));
+  }
   // Each statement's results end with a null; the sync point ends the pipeline.
   while (out.size() < statements.size()) {
     PGresult* raw = PQgetResult(c);
     if (raw == nullptr) {
-      if (PQstatus(c) != CONNECTION_OK)
+      if (PQstatus(c) != CONNECTION_OK) {
         break;
+      }
       continue;
     }
     auto status = PQresultStatus(raw);
@@ -187,20 +207,23 @@ std::vector<std::expected<Result, DbError>> Connection::exec_pipeline(
       out.emplace_back(std::unexpected(detail::error_from_result(raw, c)));
       PQclear(raw);
     }
-    while (PGresult* extra = PQgetResult(c))
+    while (PGresult* extra = PQgetResult(c)) {
       PQclear(extra);  // up to the statement's null
+    }
   }
   for (;;) {
     PGresult* raw = PQgetResult(c);
     if (raw == nullptr) {
-      if (PQstatus(c) != CONNECTION_OK)
+      if (PQstatus(c) != CONNECTION_OK) {
         break;
+      }
       continue;
     }
     bool sync = PQresultStatus(raw) == PGRES_PIPELINE_SYNC;
     PQclear(raw);
-    if (sync)
+    if (sync) {
       break;
+    }
   }
   PQexitPipelineMode(c);
   while (out.size() < statements.size()) {
@@ -212,8 +235,9 @@ std::vector<std::expected<Result, DbError>> Connection::exec_pipeline(
 std::expected<void, DbError> Connection::exec_script(std::string_view sql) {
   std::string text(sql);
   auto r = checked(PQexec(conn_.get(), text.c_str()), conn_.get());
-  if (!r)
+  if (!r) {
     return std::unexpected(r.error());
+  }
   return {};
 }
 
@@ -221,17 +245,20 @@ std::optional<Connection::Notification> Connection::wait_notification(int timeou
   auto take = [&]() -> std::optional<Notification> {
     PQconsumeInput(conn_.get());
     PGnotify* n = PQnotifies(conn_.get());
-    if (n == nullptr)
+    if (n == nullptr) {
       return std::nullopt;
+    }
     Notification out{n->relname, n->extra};
     PQfreemem(n);
     return out;
   };
-  if (auto n = take())
+  if (auto n = take()) {
     return n;
+  }
   pollfd fd{PQsocket(conn_.get()), POLLIN, 0};
-  if (fd.fd < 0 || poll(&fd, 1, timeout_ms) <= 0)
+  if (fd.fd < 0 || poll(&fd, 1, timeout_ms) <= 0) {
     return std::nullopt;
+  }
   return take();
 }
 

@@ -61,8 +61,9 @@ std::expected<std::vector<Migration>, Error> parse_migrations(std::vector<Migrat
 std::expected<std::vector<Migration>, Error> pending_migrations(
     const std::vector<Migration>& known, const std::vector<AppliedMigration>& applied) {
   std::map<int, const Migration*> by_version;
-  for (const auto& m : known)
+  for (const auto& m : known) {
     by_version[m.version] = &m;
+  }
   std::map<int, bool> done;
   for (const auto& a : applied) {
     auto it = by_version.find(a.version);
@@ -81,8 +82,9 @@ std::expected<std::vector<Migration>, Error> pending_migrations(
   }
   std::vector<Migration> todo;
   for (const auto& m : known) {
-    if (!done.contains(m.version))
+    if (!done.contains(m.version)) {
       todo.push_back(m);
+    }
   }
   return todo;
 }
@@ -127,18 +129,21 @@ std::expected<MigrateReport, Error> migrate(Connection& conn, const std::vector<
   MigrateReport report;
   for (const auto& m : *todo) {
     auto step = [&]() -> std::expected<void, DbError> {
-      if (auto r = conn.exec("BEGIN"); !r)
+      if (auto r = conn.exec("BEGIN"); !r) {
         return std::unexpected(r.error());
-      if (auto r = conn.exec_script(m.text); !r)
+      }
+      if (auto r = conn.exec_script(m.text); !r) {
         return std::unexpected(r.error());
+      }
       if (auto r = conn.exec(
               "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
               params(m.version, m.name, m.checksum));
           !r) {
         return std::unexpected(r.error());
       }
-      if (auto r = conn.exec("COMMIT"); !r)
+      if (auto r = conn.exec("COMMIT"); !r) {
         return std::unexpected(r.error());
+      }
       return {};
     }();
     if (!step) {

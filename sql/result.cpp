@@ -32,8 +32,9 @@ std::string_view Result::text(int row, int column) const {
 }
 
 std::optional<std::string> Result::optional_text(int row, int column) const {
-  if (is_null(row, column))
+  if (is_null(row, column)) {
     return std::nullopt;
+  }
   return std::string(text(row, column));
 }
 
@@ -54,6 +55,14 @@ bool Result::boolean(int row, int column) const {
 
 int Result::column_index(const char* name) const {
   return PQfnumber(result_.get(), name);
+}
+
+int Result::column(const char* name) const {
+  int index = column_index(name);
+  if (index < 0) {
+    throw std::logic_error(std::string("the result has no column ") + name);
+  }
+  return index;
 }
 
 std::int64_t Result::affected() const {

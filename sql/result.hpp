@@ -25,6 +25,9 @@ class Result {
   std::int64_t int64(int row, int column) const;  // throws on a non-integer: a bug in our SQL
   bool boolean(int row, int column) const;
   int column_index(const char* name) const;  // -1 when absent
+  // The index of a column our own SQL names (PQfnumber): look it up once per result, then read
+  // rows by it. Throws when absent: a bug in our SQL.
+  int column(const char* name) const;
   // Rows changed by INSERT/UPDATE/DELETE.
   std::int64_t affected() const;
 

@@ -19,16 +19,18 @@ inline Error db_failure(const DbError& e) {
 template <typename Fn>
 auto in_transaction(Connection& conn, Fn&& fn) -> std::invoke_result_t<Fn, Connection&> {
   using Out = std::invoke_result_t<Fn, Connection&>;
-  if (auto b = conn.exec("BEGIN"); !b)
+  if (auto b = conn.exec("BEGIN"); !b) {
     return Out(std::unexpect, db_failure(b.error()));
+  }
   try {
     Out out = fn(conn);
     if (!out) {
       (void)conn.exec("ROLLBACK");
       return out;
     }
-    if (auto c = conn.exec("COMMIT"); !c)
+    if (auto c = conn.exec("COMMIT"); !c) {
       return Out(std::unexpect, db_failure(c.error()));
+    }
     return out;
   } catch (...) {
     (void)conn.exec("ROLLBACK");

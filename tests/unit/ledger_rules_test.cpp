@@ -88,6 +88,27 @@ TEST_CASE("the canonical encoding names every field, escaped, in a fixed order")
   CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+TEST_CASE("the worked example of docs/LEDGER.md hashes as the page says") {
+  LedgerEntry e;
+  e.seq = 1;
+  e.kind = "pledge";
+  e.recorded_us = 1'764'316'800'000'000;
+  e.campaign_id = 1;
+  e.fund_id = 1;
+  e.pledge_id = 1;
+  e.amount_fen = 10050;
+  e.public_name = "张*";
+  e.reference = "K7QX2M9P";
+  e.memo = "live";
+  e.prev_hash = kGenesisHash;
+  CHECK(canonical_encoding(e) ==
+        "boai-ledger-v1\nseq=1\nkind=pledge\nrecorded_us=1764316800000000\ncampaign=1\nfund=1\n"
+        "pledge=1\npayment=\nobject=\namount_fen=10050\npublic_name=张*\nreference=K7QX2M9P\n"
+        "memo=live\nprev=" +
+            kGenesisHash + "\n");
+  CHECK(entry_hash(e) == "1f21ba9631cd6c5835f4b9af08b4ccfc20e6c2f929b5d4ba8ac9b0e60f9f08f2");
+}
+
 TEST_CASE("an intact chain verifies") {
   auto c = chain(5);
   auto r = verify_chain(c, 5, c.back().entry_hash);
