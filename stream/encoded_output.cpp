@@ -71,13 +71,12 @@ std::expected<std::shared_ptr<EncodedOutput>, Error> EncodedOutput::push(
 std::expected<void, Error> EncodedOutput::play() {
   GstElementRef sink = child(pipeline_.get(), "sink");
   GstPadRef pad(gst_element_get_static_pad(sink.get(), "sink"));
-  auto* held = new std::shared_ptr<std::atomic<std::uint64_t>>(bytes_);
   gst_pad_add_probe(
       pad.get(),
       static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
       [](GstPad*, GstPadProbeInfo* info, gpointer data) {
         // matroskamux pushes buffer lists, flvmux single buffers.
-        auto& bytes = **static_cast<std::shared_ptr<std::atomic<std::uint64_t>>*>(data);
+        auto& bytes = held_shared<std::atomic<std::uint64_t>>(data);
         if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
           bytes.fetch_add(gst_buffer_list_calculate_size(GST_PAD_PROBE_INFO_BUFFER_LIST(info)));
         } else {
@@ -85,10 +84,7 @@ std::expected<void, Error> EncodedOutput::play() {
         }
         return GST_PAD_PROBE_OK;
       },
-      held,
-      [](gpointer data) {
-        delete static_cast<std::shared_ptr<std::atomic<std::uint64_t>>*>(data);
-      });
+      hold_shared(bytes_), release_shared<std::atomic<std::uint64_t>>);
   if (gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
     std::string why = label_ + " could not be started.";
     if (auto error = poll())

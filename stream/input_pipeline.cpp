@@ -59,6 +59,98 @@ std::unexpected<Error> unavailable(const std::string& label, const std::string& 
   return std::unexpected(make_error("source_unavailable", label + " " + why + "."));
 }
 
+// The pipeline up to its decoder ("dec"), or a source_unavailable error when the camera or file
+// is not there.
+std::expected<std::string, Error> source_head(const SourceSpec& spec, const std::string& label) {
+  switch (spec.kind) {
+    case SourceKind::kTest:  // no decoder: source_description writes it whole
+      break;
+    case SourceKind::kV4l2: {
+      struct stat st {};
+      if (::stat(spec.device.c_str(), &st) != 0) {
+        return unavailable(label, "names a camera that does not exist");
+      }
+      if (!S_ISCHR(st.st_mode)) {
+        return unavailable(label, "is not a camera device");
+      }
+      return std::string("v4l2src name=src ! decodebin name=dec");
+    }
+    case SourceKind::kSrt:
+      return std::string("srtsrc name=src wait-for-connection=true ! decodebin name=dec");
+    case SourceKind::kRtmp:
+      return std::string("rtmp2src name=src ! decodebin name=dec");
+    case SourceKind::kFile:
+      if (!is_readable_file(spec.path)) {
+        return unavailable(label, "is not a file the studio can read");
+      }
+      // Pushed in 64 KiB blocks through a queue: pulled, decodebin's typefind reads 4 KiB at a
+      // time for a parser that cannot pull (y4mdec, tsdemux), a syscall and a buffer each.
+      return std::string("filesrc name=src blocksize=65536 ! queue ! decodebin name=dec");
+  }
+  return std::string();
+}
+
+// The whole launch text: the test pattern as it is, anything else decoded into the channels'
+// fixed caps, with a camera's microphone as a source of its own.
+std::expected<std::string, Error> source_description(const SourceSpec& spec,
+                                                     const InputChannels& out,
+                                                     const std::string& label) {
+  if (spec.kind == SourceKind::kTest) {
+    return "videotestsrc is-live=true pattern=smpte75 ! " +
+           raw_video_caps(out.width, out.height, out.framerate) +
+           " ! intervideosink name=vsink sync=false "
+           "audiotestsrc is-live=true wave=sine freq=440 volume=0.05 ! " +
+           raw_audio_caps() + " ! interaudiosink name=asink sync=false";
+  }
+  auto description = source_head(spec, label);
+  if (!description) {
+    return description;
+  }
+  std::string d = std::move(*description);
+  if (spec.kind == SourceKind::kV4l2) {
+    if (spec.audio_device.starts_with("pulse:")) {
+      d += " pulsesrc name=mic ! queue name=aq max-size-buffers=20 ! " + audio_tail(false);
+    } else if (spec.audio_device.starts_with("alsa:")) {
+      d += " alsasrc name=mic ! queue name=aq max-size-buffers=20 ! " + audio_tail(false);
+    }
+  }
+  // A file plays at its own pace, not as fast as it decodes.
+  bool sync = spec.kind == SourceKind::kFile;
+  d += " queue name=vq max-size-buffers=5 max-size-bytes=0 max-size-time=0 ! " +
+       video_tail(out, sync);
+  if (spec.kind != SourceKind::kV4l2) {
+    d +=
+        " queue name=aq max-size-buffers=20 max-size-bytes=0 max-size-time=0 ! " + audio_tail(sync);
+  }
+  return d;
+}
+
+// Tells the elements which device, address or file to open and which channels to feed.
+void configure_source(GstElement* p, const SourceSpec& spec, const InputChannels& out) {
+  if (GstElementRef src = child(p, "src")) {
+    const char* property = spec.kind == SourceKind::kV4l2  ? "device"
+                           : spec.kind == SourceKind::kSrt ? "uri"
+                                                           : "location";
+    const std::string& value = spec.kind == SourceKind::kV4l2   ? spec.device
+                               : spec.kind == SourceKind::kFile ? spec.path
+                                                                : spec.uri;
+    g_object_set(src.get(), property, value.c_str(), nullptr);
+  }
+  if (GstElementRef mic = child(p, "mic")) {
+    std::string device = spec.audio_device.substr(spec.audio_device.find(':') + 1);
+    if (!device.empty()) {
+      g_object_set(mic.get(), "device", device.c_str(), nullptr);
+    }
+  }
+  if (GstElementRef dec = child(p, "dec")) {
+    g_signal_connect(dec.get(), "pad-added", G_CALLBACK(on_pad_added), p);
+  }
+  g_object_set(child(p, "vsink").get(), "channel", out.video.c_str(), nullptr);
+  if (GstElementRef asink = child(p, "asink")) {
+    g_object_set(asink.get(), "channel", out.audio.c_str(), nullptr);
+  }
+}
+
 }  // namespace
 
 InputPipeline::InputPipeline(GstElementRef pipeline, std::string label)
@@ -72,98 +164,19 @@ InputPipeline::~InputPipeline() {
 std::expected<std::unique_ptr<InputPipeline>, Error> InputPipeline::start(
     const SourceSpec& spec, const InputChannels& out) {
   std::string label = "Source " + quote_for_message(spec.text);
-  std::string description;
-  bool decoded = true;
-  bool sync = false;
-  switch (spec.kind) {
-    case SourceKind::kTest:
-      decoded = false;
-      description = "videotestsrc is-live=true pattern=smpte75 ! " +
-                    raw_video_caps(out.width, out.height, out.framerate) +
-                    " ! intervideosink name=vsink sync=false "
-                    "audiotestsrc is-live=true wave=sine freq=440 volume=0.05 ! " +
-                    raw_audio_caps() + " ! interaudiosink name=asink sync=false";
-      break;
-    case SourceKind::kV4l2: {
-      struct stat st {};
-      if (::stat(spec.device.c_str(), &st) != 0) {
-        return unavailable(label, "names a camera that does not exist");
-      }
-      if (!S_ISCHR(st.st_mode))
-        return unavailable(label, "is not a camera device");
-      description = "v4l2src name=src ! decodebin name=dec";
-      if (spec.audio_device.starts_with("pulse:")) {
-        description +=
-            " pulsesrc name=mic ! queue name=aq max-size-buffers=20 ! " + audio_tail(false);
-      } else if (spec.audio_device.starts_with("alsa:")) {
-        description +=
-            " alsasrc name=mic ! queue name=aq max-size-buffers=20 ! " + audio_tail(false);
-      }
-      break;
-    }
-    case SourceKind::kSrt:
-      description = "srtsrc name=src wait-for-connection=true ! decodebin name=dec";
-      break;
-    case SourceKind::kRtmp:
-      description = "rtmp2src name=src ! decodebin name=dec";
-      break;
-    case SourceKind::kFile:
-      if (!is_readable_file(spec.path)) {
-        return unavailable(label, "is not a file the studio can read");
-      }
-      // Pushed in 64 KiB blocks through a queue: pulled, decodebin's typefind reads 4 KiB at a
-      // time for a parser that cannot pull (y4mdec, tsdemux), a syscall and a buffer each.
-      description = "filesrc name=src blocksize=65536 ! queue ! decodebin name=dec";
-      sync = true;  // a file plays at its own pace, not as fast as it decodes
-      break;
+  auto description = source_description(spec, out, label);
+  if (!description) {
+    return std::unexpected(description.error());
   }
-  if (decoded) {
-    description += " queue name=vq max-size-buffers=5 max-size-bytes=0 max-size-time=0 ! " +
-                   video_tail(out, sync);
-    if (spec.kind != SourceKind::kV4l2) {
-      description += " queue name=aq max-size-buffers=20 max-size-bytes=0 max-size-time=0 ! " +
-                     audio_tail(sync);
-    }
-  }
-  auto pipeline = launch(description, "source_failed");
+  auto pipeline = launch(*description, "source_failed");
   if (!pipeline) {
     return std::unexpected(make_error("source_failed", label + ": " + pipeline.error().message));
   }
-  GstElement* p = pipeline->get();
-  if (GstElementRef src = child(p, "src")) {
-    switch (spec.kind) {
-      case SourceKind::kV4l2:
-        g_object_set(src.get(), "device", spec.device.c_str(), nullptr);
-        break;
-      case SourceKind::kSrt:
-        g_object_set(src.get(), "uri", spec.uri.c_str(), nullptr);
-        break;
-      case SourceKind::kRtmp:
-        g_object_set(src.get(), "location", spec.uri.c_str(), nullptr);
-        break;
-      case SourceKind::kFile:
-        g_object_set(src.get(), "location", spec.path.c_str(), nullptr);
-        break;
-      case SourceKind::kTest:
-        break;
-    }
-  }
-  if (GstElementRef mic = child(p, "mic")) {
-    std::string device = spec.audio_device.substr(spec.audio_device.find(':') + 1);
-    if (!device.empty())
-      g_object_set(mic.get(), "device", device.c_str(), nullptr);
-  }
-  if (GstElementRef dec = child(p, "dec")) {
-    g_signal_connect(dec.get(), "pad-added", G_CALLBACK(on_pad_added), p);
-  }
-  GstElementRef vsink = child(p, "vsink");
-  g_object_set(vsink.get(), "channel", out.video.c_str(), nullptr);
-  if (GstElementRef asink = child(p, "asink")) {
-    g_object_set(asink.get(), "channel", out.audio.c_str(), nullptr);
-  }
+  configure_source(pipeline->get(), spec, out);
   std::unique_ptr<InputPipeline> input(new InputPipeline(std::move(*pipeline), label));
-  if (auto played = input->play(); !played)
+  if (auto played = input->play(); !played) {
     return std::unexpected(played.error());
+  }
   return input;
 }
 
@@ -195,15 +208,13 @@ std::expected<std::unique_ptr<InputPipeline>, Error> InputPipeline::start_slide(
 std::expected<void, Error> InputPipeline::play() {
   GstElementRef vsink = child(pipeline_.get(), "vsink");
   GstPadRef pad(gst_element_get_static_pad(vsink.get(), "sink"));
-  // The probe's counters live as long as the probe: the pad owns a reference to them.
-  auto* held = new std::shared_ptr<Counters>(counters_);
   // The end of the picture is the end of the input, even while a stream it never had (a clip
   // without sound) keeps the pipeline from posting EOS.
   gst_pad_add_probe(
       pad.get(),
       static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
       [](GstPad*, GstPadProbeInfo* info, gpointer data) {
-        auto& c = **static_cast<std::shared_ptr<Counters>*>(data);
+        auto& c = held_shared<Counters>(data);
         if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
           c.frames.fetch_add(1);
           c.last_frame_us.store(now_us());
@@ -212,7 +223,7 @@ std::expected<void, Error> InputPipeline::play() {
         }
         return GST_PAD_PROBE_OK;
       },
-      held, [](gpointer data) { delete static_cast<std::shared_ptr<Counters>*>(data); });
+      hold_shared(counters_), release_shared<Counters>);
   if (gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
     std::string why = "could not be started";
     if (auto outcome = poll())
