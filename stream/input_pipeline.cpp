@@ -26,31 +26,38 @@ std::string audio_tail(bool sync) {
 // decodebin's pads appear once the stream is known: video to "vq", audio to "aq".
 void on_pad_added(GstElement*, GstPad* pad, gpointer pipeline) {
   GstCapsRef caps(gst_pad_get_current_caps(pad));
-  if (!caps)
+  if (!caps) {
     caps.reset(gst_pad_query_caps(pad, nullptr));
-  if (!caps || gst_caps_is_empty(caps.get()))
+  }
+  if (!caps || gst_caps_is_empty(caps.get())) {
     return;
+  }
   const char* media = gst_structure_get_name(gst_caps_get_structure(caps.get(), 0));
   const char* target = g_str_has_prefix(media, "video/")   ? "vq"
                        : g_str_has_prefix(media, "audio/") ? "aq"
                                                            : nullptr;
-  if (target == nullptr)
+  if (target == nullptr) {
     return;
+  }
   GstElementRef queue = child(GST_ELEMENT(pipeline), target);
-  if (!queue)
+  if (!queue) {
     return;
+  }
   GstPadRef sink(gst_element_get_static_pad(queue.get(), "sink"));
-  if (sink && !gst_pad_is_linked(sink.get()))
+  if (sink && !gst_pad_is_linked(sink.get())) {
     gst_pad_link(pad, sink.get());
+  }
 }
 
 bool is_readable_file(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return false;
+  }
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
+  if (fd < 0) {
     return false;
+  }
   ::close(fd);
   return true;
 }
@@ -157,8 +164,9 @@ InputPipeline::InputPipeline(GstElementRef pipeline, std::string label)
     : pipeline_(std::move(pipeline)), label_(std::move(label)) {}
 
 InputPipeline::~InputPipeline() {
-  if (pipeline_)
+  if (pipeline_) {
     gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
+  }
 }
 
 std::expected<std::unique_ptr<InputPipeline>, Error> InputPipeline::start(
@@ -183,8 +191,9 @@ std::expected<std::unique_ptr<InputPipeline>, Error> InputPipeline::start(
 std::expected<std::unique_ptr<InputPipeline>, Error> InputPipeline::start_slide(
     const std::string& path, const InputChannels& out) {
   std::string label = "Slide " + quote_for_message(path);
-  if (!is_readable_file(path))
+  if (!is_readable_file(path)) {
     return unavailable(label, "is not a file the studio can read");
+  }
   // imagefreeze repeats the one decoded picture at the studio's frame rate, as a live source.
   std::string description =
       "filesrc name=src ! decodebin name=dec queue name=vq ! videoconvert ! videoscale ! "
@@ -200,8 +209,9 @@ std::expected<std::unique_ptr<InputPipeline>, Error> InputPipeline::start_slide(
   g_signal_connect(child(p, "dec").get(), "pad-added", G_CALLBACK(on_pad_added), p);
   g_object_set(child(p, "vsink").get(), "channel", out.video.c_str(), nullptr);
   std::unique_ptr<InputPipeline> input(new InputPipeline(std::move(*pipeline), label));
-  if (auto played = input->play(); !played)
+  if (auto played = input->play(); !played) {
     return std::unexpected(played.error());
+  }
   return input;
 }
 
@@ -226,8 +236,9 @@ std::expected<void, Error> InputPipeline::play() {
       hold_shared(counters_), release_shared<Counters>);
   if (gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
     std::string why = "could not be started";
-    if (auto outcome = poll())
+    if (auto outcome = poll()) {
       why = outcome->error.message;
+    }
     gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
     return std::unexpected(make_error("source_failed", why));
   }
@@ -240,8 +251,9 @@ std::optional<InputPipeline::Outcome> InputPipeline::poll() {
     GstMessageRef message(gst_bus_pop_filtered(
         bus.get(), static_cast<GstMessageType>(GST_MESSAGE_ERROR | GST_MESSAGE_EOS)));
     if (!message) {
-      if (counters_->ended.load())
+      if (counters_->ended.load()) {
         return Outcome{true, make_error("source_ended", label_ + " ended.")};
+      }
       return std::nullopt;
     }
     if (GST_MESSAGE_TYPE(message.get()) == GST_MESSAGE_EOS) {
