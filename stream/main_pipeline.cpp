@@ -3,13 +3,13 @@
 
 #include <filesystem>
 
+#include "stream/encoded_feed.hpp"
 #include "stream/hls_playlist.hpp"
 #include "stream/latest_frame.hpp"
 #include "stream/overlay_painter.hpp"
 #include "stream/segment_sink.hpp"
 #include "stream/studio_events.hpp"
 #include "stream/studio_meter.hpp"
-#include "stream/studio_outputs.hpp"
 
 namespace boai::stream {
 

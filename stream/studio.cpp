@@ -82,12 +82,14 @@ struct Studio::Impl {
         // A lost input changes what can be on air: the scene follows at once.
         inputs(std::move(source), channels.camera, channels.slides, reaper,
                [this](const StudioEvent& event) {
-                 notify(listener, event.kind, event.subject, event.code, event.message);
+                 if (listener) {
+                   listener(event);
+                 }
                  if (event.kind == StudioEvent::Kind::kInputLost) {
                    reconcile_scene();
                  }
                }),
-        program(config, room_dir, channels.camera, channels.slides, listener),
+        main_pipeline(config, room_dir, channels.camera, channels.slides, listener),
         outputs(config.recordings_dir, config.room, reaper, listener) {}
 
   ~Impl() {
@@ -102,7 +104,7 @@ struct Studio::Impl {
   std::shared_ptr<LatestFrame> latest = std::make_shared<LatestFrame>();
   StudioMeter meter;
   StudioInputs inputs;
-  MainPipeline program;
+  MainPipeline main_pipeline;
   StudioOutputs outputs;
   Phase phase = Phase::kIdle;
   Scene scene = Scene::kCamera;  // the host's choice
@@ -121,17 +123,17 @@ struct Studio::Impl {
 };
 
 std::expected<void, Error> Studio::Impl::go_live() {
-  if (auto dirs = program.prepare_hls(); !dirs) {
+  if (auto dirs = main_pipeline.prepare_hls(); !dirs) {
     return dirs;
   }
   if (auto dirs = outputs.prepare(); !dirs) {
     return dirs;
   }
-  auto started = program.build(MainPipeline::Taps{painter, latest, outputs.feed(), meter});
+  auto started = main_pipeline.build(MainPipeline::Taps{painter, latest, outputs.feed(), meter});
   if (started) {
     scene_applied = false;
     apply_scene(true);  // the pads laid out before the first frame
-    started = program.play();
+    started = main_pipeline.play();
   }
   if (!started) {
     teardown();
@@ -155,7 +157,7 @@ void Studio::Impl::apply_scene(bool force) {
   pip_shown = next.pip;
   scene_applied = true;
   painter->set_slate(on_air == Scene::kSlate);
-  program.show(on_air, pip_shown);
+  main_pipeline.show(on_air, pip_shown);
   if (changed) {
     notify(listener, StudioEvent::Kind::kSceneChanged, std::string(scene_name(on_air)));
   }
@@ -164,7 +166,7 @@ void Studio::Impl::apply_scene(bool force) {
 void Studio::Impl::teardown() {
   outputs.clear();
   inputs.clear();
-  program.teardown();
+  main_pipeline.teardown();
   phase = Phase::kIdle;
 }
 
@@ -176,7 +178,7 @@ void Studio::Impl::finish_stop() {
 
 void Studio::Impl::tick() {
   std::int64_t now = now_us();
-  if (program.poll() && phase == Phase::kStopping) {
+  if (main_pipeline.poll() && phase == Phase::kStopping) {
     finish_stop();
   }
   if (phase == Phase::kLive) {
@@ -243,7 +245,7 @@ void Studio::stop() {
   s.stop_deadline_us = now_us() + kStopTimeoutUs;
   s.inputs.end();
   s.outputs.end();
-  s.program.end();
+  s.main_pipeline.end();
 }
 
 bool Studio::live() const {
@@ -308,14 +310,15 @@ StudioHealth Studio::health() const {
   h.live = s.phase == Impl::Phase::kLive;
   h.scene = s.scene;
   h.on_air = s.on_air;
-  h.last_error = s.program.last_error();
+  h.last_error = s.main_pipeline.last_error();
   s.meter.report(h);
   for (std::size_t i = 0; i < h.renditions.size(); ++i) {
-    h.renditions[i].queue_buffers = s.program.queue_level(i);
+    h.renditions[i].queue_buffers = s.main_pipeline.queue_level(i);
   }
   s.inputs.report(h.inputs);
-  h.outputs.push_back(OutputHealth{"hls", "hls", s.room_dir, s.program.built() ? "live" : "stopped",
-                                   s.program.last_error(), 0, s.meter.encoded_bytes()});
+  h.outputs.push_back(OutputHealth{"hls", "hls", s.room_dir,
+                                   s.main_pipeline.built() ? "live" : "stopped",
+                                   s.main_pipeline.last_error(), 0, s.meter.encoded_bytes()});
   s.outputs.report(h.outputs);
   return h;
 }
