@@ -149,6 +149,7 @@ const std::vector<SharedFlag>& shared_flags() {
   return kFlags;
 }
 
+// Long, and meant to be: a table with one row per command, no logic.
 const std::vector<CommandSpec>& commands() {
   static const std::vector<CommandSpec> kCommands = {
       {Command::kServe,

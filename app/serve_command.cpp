@@ -95,6 +95,30 @@ web::Authenticator staff_authenticator(sql::WorkerPool& pool) {
   };
 }
 
+std::vector<web::HttpRoute> all_routes(const DatabaseHealth& health, web::Metrics& metrics,
+                                       sql::WorkerPool& pool, bool tls, const SiteInfo& site,
+                                       Show* show) {
+  auto routes = health_routes(health, metrics);
+  for (auto& r : web::staff_routes(pool, tls)) {
+    routes.push_back(std::move(r));
+  }
+  for (auto& r : site_routes(site, pool, show)) {
+    routes.push_back(std::move(r));
+  }
+  return routes;
+}
+
+// Once the service listens: the QR code's address, and --go-live.
+void start_show_on_air(Show& show, const Options& options, const std::string& base_url) {
+  show.set_viewer_url((options.public_url.empty() ? base_url : options.public_url) + "/r/" +
+                      show.room());
+  if (options.go_live) {
+    if (auto live = show.studio().go_live(); !live) {
+      std::fprintf(stderr, "boai: studio: %s\n", live.error().message.c_str());
+    }
+  }
+}
+
 // Runs the loop until SIGINT or SIGTERM, then says goodbye to every viewer (1001) and gives the
 // frames a moment to leave.
 void run_until_signalled(GMainLoop* loop, web::LiveRoom& room) {
@@ -167,31 +191,19 @@ int run_serve(const Options& options) {
   }
 
   auto config = live_service_config(options, dirs, room);
-  auto routes = health_routes(health, metrics);
-  for (auto& r : web::staff_routes(pool, tls)) {
-    routes.push_back(std::move(r));
-  }
   SiteInfo site{options.static_dir,  options.station_name, options.certificate,
                 options.credit_code, studio_room,          dirs.recordings};
-  for (auto& r : site_routes(site, pool, show.get())) {
-    routes.push_back(std::move(r));
-  }
+  auto routes = all_routes(health, metrics, pool, tls, site, show.get());
   auto service = web::LiveService::start(loop.get(), config, std::move(routes), metrics);
   if (!service) {
     std::fprintf(stderr, "boai: %s\n", service.error().message.c_str());
     return 1;
   }
   wait_for_database(health);
-  std::string base_url = std::string(tls ? "https" : "http") + "://" + options.listen_host + ":" +
-                         std::to_string((*service)->port());
   if (show) {
-    show->set_viewer_url((options.public_url.empty() ? base_url : options.public_url) + "/r/" +
-                         studio_room);
-    if (options.go_live) {
-      if (auto live = show->studio().go_live(); !live) {
-        std::fprintf(stderr, "boai: studio: %s\n", live.error().message.c_str());
-      }
-    }
+    std::string base_url = std::string(tls ? "https" : "http") + "://" + options.listen_host + ":" +
+                           std::to_string((*service)->port());
+    start_show_on_air(*show, options, base_url);
   }
 
   std::printf("boai: listening on %s://%s:%d/\n", tls ? "https" : "http",

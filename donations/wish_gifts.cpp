@@ -60,18 +60,12 @@ std::expected<std::int64_t, Error> insert_pledge(sql::Connection& tx, const Pled
   return inserted->int64(0, 0);
 }
 
+// A gift's entry: the wish's part names the wish; the rest to the fund names none.
 LedgerEntry gift_entry(const Pledge& p, Money amount, std::optional<std::int64_t> wish_id,
                        const std::string& memo) {
-  LedgerEntry entry;
-  entry.kind = "pledge";
-  entry.campaign_id = p.campaign_id;
-  entry.fund_id = p.fund_id;
-  entry.pledge_id = p.id;
-  entry.object_id = wish_id;
+  LedgerEntry entry = detail::pledge_entry(p, "pledge", memo);
   entry.amount_fen = amount.fen();
-  entry.public_name = p.public_name;
-  entry.reference = p.reference;
-  entry.memo = memo;
+  entry.object_id = wish_id;
   return entry;
 }
 

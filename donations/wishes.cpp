@@ -14,32 +14,35 @@ namespace {
 
 // The columns wish_from_row reads, in its order.
 constexpr const char* kWishColumns =
-    "w.id, w.campaign_id, c.slug, w.fund_id, f.slug, w.title, w.story, w.category, w.amount_fen, "
-    "w.pledged_fen, w.donor_count, w.requester_name, w.contact, w.status, w.reject_reason, "
-    "w.fulfil_note, w.proof_file, floor(extract(epoch FROM w.created_at) * 1000000)::bigint";
+    "w.id, w.campaign_id, c.slug AS campaign, w.fund_id, f.slug AS fund, w.title, w.story, "
+    "w.category, w.amount_fen, w.pledged_fen, w.donor_count, w.requester_name, w.contact, "
+    "w.status, w.reject_reason, w.fulfil_note, w.proof_file, "
+    "floor(extract(epoch FROM w.created_at) * 1000000)::bigint AS created_us";
 constexpr const char* kWishFrom =
     "wishes w JOIN campaigns c ON c.id = w.campaign_id JOIN funds f ON f.id = w.fund_id";
 
 Wish wish_from_row(const sql::Result& r, int i) {
+  auto text = [&](const char* name) { return std::string(r.text(i, r.column(name))); };
+  auto number = [&](const char* name) { return r.int64(i, r.column(name)); };
   Wish w;
-  w.id = r.int64(i, 0);
-  w.campaign_id = r.int64(i, 1);
-  w.campaign = r.text(i, 2);
-  w.fund_id = r.int64(i, 3);
-  w.fund = r.text(i, 4);
-  w.title = r.text(i, 5);
-  w.story = r.text(i, 6);
-  w.category = r.text(i, 7);
-  w.amount = Money::from_fen(r.int64(i, 8));
-  w.pledged = Money::from_fen(r.int64(i, 9));
-  w.donor_count = static_cast<int>(r.int64(i, 10));
-  w.requester_public = mask_name(r.text(i, 11), false);
-  w.contact = r.text(i, 12);
-  w.status = r.text(i, 13);
-  w.reject_reason = r.text(i, 14);
-  w.fulfil_note = r.text(i, 15);
-  w.proof_file = r.text(i, 16);
-  w.created_us = r.int64(i, 17);
+  w.id = number("id");
+  w.campaign_id = number("campaign_id");
+  w.campaign = text("campaign");
+  w.fund_id = number("fund_id");
+  w.fund = text("fund");
+  w.title = text("title");
+  w.story = text("story");
+  w.category = text("category");
+  w.amount = Money::from_fen(number("amount_fen"));
+  w.pledged = Money::from_fen(number("pledged_fen"));
+  w.donor_count = static_cast<int>(number("donor_count"));
+  w.requester_public = mask_name(text("requester_name"), false);
+  w.contact = text("contact");
+  w.status = text("status");
+  w.reject_reason = text("reject_reason");
+  w.fulfil_note = text("fulfil_note");
+  w.proof_file = text("proof_file");
+  w.created_us = number("created_us");
   return w;
 }
 

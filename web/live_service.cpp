@@ -18,6 +18,7 @@
 
 #include "base/on_loop.hpp"
 #include "web/http_exchange.hpp"
+#include "web/http_mounts.hpp"
 #include "web/io_messages.hpp"
 #include "web/io_thread.hpp"
 #include "web/listen_address.hpp"
@@ -64,9 +65,7 @@ struct LiveService::Impl {
   lws_context* context = nullptr;
   lws_vhost* vhost = nullptr;
   // lws keeps pointers into these for the context's life, so they must not move.
-  std::deque<std::string> strings;
-  std::deque<lws_http_mount> mounts;
-  std::deque<lws_protocol_vhost_options> mimetypes;
+  HttpMounts mounts;
   lws_protocols protocols[3] = {};
   WsContext ws;
   std::unique_ptr<WsEndpoint> forwarder;
@@ -91,38 +90,7 @@ struct LiveService::Impl {
   std::unordered_map<std::uint64_t, std::unique_ptr<RemoteConnection>> remotes;
   std::vector<ToLoop> loop_batch;
 
-  void mount_all();
   std::expected<void, Error> create_context();
-  const char* keep(std::string s) { return strings.emplace_back(std::move(s)).c_str(); }
-
-  // Types lws does not know by itself: HLS, recordings, modern page assets.
-  const lws_protocol_vhost_options* media_types() {
-    if (!mimetypes.empty()) {
-      return &mimetypes.front();
-    }
-    static const char* kTypes[][2] = {{".m3u8", "application/vnd.apple.mpegurl"},
-                                      {".ts", "video/mp2t"},
-                                      {".m4s", "video/iso.segment"},
-                                      {".mp4", "video/mp4"},
-                                      {".mkv", "video/x-matroska"},
-                                      {".webm", "video/webm"},
-                                      {".mjs", "text/javascript"},
-                                      {".json", "application/json"},
-                                      {".svg", "image/svg+xml"},
-                                      {".webp", "image/webp"},
-                                      {".woff2", "font/woff2"}};
-    for (const auto& t : kTypes) {
-      lws_protocol_vhost_options o{};
-      o.name = t[0];
-      o.value = t[1];
-      mimetypes.push_back(o);
-    }
-    for (std::size_t i = 0; i + 1 < mimetypes.size(); ++i) {
-      mimetypes[i].next = &mimetypes[i + 1];
-    }
-    return &mimetypes.front();
-  }
-
   const HttpRoute* route_for(const std::string& path) const {
     const HttpRoute* best = nullptr;
     for (const auto& r : routes) {
@@ -359,33 +327,6 @@ int LiveService::port() const {
   return impl_->port;
 }
 
-// Mounts: the pages at "/", extra file trees, and one callback mount per route.
-void LiveService::Impl::mount_all() {
-  auto add_mount = [this](const std::string& prefix, const std::string& origin,
-                          lws_mount_protocols kind) {
-    lws_http_mount m{};
-    m.mountpoint = keep(prefix);
-    m.mountpoint_len = static_cast<unsigned char>(prefix.size());
-    m.origin = keep(origin);
-    m.origin_protocol = static_cast<unsigned char>(kind);
-    if (kind == LWSMPRO_FILE) {
-      m.def = "index.html";
-      m.extra_mimetypes = media_types();
-    }
-    mounts.push_back(m);
-  };
-  add_mount("/", config.static_dir, LWSMPRO_FILE);
-  for (const auto& f : config.file_mounts) {
-    add_mount(f.prefix, f.dir, LWSMPRO_FILE);
-  }
-  for (const auto& r : routes) {
-    add_mount(r.prefix, kHttpProtocol, LWSMPRO_CALLBACK);
-  }
-  for (std::size_t i = 0; i + 1 < mounts.size(); ++i) {
-    mounts[i].mount_next = &mounts[i + 1];
-  }
-}
-
 // The libwebsockets context on the I/O thread's libev loop, listening.
 std::expected<void, Error> LiveService::Impl::create_context() {
   lws_set_log_level(LLL_ERR | LLL_WARN, log_lws);
@@ -408,7 +349,7 @@ std::expected<void, Error> LiveService::Impl::create_context() {
     info.ssl_private_key_filepath = config.tls_key.c_str();
     info.alpn = "h2,http/1.1";
   }
-  info.mounts = &mounts.front();
+  info.mounts = mounts.build(config.static_dir, config.file_mounts, routes, kHttpProtocol);
   info.user = this;
   info.server_string = "boai";
   info.vhost_name = "boai";
@@ -451,7 +392,6 @@ std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(GMainLoop*
   // rx_buffer_size bounds one read; frames above max_frame_bytes are refused as they arrive.
   impl->protocols[1] = {"boai.v1", &ws_callback, sizeof(void*), 4096, 0, &impl->ws, 0};
 
-  impl->mount_all();
   if (auto made = impl->create_context(); !made) {
     return std::unexpected(made.error());
   }
