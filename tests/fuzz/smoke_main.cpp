@@ -33,20 +33,23 @@ std::string mutate(std::string s, std::mt19937& rng) {
         s.insert(pos, 1, kBytes[rng() % (sizeof kBytes - 1)]);
         break;
       case 1:
-        if (!s.empty() && pos < s.size())
+        if (!s.empty() && pos < s.size()) {
           s.erase(pos, 1 + rng() % 3);
+        }
         break;
       case 2:
-        if (pos < s.size())
+        if (pos < s.size()) {
           s[pos] = static_cast<char>(rng());
+        }
         break;
       default:
         s.insert(pos, s.substr(0, rng() % (s.size() + 1)));
         break;
     }
   }
-  if (s.size() > 4096)
+  if (s.size() > 4096) {
     s.resize(4096);
+  }
   return s;
 }
 

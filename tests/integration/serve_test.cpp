@@ -23,8 +23,9 @@ bool eventually_status(int port, const std::string& path, int status,
                        std::chrono::milliseconds within) {
   auto deadline = std::chrono::steady_clock::now() + within;
   while (std::chrono::steady_clock::now() < deadline) {
-    if (http_get(port, path).status == status)
+    if (http_get(port, path).status == status) {
       return true;
+    }
     std::this_thread::sleep_for(100ms);
   }
   return false;
@@ -160,8 +161,9 @@ TEST_CASE("with a database URL boai starts no cluster of its own") {
 }
 
 TEST_CASE("as root, a data directory the postgres user cannot enter gets its cluster elsewhere") {
-  if (geteuid() != 0)
+  if (geteuid() != 0) {
     return;  // only root runs PostgreSQL as another user
+  }
   auto data = temp_dir("private");
   fs::permissions(data, fs::perms::owner_all);  // like a data directory under /root
   auto cluster = cluster_of(data);

@@ -163,8 +163,9 @@ TEST_CASE("recordings are listed newest first for the replay library") {
   CHECK(list[2].file_name == "main-20261101T080000Z.mkv");
   CHECK(list[2].room == "main");
   bool found_room = false;
-  for (const auto& r : list)
+  for (const auto& r : list) {
     found_room |= r.room == "first-aid";
+  }
   CHECK(found_room);
   CHECK(bs::list_recordings(dir.path() + "/missing").empty());
   CHECK(bs::recording_file_name("main").starts_with("main-20"));
