@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <stdexcept>
+
 extern char** environ;
 
 namespace boai::test {
@@ -131,6 +133,11 @@ std::optional<int> BoaiProcess::wait_exit(std::chrono::milliseconds timeout) {
   }
 }
 
+bool BoaiProcess::wait_output_end(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] { return eof_; });
+}
+
 std::string BoaiProcess::output() const {
   std::lock_guard lock(mutex_);
   return output_;
@@ -145,8 +152,10 @@ BoaiRun run_boai(const std::vector<std::string>& args,
     p.signal(SIGKILL);
     code = p.wait_exit(10s);
   }
-  // Let the reader drain what is left.
-  std::this_thread::sleep_for(50ms);
+  // The reader has everything once the pipe is closed, not when the process has exited.
+  if (!p.wait_output_end()) {
+    throw std::runtime_error("boai exited, but its output did not end within 30 s");
+  }
   return {code.value_or(-1), p.output()};
 }
 
