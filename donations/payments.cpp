@@ -221,9 +221,9 @@ std::expected<Payment, Error> record_payment(sql::Connection& conn, const Paymen
         if (auto n = issue_receipt(tx, pledge->id, *paid); !n)
           return std::unexpected(n.error());
       } else if (was_full) {
-        // An over-payment: the receipt shows what really arrived.
+        // An over-payment: the receipt shows what really arrived, less what was given back.
         auto r = tx.exec("UPDATE receipts SET amount_fen = $2 WHERE pledge_id = $1",
-                         params(pledge->id, paid->fen()));
+                         params(pledge->id, paid->fen() - pledge->refunded.fen()));
         if (!r)
           return std::unexpected(failed(r.error()));
       }
