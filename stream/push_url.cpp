@@ -13,7 +13,8 @@ std::string hide_key(std::string_view url) {
   if (scheme == std::string_view::npos) {
     return quote_for_message(url.substr(0, 24));
   }
-  auto last = url.rfind('/');
+  // The key follows the last slash, or the one before a slash that ends the URL.
+  auto last = url.rfind('/', url.size() > 1 ? url.size() - 2 : 0);
   if (last == std::string_view::npos || last <= scheme + 2) {
     return quote_for_message(url);
   }
@@ -75,6 +76,9 @@ std::expected<PushUrl, Error> parse_push_url(std::string_view url) {
   auto app_end = path.find('/');
   if (app_end == std::string_view::npos || app_end == 0 || app_end + 1 >= path.size()) {
     return invalid(url, "it needs an application and a stream key (rtmp://host/app/key)");
+  }
+  if (url.back() == '/') {  // the key is what follows the last slash: shown otherwise
+    return invalid(url, "it needs a stream key after the last /");
   }
   return PushUrl{std::string(url), hide_key(url)};
 }

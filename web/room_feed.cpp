@@ -212,23 +212,17 @@ void RoomFeed::tell_observers(const RoomState& room, const StoredRoomEvent& even
 
 // "room:first:last" from the node that wrote a room's events.
 void RoomFeed::heard_room_notice(const std::string& payload) {
-  auto a = payload.rfind(':');
-  if (a == std::string::npos || a == 0) {
+  auto notice = parse_room_notice(payload);
+  if (!notice) {
     return;
   }
-  auto b = payload.rfind(':', a - 1);
-  if (b == std::string::npos) {
-    return;
-  }
-  std::string slug = payload.substr(0, b);
-  auto* room = ready(slug);
+  auto* room = ready(notice->slug);
   if (room == nullptr) {
     return;
   }
-  std::int64_t last = std::atoll(payload.c_str() + a + 1);
-  room->announce(last);
-  if (last > room->seq()) {
-    catch_up(slug, last);
+  room->announce(notice->last);
+  if (notice->last > room->seq()) {
+    catch_up(notice->slug, notice->last);
   }
 }
 

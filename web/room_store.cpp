@@ -1,6 +1,8 @@
 // RoomStore: SQL for rooms, events and sanctions; values always as parameters.
 #include "web/room_store.hpp"
 
+#include <charconv>
+
 #include "donations/catalog.hpp"
 #include "sql/array_param.hpp"
 #include "sql/transaction.hpp"
@@ -234,9 +236,9 @@ std::expected<std::vector<StoredRoomEvent>, Error> append_room_events(
         }
         // Inside the transaction on purpose: NOTIFYs are delivered in commit order, which is seq
         // order.
-        auto note = tx.exec("SELECT pg_notify($1, $2)",
-                            params(kRoomChannel, slug + ":" + std::to_string(first) + ":" +
-                                                     std::to_string(first + n - 1)));
+        auto note =
+            tx.exec("SELECT pg_notify($1, $2)",
+                    params(kRoomChannel, room_notice_payload({slug, first, first + n - 1})));
         if (!note) {
           return std::unexpected(failed(note.error()));
         }
@@ -309,6 +311,36 @@ std::expected<void, Error> save_room_settings(sql::Connection& conn, const std::
   }
   announce_rules(conn, slug);
   return {};
+}
+
+std::string room_notice_payload(const RoomNotice& notice) {
+  return notice.slug + ":" + std::to_string(notice.first) + ":" + std::to_string(notice.last);
+}
+
+std::optional<RoomNotice> parse_room_notice(std::string_view payload) {
+  // The slug is everything before the last two colons; the numbers are written by to_string.
+  auto number = [](std::string_view text) -> std::optional<std::int64_t> {
+    std::int64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || std::to_string(value) != text) {
+      return std::nullopt;
+    }
+    return value;
+  };
+  auto b = payload.rfind(':');
+  if (b == std::string_view::npos || b == 0) {
+    return std::nullopt;
+  }
+  auto a = payload.rfind(':', b - 1);
+  if (a == std::string_view::npos || a == 0) {
+    return std::nullopt;
+  }
+  auto first = number(payload.substr(a + 1, b - a - 1));
+  auto last = number(payload.substr(b + 1));
+  if (!first || !last || *first < 0 || *last < *first) {
+    return std::nullopt;
+  }
+  return RoomNotice{std::string(payload.substr(0, a)), *first, *last};
 }
 
 }  // namespace boai::web

@@ -80,15 +80,13 @@ void handle_login(sql::WorkerPool& pool, bool tls, const HttpRequest& request,
   if (request.method != "POST") {
     return respond(method_not_allowed("POST"));
   }
-  auto body = json::parse(request.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object() || !body.contains("name") ||
-      !body.contains("password") || !body["name"].is_string() || !body["password"].is_string()) {
-    return respond(error_response(400, "bad_json",
-                                  R"(send a JSON object {"name": "...", "password": "..."})"));
+  auto body = parse_login_body(request.body);
+  if (!body) {
+    return respond(error_response(400, body.error().code, body.error().message));
   }
   using Out = std::expected<SignedIn, Error>;
   pool.run<Out>(
-      [name = body["name"].get<std::string>(), password = body["password"].get<std::string>(),
+      [name = std::move(body->name), password = std::move(body->password),
        peer = request.peer](sql::Connection& conn) -> Out {
         try {
           return login(conn, name, password, peer);
@@ -195,6 +193,17 @@ std::vector<HttpRoute> staff_routes(sql::WorkerPool& pool, bool tls) {
       exact("/api/me", [&pool](const HttpRequest& r,
                                HttpResponder respond) { handle_me(pool, r, std::move(respond)); }),
   };
+}
+
+std::expected<LoginBody, Error> parse_login_body(std::string_view body) {
+  auto parsed = json::parse(body, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object() || !parsed.contains("name") ||
+      !parsed.contains("password") || !parsed["name"].is_string() ||
+      !parsed["password"].is_string()) {
+    return std::unexpected(
+        make_error("bad_json", R"(send a JSON object {"name": "...", "password": "..."})"));
+  }
+  return LoginBody{parsed["name"].get<std::string>(), parsed["password"].get<std::string>()};
 }
 
 }  // namespace boai::web

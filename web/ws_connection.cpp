@@ -254,6 +254,7 @@ int ws_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, siz
                   ctx.endpoint != nullptr;
         if (!ok) {
           ctx.refused->add();
+          lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN, nullptr);  // said, then closed
         }
         return ok ? 0 : -1;
       }
