@@ -12,8 +12,9 @@ std::string format_fen(std::int64_t fen) {
   std::string grouped;
   int digits = 0;
   for (auto it = yuan.rbegin(); it != yuan.rend(); ++it) {
-    if (digits > 0 && digits % 3 == 0)
+    if (digits > 0 && digits % 3 == 0) {
       grouped.insert(grouped.begin(), ',');
+    }
     grouped.insert(grouped.begin(), *it);
     ++digits;
   }
