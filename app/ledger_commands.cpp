@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "app/command_support.hpp"
 #include "app/commands.hpp"
 #include "app/database_setup.hpp"
 #include "donations/catalog.hpp"
@@ -21,11 +22,6 @@ namespace {
 
 using namespace boai::donations;
 
-int report(const Error& e) {
-  std::fprintf(stderr, "boai: %s: %s\n", e.code.c_str(), e.message.c_str());
-  return 1;
-}
-
 std::vector<std::string> split_list(const std::string& list) {
   std::vector<std::string> out;
   std::stringstream in(list);
@@ -35,14 +31,6 @@ std::vector<std::string> split_list(const std::string& list) {
     }
   }
   return out;
-}
-
-std::expected<Money, Error> money_flag(const Invocation& inv, const std::string& flag) {
-  auto m = Money::parse(inv.value(flag));
-  if (!m) {
-    return std::unexpected(make_error(m.error().code, flag + ": " + m.error().message));
-  }
-  return m;
 }
 
 void print_pledge(const Pledge& p) {
@@ -58,20 +46,182 @@ void print_pledge(const Pledge& p) {
   }
 }
 
-// Runs fn on a connection to the database the flags name; events written by fn are relayed.
-template <typename Fn>
-int with_database(const Invocation& inv, Fn&& fn) {
-  auto db = open_database(inv.options, false);
-  if (!db) {
-    return report(db.error());
+int add_fund_command(const Invocation& inv, sql::Connection& conn) {
+  auto f = add_fund(conn, {inv.positional[0], inv.value("--name"), inv.value("--description")});
+  if (!f) {
+    return report(f.error());
   }
-  auto conn = sql::Connection::open(db->conninfo);
-  if (!conn) {
-    return report(make_error("db_unreachable", conn.error().message));
+  std::printf("fund %s (%s) added\n", f->slug.c_str(), f->name.c_str());
+  return 0;
+}
+
+int add_campaign_command(const Invocation& inv, sql::Connection& conn) {
+  auto goal = money_flag(inv, "--goal");
+  if (!goal) {
+    return report(goal.error());
   }
-  int code = fn(*conn);
-  (void)OutboxRelay::relay_pending(*conn);
-  return code;
+  NewCampaign c{inv.positional[0],
+                inv.value("--title"),
+                *goal,
+                inv.value("--fund", "general"),
+                split_list(inv.value("--also-fund")),
+                inv.has("--live") ? "live" : "draft"};
+  auto added = add_campaign(conn, c);
+  if (!added) {
+    return report(added.error());
+  }
+  std::printf("campaign %s (%s) added, goal %s, %s\n", added->slug.c_str(), added->title.c_str(),
+              added->goal.format().c_str(), added->status.c_str());
+  return 0;
+}
+
+int campaign_status_command(const Invocation& inv, sql::Connection& conn) {
+  auto c = set_campaign_status(conn, inv.positional[0], inv.value("--set"));
+  if (!c) {
+    return report(c.error());
+  }
+  std::printf("campaign %s is %s\n", c->slug.c_str(), c->status.c_str());
+  return 0;
+}
+
+int add_pledge_command(const Invocation& inv, sql::Connection& conn) {
+  auto amount = money_flag(inv, "--amount");
+  if (!amount) {
+    return report(amount.error());
+  }
+  PledgeRequest r;
+  r.idempotency_key = inv.value("--idempotency-key");
+  r.campaign = inv.value("--campaign");
+  r.fund = inv.value("--fund");
+  r.amount = *amount;
+  r.display_name = inv.value("--name");
+  r.anonymous = inv.has("--anonymous");
+  r.contact = inv.value("--contact");
+  r.message = inv.value("--message");
+  r.channel = inv.value("--channel", "desk");
+  auto batch = write_pledges(conn, {r}, PledgeLimits{});
+  if (!batch) {
+    return report(batch.error());
+  }
+  auto& p = batch->pledges[0];
+  if (!p) {
+    return report(p.error());
+  }
+  print_pledge(*p);
+  if (p->replayed) {
+    std::printf("(recorded before with this idempotency key)\n");
+  }
+  return 0;
+}
+
+int cancel_pledge_command(const Invocation& inv, sql::Connection& conn) {
+  auto p = cancel_pledge(conn, inv.positional[0]);
+  if (!p) {
+    return report(p.error());
+  }
+  print_pledge(*p);
+  return 0;
+}
+
+int add_payment_command(const Invocation& inv, sql::Connection& conn) {
+  auto amount = money_flag(inv, "--amount");
+  if (!amount) {
+    return report(amount.error());
+  }
+  auto fee = inv.has("--fee") ? money_flag(inv, "--fee") : Money();
+  if (!fee) {
+    return report(fee.error());
+  }
+  PaymentRequest r;
+  r.provider = inv.value("--provider");
+  r.provider_txn_id = inv.value("--txn");
+  r.amount = *amount;
+  r.fee = *fee;
+  r.reference = inv.value("--reference");
+  r.payer_remark = inv.value("--remark");
+  r.raw_notice = "entered at the desk";
+  auto p = record_payment(conn, r);
+  if (!p) {
+    return report(p.error());
+  }
+  std::printf("payment %lld: %s from %s%s\n", static_cast<long long>(p->id),
+              p->amount.format().c_str(), p->provider.c_str(),
+              p->replayed ? " (recorded before)" : "");
+  if (p->pledge) {
+    print_pledge(*p->pledge);
+  } else {
+    std::printf("unmatched: kept in the general fund for finance to match\n");
+  }
+  if (p->receipt) {
+    std::printf("receipt: %s\n", p->receipt->number.c_str());
+  }
+  return 0;
+}
+
+int add_refund_command(const Invocation& inv, sql::Connection& conn) {
+  auto amount = money_flag(inv, "--amount");
+  if (!amount) {
+    return report(amount.error());
+  }
+  auto p = refund_pledge(conn, inv.positional[0], *amount, inv.value("--reason"));
+  if (!p) {
+    return report(p.error());
+  }
+  print_pledge(*p);
+  return 0;
+}
+
+int add_expenditure_command(const Invocation& inv, sql::Connection& conn) {
+  auto amount = money_flag(inv, "--amount");
+  if (!amount) {
+    return report(amount.error());
+  }
+  ExpenditureRequest r{inv.value("--fund"),    inv.value("--campaign"), *amount,
+                       inv.value("--purpose"), inv.value("--payee"),    inv.value("--approved-by"),
+                       inv.value("--evidence")};
+  auto e = record_expenditure(conn, r);
+  if (!e) {
+    return report(e.error());
+  }
+  std::printf("expenditure %lld: %s for %s\n", static_cast<long long>(e->id),
+              e->amount.format().c_str(), e->purpose.c_str());
+  return 0;
+}
+
+int verify_command(const Invocation& inv, sql::Connection& conn) {
+  auto v = verify_ledger(conn);
+  if (!v) {
+    return report(v.error());
+  }
+  if (!v->ok()) {
+    for (const auto& p : v->problems) {
+      std::printf("ledger: %s\n", p.c_str());
+    }
+    std::printf("ledger: NOT VERIFIED; first bad entry %lld\n",
+                static_cast<long long>(v->first_bad_seq.value_or(0)));
+    return 1;
+  }
+  std::printf("ledger: verified %lld entries; head %s\n", static_cast<long long>(v->entries),
+              v->head_hash.c_str());
+  return 0;
+}
+
+int export_command(const Invocation& inv, sql::Connection& conn) {
+  auto e = export_public_ledger(conn);
+  if (!e) {
+    return report(e.error());
+  }
+  std::filesystem::path out = inv.value("--out", ".");
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  std::ofstream csv(out / "ledger.csv"), json(out / "ledger.json");
+  csv << e->csv;
+  json << e->json;
+  if (!csv || !json) {
+    return report(make_error("export_failed", "cannot write to " + out.string()));
+  }
+  std::printf("wrote %s and %s\n", (out / "ledger.csv").c_str(), (out / "ledger.json").c_str());
+  return 0;
 }
 
 }  // namespace
@@ -79,177 +229,26 @@ int with_database(const Invocation& inv, Fn&& fn) {
 int run_ledger_command(const Invocation& inv) {
   return with_database(inv, [&](sql::Connection& conn) -> int {
     switch (inv.command) {
-      case Command::kFundAdd: {
-        auto f =
-            add_fund(conn, {inv.positional[0], inv.value("--name"), inv.value("--description")});
-        if (!f) {
-          return report(f.error());
-        }
-        std::printf("fund %s (%s) added\n", f->slug.c_str(), f->name.c_str());
-        return 0;
-      }
-      case Command::kCampaignAdd: {
-        auto goal = money_flag(inv, "--goal");
-        if (!goal) {
-          return report(goal.error());
-        }
-        NewCampaign c{inv.positional[0],
-                      inv.value("--title"),
-                      *goal,
-                      inv.value("--fund", "general"),
-                      split_list(inv.value("--also-fund")),
-                      inv.has("--live") ? "live" : "draft"};
-        auto added = add_campaign(conn, c);
-        if (!added) {
-          return report(added.error());
-        }
-        std::printf("campaign %s (%s) added, goal %s, %s\n", added->slug.c_str(),
-                    added->title.c_str(), added->goal.format().c_str(), added->status.c_str());
-        return 0;
-      }
-      case Command::kCampaignStatus: {
-        auto c = set_campaign_status(conn, inv.positional[0], inv.value("--set"));
-        if (!c) {
-          return report(c.error());
-        }
-        std::printf("campaign %s is %s\n", c->slug.c_str(), c->status.c_str());
-        return 0;
-      }
-      case Command::kPledgeAdd: {
-        auto amount = money_flag(inv, "--amount");
-        if (!amount) {
-          return report(amount.error());
-        }
-        PledgeRequest r;
-        r.idempotency_key = inv.value("--idempotency-key");
-        r.campaign = inv.value("--campaign");
-        r.fund = inv.value("--fund");
-        r.amount = *amount;
-        r.display_name = inv.value("--name");
-        r.anonymous = inv.has("--anonymous");
-        r.contact = inv.value("--contact");
-        r.message = inv.value("--message");
-        r.channel = inv.value("--channel", "desk");
-        auto batch = write_pledges(conn, {r}, PledgeLimits{});
-        if (!batch) {
-          return report(batch.error());
-        }
-        auto& p = batch->pledges[0];
-        if (!p) {
-          return report(p.error());
-        }
-        print_pledge(*p);
-        if (p->replayed) {
-          std::printf("(recorded before with this idempotency key)\n");
-        }
-        return 0;
-      }
-      case Command::kPledgeCancel: {
-        auto p = cancel_pledge(conn, inv.positional[0]);
-        if (!p) {
-          return report(p.error());
-        }
-        print_pledge(*p);
-        return 0;
-      }
-      case Command::kPaymentAdd: {
-        auto amount = money_flag(inv, "--amount");
-        if (!amount) {
-          return report(amount.error());
-        }
-        auto fee = inv.has("--fee") ? money_flag(inv, "--fee") : Money();
-        if (!fee) {
-          return report(fee.error());
-        }
-        PaymentRequest r;
-        r.provider = inv.value("--provider");
-        r.provider_txn_id = inv.value("--txn");
-        r.amount = *amount;
-        r.fee = *fee;
-        r.reference = inv.value("--reference");
-        r.payer_remark = inv.value("--remark");
-        r.raw_notice = "entered at the desk";
-        auto p = record_payment(conn, r);
-        if (!p) {
-          return report(p.error());
-        }
-        std::printf("payment %lld: %s from %s%s\n", static_cast<long long>(p->id),
-                    p->amount.format().c_str(), p->provider.c_str(),
-                    p->replayed ? " (recorded before)" : "");
-        if (p->pledge) {
-          print_pledge(*p->pledge);
-        } else {
-          std::printf("unmatched: kept in the general fund for finance to match\n");
-        }
-        if (p->receipt) {
-          std::printf("receipt: %s\n", p->receipt->number.c_str());
-        }
-        return 0;
-      }
-      case Command::kRefundAdd: {
-        auto amount = money_flag(inv, "--amount");
-        if (!amount) {
-          return report(amount.error());
-        }
-        auto p = refund_pledge(conn, inv.positional[0], *amount, inv.value("--reason"));
-        if (!p) {
-          return report(p.error());
-        }
-        print_pledge(*p);
-        return 0;
-      }
-      case Command::kExpenditureAdd: {
-        auto amount = money_flag(inv, "--amount");
-        if (!amount) {
-          return report(amount.error());
-        }
-        ExpenditureRequest r{
-            inv.value("--fund"),    inv.value("--campaign"), *amount,
-            inv.value("--purpose"), inv.value("--payee"),    inv.value("--approved-by"),
-            inv.value("--evidence")};
-        auto e = record_expenditure(conn, r);
-        if (!e) {
-          return report(e.error());
-        }
-        std::printf("expenditure %lld: %s for %s\n", static_cast<long long>(e->id),
-                    e->amount.format().c_str(), e->purpose.c_str());
-        return 0;
-      }
-      case Command::kLedgerVerify: {
-        auto v = verify_ledger(conn);
-        if (!v) {
-          return report(v.error());
-        }
-        if (!v->ok()) {
-          for (const auto& p : v->problems) {
-            std::printf("ledger: %s\n", p.c_str());
-          }
-          std::printf("ledger: NOT VERIFIED; first bad entry %lld\n",
-                      static_cast<long long>(v->first_bad_seq.value_or(0)));
-          return 1;
-        }
-        std::printf("ledger: verified %lld entries; head %s\n", static_cast<long long>(v->entries),
-                    v->head_hash.c_str());
-        return 0;
-      }
-      case Command::kLedgerExport: {
-        auto e = export_public_ledger(conn);
-        if (!e) {
-          return report(e.error());
-        }
-        std::filesystem::path out = inv.value("--out", ".");
-        std::error_code ec;
-        std::filesystem::create_directories(out, ec);
-        std::ofstream csv(out / "ledger.csv"), json(out / "ledger.json");
-        csv << e->csv;
-        json << e->json;
-        if (!csv || !json) {
-          return report(make_error("export_failed", "cannot write to " + out.string()));
-        }
-        std::printf("wrote %s and %s\n", (out / "ledger.csv").c_str(),
-                    (out / "ledger.json").c_str());
-        return 0;
-      }
+      case Command::kFundAdd:
+        return add_fund_command(inv, conn);
+      case Command::kCampaignAdd:
+        return add_campaign_command(inv, conn);
+      case Command::kCampaignStatus:
+        return campaign_status_command(inv, conn);
+      case Command::kPledgeAdd:
+        return add_pledge_command(inv, conn);
+      case Command::kPledgeCancel:
+        return cancel_pledge_command(inv, conn);
+      case Command::kPaymentAdd:
+        return add_payment_command(inv, conn);
+      case Command::kRefundAdd:
+        return add_refund_command(inv, conn);
+      case Command::kExpenditureAdd:
+        return add_expenditure_command(inv, conn);
+      case Command::kLedgerVerify:
+        return verify_command(inv, conn);
+      case Command::kLedgerExport:
+        return export_command(inv, conn);
       default:
         return 2;
     }
