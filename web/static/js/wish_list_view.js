@@ -105,6 +105,7 @@ export function setFeatured(id) {
 }
 
 // Asks for the room's public wishes; those an event changed meanwhile keep the event's version.
+// True when the list came.
 export async function reloadWishes(client) {
   const changed = new Set();
   listings.add(changed);
@@ -114,7 +115,7 @@ export async function reloadWishes(client) {
   } catch (err) {
     $('#wish-list-error').textContent = errorText(err);
     $('#wish-list-error').hidden = false;
-    return;
+    return false;
   } finally {
     listings.delete(changed);
   }
@@ -131,6 +132,7 @@ export async function reloadWishes(client) {
       forget(id);
     }
   }
+  return true;
 }
 
 export function wireWishList(give) {

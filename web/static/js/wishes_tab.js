@@ -24,16 +24,32 @@ export function wireWishes(client) {
   }
 }
 
-// A fresh welcome (the first, or after a resync): the whole list again.
+// The room's wishes are asked for when the tab is first opened, not by every phone that joins
+// (a broadcast's start brings thousands at once); events keep them current from then on.
+let opened = false;
+let stale = true; // the list is to be asked for again (never asked, a resync, a failure)
+
+async function load(client) {
+  stale = false;
+  stale = !(await reloadWishes(client));
+}
+
+// A welcome: after a resync (fresh) the list is whole again only by asking.
 export function onWelcome(client, fresh) {
-  if (fresh) {
-    reloadWishes(client);
+  stale ||= fresh;
+  if (opened && fresh) {
+    load(client);
     refreshMine(client);
   }
 }
 
-// The tab was opened: how my wishes stand now (a rejection reaches no one by itself).
+// The tab was opened: the list if it is due, and how my wishes stand now (a rejection is no
+// room event, so only asking tells it).
 export function onOpened(client) {
+  opened = true;
+  if (stale) {
+    load(client);
+  }
   refreshMine(client);
 }
 
