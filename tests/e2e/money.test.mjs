@@ -2,7 +2,7 @@
 // typed amount to fen exactly, with no floating point.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatFen, parseYuanToFen, perMille } from '../../web/static/js/money.js';
+import { formatFen, parseYuanToFen, perMille, yuanText } from '../../web/static/js/money.js';
 
 test('fen are formatted with grouping and two decimals', () => {
   assert.equal(formatFen(0), '¥0.00');
@@ -36,4 +36,15 @@ test('the share of a goal, in per mille, clamped', () => {
   assert.equal(perMille(150, 100), 1000);
   assert.equal(perMille(10, 0), 0);
   assert.equal(perMille(1, 3), 333);
+});
+
+test('fen are written back as yuan a form reads exactly', () => {
+  const cases = {
+    0: '0', 5: '0.05', 100: '1', 30000: '300', 30050: '300.50', 123456789: '1234567.89',
+  };
+  for (const [fen, text] of Object.entries(cases)) {
+    assert.equal(yuanText(Number(fen)), text, fen);
+    assert.equal(parseYuanToFen(text), Number(fen), text);
+  }
+  assert.equal(yuanText(-250), '-2.50');
 });

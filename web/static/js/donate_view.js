@@ -1,9 +1,10 @@
 // The donation form: preset or typed amount, fund, name or anonymous, message; one idempotency key
 // per pledge, kept while the same pledge is retried; then the reference and how to pay.
-import { $, el, copyText } from './dom.js';
+import { $, el } from './dom.js';
 import { t, errorText } from './i18n.js';
 import { formatFen, parseYuanToFen } from './money.js';
 import { newIdempotencyKey } from './live_client.js';
+import { showPayInstructions, wireCopyButton } from './pay_view.js';
 
 let selectedFen = null; // a preset, or null when the custom field is used
 let attempt = null; // {key, signature} of a pledge not yet acknowledged
@@ -56,16 +57,7 @@ export function setCampaignOpen(open, status = open ? 'live' : 'closed') {
 }
 
 function showResult(pledge, amount) {
-  const pay = pledge.pay ?? {};
-  const reference = pledge.reference ?? pay.reference ?? '';
-  $('#ref-code').textContent = reference;
-  $('#ref-amount').textContent = formatFen(pledge.amount_fen ?? amount);
-  $('#pay-remark').textContent = pay.remark ?? reference;
-  $('#pay-account').textContent = pay.account ?? '';
-  $('#pay-account-line').hidden = !pay.account;
-  if (pay.qr_url) $('#pay-qr').src = pay.qr_url;
-  $('#pay-qr-box').hidden = !pay.qr_url;
-  $('#copy-ref').dataset.reference = pay.remark ?? reference;
+  showPayInstructions($('#donate-result'), pledge, amount);
   $('#donate-form').hidden = true;
   $('#donate-result').hidden = false;
 }
@@ -127,13 +119,7 @@ export function wireDonate(client) {
     }
   });
 
-  $('#copy-ref').addEventListener('click', async () => {
-    const ok = await copyText($('#copy-ref').dataset.reference ?? '');
-    if (ok) {
-      $('#copy-ref').textContent = t('donate.copied');
-      setTimeout(() => ($('#copy-ref').textContent = t('donate.copy')), 2000);
-    }
-  });
+  wireCopyButton($('#donate-result'));
   $('#donate-again').addEventListener('click', () => {
     $('#donate-result').hidden = true;
     $('#donate-form').hidden = false;

@@ -1,5 +1,6 @@
 // The host console's entry: sign in (or not: then only the form shows), pick the studio's room,
-// join it over boai.v1 with the session cookie, and hand frames to the panels.
+// join it over boai.v1 with the session cookie, and hand frames to the panels (studio, chat and
+// pledges, red wishes).
 import { $, el } from './dom.js';
 import { applyWords, wireLangSwitch, t, errorText } from './i18n.js';
 import { api, apiOrNull } from './api.js';
@@ -7,6 +8,7 @@ import { LiveClient } from './live_client.js';
 import { loadStation } from './station.js';
 import * as studio from './host_studio.js';
 import * as room from './host_chat.js';
+import * as wishes from './host_wishes.js';
 
 let client = null;
 let station = {};
@@ -86,6 +88,7 @@ function join(slug) {
   client = new LiveClient({ room: slug, sessionKey: 'boai.host_session' });
   window.boai = { client, room: slug };
   room.setChatClient(client);
+  wishes.setWishClient(client);
   client.on('status', (s) => {
     const conn = $('#conn-state');
     conn.textContent = s === 'open' ? t('host.connection.open') : t('host.connection.closed');
@@ -96,6 +99,7 @@ function join(slug) {
       room.clearChat();
       for (const m of welcome.recent ?? []) room.addChat(m);
       for (const d of welcome.recent_donations ?? []) room.addPledge(d);
+      wishes.loadWishes();
     }
     room.showTotals({ goal_fen: welcome.campaign?.goal_fen, ...welcome.totals });
     room.showSlow(welcome.slow_mode_seconds);
@@ -105,6 +109,11 @@ function join(slug) {
     else if (e.type === 'chat.removed') room.removeChat(e.id);
     else if (e.type === 'room.cleared') room.clearChat();
     else if (e.type === 'donation') room.addPledge(e);
+    else if (e.type === 'wish.updated') {
+      wishes.applyWishEvent(e);
+    } else if (e.type === 'wish.featured') {
+      wishes.setFeatured(e);
+    }
   });
   client.on('state', (s) => {
     if (s.type === 'totals') room.showTotals(s.totals);
@@ -125,6 +134,7 @@ async function main() {
   $('#signout').addEventListener('click', signOut);
   studio.wireStudio(() => client);
   room.wireModeration();
+  wishes.wireHostWishes();
   station = await loadStation();
   let me = null;
   try {

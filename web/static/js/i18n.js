@@ -1,5 +1,6 @@
 // The pages' words in zh-CN (the default) and English, the switch kept in localStorage, and the
 // protocol's error codes (web/PROTOCOL.md) told in words.
+import { WISH_WORDS, WISH_ERRORS } from './words_wishes.js';
 
 const WORDS = {
   'zh-CN': {
@@ -377,6 +378,11 @@ const ERRORS = {
     network: 'Network error: check the connection',
   },
 };
+
+for (const lang of ['zh-CN', 'en']) {
+  Object.assign(WORDS[lang], WISH_WORDS[lang]);
+  Object.assign(ERRORS[lang], WISH_ERRORS[lang]);
+}
 
 const KEY = 'boai.lang';
 let current = 'zh-CN';

@@ -31,10 +31,13 @@ function storedSession(key) {
   }
 }
 
+// A refused request: its code and sentence, and the error frame's other fields (wish_overfunded
+// says what the wish still needs in left_fen).
 export class RequestError extends Error {
-  constructor(code, message) {
+  constructor(code, message, frame = {}) {
     super(message || code);
     this.code = code;
+    this.details = frame;
   }
 }
 
@@ -175,7 +178,7 @@ export class LiveClient extends EventTarget {
         this.pending.delete(String(f.rid));
         clearTimeout(p.timer);
         if (f.type === 'ack') p.resolve(f);
-        else p.reject(new RequestError(f.code, f.message));
+        else p.reject(new RequestError(f.code, f.message, f));
         return;
       }
       if (f.type === 'error' && (f.code === 'banned' || (f.code === 'room_not_found' && !this.welcomed))) {

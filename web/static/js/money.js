@@ -17,6 +17,16 @@ export function formatFen(fen, { short = false } = {}) {
   return `${negative ? '-' : ''}¥${grouped}${tail}`;
 }
 
+// Fen as a person types yuan into a form: 30000 -> "300", 30050 -> "300.50" (no "¥", no
+// grouping), so that parseYuanToFen reads an amount it wrote back exactly.
+export function yuanText(fen) {
+  const n = BigInt(fen);
+  const abs = n < 0n ? -n : n;
+  const cents = abs % 100n;
+  const whole = `${n < 0n ? '-' : ''}${abs / 100n}`;
+  return cents === 0n ? whole : `${whole}.${cents.toString().padStart(2, '0')}`;
+}
+
 // Parses what a person types as yuan ("100", "100.5", "¥1,234.50", "50元", full-width digits) into
 // integer fen, or null when it is not an amount. At most two decimals; no sign.
 export function parseYuanToFen(text) {

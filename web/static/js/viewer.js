@@ -1,5 +1,5 @@
 // The viewer page's entry: finds the room, joins it over boai.v1, and wires the video, chat,
-// donations, goal bar, past classes and footer together.
+// donations, goal bar, red wishes, past classes and footer together.
 import { $, el } from './dom.js';
 import { applyWords, wireLangSwitch, t, errorText } from './i18n.js';
 import { apiOrNull } from './api.js';
@@ -10,6 +10,7 @@ import { renderTotals, addDonation, clearDonations } from './goal_view.js';
 import * as chat from './chat_view.js';
 import { wireDonate, setFunds, setCampaignOpen } from './donate_view.js';
 import { loadReplays } from './replays.js';
+import * as wishes from './wishes_tab.js';
 import { formatFen } from './money.js';
 
 function roomFromLocation() {
@@ -39,7 +40,7 @@ function showLobby(rooms, titleKey = 'room.none') {
       r.goal_fen ? el('span', { class: 'room-goal muted', text: formatFen(r.totals?.pledged_fen ?? 0, { short: true }) + ' / ' + formatFen(r.goal_fen, { short: true }) }) : null))));
 }
 
-function wireTabs() {
+function wireTabs(client) {
   const tabs = document.querySelectorAll('.tabs [data-tab]');
   for (const tab of tabs) {
     tab.addEventListener('click', () => {
@@ -48,6 +49,9 @@ function wireTabs() {
         $(`#tab-${other.dataset.tab}`).hidden = other !== tab;
       }
       if (tab.dataset.tab === 'replays') loadReplays();
+      if (tab.dataset.tab === 'wishes') {
+        wishes.onOpened(client);
+      }
     });
   }
 }
@@ -98,6 +102,7 @@ function wireClient(client) {
     chat.showSlowMode(welcome.slow_mode_seconds);
     chat.showNickname(welcome.nickname ?? '');
     showViewers(welcome.viewers);
+    wishes.onWelcome(client, fresh);
     if (fresh) {
       chat.clearChat();
       for (const m of welcome.recent ?? []) chat.addMessage(m);
@@ -114,6 +119,8 @@ function wireClient(client) {
     else if (e.type === 'donation') {
       addDonation(e);
       chat.addDonationLine(e);
+    } else {
+      wishes.onRoomEvent(e);
     }
   });
   client.on('state', (s) => {
@@ -129,7 +136,10 @@ function wireClient(client) {
     }
     chat.showChatError(err);
     $('#chat-error').hidden = false;
-    for (const b of document.querySelectorAll('#chat-form button, #chat-form input, #donate-form button')) b.disabled = true;
+    const forms = '#chat-form button, #chat-form input, #donate-form button, #tab-wishes button';
+    for (const b of document.querySelectorAll(forms)) {
+      b.disabled = true;
+    }
     for (const id of ['#nick-line', '#nick-form', '#chat-empty']) $(id).hidden = true;
     $('#connection').textContent = errorText(err);
     $('#connection').hidden = false;
@@ -151,12 +161,13 @@ async function main() {
   const room = roomFromLocation() ?? (await pickRoom());
   if (!room) return;
   $('#room').hidden = false;
-  wireTabs();
   const client = new LiveClient({ room, nickname: chat.storedNickname() });
+  wireTabs(client);
   window.boai = { client, room }; // for the browser tests and the curious
   wireClient(client);
   chat.wireChat(client);
   wireDonate(client);
+  wishes.wireWishes(client);
   wirePlayer(room);
   document.addEventListener('boai:lang', () => {
     const n = Number($('#viewer-count').dataset.count);
