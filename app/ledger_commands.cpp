@@ -188,7 +188,7 @@ int add_expenditure_command(const Invocation& inv, sql::Connection& conn) {
   return 0;
 }
 
-int verify_command(const Invocation& inv, sql::Connection& conn) {
+int verify_command(const Invocation& /*inv*/, sql::Connection& conn) {
   auto v = verify_ledger(conn);
   if (!v) {
     return report(v.error());
