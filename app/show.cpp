@@ -109,6 +109,9 @@ void Show::on_totals(const web::RoomState& room) {
   state_.goal_fen = room.campaign.goal.fen();
   state_.raised_fen = t.net_pledged().fen();
   state_.settled_fen = t.net_received().fen();
+  state_.goal_text = room.campaign.goal.format();
+  state_.raised_text = t.net_pledged().format();
+  state_.settled_text = t.net_received().format();
   publish();
 }
 
@@ -116,17 +119,18 @@ void Show::on_donation(const web::RoomState& room, const web::RoomDonation& dona
   if (room.slug() != room_name_) {
     return;
   }
-  stream::TickerEntry entry{donation.display_name, donation.amount.fen(), donation.message};
+  stream::TickerEntry entry{donation.display_name, donation.amount.format(), donation.message};
   state_.ticker.insert(state_.ticker.begin(), entry);
   if (state_.ticker.size() > kTickerLength) {
     state_.ticker.resize(kTickerLength);
   }
-  std::string thanks = "感谢 " + entry.name + " 爱心捐赠 " + donation.amount.format();
+  std::string thanks = "感谢 " + entry.name + " 爱心捐赠 " + entry.amount_text;
   state_.alert = stream::Alert{thanks, std::chrono::system_clock::now() + kAlertFor};
   publish();
 }
 
-// A featured wish's card: its title, what it raised of what it needs, and what is left.
+// A featured wish's card: its title and target, and a bar of what its gifts raised of it with
+// what is left.
 void Show::on_wish(const web::RoomState& room, const web::RoomWish& wish, bool featured) {
   if (room.slug() != room_name_ || (!featured && wish.id != featured_wish_)) {
     return;
@@ -135,10 +139,11 @@ void Show::on_wish(const web::RoomState& room, const web::RoomWish& wish, bool f
   if (wish.id == 0) {
     state_.featured.reset();
   } else {
-    auto left = donations::Money::from_fen(wish.amount.fen() - wish.pledged.fen());
-    std::string subtitle = "红心愿 · 已筹 " + wish.pledged.format() + " / " + wish.amount.format();
-    subtitle += left.fen() > 0 ? " · 还差 " + left.format() : " · 已筹满";
-    state_.featured = stream::FeaturedCard{wish.title, subtitle, std::nullopt};
+    std::int64_t raised = wish.pledged.fen(), goal = wish.amount.fen();
+    auto left = donations::Money::from_fen(raised >= goal ? 0 : goal - raised);
+    stream::CardProgress progress{raised, goal, wish.pledged.format(), left.format()};
+    state_.featured = stream::FeaturedCard{wish.title, "红心愿 · 目标 " + wish.amount.format(),
+                                           std::nullopt, progress};
   }
   publish();
 }

@@ -1,6 +1,7 @@
 // Show::command: the hosts' studio.* requests. Broadcast commands go to the studio; overlay
 // commands change the working overlay and publish it. A bad field is an Error, never a throw.
 #include "app/show.hpp"
+#include "donations/money.hpp"
 #include "donations/text_rules.hpp"
 
 namespace boai::app {
@@ -41,12 +42,12 @@ std::expected<stream::FeaturedCard, Error> featured_card(const std::string& titl
   if (!subtitle) {
     return std::unexpected(subtitle.error());
   }
-  stream::FeaturedCard card{title, *subtitle, std::nullopt};
+  stream::FeaturedCard card{title, *subtitle, std::nullopt, std::nullopt};
   if (auto a = body.find("amount_fen"); a != body.end() && !a->is_null()) {
     if (!a->is_number_integer() || a->get<std::int64_t>() < 0) {
       return std::unexpected(make_error("bad_request", "\"amount_fen\" is a whole number of fen"));
     }
-    card.amount_fen = a->get<std::int64_t>();
+    card.amount_text = donations::Money::from_fen(a->get<std::int64_t>()).format();
   }
   return card;
 }

@@ -1,5 +1,5 @@
-// Draws an OverlayState with cairo and Pango into a few small transparent layers (title and goal
-// bar, ticker, alert, lower third, featured card, QR code, slate card) for the pipeline to blend.
+// Draws an OverlayState with cairo and Pango into a few small transparent layers (title, goal bar,
+// ticker, alert, lower third, featured card, QR code, slate card) for the pipeline to blend.
 #pragma once
 
 #include <chrono>
@@ -15,7 +15,8 @@ namespace boai::stream {
 // One rectangle of the overlay: premultiplied ARGB32 as cairo writes it (BGRA bytes on
 // little-endian), `width * 4` bytes a row, placed at (x, y) on the frame.
 struct OverlayLayer {
-  std::string name;  // "title", "ticker", "alert", "lower_third", "featured", "qr", "slate"
+  // "title", "goal", "ticker", "alert", "lower_third", "featured", "qr", "slate"
+  std::string name;
   int x = 0;
   int y = 0;
   int width = 0;

@@ -1,5 +1,6 @@
 // What the overlay shows: an immutable snapshot that app/ builds and hands to the studio.
-// Plain data only; stream/ knows nothing of donations, it draws what it is given.
+// Plain data only; stream/ knows nothing of donations: amounts arrive as text app/ formatted, and
+// fen only where the renderer draws a fraction (the goal bar, a card's progress bar).
 #pragma once
 
 #include <chrono>
@@ -13,7 +14,7 @@ namespace boai::stream {
 // One line of the donation ticker. The name arrives already masked ("张*", "爱心人士").
 struct TickerEntry {
   std::string name;
-  std::int64_t amount_fen = 0;
+  std::string amount_text;  // "¥50.00"
   std::string message;
 };
 
@@ -28,18 +29,31 @@ struct LowerThird {
   std::string role;
 };
 
-// A wish or a sale item; the amount is optional (a wish's target, an item's price).
+// How far a card's target is funded: the bar's fraction from the fen, the words from the texts.
+struct CardProgress {
+  std::int64_t raised_fen = 0;
+  std::int64_t goal_fen = 0;
+  std::string raised_text;  // "¥1,200.00", drawn after 已筹
+  std::string left_text;    // "¥3,800.00", drawn after 还差 while raised_fen < goal_fen
+};
+
+// A wish or a sale item; the amount is optional (an item's price), and so is the progress bar
+// (a wish's gifts against its target).
 struct FeaturedCard {
   std::string title;
   std::string subtitle;
-  std::optional<std::int64_t> amount_fen;
+  std::optional<std::string> amount_text;  // "¥880.00"
+  std::optional<CardProgress> progress;
 };
 
 struct OverlayState {
   std::string campaign_title;
-  std::int64_t goal_fen = 0;
-  std::int64_t raised_fen = 0;      // pledged, settled included
-  std::int64_t settled_fen = 0;     // money the providers confirmed
+  std::int64_t goal_fen = 0;     // no goal bar while 0
+  std::int64_t raised_fen = 0;   // pledged, settled included
+  std::int64_t settled_fen = 0;  // money the providers confirmed
+  std::string goal_text;         // the same three as text: "¥100,000.00"
+  std::string raised_text;
+  std::string settled_text;
   std::vector<TickerEntry> ticker;  // newest first; the first few are drawn
   std::optional<Alert> alert;
   std::optional<LowerThird> lower_third;

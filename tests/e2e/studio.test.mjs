@@ -24,9 +24,10 @@ after(async () => {
   await site?.stop();
 });
 
-// The overlay draws its goal bar 620 design pixels wide at (44, 102) on a 1280x720 design, 14 high
-// (stream/overlay_renderer.cpp). A point 30% along it: pink once half the goal is pledged.
-const BAR_POINT = { x: 44 + 620 * 0.3, y: 109 };
+// The overlay draws its goal bar along the bottom, 1208 design pixels wide at (36, 628) on a
+// 1280x720 design, 24 high (stream/overlay_renderer.cpp, docs/STREAM.md). A point 30% along it:
+// pink once half the goal is pledged.
+const BAR_POINT = { x: 36 + 1208 * 0.3, y: 640 };
 const isPledgedPink = ([r, g, b]) => r > 200 && g > 95 && g < 185 && b > 100 && b < 195 && r - g > 60;
 
 // Reads the mean colour around BAR_POINT of an image or a video frame, in the page.

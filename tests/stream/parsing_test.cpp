@@ -1,11 +1,10 @@
-// The studio's small pure parts: source and push URLs, money text, markup, playlists, recordings.
+// The studio's small pure parts: source and push URLs, markup, playlists, recordings.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 
 #include "stream/hls_playlist.hpp"
 #include "stream/markup.hpp"
-#include "stream/money_text.hpp"
 #include "stream/push_url.hpp"
 #include "stream/qr_code.hpp"
 #include "stream/recordings.hpp"
@@ -80,30 +79,6 @@ TEST_CASE("push URLs are checked and their keys never shown") {
   auto slash_after_key = bs::parse_push_url("rtmp://host/app/topsecret/");
   REQUIRE_FALSE(slash_after_key);
   CHECK(slash_after_key.error().message.find("topsecret") == std::string::npos);
-}
-
-TEST_CASE("fen are formatted for the overlay without floating point") {
-  CHECK(bs::format_fen(0) ==
-        "\xC2\xA5"
-        "0.00");
-  CHECK(bs::format_fen(5) ==
-        "\xC2\xA5"
-        "0.05");
-  CHECK(bs::format_fen(123450) ==
-        "\xC2\xA5"
-        "1,234.50");
-  CHECK(bs::format_fen(100000000) ==
-        "\xC2\xA5"
-        "1,000,000.00");
-  CHECK(bs::format_fen(-99) ==
-        "-\xC2\xA5"
-        "0.99");
-  CHECK(bs::format_fen(INT64_MAX) ==
-        "\xC2\xA5"
-        "92,233,720,368,547,758.07");
-  CHECK(bs::format_fen(INT64_MIN) ==
-        "-\xC2\xA5"
-        "92,233,720,368,547,758.08");
 }
 
 TEST_CASE("text is escaped for Pango markup and made valid UTF-8") {

@@ -152,7 +152,7 @@ TEST_CASE("a frame after an overlay change shows the new text and markup stays l
 
   auto a = std::make_shared<bs::OverlayState>();
   a->campaign_title = "\xE6\x80\xA5\xE6\x95\x91\xE8\xAF\xBE\xE5\xA0\x82 A";  // 急救课堂 A
-  a->ticker = {{"\xE5\xBC\xA0*", 5000, "\xE5\x8A\xA0\xE6\xB2\xB9"}};
+  a->ticker = {{"\xE5\xBC\xA0*", "¥50.00", "\xE5\x8A\xA0\xE6\xB2\xB9"}};
   studio->set_overlay(a);
   auto frame_a = bt::fresh_frame(*studio);
   REQUIRE(frame_a);
@@ -177,16 +177,16 @@ TEST_CASE("a frame after an overlay change shows the new text and markup stays l
   // A name written as markup is drawn as its characters: about as much ink as the same text
   // with brackets, and nothing outside the ticker changes.
   auto markup = std::make_shared<bs::OverlayState>(*b);
-  markup->ticker = {{"<span size=\"900000\">x</span>", 100, "<b>hi</b>"}};
+  markup->ticker = {{"<span size=\"900000\">x</span>", "1.00", "<b>hi</b>"}};
   studio->set_overlay(markup);
   auto frame_markup = bt::fresh_frame(*studio);
   auto brackets = std::make_shared<bs::OverlayState>(*b);
-  brackets->ticker = {{"[span size=\"900000\"]x[/span]", 100, "[b]hi[/b]"}};
+  brackets->ticker = {{"[span size=\"900000\"]x[/span]", "1.00", "[b]hi[/b]"}};
   studio->set_overlay(brackets);
   auto frame_brackets = bt::fresh_frame(*studio);
   REQUIRE(frame_markup);
   REQUIRE(frame_brackets);
-  bt::Rect text{ticker->x + 130, ticker->y, ticker->width - 130, ticker->height};
+  bt::Rect text{ticker->x + 150, ticker->y, ticker->width - 150, ticker->height};
   int ink_markup = bt::bright_pixels(*frame_markup, text);
   int ink_brackets = bt::bright_pixels(*frame_brackets, text);
   INFO("ink with markup " << ink_markup << ", with brackets " << ink_brackets);
@@ -321,7 +321,7 @@ TEST_CASE("overlay snapshots swapped from another thread at full speed never sto
     while (!done.load()) {
       auto s = std::make_shared<bs::OverlayState>();
       s->campaign_title = "swap " + std::to_string(swaps.load());
-      s->ticker = {{"\xE7\x8E\x8B*", swaps.load() * 100, "\xE5\x8A\xA0\xE6\xB2\xB9"}};
+      s->ticker = {{"\xE7\x8E\x8B*", std::to_string(swaps.load()), "\xE5\x8A\xA0\xE6\xB2\xB9"}};
       studio->set_overlay(std::move(s));
       swaps.fetch_add(1);
       std::this_thread::sleep_for(std::chrono::milliseconds(2));

@@ -63,8 +63,11 @@ int main(int argc, char** argv) {
   state->goal_fen = 10'000'000;
   state->raised_fen = 4'200'000;
   state->settled_fen = 3'000'000;
-  state->ticker = {{"\xE5\xBC\xA0*", 5000, "\xE5\x8A\xA0\xE6\xB2\xB9"},
-                   {"\xE6\x9D\x8E*", 20000, ""}};
+  state->goal_text = "¥100,000.00";
+  state->raised_text = "¥42,000.00";
+  state->settled_text = "¥30,000.00";
+  state->ticker = {{"\xE5\xBC\xA0*", "¥50.00", "\xE5\x8A\xA0\xE6\xB2\xB9"},
+                   {"\xE6\x9D\x8E*", "¥200.00", ""}};
   state->lower_third =
       bs::LowerThird{"\xE7\x8E\x8B\xE8\x80\x81\xE5\xB8\x88",
                      "\xE6\x80\xA5\xE6\x95\x91\xE5\x9F\xB9\xE8\xAE\xAD\xE5\xB8\x88"};

@@ -51,6 +51,12 @@ TEST_CASE("formatting for people and for files") {
   CHECK(Money::from_fen(5).format() == "¥0.05");
   CHECK(Money::from_fen(100000000).format() == "¥1,000,000.00");
   CHECK(Money::from_fen(-50).format() == "-¥0.50");
+  CHECK(Money::from_fen(0).format() == "¥0.00");
+  CHECK(Money::from_fen(-99).format() == "-¥0.99");
+  CHECK(Money::from_fen(std::numeric_limits<std::int64_t>::max()).format() ==
+        "¥92,233,720,368,547,758.07");
+  CHECK(Money::from_fen(std::numeric_limits<std::int64_t>::min()).format() ==
+        "-¥92,233,720,368,547,758.08");
   CHECK(Money::from_fen(123450).format_plain() == "1234.50");
   CHECK(Money::from_fen(std::numeric_limits<std::int64_t>::min()).format_plain() ==
         "-92233720368547758.08");
