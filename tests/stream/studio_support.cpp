@@ -274,6 +274,25 @@ std::optional<Frame> fresh_frame(Studio& studio) {
   return studio.last_frame();
 }
 
+std::optional<Frame> fresh_frame_matching(Studio& studio, const Frame& reference, Rect region) {
+  std::optional<Frame> frame;
+  bool matched = run_loop_until(
+      [&] {
+        frame = fresh_frame(studio);
+        return frame && mean_difference(reference, *frame, region) < 1.0;
+      },
+      std::chrono::seconds(20));
+  return matched ? frame : std::nullopt;
+}
+
+std::optional<Frame> steady_frame(Studio& studio, Rect region) {
+  std::optional<Frame> previous = fresh_frame(studio);
+  if (!previous) {
+    return std::nullopt;
+  }
+  return fresh_frame_matching(studio, *previous, region);
+}
+
 const StudioEvent* EventLog::find(StudioEvent::Kind kind, const std::string& subject) const {
   for (const StudioEvent& e : events) {
     if (e.kind == kind && (subject.empty() || e.subject == subject)) {

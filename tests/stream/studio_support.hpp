@@ -87,6 +87,11 @@ std::optional<Rect> layer_rect(const OverlayState& state, bool slate, const std:
 
 // A frame composed after everything set before the call: waits for a few new frames first.
 std::optional<Frame> fresh_frame(Studio& studio);
+// A fresh frame whose `region` matches `reference`. On a busy machine the compositor may send a
+// frame without the camera's late buffer; such a frame says nothing about the overlay.
+std::optional<Frame> fresh_frame_matching(Studio& studio, const Frame& reference, Rect region);
+// A fresh frame once two in a row agree in `region`: the camera is flowing.
+std::optional<Frame> steady_frame(Studio& studio, Rect region);
 
 // The studio's events as they came, on the loop thread.
 struct EventLog {
