@@ -2,12 +2,14 @@
 // verify and export. Each runs against the same database as `boai serve` (and while it runs).
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
+#include <map>
+#include <optional>
 #include <sstream>
 
 #include "app/commands.hpp"
 #include "app/database_setup.hpp"
 #include "donations/catalog.hpp"
+#include "donations/ledger_checkpoint.hpp"
 #include "donations/ledger_export.hpp"
 #include "donations/ledger_verify.hpp"
 #include "donations/outbox_relay.hpp"
@@ -30,16 +32,18 @@ std::vector<std::string> split_list(const std::string& list) {
   std::vector<std::string> out;
   std::stringstream in(list);
   for (std::string item; std::getline(in, item, ',');) {
-    if (!item.empty())
+    if (!item.empty()) {
       out.push_back(item);
+    }
   }
   return out;
 }
 
 std::expected<Money, Error> money_flag(const Invocation& inv, const std::string& flag) {
   auto m = Money::parse(inv.value(flag));
-  if (!m)
+  if (!m) {
     return std::unexpected(make_error(m.error().code, flag + ": " + m.error().message));
+  }
   return m;
 }
 
@@ -48,185 +52,251 @@ void print_pledge(const Pledge& p) {
   std::printf("amount: %s\nfund: %s\ncampaign: %s\nstatus: %s\ndonor shown as: %s\n",
               p.amount.format().c_str(), p.fund.c_str(), p.campaign.c_str(), p.status.c_str(),
               p.public_name.c_str());
-  if (p.paid.fen() > 0)
+  if (p.paid.fen() > 0) {
     std::printf("paid: %s\n", p.paid.format().c_str());
-  if (p.refunded.fen() > 0)
+  }
+  if (p.refunded.fen() > 0) {
     std::printf("refunded: %s\n", p.refunded.format().c_str());
+  }
 }
 
 // Runs fn on a connection to the database the flags name; events written by fn are relayed.
 template <typename Fn>
 int with_database(const Invocation& inv, Fn&& fn) {
   auto db = open_database(inv.options, false);
-  if (!db)
+  if (!db) {
     return report(db.error());
+  }
   auto conn = sql::Connection::open(db->conninfo);
-  if (!conn)
+  if (!conn) {
     return report(make_error("db_unreachable", conn.error().message));
+  }
   int code = fn(*conn);
   (void)OutboxRelay::relay_pending(*conn);
   return code;
 }
 
+int fund_add(const Invocation& inv, sql::Connection& conn) {
+  auto f = add_fund(conn, {inv.positional[0], inv.value("--name"), inv.value("--description")});
+  if (!f) {
+    return report(f.error());
+  }
+  std::printf("fund %s (%s) added\n", f->slug.c_str(), f->name.c_str());
+  return 0;
+}
+
+int campaign_add(const Invocation& inv, sql::Connection& conn) {
+  auto goal = money_flag(inv, "--goal");
+  if (!goal) {
+    return report(goal.error());
+  }
+  NewCampaign c{inv.positional[0],
+                inv.value("--title"),
+                *goal,
+                inv.value("--fund", "general"),
+                split_list(inv.value("--also-fund")),
+                inv.has("--live") ? "live" : "draft"};
+  auto added = add_campaign(conn, c);
+  if (!added) {
+    return report(added.error());
+  }
+  std::printf("campaign %s (%s) added, goal %s, %s\n", added->slug.c_str(), added->title.c_str(),
+              added->goal.format().c_str(), added->status.c_str());
+  return 0;
+}
+
+int campaign_status(const Invocation& inv, sql::Connection& conn) {
+  auto c = set_campaign_status(conn, inv.positional[0], inv.value("--set"));
+  if (!c) {
+    return report(c.error());
+  }
+  std::printf("campaign %s is %s\n", c->slug.c_str(), c->status.c_str());
+  return 0;
+}
+
+int pledge_add(const Invocation& inv, sql::Connection& conn) {
+  auto amount = money_flag(inv, "--amount");
+  if (!amount) {
+    return report(amount.error());
+  }
+  PledgeRequest r;
+  r.idempotency_key = inv.value("--idempotency-key");
+  r.campaign = inv.value("--campaign");
+  r.fund = inv.value("--fund");
+  r.amount = *amount;
+  r.display_name = inv.value("--name");
+  r.anonymous = inv.has("--anonymous");
+  r.contact = inv.value("--contact");
+  r.message = inv.value("--message");
+  r.channel = inv.value("--channel", "desk");
+  auto batch = write_pledges(conn, {r}, PledgeLimits{});
+  if (!batch) {
+    return report(batch.error());
+  }
+  auto& p = batch->pledges[0];
+  if (!p) {
+    return report(p.error());
+  }
+  print_pledge(*p);
+  if (p->replayed) {
+    std::printf("(recorded before with this idempotency key)\n");
+  }
+  return 0;
+}
+
+int pledge_cancel(const Invocation& inv, sql::Connection& conn) {
+  auto p = cancel_pledge(conn, inv.positional[0]);
+  if (!p) {
+    return report(p.error());
+  }
+  print_pledge(*p);
+  return 0;
+}
+
+int payment_add(const Invocation& inv, sql::Connection& conn) {
+  auto amount = money_flag(inv, "--amount");
+  if (!amount) {
+    return report(amount.error());
+  }
+  auto fee = inv.has("--fee") ? money_flag(inv, "--fee") : Money();
+  if (!fee) {
+    return report(fee.error());
+  }
+  PaymentRequest r;
+  r.provider = inv.value("--provider");
+  r.provider_txn_id = inv.value("--txn");
+  r.amount = *amount;
+  r.fee = *fee;
+  r.reference = inv.value("--reference");
+  r.payer_remark = inv.value("--remark");
+  r.raw_notice = "entered at the desk";
+  auto p = record_payment(conn, r);
+  if (!p) {
+    return report(p.error());
+  }
+  std::printf("payment %lld: %s from %s%s\n", static_cast<long long>(p->id),
+              p->amount.format().c_str(), p->provider.c_str(),
+              p->replayed ? " (recorded before)" : "");
+  if (p->pledge) {
+    print_pledge(*p->pledge);
+  } else {
+    std::printf("unmatched: kept in the general fund for finance to match\n");
+  }
+  if (p->receipt) {
+    std::printf("receipt: %s\n", p->receipt->number.c_str());
+  }
+  return 0;
+}
+
+int refund_add(const Invocation& inv, sql::Connection& conn) {
+  auto amount = money_flag(inv, "--amount");
+  if (!amount) {
+    return report(amount.error());
+  }
+  auto p = refund_pledge(conn, inv.positional[0], *amount, inv.value("--reason"));
+  if (!p) {
+    return report(p.error());
+  }
+  print_pledge(*p);
+  return 0;
+}
+
+int expenditure_add(const Invocation& inv, sql::Connection& conn) {
+  auto amount = money_flag(inv, "--amount");
+  if (!amount) {
+    return report(amount.error());
+  }
+  ExpenditureRequest r{inv.value("--fund"),    inv.value("--campaign"), *amount,
+                       inv.value("--purpose"), inv.value("--payee"),    inv.value("--approved-by"),
+                       inv.value("--evidence")};
+  auto e = record_expenditure(conn, r);
+  if (!e) {
+    return report(e.error());
+  }
+  std::printf("expenditure %lld: %s for %s\n", static_cast<long long>(e->id),
+              e->amount.format().c_str(), e->purpose.c_str());
+  return 0;
+}
+
+// The whole chain, or (--from-checkpoint FILE) what came after the head FILE keeps; a verified
+// head is kept in FILE for the next time.
+int ledger_verify(const Invocation& inv, sql::Connection& conn) {
+  std::optional<std::filesystem::path> file;
+  std::optional<Checkpoint> from;
+  if (inv.has("--from-checkpoint")) {
+    file = inv.value("--from-checkpoint");
+    auto loaded = load_checkpoint(*file);
+    if (!loaded) {
+      return report(loaded.error());
+    }
+    from = *loaded;
+    if (!from) {
+      std::printf("ledger: no checkpoint in %s yet: verifying from the start\n", file->c_str());
+    }
+  }
+  auto v = verify_ledger(conn, from);
+  if (!v) {
+    return report(v.error());
+  }
+  if (!v->ok()) {
+    for (const auto& p : v->problems) {
+      std::printf("ledger: %s\n", p.c_str());
+    }
+    std::printf("ledger: NOT VERIFIED; first bad entry %lld\n",
+                static_cast<long long>(v->first_bad_seq.value_or(0)));
+    return 1;
+  }
+  if (from) {
+    std::printf(
+        "ledger: verified %lld entries (%lld new since the checkpoint at entry %lld); "
+        "head %s\n",
+        static_cast<long long>(v->entries), static_cast<long long>(v->checked),
+        static_cast<long long>(v->from_seq), v->head_hash.c_str());
+  } else {
+    std::printf("ledger: verified %lld entries; head %s\n", static_cast<long long>(v->entries),
+                v->head_hash.c_str());
+  }
+  if (file) {
+    if (auto saved = save_checkpoint(*file, v->reached); !saved) {
+      return report(saved.error());
+    }
+  }
+  return 0;
+}
+
+int ledger_export(const Invocation& inv, sql::Connection& conn) {
+  std::filesystem::path out = inv.value("--out", ".");
+  auto e = export_public_ledger(conn, out);
+  if (!e) {
+    return report(e.error());
+  }
+  std::printf("wrote %s and %s\n", (out / "ledger.csv").c_str(), (out / "ledger.json").c_str());
+  if (!e->verified) {
+    std::printf("ledger: the export says \"verified\": false; run boai ledger verify\n");
+  }
+  return 0;
+}
+
 }  // namespace
 
 int run_ledger_command(const Invocation& inv) {
-  return with_database(inv, [&](sql::Connection& conn) -> int {
-    switch (inv.command) {
-      case Command::kFundAdd: {
-        auto f =
-            add_fund(conn, {inv.positional[0], inv.value("--name"), inv.value("--description")});
-        if (!f)
-          return report(f.error());
-        std::printf("fund %s (%s) added\n", f->slug.c_str(), f->name.c_str());
-        return 0;
-      }
-      case Command::kCampaignAdd: {
-        auto goal = money_flag(inv, "--goal");
-        if (!goal)
-          return report(goal.error());
-        NewCampaign c{inv.positional[0],
-                      inv.value("--title"),
-                      *goal,
-                      inv.value("--fund", "general"),
-                      split_list(inv.value("--also-fund")),
-                      inv.has("--live") ? "live" : "draft"};
-        auto added = add_campaign(conn, c);
-        if (!added)
-          return report(added.error());
-        std::printf("campaign %s (%s) added, goal %s, %s\n", added->slug.c_str(),
-                    added->title.c_str(), added->goal.format().c_str(), added->status.c_str());
-        return 0;
-      }
-      case Command::kCampaignStatus: {
-        auto c = set_campaign_status(conn, inv.positional[0], inv.value("--set"));
-        if (!c)
-          return report(c.error());
-        std::printf("campaign %s is %s\n", c->slug.c_str(), c->status.c_str());
-        return 0;
-      }
-      case Command::kPledgeAdd: {
-        auto amount = money_flag(inv, "--amount");
-        if (!amount)
-          return report(amount.error());
-        PledgeRequest r;
-        r.idempotency_key = inv.value("--idempotency-key");
-        r.campaign = inv.value("--campaign");
-        r.fund = inv.value("--fund");
-        r.amount = *amount;
-        r.display_name = inv.value("--name");
-        r.anonymous = inv.has("--anonymous");
-        r.contact = inv.value("--contact");
-        r.message = inv.value("--message");
-        r.channel = inv.value("--channel", "desk");
-        auto batch = write_pledges(conn, {r}, PledgeLimits{});
-        if (!batch)
-          return report(batch.error());
-        auto& p = batch->pledges[0];
-        if (!p)
-          return report(p.error());
-        print_pledge(*p);
-        if (p->replayed)
-          std::printf("(recorded before with this idempotency key)\n");
-        return 0;
-      }
-      case Command::kPledgeCancel: {
-        auto p = cancel_pledge(conn, inv.positional[0]);
-        if (!p)
-          return report(p.error());
-        print_pledge(*p);
-        return 0;
-      }
-      case Command::kPaymentAdd: {
-        auto amount = money_flag(inv, "--amount");
-        if (!amount)
-          return report(amount.error());
-        auto fee = inv.has("--fee") ? money_flag(inv, "--fee") : Money();
-        if (!fee)
-          return report(fee.error());
-        PaymentRequest r;
-        r.provider = inv.value("--provider");
-        r.provider_txn_id = inv.value("--txn");
-        r.amount = *amount;
-        r.fee = *fee;
-        r.reference = inv.value("--reference");
-        r.payer_remark = inv.value("--remark");
-        r.raw_notice = "entered at the desk";
-        auto p = record_payment(conn, r);
-        if (!p)
-          return report(p.error());
-        std::printf("payment %lld: %s from %s%s\n", static_cast<long long>(p->id),
-                    p->amount.format().c_str(), p->provider.c_str(),
-                    p->replayed ? " (recorded before)" : "");
-        if (p->pledge) {
-          print_pledge(*p->pledge);
-        } else {
-          std::printf("unmatched: kept in the general fund for finance to match\n");
-        }
-        if (p->receipt)
-          std::printf("receipt: %s\n", p->receipt->number.c_str());
-        return 0;
-      }
-      case Command::kRefundAdd: {
-        auto amount = money_flag(inv, "--amount");
-        if (!amount)
-          return report(amount.error());
-        auto p = refund_pledge(conn, inv.positional[0], *amount, inv.value("--reason"));
-        if (!p)
-          return report(p.error());
-        print_pledge(*p);
-        return 0;
-      }
-      case Command::kExpenditureAdd: {
-        auto amount = money_flag(inv, "--amount");
-        if (!amount)
-          return report(amount.error());
-        ExpenditureRequest r{
-            inv.value("--fund"),    inv.value("--campaign"), *amount,
-            inv.value("--purpose"), inv.value("--payee"),    inv.value("--approved-by"),
-            inv.value("--evidence")};
-        auto e = record_expenditure(conn, r);
-        if (!e)
-          return report(e.error());
-        std::printf("expenditure %lld: %s for %s\n", static_cast<long long>(e->id),
-                    e->amount.format().c_str(), e->purpose.c_str());
-        return 0;
-      }
-      case Command::kLedgerVerify: {
-        auto v = verify_ledger(conn);
-        if (!v)
-          return report(v.error());
-        if (!v->ok()) {
-          for (const auto& p : v->problems)
-            std::printf("ledger: %s\n", p.c_str());
-          std::printf("ledger: NOT VERIFIED; first bad entry %lld\n",
-                      static_cast<long long>(v->first_bad_seq.value_or(0)));
-          return 1;
-        }
-        std::printf("ledger: verified %lld entries; head %s\n", static_cast<long long>(v->entries),
-                    v->head_hash.c_str());
-        return 0;
-      }
-      case Command::kLedgerExport: {
-        auto e = export_public_ledger(conn);
-        if (!e)
-          return report(e.error());
-        std::filesystem::path out = inv.value("--out", ".");
-        std::error_code ec;
-        std::filesystem::create_directories(out, ec);
-        std::ofstream csv(out / "ledger.csv"), json(out / "ledger.json");
-        csv << e->csv;
-        json << e->json;
-        if (!csv || !json)
-          return report(make_error("export_failed", "cannot write to " + out.string()));
-        std::printf("wrote %s and %s\n", (out / "ledger.csv").c_str(),
-                    (out / "ledger.json").c_str());
-        return 0;
-      }
-      default:
-        return 2;
-    }
-  });
+  static const std::map<Command, int (*)(const Invocation&, sql::Connection&)> kRun = {
+      {Command::kFundAdd, fund_add},
+      {Command::kCampaignAdd, campaign_add},
+      {Command::kCampaignStatus, campaign_status},
+      {Command::kPledgeAdd, pledge_add},
+      {Command::kPledgeCancel, pledge_cancel},
+      {Command::kPaymentAdd, payment_add},
+      {Command::kRefundAdd, refund_add},
+      {Command::kExpenditureAdd, expenditure_add},
+      {Command::kLedgerVerify, ledger_verify},
+      {Command::kLedgerExport, ledger_export},
+  };
+  auto run = kRun.find(inv.command);
+  if (run == kRun.end()) {
+    return 2;
+  }
+  return with_database(inv, [&](sql::Connection& conn) { return run->second(inv, conn); });
 }
 
 }  // namespace boai::app
