@@ -150,6 +150,7 @@ class FileSink : public ExportSink {
       ok_ = false;
     }
   }
+  bool opened() const { return file_ != nullptr; }
   bool close() {
     bool closed = file_ != nullptr && std::fclose(file_) == 0;
     file_ = nullptr;
@@ -191,6 +192,11 @@ std::expected<ExportSummary, Error> export_public_ledger(sql::Connection& conn,
   auto csv_path = dir / "ledger.csv", json_path = dir / "ledger.json";
   auto csv_scratch = dir / ".ledger.csv.part", json_scratch = dir / ".ledger.json.part";
   FileSink csv(csv_scratch), json(json_scratch);
+  if (!csv.opened() || !json.opened()) {
+    std::filesystem::remove(csv_scratch, ec);
+    std::filesystem::remove(json_scratch, ec);
+    return std::unexpected(make_error("export_failed", "cannot write to " + dir.string()));
+  }
   auto written = write_public_ledger(conn, csv, json);
   bool closed = csv.close() && json.close();
   if (written && closed) {
