@@ -11,5 +11,7 @@ int run_migrate(const Options& options);
 int run_ledger_command(const Invocation& invocation);
 // `user add`: a staff account, its password read from standard input.
 int run_user_add(const Invocation& invocation);
+// `wish list`, `wish review`, `wish fulfil`.
+int run_wish_command(const Invocation& invocation);
 
 }  // namespace boai::app

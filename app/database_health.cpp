@@ -17,12 +17,14 @@ DatabaseHealth::~DatabaseHealth() {
 }
 
 void DatabaseHealth::probe() {
-  if (!connection_.up() || probe_in_flight_)
+  if (!connection_.up() || probe_in_flight_) {
     return;
+  }
   probe_in_flight_ = true;
   connection_.query("SELECT 1", {}, [this, alive = alive_](auto result) {
-    if (!*alive)
+    if (!*alive) {
       return;
+    }
     probe_in_flight_ = false;
     last_probe_ok_ = result.has_value();
   });

@@ -14,8 +14,9 @@ std::expected<Database, Error> open_database(const Options& options, bool print_
     db.conninfo = *options.database_url;
   } else {
     auto pg = EmbeddedPostgres::start(options.data_dir);
-    if (!pg)
+    if (!pg) {
       return std::unexpected(pg.error());
+    }
     db.conninfo = (*pg)->conninfo();
     db.embedded = std::move(*pg);
   }
@@ -25,16 +26,20 @@ std::expected<Database, Error> open_database(const Options& options, bool print_
         make_error("db_unreachable", "cannot reach the database: " + conn.error().message));
   }
   auto known = sql::parse_migrations(sql::embedded_migrations());
-  if (!known)
+  if (!known) {
     return std::unexpected(known.error());
+  }
   auto report = sql::migrate(*conn, *known);
-  if (!report)
+  if (!report) {
     return std::unexpected(report.error());
+  }
   if (print_migrations) {
-    for (const auto& m : report->applied)
+    for (const auto& m : report->applied) {
       std::printf("boai: applied migration %s\n", m.c_str());
-    if (report->applied.empty())
+    }
+    if (report->applied.empty()) {
       std::printf("boai: the database schema is up to date\n");
+    }
   }
   return db;
 }

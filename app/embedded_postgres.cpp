@@ -33,12 +33,14 @@ class DataDirLock {
  public:
   explicit DataDirLock(const fs::path& data_dir) {
     fd_ = open((data_dir / "boai.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd_ >= 0)
+    if (fd_ >= 0) {
       flock(fd_, LOCK_EX);
+    }
   }
   ~DataDirLock() {
-    if (fd_ >= 0)
+    if (fd_ >= 0) {
       close(fd_);  // closing releases the flock
+    }
   }
   DataDirLock(const DataDirLock&) = delete;
   DataDirLock& operator=(const DataDirLock&) = delete;
@@ -49,8 +51,9 @@ class DataDirLock {
 
 std::string hex_hash(const std::string& text) {
   std::uint64_t h = 1469598103934665603ULL;  // FNV-1a: stable across builds and runs
-  for (unsigned char c : text)
+  for (unsigned char c : text) {
     h = (h ^ c) * 1099511628211ULL;
+  }
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
@@ -59,8 +62,9 @@ std::string hex_hash(const std::string& text) {
 std::string quote_conninfo(const std::string& value) {
   std::string out = "'";
   for (char c : value) {
-    if (c == '\'' || c == '\\')
+    if (c == '\'' || c == '\\') {
       out += '\\';
+    }
     out += c;
   }
   return out + "'";
@@ -68,23 +72,26 @@ std::string quote_conninfo(const std::string& value) {
 
 std::string quote_conf(const std::string& value) {
   std::string out = "'";
-  for (char c : value)
+  for (char c : value) {
     out += c == '\'' ? std::string("''") : std::string(1, c);
+  }
   return out + "'";
 }
 
 std::expected<fs::path, Error> find_bindir() {
   if (const char* env = std::getenv("BOAI_PG_BINDIR"); env != nullptr && *env != '\0') {
-    if (fs::exists(fs::path(env) / "initdb"))
+    if (fs::exists(fs::path(env) / "initdb")) {
       return fs::path(env);
+    }
     return std::unexpected(make_error(
         "initdb_missing", std::string("BOAI_PG_BINDIR is ") + env + " but it has no initdb"));
   }
   std::vector<fs::path> found;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator("/usr/lib/postgresql", ec)) {
-    if (fs::exists(e.path() / "bin" / "initdb"))
+    if (fs::exists(e.path() / "bin" / "initdb")) {
       found.push_back(e.path() / "bin");
+    }
   }
   if (!found.empty()) {
     // Highest major version first: "15" sorts after "9" numerically, not as text.
@@ -94,8 +101,9 @@ std::expected<fs::path, Error> find_bindir() {
     return found.back();
   }
   for (const char* dir : {"/usr/local/pgsql/bin", "/usr/local/bin", "/usr/bin"}) {
-    if (fs::exists(fs::path(dir) / "initdb"))
+    if (fs::exists(fs::path(dir) / "initdb")) {
       return fs::path(dir);
+    }
   }
   return std::unexpected(make_error(
       "initdb_missing",
@@ -104,8 +112,9 @@ std::expected<fs::path, Error> find_bindir() {
 }
 
 std::expected<std::optional<RunAs>, Error> cluster_owner() {
-  if (geteuid() != 0)
+  if (geteuid() != 0) {
     return std::optional<RunAs>{};
+  }
   passwd* pw = getpwnam("postgres");
   if (pw == nullptr) {
     return std::unexpected(make_error(
@@ -117,14 +126,16 @@ std::expected<std::optional<RunAs>, Error> cluster_owner() {
 }
 
 bool reachable_by(const fs::path& dir, const std::optional<RunAs>& owner) {
-  if (!owner)
+  if (!owner) {
     return true;
+  }
   return run_process({"/usr/bin/test", "-x", dir.string()}, owner).exit_code == 0;
 }
 
 void give_to(const fs::path& path, const std::optional<RunAs>& owner) {
-  if (owner)
+  if (owner) {
     (void)chown(path.c_str(), owner->uid, owner->gid);
+  }
 }
 
 std::expected<void, Error> check_writable(const fs::path& dir) {
@@ -146,15 +157,18 @@ std::expected<void, Error> check_writable(const fs::path& dir) {
 std::optional<pid_t> running_postmaster(const fs::path& cluster_dir) {
   std::ifstream pidfile(cluster_dir / "postmaster.pid");
   long pid = 0;
-  if (!(pidfile >> pid) || pid <= 0)
+  if (!(pidfile >> pid) || pid <= 0) {
     return std::nullopt;
-  if (kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM)
+  }
+  if (kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM) {
     return std::nullopt;
+  }
   std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
   std::string name;
   std::getline(comm, name);
-  if (name != "postgres" && name != "postmaster")
+  if (name != "postgres" && name != "postmaster") {
     return std::nullopt;  // pid reused
+  }
   return static_cast<pid_t>(pid);
 }
 
@@ -166,8 +180,9 @@ std::expected<sql::Connection, sql::DbError> connect_with_retry(const std::strin
   auto deadline = std::chrono::steady_clock::now() + within;
   for (;;) {
     auto c = sql::Connection::open(conninfo);
-    if (c || std::chrono::steady_clock::now() > deadline)
+    if (c || std::chrono::steady_clock::now() > deadline) {
       return c;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 }
@@ -193,12 +208,14 @@ struct EmbeddedPostgres::Layout {
   static std::expected<Layout, Error> of(const fs::path& data_dir) {
     Layout l;
     auto bindir = find_bindir();
-    if (!bindir)
+    if (!bindir) {
       return std::unexpected(bindir.error());
+    }
     l.bindir = *bindir;
     auto owner = cluster_owner();
-    if (!owner)
+    if (!owner) {
       return std::unexpected(owner.error());
+    }
     l.owner = *owner;
     // PostgreSQL refuses to run as root, and the postgres user cannot enter /root: then the
     // cluster lives in a shared place, named after the data directory it belongs to.
@@ -230,8 +247,9 @@ struct EmbeddedPostgres::Layout {
       << "port = " << kPort << "\n"
       << "max_connections = 200\n"
       << "timezone = 'UTC'\n";
-    if (!f)
+    if (!f) {
       return std::unexpected(make_error("data_dir_unwritable", "cannot write " + conf.string()));
+    }
     f.close();
     give_to(conf, owner);
     return {};
@@ -271,12 +289,14 @@ struct EmbeddedPostgres::Layout {
 std::expected<std::unique_ptr<EmbeddedPostgres>, Error> EmbeddedPostgres::start(
     const fs::path& data_dir_in) {
   fs::path data_dir = fs::absolute(data_dir_in).lexically_normal();
-  if (auto w = check_writable(data_dir); !w)
+  if (auto w = check_writable(data_dir); !w) {
     return std::unexpected(w.error());
+  }
   DataDirLock lock(data_dir);
   auto layout = Layout::of(data_dir);
-  if (!layout)
+  if (!layout) {
     return std::unexpected(layout.error());
+  }
 
   std::unique_ptr<EmbeddedPostgres> pg(new EmbeddedPostgres());
   pg->data_dir_ = data_dir;
@@ -284,14 +304,16 @@ std::expected<std::unique_ptr<EmbeddedPostgres>, Error> EmbeddedPostgres::start(
   pg->conninfo_ = layout->conninfo(kDatabase);
 
   if (!fs::exists(layout->cluster_dir / "PG_VERSION")) {
-    if (auto r = layout->initdb(); !r)
+    if (auto r = layout->initdb(); !r) {
       return std::unexpected(r.error());
+    }
   }
   if (!running_postmaster(layout->cluster_dir)) {
     std::error_code ec;
     fs::remove(layout->cluster_dir / "postmaster.pid", ec);  // stale, from a crash
-    if (auto w = layout->write_settings(); !w)
+    if (auto w = layout->write_settings(); !w) {
       return std::unexpected(w.error());
+    }
     auto log = (layout->cluster_dir / "postgres.log").string();
     auto r = layout->pg_ctl({"start", "-w", "-t", "60", "-s", "-l", log});
     if (r.exit_code != 0) {
@@ -331,29 +353,34 @@ EmbeddedPostgres::~EmbeddedPostgres() {
 }
 
 void EmbeddedPostgres::release() {
-  if (released_)
+  if (released_) {
     return;
+  }
   released_ = true;
   presence_.reset();
   DataDirLock lock(data_dir_);
   auto layout = Layout::of(data_dir_);
-  if (!layout)
+  if (!layout) {
     return;
+  }
   {
     auto conn = sql::Connection::open(layout->conninfo("postgres"));
-    if (!conn)
+    if (!conn) {
       return;  // already down
+    }
     auto others = conn->exec(
         "SELECT DISTINCT substr(application_name, 6) FROM pg_stat_activity "
         "WHERE application_name LIKE 'boai/%' AND application_name <> $1",
         sql::params("boai/" + std::to_string(getpid())));
-    if (!others)
+    if (!others) {
       return;
+    }
     // A backend lingers a moment after its client exits, so only a live process counts.
     for (int i = 0; i < others->rows(); ++i) {
       long pid = std::atol(std::string(others->text(i, 0)).c_str());
-      if (pid > 0 && (kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM))
+      if (pid > 0 && (kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM)) {
         return;
+      }
     }
   }
   layout->pg_ctl({"stop", "-m", "fast", "-w", "-t", "30", "-s"});
@@ -361,8 +388,9 @@ void EmbeddedPostgres::release() {
 
 std::expected<fs::path, Error> cluster_dir_for_data_dir(const fs::path& data_dir) {
   auto layout = EmbeddedPostgres::Layout::of(fs::absolute(data_dir).lexically_normal());
-  if (!layout)
+  if (!layout) {
     return std::unexpected(layout.error());
+  }
   return layout->cluster_dir;
 }
 
@@ -370,14 +398,16 @@ std::expected<void, Error> pg_ctl_for_data_dir(const fs::path& data_dir_in,
                                                const std::string& action) {
   fs::path data_dir = fs::absolute(data_dir_in).lexically_normal();
   auto layout = EmbeddedPostgres::Layout::of(data_dir);
-  if (!layout)
+  if (!layout) {
     return std::unexpected(layout.error());
+  }
   std::vector<std::string> args = {action, "-w", "-t", "60", "-s"};
   if (action == "start") {
     args.insert(args.end(), {"-l", (layout->cluster_dir / "postgres.log").string()});
   }
-  if (action == "stop")
+  if (action == "stop") {
     args.insert(args.end(), {"-m", "fast"});
+  }
   auto r = layout->pg_ctl(args);
   if (r.exit_code != 0) {
     return std::unexpected(

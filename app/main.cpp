@@ -29,6 +29,10 @@ int main(int argc, char** argv) {
       return run_migrate(inv->options);
     case Command::kUserAdd:
       return run_user_add(*inv);
+    case Command::kWishList:
+    case Command::kWishReview:
+    case Command::kWishFulfil:
+      return run_wish_command(*inv);
     default:
       return run_ledger_command(*inv);
   }

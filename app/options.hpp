@@ -27,6 +27,9 @@ enum class Command {
   kLedgerVerify,
   kLedgerExport,
   kUserAdd,
+  kWishList,
+  kWishReview,
+  kWishFulfil,
 };
 
 // Settings shared by every command that touches the database, and those of `serve`.

@@ -13,13 +13,14 @@
 #include "stream/studio.hpp"
 #include "web/live_room.hpp"
 #include "web/metrics.hpp"
+#include "web/room_feed.hpp"
 #include "web/studio_control.hpp"
 
 namespace boai::app {
 
-class Show final : public web::StudioControl {
+class Show final : public web::StudioControl, public web::RoomObserver {
  public:
-  // Creates the studio (not yet live) and listens to the room. Errors: the studio's own.
+  // Creates the studio (not yet live) and attaches to the room. Errors: the studio's own.
   static std::expected<std::unique_ptr<Show>, Error> start(stream::StudioConfig config,
                                                            web::LiveRoom& room,
                                                            web::Metrics& metrics);
@@ -28,16 +29,23 @@ class Show final : public web::StudioControl {
   Show& operator=(const Show&) = delete;
 
   const std::string& room() const override { return room_name_; }
+  // A host's studio.* request (show_commands.cpp).
   std::expected<nlohmann::json, Error> command(const std::string& type,
                                                const nlohmann::json& body) override;
   stream::Studio& studio() { return *studio_; }
   // The viewer page's address, for the QR code (known once the service listens).
   void set_viewer_url(const std::string& url);
 
+  void on_donation(const web::RoomState& room, const web::RoomDonation& donation) override;
+  void on_totals(const web::RoomState& room) override;
+  void on_wish(const web::RoomState& room, const web::RoomWish& wish, bool featured) override;
+
  private:
   Show(std::unique_ptr<stream::Studio> studio, std::string room, web::LiveRoom& live_room);
-  void on_room_event(const web::RoomState& room, const web::StoredRoomEvent& event);
-  void on_totals(const web::RoomState& room);
+  std::expected<nlohmann::json, Error> broadcast_command(const std::string& type,
+                                                         const nlohmann::json& body);
+  std::expected<nlohmann::json, Error> overlay_command(const std::string& type,
+                                                       const nlohmann::json& body);
   void publish();  // hands the studio a fresh snapshot of state_
   void tick();     // once a second: health to the hosts, the end of an alert
 
@@ -46,6 +54,7 @@ class Show final : public web::StudioControl {
   web::LiveRoom& live_room_;
   stream::OverlayState state_;  // the working copy; the studio only sees immutable snapshots
   std::unique_ptr<LoopTimer> timer_;
+  std::int64_t featured_wish_ = 0;  // the wish on the card, updated as gifts arrive
 };
 
 // The studio's health as the host console reads it.

@@ -28,97 +28,107 @@ web::HttpHandler page(const std::string& path) {
   text << in.rdbuf();
   auto html = std::make_shared<std::string>(text.str());
   return [html](const web::HttpRequest&, web::HttpResponder respond) {
-    if (html->empty())
+    if (html->empty()) {
       return respond(json_response(404, {{"error", "not_found"}}));
+    }
     respond({200, "text/html; charset=utf-8", *html, {{"Cache-Control", "no-cache"}}});
+  };
+}
+
+// The campaigns, live first, each with its totals.
+std::expected<json, Error> list_rooms(sql::Connection& c) {
+  auto campaigns = donations::list_campaigns(c);
+  if (!campaigns) {
+    return std::unexpected(campaigns.error());
+  }
+  json live = json::array(), others = json::array();
+  for (const auto& campaign : *campaigns) {
+    auto totals = donations::campaign_totals(c, campaign.id);
+    if (!totals) {
+      return std::unexpected(totals.error());
+    }
+    json room = {{"slug", campaign.slug},
+                 {"title", campaign.title},
+                 {"status", campaign.status},
+                 {"goal_fen", campaign.goal.fen()},
+                 {"totals", web::totals_json(campaign, *totals)}};
+    (campaign.status == "live" ? live : others).push_back(room);
+  }
+  for (auto& r : others) {
+    live.push_back(r);
+  }
+  return live;
+}
+
+web::HttpHandler rooms_handler(sql::WorkerPool& pool) {
+  return [&pool](const web::HttpRequest&, web::HttpResponder respond) {
+    pool.run_expected<json>(list_rooms, [respond](std::expected<json, Error> rooms) {
+      if (!rooms) {
+        return respond(json_response(503, {{"error", rooms.error().code}}));
+      }
+      respond(json_response(200, *rooms));
+    });
+  };
+}
+
+web::HttpHandler recordings_handler(const std::string& recordings_dir) {
+  return [recordings_dir](const web::HttpRequest&, web::HttpResponder respond) {
+    json list = json::array();
+    for (const auto& r : stream::list_recordings(recordings_dir)) {
+      list.push_back({{"name", r.file_name},
+                      {"room", r.room},
+                      {"url", "/recordings/" + r.file_name},
+                      {"bytes", r.size_bytes},
+                      {"started", r.started_utc}});
+    }
+    respond(json_response(200, list));
+  };
+}
+
+// The studio's current frame as PNG, for the host console: hosts and admins only.
+web::HttpHandler preview_handler(sql::WorkerPool& pool, Show* show) {
+  return [&pool, show](const web::HttpRequest& request, web::HttpResponder respond) {
+    web::authenticate(pool, request.cookie, [show, respond](std::optional<web::StaffSession> s) {
+      if (!s) {
+        return respond(json_response(401, {{"error", "not_signed_in"}}));
+      }
+      if (s->role != "host" && s->role != "admin") {
+        return respond(json_response(403, {{"error", "not_allowed"}}));
+      }
+      if (show == nullptr) {
+        return respond(json_response(503, {{"error", "studio_unavailable"}}));
+      }
+      auto png = show->studio().snapshot_png();
+      if (!png) {
+        return respond(json_response(503, {{"error", png.error().code}}));
+      }
+      respond({200,
+               "image/png",
+               std::string(png->begin(), png->end()),
+               {{"Cache-Control", "no-store"}}});
+    });
   };
 }
 
 }  // namespace
 
 std::vector<web::HttpRoute> site_routes(const SiteInfo& site, sql::WorkerPool& pool, Show* show) {
-  std::vector<web::HttpRoute> routes;
-  routes.push_back({"/r", page(site.static_dir + "/index.html")});
-  routes.push_back({"/host", page(site.static_dir + "/host.html")});
-
   json station = {
       {"name", site.station_name},
       {"certificate", site.certificate},
       {"credit_code", site.credit_code},
       {"studio_room", site.studio_room.empty() ? json(nullptr) : json(site.studio_room)}};
-  routes.push_back({"/api/station", [station](const web::HttpRequest&, web::HttpResponder respond) {
-                      respond(json_response(200, station));
-                    }});
-
-  routes.push_back({"/api/rooms", [&pool](const web::HttpRequest&, web::HttpResponder respond) {
-                      using Listed = std::expected<json, Error>;
-                      pool.run<Listed>(
-                          [](sql::Connection& c) -> Listed {
-                            auto campaigns = donations::list_campaigns(c);
-                            if (!campaigns)
-                              return std::unexpected(campaigns.error());
-                            json live = json::array(), others = json::array();
-                            for (const auto& campaign : *campaigns) {
-                              auto totals = donations::campaign_totals(c, campaign.id);
-                              if (!totals)
-                                return std::unexpected(totals.error());
-                              json room = {{"slug", campaign.slug},
-                                           {"title", campaign.title},
-                                           {"status", campaign.status},
-                                           {"goal_fen", campaign.goal.fen()},
-                                           {"totals", web::totals_json(campaign, *totals)}};
-                              (campaign.status == "live" ? live : others).push_back(room);
-                            }
-                            for (auto& r : others)
-                              live.push_back(r);
-                            return live;
-                          },
-                          [respond](Listed rooms) {
-                            if (!rooms)
-                              return respond(json_response(503, {{"error", rooms.error().code}}));
-                            respond(json_response(200, *rooms));
-                          },
-                          [](const sql::DbError& e) -> Listed {
-                            return std::unexpected(Error{e.code, e.message});
-                          });
-                    }});
-
-  std::string recordings_dir = site.recordings_dir;
-  routes.push_back(
-      {"/api/recordings", [recordings_dir](const web::HttpRequest&, web::HttpResponder respond) {
-         json list = json::array();
-         for (const auto& r : stream::list_recordings(recordings_dir)) {
-           list.push_back({{"name", r.file_name},
-                           {"room", r.room},
-                           {"url", "/recordings/" + r.file_name},
-                           {"bytes", r.size_bytes},
-                           {"started", r.started_utc}});
-         }
-         respond(json_response(200, list));
-       }});
-
-  routes.push_back({"/api/studio/preview.png",
-                    [&pool, show](const web::HttpRequest& request, web::HttpResponder respond) {
-                      web::authenticate(
-                          pool, request.cookie,
-                          [show, respond](std::optional<web::StaffSession> s) {
-                            if (!s)
-                              return respond(json_response(401, {{"error", "not_signed_in"}}));
-                            if (s->role != "host" && s->role != "admin") {
-                              return respond(json_response(403, {{"error", "not_allowed"}}));
-                            }
-                            if (show == nullptr)
-                              return respond(json_response(503, {{"error", "studio_unavailable"}}));
-                            auto png = show->studio().snapshot_png();
-                            if (!png)
-                              return respond(json_response(503, {{"error", png.error().code}}));
-                            respond({200,
-                                     "image/png",
-                                     std::string(png->begin(), png->end()),
-                                     {{"Cache-Control", "no-store"}}});
-                          });
-                    }});
-  return routes;
+  return {
+      {"/r", page(site.static_dir + "/index.html")},
+      {"/host", page(site.static_dir + "/host.html")},
+      {"/api/station",
+       [station](const web::HttpRequest&, web::HttpResponder respond) {
+         respond(json_response(200, station));
+       }},
+      {"/api/rooms", rooms_handler(pool)},
+      {"/api/recordings", recordings_handler(site.recordings_dir)},
+      {"/api/studio/preview.png", preview_handler(pool, show)},
+  };
 }
 
 }  // namespace boai::app

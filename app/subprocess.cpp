@@ -14,25 +14,29 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::optional<Ru
                           const std::string& working_dir) {
   // Everything the child needs is prepared before fork: after it, only async-signal-safe calls.
   std::vector<char*> args;
-  for (const auto& a : argv)
+  for (const auto& a : argv) {
     args.push_back(const_cast<char*>(a.c_str()));
+  }
   args.push_back(nullptr);
   int out[2];
-  if (pipe2(out, O_CLOEXEC) != 0)
+  if (pipe2(out, O_CLOEXEC) != 0) {
     return {-1, "cannot create a pipe"};
+  }
   int dev_null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
   pid_t pid = fork();
   if (pid < 0) {
     close(out[0]);
     close(out[1]);
-    if (dev_null >= 0)
+    if (dev_null >= 0) {
       close(dev_null);
+    }
     return {-1, "cannot fork"};
   }
   if (pid == 0) {
-    if (dev_null >= 0)
+    if (dev_null >= 0) {
       dup2(dev_null, STDIN_FILENO);
+    }
     dup2(out[1], STDOUT_FILENO);
     dup2(out[1], STDERR_FILENO);
     if (run_as) {
@@ -41,14 +45,16 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::optional<Ru
         _exit(126);
       }
     }
-    if (chdir(working_dir.c_str()) != 0 && chdir("/") != 0)
+    if (chdir(working_dir.c_str()) != 0 && chdir("/") != 0) {
       _exit(126);
+    }
     execv(args[0], args.data());
     _exit(127);
   }
   close(out[1]);
-  if (dev_null >= 0)
+  if (dev_null >= 0) {
     close(dev_null);
+  }
   ProcessResult result;
   char buf[4096];
   for (;;) {
@@ -64,15 +70,17 @@ ProcessResult run_process(const std::vector<std::string>& argv, std::optional<Ru
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  if (result.exit_code == 127 && result.output.empty())
+  if (result.exit_code == 127 && result.output.empty()) {
     result.output = argv[0] + " could not be run";
+  }
   return result;
 }
 
 std::string last_lines(const std::string& text, int count) {
   std::size_t pos = text.size();
-  while (pos > 0 && text[pos - 1] == '\n')
+  while (pos > 0 && text[pos - 1] == '\n') {
     --pos;
+  }
   std::size_t end = pos;
   for (int i = 0; i < count && pos > 0; ++i) {
     pos = text.rfind('\n', pos - 1);
@@ -82,8 +90,9 @@ std::string last_lines(const std::string& text, int count) {
     }
   }
   auto s = text.substr(pos, end - pos);
-  while (!s.empty() && s.front() == '\n')
+  while (!s.empty() && s.front() == '\n') {
     s.erase(0, 1);
+  }
   return s;
 }
 

@@ -38,10 +38,12 @@ std::optional<std::string> read_password() {
     tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
     std::fprintf(stderr, "\n");
   }
-  if (!got && line.empty())
+  if (!got && line.empty()) {
     return std::nullopt;
-  if (!line.empty() && line.back() == '\r')
+  }
+  if (!line.empty() && line.back() == '\r') {
     line.pop_back();
+  }
   return line;
 }
 
@@ -53,14 +55,17 @@ int run_user_add(const Invocation& inv) {
     return report(make_error("password_missing", "give the password on standard input"));
   }
   auto db = open_database(inv.options, false);
-  if (!db)
+  if (!db) {
     return report(db.error());
+  }
   auto conn = sql::Connection::open(db->conninfo);
-  if (!conn)
+  if (!conn) {
     return report(make_error("db_unreachable", conn.error().message));
+  }
   auto user = web::add_user(*conn, inv.positional[0], inv.value("--role"), *password);
-  if (!user)
+  if (!user) {
     return report(user.error());
+  }
   std::printf("staff user %s (%s) added\n", user->name.c_str(), user->role.c_str());
   return 0;
 }

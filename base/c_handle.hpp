@@ -9,8 +9,9 @@ template <auto FreeFn>
 struct CFree {
   template <typename T>
   void operator()(T* handle) const noexcept {
-    if (handle != nullptr)
+    if (handle != nullptr) {
       FreeFn(handle);
+    }
   }
 };
 

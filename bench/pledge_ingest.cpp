@@ -74,8 +74,9 @@ void run_loop(donations::PledgeBatcher& batcher, ClientLoop& loop, std::vector<i
     auto w = static_cast<std::size_t>(who);
     sent[w] = Clock::now();
     batcher.submit(bench_pledge(submitters, who, count[w]++), [&loop, who](auto result) {
-      if (!result)
+      if (!result) {
         std::fprintf(stderr, "pledge failed: %s\n", result.error().message.c_str());
+      }
       {
         std::lock_guard lock(loop.mutex);
         loop.inbox.push_back({who, result.has_value()});
@@ -83,8 +84,9 @@ void run_loop(donations::PledgeBatcher& batcher, ClientLoop& loop, std::vector<i
       loop.wake.notify_one();
     });
   };
-  for (int who : mine)
+  for (int who : mine) {
     send(who);
+  }
   std::size_t in_flight = mine.size();
   std::vector<ClientLoop::Ack> acks;
   while (in_flight > 0) {
@@ -96,8 +98,9 @@ void run_loop(donations::PledgeBatcher& batcher, ClientLoop& loop, std::vector<i
     auto now = Clock::now();
     for (const auto& a : acks) {
       --in_flight;
-      if (now >= stop_at || !a.ok)
+      if (now >= stop_at || !a.ok) {
         continue;  // late: not counted; failed: that submitter stops
+      }
       latencies.push_back(
           std::chrono::duration<double, std::milli>(now - sent[static_cast<std::size_t>(a.who)])
               .count());
@@ -126,14 +129,16 @@ Figures run_boai(const donations::PledgeBatcher::Options& options, int submitter
         for (long i = 0; Clock::now() < stop_at; ++i) {
           auto start = Clock::now();
           auto p = batcher.submit_and_wait(bench_pledge(submitters, l, i));
-          if (!p)
+          if (!p) {
             break;
+          }
           times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
         }
       } else {
         std::vector<int> mine;  // this loop's submitters
-        for (int who = l; who < submitters; who += loops)
+        for (int who = l; who < submitters; who += loops) {
           mine.push_back(who);
+        }
         run_loop(batcher, client_loops[static_cast<std::size_t>(l)], mine, submitters, stop_at,
                  times);
       }
@@ -141,8 +146,9 @@ Figures run_boai(const donations::PledgeBatcher::Options& options, int submitter
       latencies.insert(latencies.end(), times.begin(), times.end());
     });
   }
-  for (auto& t : threads)
+  for (auto& t : threads) {
     t.join();
+  }
   auto done = latencies.size();
   auto stats = batcher.stats();
   std::sort(latencies.begin(), latencies.end());
@@ -178,8 +184,9 @@ double run_pgbench(const std::string& pgbench, const std::string& conninfo, int 
 std::string find_pgbench() {
   for (const auto& e : std::filesystem::directory_iterator("/usr/lib/postgresql")) {
     auto p = e.path() / "bin" / "pgbench";
-    if (std::filesystem::exists(p))
+    if (std::filesystem::exists(p)) {
       return p.string();
+    }
   }
   return "pgbench";
 }
@@ -196,8 +203,9 @@ std::vector<int> parse_list(const char* text) {
   for (const char* p = text; *p != '\0';) {
     out.push_back(std::atoi(p));
     p = std::strchr(p, ',');
-    if (p == nullptr)
+    if (p == nullptr) {
       break;
+    }
     ++p;
   }
   return out;
@@ -212,16 +220,21 @@ int main(int argc, char** argv) {
   donations::PledgeBatcher::Options options;  // serve's defaults unless told otherwise
   bool thread_each = false;
   for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--seconds") == 0)
+    if (std::strcmp(argv[i], "--seconds") == 0) {
       seconds = std::atoi(argv[i + 1]);
-    if (std::strcmp(argv[i], "--database-url") == 0)
+    }
+    if (std::strcmp(argv[i], "--database-url") == 0) {
       url = argv[i + 1];
-    if (std::strcmp(argv[i], "--submitters") == 0)
+    }
+    if (std::strcmp(argv[i], "--submitters") == 0) {
       counts = parse_list(argv[i + 1]);
-    if (std::strcmp(argv[i], "--workers") == 0)
+    }
+    if (std::strcmp(argv[i], "--workers") == 0) {
       options.workers = std::atoi(argv[i + 1]);
-    if (std::strcmp(argv[i], "--thread-each") == 0)
+    }
+    if (std::strcmp(argv[i], "--thread-each") == 0) {
       thread_each = std::atoi(argv[i + 1]) != 0;
+    }
     if (std::strcmp(argv[i], "--max-wait-us") == 0) {
       options.max_wait = std::chrono::microseconds(std::atoi(argv[i + 1]));
     }
@@ -246,8 +259,9 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto known = sql::parse_migrations(sql::embedded_migrations());
-  if (!known || !sql::migrate(*conn, *known))
+  if (!known || !sql::migrate(*conn, *known)) {
     return 1;
+  }
   (void)donations::add_campaign(
       *conn, {"bench", "Benchmark", donations::Money::from_yuan(1'000'000), "general", {}, "live"});
   (void)conn->exec("CREATE TABLE IF NOT EXISTS pgbench_pledges (k bigint PRIMARY KEY, v bigint)");

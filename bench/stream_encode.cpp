@@ -58,18 +58,21 @@ std::vector<Listed> listing(const fs::path& playlist) {
   std::string line;
   double seconds = 0;
   while (std::getline(lines, line)) {
-    if (line.starts_with("#EXTINF:"))
+    if (line.starts_with("#EXTINF:")) {
       seconds = std::atof(line.c_str() + 8);
-    if (!line.empty() && line[0] != '#')
+    }
+    if (!line.empty() && line[0] != '#') {
       out.push_back(Listed{line, seconds});
+    }
   }
   return out;
 }
 
 std::vector<std::string> segments(const fs::path& playlist) {
   std::vector<std::string> out;
-  for (auto& segment : listing(playlist))
+  for (auto& segment : listing(playlist)) {
     out.push_back(std::move(segment.name));
+  }
   return out;
 }
 
@@ -82,8 +85,9 @@ pid_t spawn(const std::vector<std::string>& argv, const std::string& log) {
       dup2(fileno(out), STDERR_FILENO);
     }
     std::vector<char*> args;
-    for (const auto& a : argv)
+    for (const auto& a : argv) {
       args.push_back(const_cast<char*>(a.c_str()));
+    }
     args.push_back(nullptr);
     execvp(args[0], args.data());
     _exit(127);
@@ -101,8 +105,9 @@ Run measure(const std::vector<std::string>& argv, const fs::path& playlist,
   rusage usage{};
   while (true) {
     pid_t done = wait4(pid, &status, WNOHANG, &usage);
-    if (done == pid)
+    if (done == pid) {
       break;
+    }
     if (!run.first_segment_seconds && fs::exists(playlist) && !segments(playlist).empty()) {
       run.first_segment_seconds = seconds_since(start);
     }
@@ -123,8 +128,9 @@ std::vector<std::string> words(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
   std::string word;
-  while (in >> word)
+  while (in >> word) {
     out.push_back(word);
+  }
   return out;
 }
 
@@ -205,15 +211,17 @@ std::optional<GstClockTime> first_frame_capture(const fs::path& segment, const f
     return std::nullopt;
   }
   FILE* pipe = popen(("zbarimg -q --raw '" + png.string() + "' 2>/dev/null").c_str(), "r");
-  if (pipe == nullptr)
+  if (pipe == nullptr) {
     return std::nullopt;
+  }
   char buffer[1024] = {};
   size_t n = std::fread(buffer, 1, sizeof buffer - 1, pipe);
   pclose(pipe);
   std::string text(buffer, n);
   auto key = text.find("\"TIMESTAMP\":");
-  if (key == std::string::npos)
+  if (key == std::string::npos) {
     return std::nullopt;
+  }
   return base_time + std::strtoull(text.c_str() + key + 12, nullptr, 10);
 }
 
@@ -298,8 +306,9 @@ void measure_latency(const fs::path& work) {
     while (Clock::now() < until) {
       auto list = listing(playlist);
       if (!list.empty() && list.back().name != newest) {
-        if (!newest.empty())
+        if (!newest.empty()) {
           listed.emplace_back(list.back(), monotonic_ns());
+        }
         newest = list.back().name;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -363,12 +372,15 @@ int main(int argc, char** argv) {
   std::string only;  // "cpu" or "latency": one half of the benchmark
   for (int i = 1; i < argc; ++i) {
     std::string flag = argv[i];
-    if (flag == "--seconds" && i + 1 < argc)
+    if (flag == "--seconds" && i + 1 < argc) {
       seconds = std::max(5, std::atoi(argv[++i]));
-    if (flag == "--keep")
+    }
+    if (flag == "--keep") {
       keep = true;
-    if (flag == "--only" && i + 1 < argc)
+    }
+    if (flag == "--only" && i + 1 < argc) {
       only = argv[++i];
+    }
   }
   gst_init(&argc, &argv);
   char pattern[] = "/tmp/boai-bench-XXXXXX";
@@ -376,11 +388,14 @@ int main(int argc, char** argv) {
   std::printf("stream_encode: %d s of 720p30 in %s\n", seconds, work.c_str());
 
   bool ok = true;
-  if (only != "latency")
+  if (only != "latency") {
     ok = measure_cpu(work, seconds);
-  if (only != "cpu")
+  }
+  if (only != "cpu") {
     measure_latency(work);
-  if (!keep)
+  }
+  if (!keep) {
     fs::remove_all(work);
+  }
   return ok ? 0 : 1;
 }

@@ -235,9 +235,9 @@ std::expected<void, Error> settle_pledge(sql::Connection& tx, const Pledge& pled
       return std::unexpected(n.error());
     }
   } else if (was_full) {
-    // An over-payment: the receipt shows what really arrived.
+    // An over-payment: the receipt shows what really arrived, less what was given back.
     auto r = tx.exec("UPDATE receipts SET amount_fen = $2 WHERE pledge_id = $1",
-                     params(pledge.id, paid->fen()));
+                     params(pledge.id, paid->fen() - pledge.refunded.fen()));
     if (!r) {
       return std::unexpected(failed(r.error()));
     }

@@ -35,6 +35,12 @@ struct Totals {
   Money refunded;
   Money spent;
   std::int64_t pledge_count = 0;
+
+  // What stands after cancellations and refunds: the figures the room and the overlay show.
+  Money net_pledged() const { return Money::from_fen(pledged.fen() - cancelled.fen()); }
+  Money net_received() const { return Money::from_fen(received.fen() - refunded.fen()); }
+
+  bool operator==(const Totals&) const = default;
 };
 
 struct PledgeRequest {

@@ -23,8 +23,9 @@ inline Param param(const std::string& text) {
   return text;
 }
 inline Param param(std::integral auto value) {
-  if constexpr (std::same_as<decltype(value), bool>)
+  if constexpr (std::same_as<decltype(value), bool>) {
     return value ? "true" : "false";
+  }
   return std::to_string(value);
 }
 inline Param param(const std::optional<std::string>& text) {

@@ -9,8 +9,9 @@ namespace boai::sql {
 
 WorkerPool::WorkerPool(std::string conninfo, int threads, GMainContext* context)
     : conninfo_(std::move(conninfo)), context_(context) {
-  for (int i = 0; i < std::max(1, threads); ++i)
+  for (int i = 0; i < std::max(1, threads); ++i) {
     threads_.emplace_back([this] { worker_main(); });
+  }
 }
 
 WorkerPool::~WorkerPool() {
@@ -19,8 +20,9 @@ WorkerPool::~WorkerPool() {
     stopping_ = true;
   }
   wake_.notify_all();
-  for (auto& t : threads_)
+  for (auto& t : threads_) {
     t.join();
+  }
 }
 
 void WorkerPool::post(Job job) {
@@ -42,8 +44,9 @@ void WorkerPool::worker_main() {
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
-      if (jobs_.empty())
+      if (jobs_.empty()) {
         return;
+      }
       job = std::move(jobs_.front());
       jobs_.pop_front();
     }

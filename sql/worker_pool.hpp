@@ -4,6 +4,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <expected>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -35,6 +36,16 @@ class WorkerPool {
       auto result = std::make_shared<T>(conn != nullptr ? work(*conn) : unavailable(*error));
       return std::function<void()>([done = std::move(done), result] { done(std::move(*result)); });
     });
+  }
+
+  // The same for work that answers std::expected<T, Error>: when no connection can be had, done
+  // gets the database's error (db_unavailable) as that Error, so callers need no converter.
+  template <typename T>
+  void run_expected(std::function<std::expected<T, Error>(Connection&)> work,
+                    std::function<void(std::expected<T, Error>)> done) {
+    run<std::expected<T, Error>>(
+        std::move(work), std::move(done),
+        [](const DbError& e) -> std::expected<T, Error> { return std::unexpected(e.to_error()); });
   }
 
  private:

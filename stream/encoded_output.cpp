@@ -29,8 +29,9 @@ EncodedOutput::EncodedOutput(GstElementRef pipeline, std::string label, const ch
       code_(code) {}
 
 EncodedOutput::~EncodedOutput() {
-  if (pipeline_)
+  if (pipeline_) {
     gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
+  }
 }
 
 std::expected<std::shared_ptr<EncodedOutput>, Error> EncodedOutput::record(
@@ -46,8 +47,9 @@ std::expected<std::shared_ptr<EncodedOutput>, Error> EncodedOutput::record(
   g_object_set(child(pipeline->get(), "sink").get(), "location", path.c_str(), nullptr);
   std::shared_ptr<EncodedOutput> out(
       new EncodedOutput(std::move(*pipeline), label, "recording_failed"));
-  if (auto played = out->play(); !played)
+  if (auto played = out->play(); !played) {
     return std::unexpected(played.error());
+  }
   return out;
 }
 
@@ -63,21 +65,21 @@ std::expected<std::shared_ptr<EncodedOutput>, Error> EncodedOutput::push(
   }
   g_object_set(child(pipeline->get(), "sink").get(), "location", url.c_str(), nullptr);
   std::shared_ptr<EncodedOutput> out(new EncodedOutput(std::move(*pipeline), label, "push_failed"));
-  if (auto played = out->play(); !played)
+  if (auto played = out->play(); !played) {
     return std::unexpected(played.error());
+  }
   return out;
 }
 
 std::expected<void, Error> EncodedOutput::play() {
   GstElementRef sink = child(pipeline_.get(), "sink");
   GstPadRef pad(gst_element_get_static_pad(sink.get(), "sink"));
-  auto* held = new std::shared_ptr<std::atomic<std::uint64_t>>(bytes_);
   gst_pad_add_probe(
       pad.get(),
       static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST),
       [](GstPad*, GstPadProbeInfo* info, gpointer data) {
         // matroskamux pushes buffer lists, flvmux single buffers.
-        auto& bytes = **static_cast<std::shared_ptr<std::atomic<std::uint64_t>>*>(data);
+        auto& bytes = held_shared<std::atomic<std::uint64_t>>(data);
         if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST) {
           bytes.fetch_add(gst_buffer_list_calculate_size(GST_PAD_PROBE_INFO_BUFFER_LIST(info)));
         } else {
@@ -85,14 +87,12 @@ std::expected<void, Error> EncodedOutput::play() {
         }
         return GST_PAD_PROBE_OK;
       },
-      held,
-      [](gpointer data) {
-        delete static_cast<std::shared_ptr<std::atomic<std::uint64_t>>*>(data);
-      });
+      hold_shared(bytes_), release_shared<std::atomic<std::uint64_t>>);
   if (gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
     std::string why = label_ + " could not be started.";
-    if (auto error = poll())
+    if (auto error = poll()) {
       why = error->message;
+    }
     gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
     return std::unexpected(make_error(code_, why));
   }
@@ -108,16 +108,18 @@ void EncodedOutput::push_audio(GstSample* sample) {
 
 void EncodedOutput::push(GstElement* appsrc, GstSample* sample, bool video) {
   GstBuffer* in = gst_sample_get_buffer(sample);
-  if (in == nullptr || !GST_BUFFER_PTS_IS_VALID(in))
+  if (in == nullptr || !GST_BUFFER_PTS_IS_VALID(in)) {
     return;
+  }
   // Running time, so both streams share one timeline (x264enc shifts its timestamps by an hour
   // and says so in its segment).
   const GstSegment* segment = gst_sample_get_segment(sample);
   GstClockTime pts = GST_BUFFER_PTS(in);
   if (segment != nullptr && segment->format == GST_FORMAT_TIME) {
     pts = gst_segment_to_running_time(segment, GST_FORMAT_TIME, GST_BUFFER_PTS(in));
-    if (!GST_CLOCK_TIME_IS_VALID(pts))
+    if (!GST_CLOCK_TIME_IS_VALID(pts)) {
       return;
+    }
   }
   GstClockTime dts = GST_CLOCK_TIME_NONE;
   if (GST_BUFFER_DTS_IS_VALID(in) && GST_BUFFER_DTS(in) + pts >= GST_BUFFER_PTS(in)) {
@@ -128,19 +130,22 @@ void EncodedOutput::push(GstElement* appsrc, GstSample* sample, bool video) {
     std::lock_guard lock(mutex_);
     if (!started_) {
       // Everything starts at a video key frame, which also carries SPS and PPS.
-      if (!video || GST_BUFFER_FLAG_IS_SET(in, GST_BUFFER_FLAG_DELTA_UNIT))
+      if (!video || GST_BUFFER_FLAG_IS_SET(in, GST_BUFFER_FLAG_DELTA_UNIT)) {
         return;
+      }
       started_ = true;
       origin_ = GST_CLOCK_TIME_IS_VALID(dts) ? std::min(dts, pts) : pts;
     }
     origin = origin_;
   }
-  if (pts < origin)
+  if (pts < origin) {
     return;
+  }
   GstAppSrc* src = GST_APP_SRC(appsrc);
   GstCapsRef current(gst_app_src_get_caps(src));
-  if (!current)
+  if (!current) {
     gst_app_src_set_caps(src, gst_sample_get_caps(sample));
+  }
   GstBuffer* out = gst_buffer_copy(in);  // shares the memory; only the timestamps change
   GST_BUFFER_PTS(out) = pts - origin;
   GST_BUFFER_DTS(out) =
@@ -153,8 +158,9 @@ std::optional<Error> EncodedOutput::poll() {
   while (true) {
     GstMessageRef message(gst_bus_pop_filtered(
         bus.get(), static_cast<GstMessageType>(GST_MESSAGE_ERROR | GST_MESSAGE_EOS)));
-    if (!message)
+    if (!message) {
       return std::nullopt;
+    }
     if (GST_MESSAGE_TYPE(message.get()) == GST_MESSAGE_EOS) {
       eos_seen_ = true;
       continue;

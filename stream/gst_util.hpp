@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <expected>
+#include <memory>
 #include <string>
+#include <utility>
 
 #include "base/c_handle.hpp"
 #include "base/error.hpp"
@@ -25,6 +27,22 @@ using GCharRef = CHandle<gchar, g_free>;
 
 // gst_parse_launch returns a floating reference; sink it so the owner is explicit.
 std::expected<GstElementRef, Error> launch(const std::string& description, const char* code);
+
+// A shared_ptr handed to a C callback as its user data. Whoever keeps the callback (a pad probe, a
+// signal, an appsink) keeps the object alive with it, and frees the hold through release_shared<T>
+// (a GDestroyNotify) once the callback can no longer run, however the pipeline is torn down.
+template <typename T>
+gpointer hold_shared(std::shared_ptr<T> object) {
+  return new std::shared_ptr<T>(std::move(object));
+}
+template <typename T>
+void release_shared(gpointer data) {
+  delete static_cast<std::shared_ptr<T>*>(data);
+}
+template <typename T>
+T& held_shared(gpointer data) {
+  return **static_cast<std::shared_ptr<T>*>(data);
+}
 
 // A child by name (a new reference), or null.
 GstElementRef child(GstElement* bin, const char* name);

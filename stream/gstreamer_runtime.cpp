@@ -12,8 +12,9 @@ void init_gstreamer() {
 }
 
 void join_gstreamer_threads() {
-  if (!gst_is_initialized())
+  if (!gst_is_initialized()) {
     return;
+  }
   gst_task_cleanup_all();
   g_thread_pool_stop_unused_threads();
 }

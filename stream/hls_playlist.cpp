@@ -31,10 +31,12 @@ bool replace_file(const std::string& path, std::string_view text) {
   std::string temporary = path + ".tmp";
   FILE* file = std::fopen(temporary.c_str(), "wb");
   bool ok = file != nullptr;
-  if (ok)
+  if (ok) {
     ok = std::fwrite(text.data(), 1, text.size(), file) == text.size();
-  if (file != nullptr)
+  }
+  if (file != nullptr) {
     ok = std::fclose(file) == 0 && ok;
+  }
   return ok && std::rename(temporary.c_str(), path.c_str()) == 0;
 }
 

@@ -26,31 +26,38 @@ std::string audio_tail(bool sync) {
 // decodebin's pads appear once the stream is known: video to "vq", audio to "aq".
 void on_pad_added(GstElement*, GstPad* pad, gpointer pipeline) {
   GstCapsRef caps(gst_pad_get_current_caps(pad));
-  if (!caps)
+  if (!caps) {
     caps.reset(gst_pad_query_caps(pad, nullptr));
-  if (!caps || gst_caps_is_empty(caps.get()))
+  }
+  if (!caps || gst_caps_is_empty(caps.get())) {
     return;
+  }
   const char* media = gst_structure_get_name(gst_caps_get_structure(caps.get(), 0));
   const char* target = g_str_has_prefix(media, "video/")   ? "vq"
                        : g_str_has_prefix(media, "audio/") ? "aq"
                                                            : nullptr;
-  if (target == nullptr)
+  if (target == nullptr) {
     return;
+  }
   GstElementRef queue = child(GST_ELEMENT(pipeline), target);
-  if (!queue)
+  if (!queue) {
     return;
+  }
   GstPadRef sink(gst_element_get_static_pad(queue.get(), "sink"));
-  if (sink && !gst_pad_is_linked(sink.get()))
+  if (sink && !gst_pad_is_linked(sink.get())) {
     gst_pad_link(pad, sink.get());
+  }
 }
 
 bool is_readable_file(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return false;
+  }
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
+  if (fd < 0) {
     return false;
+  }
   ::close(fd);
   return true;
 }
@@ -59,119 +66,134 @@ std::unexpected<Error> unavailable(const std::string& label, const std::string& 
   return std::unexpected(make_error("source_unavailable", label + " " + why + "."));
 }
 
-}  // namespace
-
-InputPipeline::InputPipeline(GstElementRef pipeline, std::string label)
-    : pipeline_(std::move(pipeline)), label_(std::move(label)) {}
-
-InputPipeline::~InputPipeline() {
-  if (pipeline_)
-    gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
-}
-
-std::expected<std::unique_ptr<InputPipeline>, Error> InputPipeline::start(
-    const SourceSpec& spec, const InputChannels& out) {
-  std::string label = "Source " + quote_for_message(spec.text);
-  std::string description;
-  bool decoded = true;
-  bool sync = false;
+// The pipeline up to its decoder ("dec"), or a source_unavailable error when the camera or file
+// is not there.
+std::expected<std::string, Error> source_head(const SourceSpec& spec, const std::string& label) {
   switch (spec.kind) {
-    case SourceKind::kTest:
-      decoded = false;
-      description = "videotestsrc is-live=true pattern=smpte75 ! " +
-                    raw_video_caps(out.width, out.height, out.framerate) +
-                    " ! intervideosink name=vsink sync=false "
-                    "audiotestsrc is-live=true wave=sine freq=440 volume=0.05 ! " +
-                    raw_audio_caps() + " ! interaudiosink name=asink sync=false";
+    case SourceKind::kTest:  // no decoder: source_description writes it whole
       break;
     case SourceKind::kV4l2: {
       struct stat st {};
       if (::stat(spec.device.c_str(), &st) != 0) {
         return unavailable(label, "names a camera that does not exist");
       }
-      if (!S_ISCHR(st.st_mode))
+      if (!S_ISCHR(st.st_mode)) {
         return unavailable(label, "is not a camera device");
-      description = "v4l2src name=src ! decodebin name=dec";
-      if (spec.audio_device.starts_with("pulse:")) {
-        description +=
-            " pulsesrc name=mic ! queue name=aq max-size-buffers=20 ! " + audio_tail(false);
-      } else if (spec.audio_device.starts_with("alsa:")) {
-        description +=
-            " alsasrc name=mic ! queue name=aq max-size-buffers=20 ! " + audio_tail(false);
       }
-      break;
+      return std::string("v4l2src name=src ! decodebin name=dec");
     }
     case SourceKind::kSrt:
-      description = "srtsrc name=src wait-for-connection=true ! decodebin name=dec";
-      break;
+      return std::string("srtsrc name=src wait-for-connection=true ! decodebin name=dec");
     case SourceKind::kRtmp:
-      description = "rtmp2src name=src ! decodebin name=dec";
-      break;
+      return std::string("rtmp2src name=src ! decodebin name=dec");
     case SourceKind::kFile:
       if (!is_readable_file(spec.path)) {
         return unavailable(label, "is not a file the studio can read");
       }
       // Pushed in 64 KiB blocks through a queue: pulled, decodebin's typefind reads 4 KiB at a
       // time for a parser that cannot pull (y4mdec, tsdemux), a syscall and a buffer each.
-      description = "filesrc name=src blocksize=65536 ! queue ! decodebin name=dec";
-      sync = true;  // a file plays at its own pace, not as fast as it decodes
-      break;
+      return std::string("filesrc name=src blocksize=65536 ! queue ! decodebin name=dec");
   }
-  if (decoded) {
-    description += " queue name=vq max-size-buffers=5 max-size-bytes=0 max-size-time=0 ! " +
-                   video_tail(out, sync);
-    if (spec.kind != SourceKind::kV4l2) {
-      description += " queue name=aq max-size-buffers=20 max-size-bytes=0 max-size-time=0 ! " +
-                     audio_tail(sync);
+  return std::string();
+}
+
+// The whole launch text: the test pattern as it is, anything else decoded into the channels'
+// fixed caps, with a camera's microphone as a source of its own.
+std::expected<std::string, Error> source_description(const SourceSpec& spec,
+                                                     const InputChannels& out,
+                                                     const std::string& label) {
+  if (spec.kind == SourceKind::kTest) {
+    return "videotestsrc is-live=true pattern=smpte75 ! " +
+           raw_video_caps(out.width, out.height, out.framerate) +
+           " ! intervideosink name=vsink sync=false "
+           "audiotestsrc is-live=true wave=sine freq=440 volume=0.05 ! " +
+           raw_audio_caps() + " ! interaudiosink name=asink sync=false";
+  }
+  auto description = source_head(spec, label);
+  if (!description) {
+    return description;
+  }
+  std::string d = std::move(*description);
+  if (spec.kind == SourceKind::kV4l2) {
+    if (spec.audio_device.starts_with("pulse:")) {
+      d += " pulsesrc name=mic ! queue name=aq max-size-buffers=20 ! " + audio_tail(false);
+    } else if (spec.audio_device.starts_with("alsa:")) {
+      d += " alsasrc name=mic ! queue name=aq max-size-buffers=20 ! " + audio_tail(false);
     }
   }
-  auto pipeline = launch(description, "source_failed");
-  if (!pipeline) {
-    return std::unexpected(make_error("source_failed", label + ": " + pipeline.error().message));
+  // A file plays at its own pace, not as fast as it decodes.
+  bool sync = spec.kind == SourceKind::kFile;
+  d += " queue name=vq max-size-buffers=5 max-size-bytes=0 max-size-time=0 ! " +
+       video_tail(out, sync);
+  if (spec.kind != SourceKind::kV4l2) {
+    d +=
+        " queue name=aq max-size-buffers=20 max-size-bytes=0 max-size-time=0 ! " + audio_tail(sync);
   }
-  GstElement* p = pipeline->get();
+  return d;
+}
+
+// Tells the elements which device, address or file to open and which channels to feed.
+void configure_source(GstElement* p, const SourceSpec& spec, const InputChannels& out) {
   if (GstElementRef src = child(p, "src")) {
-    switch (spec.kind) {
-      case SourceKind::kV4l2:
-        g_object_set(src.get(), "device", spec.device.c_str(), nullptr);
-        break;
-      case SourceKind::kSrt:
-        g_object_set(src.get(), "uri", spec.uri.c_str(), nullptr);
-        break;
-      case SourceKind::kRtmp:
-        g_object_set(src.get(), "location", spec.uri.c_str(), nullptr);
-        break;
-      case SourceKind::kFile:
-        g_object_set(src.get(), "location", spec.path.c_str(), nullptr);
-        break;
-      case SourceKind::kTest:
-        break;
-    }
+    const char* property = spec.kind == SourceKind::kV4l2  ? "device"
+                           : spec.kind == SourceKind::kSrt ? "uri"
+                                                           : "location";
+    const std::string& value = spec.kind == SourceKind::kV4l2   ? spec.device
+                               : spec.kind == SourceKind::kFile ? spec.path
+                                                                : spec.uri;
+    g_object_set(src.get(), property, value.c_str(), nullptr);
   }
   if (GstElementRef mic = child(p, "mic")) {
     std::string device = spec.audio_device.substr(spec.audio_device.find(':') + 1);
-    if (!device.empty())
+    if (!device.empty()) {
       g_object_set(mic.get(), "device", device.c_str(), nullptr);
+    }
   }
   if (GstElementRef dec = child(p, "dec")) {
     g_signal_connect(dec.get(), "pad-added", G_CALLBACK(on_pad_added), p);
   }
-  GstElementRef vsink = child(p, "vsink");
-  g_object_set(vsink.get(), "channel", out.video.c_str(), nullptr);
+  g_object_set(child(p, "vsink").get(), "channel", out.video.c_str(), nullptr);
   if (GstElementRef asink = child(p, "asink")) {
     g_object_set(asink.get(), "channel", out.audio.c_str(), nullptr);
   }
+}
+
+}  // namespace
+
+InputPipeline::InputPipeline(GstElementRef pipeline, std::string label)
+    : pipeline_(std::move(pipeline)), label_(std::move(label)) {}
+
+InputPipeline::~InputPipeline() {
+  if (pipeline_) {
+    gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
+  }
+}
+
+std::expected<std::unique_ptr<InputPipeline>, Error> InputPipeline::start(
+    const SourceSpec& spec, const InputChannels& out) {
+  std::string label = "Source " + quote_for_message(spec.text);
+  auto description = source_description(spec, out, label);
+  if (!description) {
+    return std::unexpected(description.error());
+  }
+  auto pipeline = launch(*description, "source_failed");
+  if (!pipeline) {
+    return std::unexpected(make_error("source_failed", label + ": " + pipeline.error().message));
+  }
+  configure_source(pipeline->get(), spec, out);
   std::unique_ptr<InputPipeline> input(new InputPipeline(std::move(*pipeline), label));
-  if (auto played = input->play(); !played)
+  if (auto played = input->play(); !played) {
     return std::unexpected(played.error());
+  }
   return input;
 }
 
 std::expected<std::unique_ptr<InputPipeline>, Error> InputPipeline::start_slide(
     const std::string& path, const InputChannels& out) {
   std::string label = "Slide " + quote_for_message(path);
-  if (!is_readable_file(path))
+  if (!is_readable_file(path)) {
     return unavailable(label, "is not a file the studio can read");
+  }
   // imagefreeze repeats the one decoded picture at the studio's frame rate, as a live source.
   std::string description =
       "filesrc name=src ! decodebin name=dec queue name=vq ! videoconvert ! videoscale ! "
@@ -187,23 +209,22 @@ std::expected<std::unique_ptr<InputPipeline>, Error> InputPipeline::start_slide(
   g_signal_connect(child(p, "dec").get(), "pad-added", G_CALLBACK(on_pad_added), p);
   g_object_set(child(p, "vsink").get(), "channel", out.video.c_str(), nullptr);
   std::unique_ptr<InputPipeline> input(new InputPipeline(std::move(*pipeline), label));
-  if (auto played = input->play(); !played)
+  if (auto played = input->play(); !played) {
     return std::unexpected(played.error());
+  }
   return input;
 }
 
 std::expected<void, Error> InputPipeline::play() {
   GstElementRef vsink = child(pipeline_.get(), "vsink");
   GstPadRef pad(gst_element_get_static_pad(vsink.get(), "sink"));
-  // The probe's counters live as long as the probe: the pad owns a reference to them.
-  auto* held = new std::shared_ptr<Counters>(counters_);
   // The end of the picture is the end of the input, even while a stream it never had (a clip
   // without sound) keeps the pipeline from posting EOS.
   gst_pad_add_probe(
       pad.get(),
       static_cast<GstPadProbeType>(GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM),
       [](GstPad*, GstPadProbeInfo* info, gpointer data) {
-        auto& c = **static_cast<std::shared_ptr<Counters>*>(data);
+        auto& c = held_shared<Counters>(data);
         if (info->type & GST_PAD_PROBE_TYPE_BUFFER) {
           c.frames.fetch_add(1);
           c.last_frame_us.store(now_us());
@@ -212,11 +233,12 @@ std::expected<void, Error> InputPipeline::play() {
         }
         return GST_PAD_PROBE_OK;
       },
-      held, [](gpointer data) { delete static_cast<std::shared_ptr<Counters>*>(data); });
+      hold_shared(counters_), release_shared<Counters>);
   if (gst_element_set_state(pipeline_.get(), GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE) {
     std::string why = "could not be started";
-    if (auto outcome = poll())
+    if (auto outcome = poll()) {
       why = outcome->error.message;
+    }
     gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
     return std::unexpected(make_error("source_failed", why));
   }
@@ -229,8 +251,9 @@ std::optional<InputPipeline::Outcome> InputPipeline::poll() {
     GstMessageRef message(gst_bus_pop_filtered(
         bus.get(), static_cast<GstMessageType>(GST_MESSAGE_ERROR | GST_MESSAGE_EOS)));
     if (!message) {
-      if (counters_->ended.load())
+      if (counters_->ended.load()) {
         return Outcome{true, make_error("source_ended", label_ + " ended.")};
+      }
       return std::nullopt;
     }
     if (GST_MESSAGE_TYPE(message.get()) == GST_MESSAGE_EOS) {

@@ -41,15 +41,17 @@ MediaPlaylistWriter::MediaPlaylistWriter(MediaPlaylistOptions options)
 
 std::expected<void, Error> MediaPlaylistWriter::add(std::int64_t sequence, double seconds,
                                                     WallClock::time_point start) {
-  if (ended_)
+  if (ended_) {
     return {};
+  }
   entries_.push_back(Entry{sequence, seconds, start});
   target_ = std::max(target_, static_cast<int>(std::lround(seconds)));
   // Listed first, deleted after: a player that just read the old playlist still finds what it
   // lists, since more are kept than listed.
   auto written = write();
-  if (!written)
+  if (!written) {
     return written;  // the playlist on disk still lists the oldest: keep them
+  }
   while (entries_.size() > static_cast<size_t>(options_.kept)) {
     std::error_code ec;
     std::filesystem::remove(options_.dir + "/" + segment_file_name(entries_.front().sequence), ec);
@@ -59,8 +61,9 @@ std::expected<void, Error> MediaPlaylistWriter::add(std::int64_t sequence, doubl
 }
 
 std::expected<void, Error> MediaPlaylistWriter::end() {
-  if (ended_)
+  if (ended_) {
     return {};
+  }
   ended_ = true;
   return write();
 }
@@ -82,8 +85,9 @@ std::string MediaPlaylistWriter::text() const {
     out += extinf;
     out += segment_file_name(e.sequence) + "\n";
   }
-  if (ended_)
+  if (ended_) {
     out += "#EXT-X-ENDLIST\n";
+  }
   return out;
 }
 

@@ -23,8 +23,9 @@ inline std::uint8_t over(std::uint8_t out, std::uint8_t alpha, std::uint8_t valu
 
 void blend_row(std::uint8_t* __restrict out, const std::uint8_t* __restrict alpha,
                const std::uint8_t* __restrict value, int n) {
-  for (int i = 0; i < n; ++i)
+  for (int i = 0; i < n; ++i) {
     out[i] = over(out[i], alpha[i], value[i]);
+  }
 }
 
 }  // namespace
@@ -39,8 +40,9 @@ std::vector<PlanarLayer> to_planar(const std::vector<OverlayLayer>& layers, int 
     // Whole 2x2 blocks only, inside both the layer and the frame.
     p.width = std::min(in.x + in.width - p.x, frame_width - p.x) & ~1;
     p.height = std::min(in.y + in.height - p.y, frame_height - p.y) & ~1;
-    if (p.width <= 0 || p.height <= 0)
+    if (p.width <= 0 || p.height <= 0) {
       continue;
+    }
     size_t full = static_cast<size_t>(p.width) * static_cast<size_t>(p.height);
     p.luma_alpha.assign(full, 0);
     p.luma.assign(full, 0);

@@ -49,10 +49,12 @@ void rounded_rect(cairo_t* cr, double x, double y, double w, double h, double r)
 
 // Share of `part` in `whole` as a count of `width` pixels, in integers, clamped to [0, width].
 int bar_pixels(std::int64_t part, std::int64_t whole, int width) {
-  if (whole <= 0 || part <= 0)
+  if (whole <= 0 || part <= 0) {
     return 0;
-  if (part >= whole)
+  }
+  if (part >= whole) {
     return width;
+  }
   // part < whole here; scale both down until the product cannot overflow.
   while (part > INT64_MAX / std::max(width, 1)) {
     part /= 2;
@@ -141,8 +143,9 @@ struct OverlayRenderer::Impl {
   }
 
   void title(const OverlayState& s, std::vector<OverlayLayer>& out) {
-    if (s.campaign_title.empty() && s.goal_fen <= 0 && s.certificate_line.empty())
+    if (s.campaign_title.empty() && s.goal_fen <= 0 && s.certificate_line.empty()) {
       return;
+    }
     constexpr double kW = 660;
     bool goal = s.goal_fen > 0;
     bool cert = !s.certificate_line.empty();
@@ -178,14 +181,16 @@ struct OverlayRenderer::Impl {
       }
       y += 30;
     }
-    if (cert)
+    if (cert) {
       text(cr, escape_markup(s.certificate_line), 18, y, kW - 36, 15, false, kSoft);
+    }
     out.push_back(finish(c));
   }
 
   void ticker(const OverlayState& s, std::vector<OverlayLayer>& out) {
-    if (s.ticker.empty())
+    if (s.ticker.empty()) {
       return;
+    }
     constexpr double kH = 46;
     Canvas c = canvas("ticker", 0, kDesignHeight - kH, frame_width / scale, kH);
     cairo_t* cr = c.cr.get();
@@ -201,11 +206,13 @@ struct OverlayRenderer::Impl {
     std::string line;
     for (size_t i = 0; i < s.ticker.size() && i < kTickerEntries; ++i) {
       const TickerEntry& e = s.ticker[i];
-      if (i > 0)
+      if (i > 0) {
         line += "     ";
+      }
       line += "<b>" + escape_markup(e.name) + "</b> " + escape_markup(format_fen(e.amount_fen));
-      if (!e.message.empty())
+      if (!e.message.empty()) {
         line += " \xE3\x80\x8C" + escape_markup(e.message) + "\xE3\x80\x8D";
+      }
     }
     text(cr, line, 134, 11, w - 150, 20, false, kWhite);
     out.push_back(finish(c));
@@ -213,8 +220,9 @@ struct OverlayRenderer::Impl {
 
   void alert(const OverlayState& s, std::chrono::system_clock::time_point now,
              std::vector<OverlayLayer>& out) {
-    if (!s.alert || s.alert->text.empty() || now >= s.alert->until)
+    if (!s.alert || s.alert->text.empty() || now >= s.alert->until) {
       return;
+    }
     constexpr double kW = 760, kH = 76;
     double x = (frame_width / scale - kW) / 2;
     Canvas c = canvas("alert", x, 190, kW, kH);
@@ -225,8 +233,9 @@ struct OverlayRenderer::Impl {
   }
 
   void lower_third(const OverlayState& s, std::vector<OverlayLayer>& out) {
-    if (!s.lower_third || s.lower_third->name.empty())
+    if (!s.lower_third || s.lower_third->name.empty()) {
       return;
+    }
     constexpr double kW = 560, kH = 84;
     Canvas c = canvas("lower_third", 24, kDesignHeight - 46 - 20 - kH, kW, kH);
     cairo_t* cr = c.cr.get();
@@ -240,8 +249,9 @@ struct OverlayRenderer::Impl {
   }
 
   void featured(const OverlayState& s, std::vector<OverlayLayer>& out) {
-    if (!s.featured || s.featured->title.empty())
+    if (!s.featured || s.featured->title.empty()) {
       return;
+    }
     constexpr double kW = 380, kH = 140;
     Canvas c = canvas("featured", frame_width / scale - 24 - kW, 250, kW, kH);
     cairo_t* cr = c.cr.get();
@@ -256,11 +266,13 @@ struct OverlayRenderer::Impl {
   }
 
   void qr(const OverlayState& s, std::vector<OverlayLayer>& out) {
-    if (!s.qr_visible || s.qr_url.empty())
+    if (!s.qr_visible || s.qr_url.empty()) {
       return;
+    }
     auto code = encode_qr(s.qr_url);
-    if (!code)
+    if (!code) {
       return;
+    }
     constexpr double kSide = 170, kCaption = 30;
     Canvas c = canvas("qr", frame_width / scale - 24 - kSide, 20, kSide, kSide + kCaption);
     cairo_t* cr = c.cr.get();
@@ -272,8 +284,9 @@ struct OverlayRenderer::Impl {
     cairo_set_source_rgb(cr, 0, 0, 0);
     for (int y = 0; y < code->size; ++y) {
       for (int x = 0; x < code->size; ++x) {
-        if (code->at(x, y))
+        if (code->at(x, y)) {
           cairo_rectangle(cr, (x + 4) * module, (y + 4) * module, module, module);
+        }
       }
     }
     cairo_fill(cr);
@@ -311,8 +324,9 @@ std::vector<OverlayLayer> OverlayRenderer::render(const OverlayState& state, boo
   impl_->lower_third(state, out);
   impl_->ticker(state, out);
   impl_->alert(state, now, out);
-  if (slate)
+  if (slate) {
     impl_->slate(state, out);
+  }
   return out;
 }
 

@@ -10,11 +10,14 @@ namespace {
 
 std::string hide_key(std::string_view url) {
   auto scheme = url.find("://");
-  if (scheme == std::string_view::npos)
+  if (scheme == std::string_view::npos) {
     return quote_for_message(url.substr(0, 24));
-  auto last = url.rfind('/');
-  if (last == std::string_view::npos || last <= scheme + 2)
+  }
+  // The key follows the last slash, or the one before a slash that ends the URL.
+  auto last = url.rfind('/', url.size() > 1 ? url.size() - 2 : 0);
+  if (last == std::string_view::npos || last <= scheme + 2) {
     return quote_for_message(url);
+  }
   return quote_for_message(std::string(url.substr(0, last + 1)) + "****");
 }
 
@@ -27,8 +30,9 @@ std::unexpected<Error> invalid(std::string_view url, std::string_view why) {
 }  // namespace
 
 std::expected<PushUrl, Error> parse_push_url(std::string_view url) {
-  if (url.size() > 2048)
+  if (url.size() > 2048) {
     return invalid(url, "it is too long");
+  }
   std::string_view rest;
   if (url.starts_with("rtmp://")) {
     rest = url.substr(7);
@@ -38,12 +42,14 @@ std::expected<PushUrl, Error> parse_push_url(std::string_view url) {
     return invalid(url, "it must start with rtmp:// or rtmps://");
   }
   for (unsigned char c : url) {
-    if (c <= 0x20 || c == 0x7f)
+    if (c <= 0x20 || c == 0x7f) {
       return invalid(url, "it has spaces or control characters");
+    }
   }
   auto slash = rest.find('/');
-  if (slash == std::string_view::npos || slash == 0)
+  if (slash == std::string_view::npos || slash == 0) {
     return invalid(url, "it has no host");
+  }
   std::string_view authority = rest.substr(0, slash);
   std::string_view host = authority;
   if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
@@ -56,18 +62,23 @@ std::expected<PushUrl, Error> parse_push_url(std::string_view url) {
       return invalid(url, "the port must be a number from 1 to 65535");
     }
   }
-  if (host.empty())
+  if (host.empty()) {
     return invalid(url, "it has no host");
+  }
   for (char c : host) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '.' || c == '-';
-    if (!ok)
+    if (!ok) {
       return invalid(url, "the host has characters that cannot be in one");
+    }
   }
   std::string_view path = rest.substr(slash + 1);
   auto app_end = path.find('/');
   if (app_end == std::string_view::npos || app_end == 0 || app_end + 1 >= path.size()) {
     return invalid(url, "it needs an application and a stream key (rtmp://host/app/key)");
+  }
+  if (url.back() == '/') {  // the key is what follows the last slash: shown otherwise
+    return invalid(url, "it needs a stream key after the last /");
   }
   return PushUrl{std::string(url), hide_key(url)};
 }

@@ -12,8 +12,9 @@ class Reaper {
  public:
   Reaper() = default;
   ~Reaper() {
-    for (auto& job : jobs_)
+    for (auto& job : jobs_) {
       job.wait();
+    }
   }
   Reaper(const Reaper&) = delete;
   Reaper& operator=(const Reaper&) = delete;
@@ -21,8 +22,9 @@ class Reaper {
   // Destroys `owned` (a unique_ptr or shared_ptr) on a thread of its own.
   template <typename Owner>
   void bury(Owner owned) {
-    if (!owned)
+    if (!owned) {
       return;
+    }
     std::erase_if(jobs_, [](std::future<void>& job) {
       return job.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
     });

@@ -15,8 +15,9 @@ std::string recording_file_name(const std::string& room, int attempt) {
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &utc);
   std::string name = room + "-" + stamp;
-  if (attempt > 0)
+  if (attempt > 0) {
     name += "-" + std::to_string(attempt);
+  }
   return name + ".mkv";
 }
 
@@ -25,13 +26,15 @@ std::vector<Recording> list_recordings(const std::string& dir) {
   std::vector<Recording> out;
   std::error_code ec;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (!it->is_regular_file(ec) || it->path().extension() != ".mkv")
+    if (!it->is_regular_file(ec) || it->path().extension() != ".mkv") {
       continue;
+    }
     std::string name = it->path().filename().string();
     // <room>-YYYYmmddTHHMMSSZ[-N].mkv; the room itself may contain '-'.
     auto stamp = name.rfind('T');
-    if (stamp == std::string::npos || stamp < 9 || name[stamp - 9] != '-')
+    if (stamp == std::string::npos || stamp < 9 || name[stamp - 9] != '-') {
       continue;
+    }
     std::string date = name.substr(stamp - 8, 8);
     std::string time = name.substr(stamp + 1, 6);
     if (time.size() != 6 || !std::all_of(date.begin(), date.end(), ::isdigit) ||

@@ -19,33 +19,38 @@ void report(GstAppSink* sink, SegmentSink& s, const std::expected<void, Error>& 
     s.failing = false;
     return;
   }
-  if (s.failing)
+  if (s.failing) {
     return;
+  }
   s.failing = true;
   GST_ELEMENT_ERROR(sink, RESOURCE, WRITE, ("%s", result.error().message.c_str()), (nullptr));
 }
 
 void feed(SegmentSink& s, GstBuffer* buffer, std::expected<void, Error>& result) {
   GstMapInfo map;
-  if (!gst_buffer_map(buffer, &map, GST_MAP_READ))
+  if (!gst_buffer_map(buffer, &map, GST_MAP_READ)) {
     return;
+  }
   auto written = s.segmenter.write(map.data, map.size);
   gst_buffer_unmap(buffer, &map);
-  if (!written && result)
+  if (!written && result) {
     result = std::move(written);
+  }
 }
 
 GstFlowReturn on_sample(GstAppSink* sink, gpointer data) {
   try {
     auto& s = *static_cast<SegmentSink*>(data);
     GstSampleRef sample(gst_app_sink_pull_sample(sink));
-    if (!sample)
+    if (!sample) {
       return GST_FLOW_OK;
+    }
     std::expected<void, Error> result;
     if (GstBufferList* list = gst_sample_get_buffer_list(sample.get())) {
       guint n = gst_buffer_list_length(list);
-      for (guint i = 0; i < n; ++i)
+      for (guint i = 0; i < n; ++i) {
         feed(s, gst_buffer_list_get(list, i), result);
+      }
     } else if (GstBuffer* buffer = gst_sample_get_buffer(sample.get())) {
       feed(s, buffer, result);
     }

@@ -17,8 +17,9 @@ std::unexpected<Error> invalid(std::string_view text, std::string_view why) {
 
 bool has_control_or_space(std::string_view s) {
   for (unsigned char c : s) {
-    if (c <= 0x20 || c == 0x7f)
+    if (c <= 0x20 || c == 0x7f) {
       return true;
+    }
   }
   return false;
 }
@@ -49,19 +50,23 @@ std::expected<SourceSpec, Error> parse_srt(std::string_view text) {
     rest = rest.substr(0, q);
   }
   auto colon = rest.rfind(':');
-  if (colon == std::string_view::npos)
+  if (colon == std::string_view::npos) {
     return invalid(text, "an SRT source needs a port (srt://:9000)");
+  }
   std::string_view host = rest.substr(0, colon);
   for (char c : host) {
-    if (!is_host_char(c))
+    if (!is_host_char(c)) {
       return invalid(text, "the SRT address has characters that cannot be in one");
+    }
   }
   auto port = parse_port(rest.substr(colon + 1));
-  if (!port)
+  if (!port) {
     return invalid(text, port.error());
+  }
   for (char c : query) {
-    if (!is_query_char(c))
+    if (!is_query_char(c)) {
       return invalid(text, "the SRT options have characters that cannot be in them");
+    }
   }
   if (query.find("mode=") != std::string_view::npos) {
     return invalid(text, "the studio always listens; leave out mode=");
@@ -72,8 +77,9 @@ std::expected<SourceSpec, Error> parse_srt(std::string_view text) {
   spec.port = *port;
   spec.uri = "srt://" + (host.empty() ? std::string("0.0.0.0") : std::string(host)) + ":" +
              std::to_string(*port) + "?mode=listener";
-  if (!query.empty())
+  if (!query.empty()) {
     spec.uri += "&" + std::string(query);
+  }
   return spec;
 }
 
@@ -88,14 +94,17 @@ std::expected<SourceSpec, Error> parse_rtmp(std::string_view text) {
   if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
     host = authority.substr(0, colon);
     auto port = parse_port(authority.substr(colon + 1));
-    if (!port)
+    if (!port) {
       return invalid(text, port.error());
+    }
   }
-  if (host.empty())
+  if (host.empty()) {
     return invalid(text, "the RTMP address has no host");
+  }
   for (char c : host) {
-    if (!is_host_char(c))
+    if (!is_host_char(c)) {
       return invalid(text, "the RTMP host has characters that cannot be in one");
+    }
   }
   std::string_view path = rest.substr(slash + 1);
   auto app_end = path.find('/');
@@ -117,14 +126,16 @@ std::string quote_for_message(std::string_view text) {
     unsigned char c = static_cast<unsigned char>(text[i]);
     out += (c < 0x20 || c == 0x7f) ? '?' : static_cast<char>(c);
   }
-  if (text.size() > kMaxQuotedLength)
+  if (text.size() > kMaxQuotedLength) {
     out += "...";
+  }
   return out + "\"";
 }
 
 std::expected<SourceSpec, Error> parse_source(std::string_view text) {
-  if (text.size() > kMaxSourceLength)
+  if (text.size() > kMaxSourceLength) {
     return invalid(text, "it is too long");
+  }
   SourceSpec spec;
   if (text.empty() || text == "test") {
     spec.kind = SourceKind::kTest;
@@ -150,28 +161,35 @@ std::expected<SourceSpec, Error> parse_source(std::string_view text) {
       }
     }
   } else if (text.starts_with("srt://")) {
-    if (has_control_or_space(text))
+    if (has_control_or_space(text)) {
       return invalid(text, "it has spaces or control characters");
+    }
     auto parsed = parse_srt(text);
-    if (parsed)
+    if (parsed) {
       parsed->text = std::string(text);
+    }
     return parsed;
   } else if (text.starts_with("rtmp://") || text.starts_with("rtmps://")) {
-    if (has_control_or_space(text))
+    if (has_control_or_space(text)) {
       return invalid(text, "it has spaces or control characters");
+    }
     auto parsed = parse_rtmp(text);
-    if (parsed)
+    if (parsed) {
       parsed->text = std::string(text);
+    }
     return parsed;
   } else if (text.starts_with("file:")) {
     std::string_view path = text.substr(5);
-    if (path.starts_with("//"))
+    if (path.starts_with("//")) {
       path.remove_prefix(2);
-    if (path.empty())
+    }
+    if (path.empty()) {
       return invalid(text, "a file source needs a path, like file:/srv/class.mp4");
+    }
     for (unsigned char c : path) {
-      if (c < 0x20)
+      if (c < 0x20) {
         return invalid(text, "the path has control characters");
+      }
     }
     spec.kind = SourceKind::kFile;
     spec.path = std::string(path);

@@ -19,12 +19,15 @@ std::string_view scene_name(Scene scene) {
 }
 
 std::optional<Scene> parse_scene(std::string_view name) {
-  if (name == "camera")
+  if (name == "camera") {
     return Scene::kCamera;
-  if (name == "slides")
+  }
+  if (name == "slides") {
     return Scene::kSlides;
-  if (name == "slate")
+  }
+  if (name == "slate") {
     return Scene::kSlate;
+  }
   return std::nullopt;
 }
 
@@ -35,13 +38,15 @@ std::vector<Rendition> default_ladder() {
 namespace {
 
 bool is_name(std::string_view s) {
-  if (s.empty() || s.size() > 64)
+  if (s.empty() || s.size() > 64) {
     return false;
+  }
   for (char c : s) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
               c == '-' || c == '_';
-    if (!ok)
+    if (!ok) {
       return false;
+    }
   }
   return true;
 }
@@ -53,29 +58,35 @@ std::unexpected<Error> bad(std::string message) {
 }  // namespace
 
 std::expected<void, Error> validate(const StudioConfig& c) {
-  if (!is_name(c.room))
+  if (!is_name(c.room)) {
     return bad("The room name must be 1-64 letters, digits, '-' or '_'.");
-  if (c.hls_dir.empty())
+  }
+  if (c.hls_dir.empty()) {
     return bad("The HLS directory is not set.");
+  }
   if (c.segment_seconds < 1 || c.segment_seconds > 10) {
     return bad("The segment length must be 1 to 10 seconds.");
   }
   if (c.playlist_length < 3 || c.segments_kept < c.playlist_length + 1) {
     return bad("The playlist needs at least 3 segments and more kept on disk than listed.");
   }
-  if (c.framerate < 1 || c.framerate > 60)
+  if (c.framerate < 1 || c.framerate > 60) {
     return bad("The frame rate must be 1 to 60.");
+  }
   if (c.gops_per_segment < 1 || c.gops_per_segment > 4 ||
       (c.framerate * c.segment_seconds) % c.gops_per_segment != 0) {
     return bad("A segment must hold 1 to 4 GOPs of whole frames.");
   }
-  if (c.audio_kbps < 32 || c.audio_kbps > 320)
+  if (c.audio_kbps < 32 || c.audio_kbps > 320) {
     return bad("The audio bitrate must be 32-320 kb/s.");
-  if (c.ladder.empty())
+  }
+  if (c.ladder.empty()) {
     return bad("The HLS ladder is empty.");
+  }
   for (const Rendition& r : c.ladder) {
-    if (!is_name(r.name))
+    if (!is_name(r.name)) {
       return bad("A rendition name must be letters, digits, '-' or '_'.");
+    }
     if (r.width < 64 || r.height < 64 || r.width > 3840 || r.height > 2160 || r.width % 2 != 0 ||
         r.height % 2 != 0) {
       return bad("Rendition " + r.name + " has a size that cannot be encoded.");
@@ -87,11 +98,13 @@ std::expected<void, Error> validate(const StudioConfig& c) {
   if (c.x264_preset.empty() || c.x264_preset.find_first_of(" !\"'") != std::string::npos) {
     return bad("The x264 preset is not a preset name.");
   }
-  if (auto source = parse_source(c.source); !source)
+  if (auto source = parse_source(c.source); !source) {
     return std::unexpected(source.error());
+  }
   for (const std::string& url : c.push_targets) {
-    if (auto push = parse_push_url(url); !push)
+    if (auto push = parse_push_url(url); !push) {
       return std::unexpected(push.error());
+    }
   }
   return {};
 }

@@ -19,11 +19,13 @@ bool has_adaptation(const std::uint8_t* p) {
 
 // Where the payload begins, or 188 when there is none.
 std::size_t payload_offset(const std::uint8_t* p) {
-  if ((p[3] & 0x10) == 0)
+  if ((p[3] & 0x10) == 0) {
     return 188;
+  }
   std::size_t offset = 4;
-  if (has_adaptation(p))
+  if (has_adaptation(p)) {
     offset += 1 + std::size_t{p[4]};
+  }
   return offset < 188 ? offset : 188;
 }
 
@@ -38,39 +40,48 @@ bool random_access(const std::uint8_t* p) {
 }
 
 std::optional<std::int64_t> video_pes_pts(const std::uint8_t* p) {
-  if (p[0] != kSync || !unit_start(p))
+  if (p[0] != kSync || !unit_start(p)) {
     return std::nullopt;
+  }
   std::size_t o = payload_offset(p);
-  if (o + 14 > 188)
+  if (o + 14 > 188) {
     return std::nullopt;
+  }
   const std::uint8_t* pes = p + o;
   // Start code, a video stream id (0xE0-0xEF), and a PTS in the optional header.
-  if (pes[0] != 0 || pes[1] != 0 || pes[2] != 1 || (pes[3] & 0xf0) != 0xe0)
+  if (pes[0] != 0 || pes[1] != 0 || pes[2] != 1 || (pes[3] & 0xf0) != 0xe0) {
     return std::nullopt;
-  if ((pes[7] & 0x80) == 0)
+  }
+  if ((pes[7] & 0x80) == 0) {
     return std::nullopt;
+  }
   const std::uint8_t* t = pes + 9;
   return (std::int64_t{t[0] & 0x0e} << 29) | (std::int64_t{t[1]} << 22) |
          (std::int64_t{t[2] & 0xfe} << 14) | (std::int64_t{t[3]} << 7) | (t[4] >> 1);
 }
 
 std::optional<int> pmt_pid(const std::uint8_t* p) {
-  if (p[0] != kSync || pid(p) != 0 || !unit_start(p))
+  if (p[0] != kSync || pid(p) != 0 || !unit_start(p)) {
     return std::nullopt;
+  }
   std::size_t o = payload_offset(p);
-  if (o >= 188)
+  if (o >= 188) {
     return std::nullopt;
+  }
   o += 1 + std::size_t{p[o]};  // pointer field
-  if (o + 8 > 188 || p[o] != 0x00)
+  if (o + 8 > 188 || p[o] != 0x00) {
     return std::nullopt;
+  }
   std::size_t length = (std::size_t{p[o + 1] & 0x0fu} << 8) | p[o + 2];
   std::size_t end = o + 3 + length - 4;  // before the CRC
-  if (length < 9 || end > 188)
+  if (length < 9 || end > 188) {
     return std::nullopt;
+  }
   for (std::size_t i = o + 8; i + 4 <= end; i += 4) {
     int program = (p[i] << 8) | p[i + 1];
-    if (program != 0)
+    if (program != 0) {
       return ((p[i + 2] & 0x1f) << 8) | p[i + 3];  // 0 names the NIT
+    }
   }
   return std::nullopt;
 }
@@ -89,20 +100,23 @@ double pts_seconds(std::int64_t from, std::int64_t to) {
 
 TsSegmenter::TsSegmenter(TsSegmenterOptions options)
     : options_(std::move(options)), playlist_(options_.playlist) {
-  if (options_.key_frames_per_segment < 1)
+  if (options_.key_frames_per_segment < 1) {
     options_.key_frames_per_segment = 1;
+  }
 }
 
 TsSegmenter::~TsSegmenter() {
-  if (file_ != nullptr)
+  if (file_ != nullptr) {
     std::fclose(file_);
+  }
 }
 
 std::expected<void, Error> TsSegmenter::write(const std::uint8_t* data, std::size_t size) {
   std::expected<void, Error> result;
   auto keep_first_error = [&](std::expected<void, Error> r) {
-    if (!r && result)
+    if (!r && result) {
       result = std::move(r);
+    }
   };
   if (pending_size_ > 0) {
     std::size_t n = std::min(kPacket - pending_size_, size);
@@ -110,13 +124,15 @@ std::expected<void, Error> TsSegmenter::write(const std::uint8_t* data, std::siz
     pending_size_ += n;
     data += n;
     size -= n;
-    if (pending_size_ < kPacket)
+    if (pending_size_ < kPacket) {
       return result;
+    }
     keep_first_error(packet(pending_));
     pending_size_ = 0;
   }
-  for (; size >= kPacket; data += kPacket, size -= kPacket)
+  for (; size >= kPacket; data += kPacket, size -= kPacket) {
     keep_first_error(packet(data));
+  }
   std::memcpy(pending_, data, size);
   pending_size_ = size;
   return result;
@@ -141,15 +157,17 @@ std::expected<void, Error> TsSegmenter::packet(const std::uint8_t* p) {
     }
     last_pts_ = *pts;
   }
-  if (open_)
+  if (open_) {
     append(p);
+  }
   return result;
 }
 
 std::expected<void, Error> TsSegmenter::cut(std::int64_t pts) {
   std::expected<void, Error> closed;
-  if (open_)
+  if (open_) {
     closed = close(pts_seconds(start_pts_, pts));
+  }
   open_ = true;
   failed_ = false;
   key_frames_ = 0;
@@ -171,17 +189,20 @@ std::expected<void, Error> TsSegmenter::cut(std::int64_t pts) {
 }
 
 void TsSegmenter::append(const std::uint8_t* p) {
-  if (file_ == nullptr)
+  if (file_ == nullptr) {
     return;
-  if (std::fwrite(p, 1, kPacket, file_) != kPacket)
+  }
+  if (std::fwrite(p, 1, kPacket, file_) != kPacket) {
     failed_ = true;
+  }
 }
 
 std::expected<void, Error> TsSegmenter::close(double seconds) {
   open_ = false;
   std::string path = options_.playlist.dir + "/" + segment_file_name(next_sequence_);
-  if (file_ != nullptr && std::fclose(file_) != 0)
+  if (file_ != nullptr && std::fclose(file_) != 0) {
     failed_ = true;
+  }
   file_ = nullptr;
   if (failed_) {
     // Never listed: the number is used again, so the playlist stays without a gap.

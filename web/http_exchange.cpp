@@ -17,8 +17,9 @@ std::string query_string(lws* wsi) {
   char buf[1024];
   for (int i = 0; lws_hdr_copy_fragment(wsi, buf, sizeof buf, WSI_TOKEN_HTTP_URI_ARGS, i) > 0;
        ++i) {
-    if (!query.empty())
+    if (!query.empty()) {
       query += '&';
+    }
     query += buf;
   }
   return query;
@@ -45,8 +46,9 @@ HttpExchange::HttpExchange(lws* wsi) : wsi_(wsi) {
   if (request_.method.empty()) {  // HTTP/2 carries the method and path as pseudo-headers
     request_.method = lws_header(wsi, WSI_TOKEN_HTTP_COLON_METHOD);
     request_.path = lws_header(wsi, WSI_TOKEN_HTTP_COLON_PATH);
-    if (auto q = request_.path.find('?'); q != std::string::npos)
+    if (auto q = request_.path.find('?'); q != std::string::npos) {
       request_.path.resize(q);
+    }
   }
   request_.query = query_string(wsi);
   request_.cookie = lws_header(wsi, WSI_TOKEN_HTTP_COOKIE);
@@ -54,8 +56,9 @@ HttpExchange::HttpExchange(lws* wsi) : wsi_(wsi) {
 }
 
 void HttpExchange::append_body(const char* data, std::size_t len, std::size_t limit) {
-  if (body_too_large_)
+  if (body_too_large_) {
     return;
+  }
   if (request_.body.size() + len > limit) {
     body_too_large_ = true;
     request_.body.clear();
@@ -65,16 +68,18 @@ void HttpExchange::append_body(const char* data, std::size_t len, std::size_t li
 }
 
 void HttpExchange::respond(HttpResponse response) {
-  if (response_)
+  if (response_) {
     return;
+  }
   response_ = std::move(response);
   lws_callback_on_writable(wsi_);
 }
 
 bool HttpExchange::write_some(bool& done) {
   done = false;
-  if (!response_)
+  if (!response_) {
     return true;
+  }
   if (!headers_sent_) {
     std::vector<unsigned char> buf(LWS_PRE + 4096);
     unsigned char* start = buf.data() + LWS_PRE;
@@ -95,8 +100,9 @@ bool HttpExchange::write_some(bool& done) {
         return false;
       }
     }
-    if (lws_finalize_write_http_header(wsi_, start, &p, end) != 0)
+    if (lws_finalize_write_http_header(wsi_, start, &p, end) != 0) {
       return false;
+    }
     headers_sent_ = true;
     if (!response_->body.empty()) {
       lws_callback_on_writable(wsi_);

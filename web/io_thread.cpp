@@ -12,8 +12,9 @@ IoThread::IoThread()
       async_(new ev_async),
       tick_(new ev_timer),
       turns_(new ev_idle) {
-  if (loop_ == nullptr)
+  if (loop_ == nullptr) {
     throw std::runtime_error("cannot create the I/O event loop");
+  }
   ev_async_init(async_, &IoThread::on_async);
   async_->data = this;
   ev_timer_init(tick_, &IoThread::on_timer, 1.0, 1.0);
@@ -46,8 +47,9 @@ void IoThread::start(std::function<void()> on_wake, std::function<void()> on_tic
     ev_async_stop(loop_, async_);
     ev_timer_stop(loop_, tick_);
     ev_idle_stop(loop_, turns_);
-    if (on_exit_)
+    if (on_exit_) {
       on_exit_();
+    }
   });
 }
 
@@ -60,8 +62,9 @@ void IoThread::want_turns() {
 }
 
 void IoThread::stop() {
-  if (!thread_.joinable())
+  if (!thread_.joinable()) {
     return;
+  }
   stopping_ = true;
   wake();
   thread_.join();
@@ -69,21 +72,25 @@ void IoThread::stop() {
 
 void IoThread::on_async(struct ev_loop* loop, ev_async* watcher, int) {
   auto* self = static_cast<IoThread*>(watcher->data);
-  if (self->on_wake_)
+  if (self->on_wake_) {
     self->on_wake_();
-  if (self->stopping_)
+  }
+  if (self->stopping_) {
     ev_break(loop, EVBREAK_ALL);
+  }
 }
 
 void IoThread::on_timer(struct ev_loop*, ev_timer* watcher, int) {
   auto* self = static_cast<IoThread*>(watcher->data);
-  if (self->on_tick_)
+  if (self->on_tick_) {
     self->on_tick_();
+  }
 }
 
 void IoThread::on_idle(struct ev_loop* loop, ev_idle* watcher, int) {
   auto* self = static_cast<IoThread*>(watcher->data);
-  if (!self->on_turn_ || !self->on_turn_())
+  if (!self->on_turn_ || !self->on_turn_()) {
     ev_idle_stop(loop, watcher);
+  }
 }
 }  // namespace boai::web

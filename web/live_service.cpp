@@ -18,8 +18,10 @@
 
 #include "base/on_loop.hpp"
 #include "web/http_exchange.hpp"
+#include "web/http_mounts.hpp"
 #include "web/io_messages.hpp"
 #include "web/io_thread.hpp"
+#include "web/listen_address.hpp"
 #include "web/mailbox.hpp"
 #include "web/remote_connection.hpp"
 #include "web/ws_connection.hpp"
@@ -46,34 +48,6 @@ void log_lws(int level, const char* line) {
 
 }  // namespace
 
-std::optional<Error> check_listen_address(const std::string& host, int port) {
-  if (port == 0)
-    return std::nullopt;
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0)
-    return std::nullopt;
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  if (inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) {
-    close(fd);
-    return std::nullopt;  // a host name: let lws resolve and report it
-  }
-  std::optional<Error> error;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    int e = errno;
-    error = e == EADDRINUSE
-                ? make_error("port_in_use",
-                             "port " + std::to_string(port) + " on " + host + " is already in use")
-                : make_error("listen_failed", "cannot listen on " + host + ":" +
-                                                  std::to_string(port) + ": " + std::strerror(e));
-  }
-  close(fd);
-  return error;
-}
-
 struct LiveService::Impl {
   LiveServiceConfig config;
   std::vector<HttpRoute> routes;  // fixed once started: read by both threads
@@ -91,9 +65,7 @@ struct LiveService::Impl {
   lws_context* context = nullptr;
   lws_vhost* vhost = nullptr;
   // lws keeps pointers into these for the context's life, so they must not move.
-  std::deque<std::string> strings;
-  std::deque<lws_http_mount> mounts;
-  std::deque<lws_protocol_vhost_options> mimetypes;
+  HttpMounts mounts;
   lws_protocols protocols[3] = {};
   WsContext ws;
   std::unique_ptr<WsEndpoint> forwarder;
@@ -109,59 +81,36 @@ struct LiveService::Impl {
     unsent.push_back(std::move(m));
     if (unsent.size() == 1) {
       run_on_loop_later(loop_context, [alive = alive, this] {
-        if (*alive)
+        if (*alive) {
           flush_to_io();
+        }
       });
     }
   };
   std::unordered_map<std::uint64_t, std::unique_ptr<RemoteConnection>> remotes;
   std::vector<ToLoop> loop_batch;
 
-  const char* keep(std::string s) { return strings.emplace_back(std::move(s)).c_str(); }
-
-  // Types lws does not know by itself: HLS, recordings, modern page assets.
-  const lws_protocol_vhost_options* media_types() {
-    if (!mimetypes.empty())
-      return &mimetypes.front();
-    static const char* kTypes[][2] = {{".m3u8", "application/vnd.apple.mpegurl"},
-                                      {".ts", "video/mp2t"},
-                                      {".m4s", "video/iso.segment"},
-                                      {".mp4", "video/mp4"},
-                                      {".mkv", "video/x-matroska"},
-                                      {".webm", "video/webm"},
-                                      {".mjs", "text/javascript"},
-                                      {".json", "application/json"},
-                                      {".svg", "image/svg+xml"},
-                                      {".webp", "image/webp"},
-                                      {".woff2", "font/woff2"}};
-    for (const auto& t : kTypes) {
-      lws_protocol_vhost_options o{};
-      o.name = t[0];
-      o.value = t[1];
-      mimetypes.push_back(o);
-    }
-    for (std::size_t i = 0; i + 1 < mimetypes.size(); ++i)
-      mimetypes[i].next = &mimetypes[i + 1];
-    return &mimetypes.front();
-  }
-
+  std::expected<void, Error> create_context();
   const HttpRoute* route_for(const std::string& path) const {
     const HttpRoute* best = nullptr;
     for (const auto& r : routes) {
       bool match = path == r.prefix || (path.starts_with(r.prefix) && path[r.prefix.size()] == '/');
-      if (match && (best == nullptr || r.prefix.size() > best->prefix.size()))
+      if (match && (best == nullptr || r.prefix.size() > best->prefix.size())) {
         best = &r;
+      }
     }
     return best;
   }
 
   // I/O thread: hands a message to the loop thread, waking it once per batch.
   void tell_loop(ToLoop m) {
-    if (!to_loop.push(std::move(m)))
+    if (!to_loop.push(std::move(m))) {
       return;
+    }
     run_on_loop(loop_context, [alive = alive, this] {
-      if (*alive)
+      if (*alive) {
         on_loop_messages();
+      }
     });
   }
 
@@ -182,8 +131,9 @@ struct LiveService::Impl {
   }
 
   void forget_exchange(HttpSessionData& session) {
-    if (session.exchange == nullptr)
+    if (session.exchange == nullptr) {
       return;
+    }
     exchanges.erase(session.id);
     delete session.exchange;
     session.exchange = nullptr;
@@ -218,16 +168,18 @@ struct LiveService::Impl {
     for (int n = 0; n < kWritesPerTurn && !ws.to_write.empty(); ++n) {
       auto id = ws.to_write.front();
       ws.to_write.pop_front();
-      if (auto it = connections.find(id); it != connections.end())
+      if (auto it = connections.find(id); it != connections.end()) {
         it->second->write_now();
+      }
     }
     return !ws.to_write.empty();
   }
 
   // Loop thread: hands the turn's messages to the I/O thread, waking it once.
   void flush_to_io() {
-    if (!unsent.empty() && to_io.push_all(unsent))
+    if (!unsent.empty() && to_io.push_all(unsent)) {
       io.wake();
+    }
   }
 
   // Loop thread: what the I/O thread heard.
@@ -259,8 +211,9 @@ struct LiveService::Impl {
 
   void call_route(const HttpCall& call) {
     HttpResponder respond = [alive = alive, this, id = call.exchange](HttpResponse response) {
-      if (*alive)
+      if (*alive) {
         post_to_io(HttpReply{id, std::move(response)});
+      }
     };
     try {
       call.route->handler(call.request, respond);
@@ -308,8 +261,9 @@ int LiveService::Impl::callback(lws* wsi, lws_callback_reasons reason, void* use
         session->id = self->next_exchange++;
         self->exchanges[session->id] = session->exchange;
         auto& method = session->exchange->request().method;
-        if (method == "POST" || method == "PUT")
+        if (method == "POST" || method == "PUT") {
           return 0;  // wait for the body
+        }
         self->dispatch(*session);
         return 0;
       }
@@ -320,19 +274,23 @@ int LiveService::Impl::callback(lws* wsi, lws_callback_reasons reason, void* use
         }
         return 0;
       case LWS_CALLBACK_HTTP_BODY_COMPLETION:
-        if (session->exchange != nullptr)
+        if (session->exchange != nullptr) {
           self->dispatch(*session);
+        }
         return 0;
       case LWS_CALLBACK_HTTP_WRITEABLE: {
-        if (session->exchange == nullptr)
+        if (session->exchange == nullptr) {
           return 0;
+        }
         bool done = false;
-        if (!session->exchange->write_some(done))
+        if (!session->exchange->write_some(done)) {
           return -1;
+        }
         if (done) {
           self->forget_exchange(*session);
-          if (lws_http_transaction_completed(wsi) != 0)
+          if (lws_http_transaction_completed(wsi) != 0) {
             return -1;
+          }
         }
         return 0;
       }
@@ -340,8 +298,9 @@ int LiveService::Impl::callback(lws* wsi, lws_callback_reasons reason, void* use
         return -1;  // a WebSocket without the boai.v1 subprotocol is refused
       case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
       case LWS_CALLBACK_CLOSED_HTTP:
-        if (session != nullptr)
+        if (session != nullptr) {
           self->forget_exchange(*session);
+        }
         return 0;
       default:
         return lws_callback_http_dummy(wsi, reason, user, in, len);
@@ -356,8 +315,9 @@ int LiveService::Impl::callback(lws* wsi, lws_callback_reasons reason, void* use
 LiveService::LiveService(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 LiveService::~LiveService() {
-  if (!impl_)
+  if (!impl_) {
     return;
+  }
   // libwebsockets is torn down on its own thread (on_exit); then nothing may reach the loop.
   impl_->io.stop();
   *impl_->alive = false;
@@ -365,6 +325,40 @@ LiveService::~LiveService() {
 
 int LiveService::port() const {
   return impl_->port;
+}
+
+// The libwebsockets context on the I/O thread's libev loop, listening.
+std::expected<void, Error> LiveService::Impl::create_context() {
+  lws_set_log_level(LLL_ERR | LLL_WARN, log_lws);
+  lws_context_creation_info info{};
+  info.options = LWS_SERVER_OPTION_LIBEV | LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
+                 LWS_SERVER_OPTION_DISABLE_IPV6 | LWS_SERVER_OPTION_VALIDATE_UTF8;
+  void* foreign_loops[1] = {io.loop()};
+  info.foreign_loops = foreign_loops;
+  info.iface = config.host.c_str();
+  info.port = config.port;
+  info.protocols = protocols;
+  // LwsConnection pings and hangs up idle viewers itself (see there). lws' own validity checks
+  // are off (a hang-up time of 0): with its default policy every pong moved that connection's
+  // timer in one sorted list of all of them, a walk over ten thousand viewers per pong.
+  static const lws_retry_bo_t kNoValidityChecks{};
+  info.retry_and_idle_policy = &kNoValidityChecks;
+  if (!config.tls_cert.empty() && !config.tls_key.empty()) {
+    info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+    info.ssl_cert_filepath = config.tls_cert.c_str();
+    info.ssl_private_key_filepath = config.tls_key.c_str();
+    info.alpn = "h2,http/1.1";
+  }
+  info.mounts = mounts.build(config.static_dir, config.file_mounts, routes, kHttpProtocol);
+  info.user = this;
+  info.server_string = "boai";
+  info.vhost_name = "boai";
+  context = lws_create_context(&info);
+  if (context == nullptr) {
+    return std::unexpected(make_error(
+        "listen_failed", "cannot listen on " + config.host + ":" + std::to_string(info.port)));
+  }
+  return {};
 }
 
 std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(GMainLoop* loop,
@@ -375,8 +369,9 @@ std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(GMainLoop*
     return std::unexpected(make_error(
         "static_dir_missing", "the page directory " + config.static_dir + " does not exist"));
   }
-  if (auto busy = check_listen_address(config.host, config.port))
+  if (auto busy = check_listen_address(config.host, config.port)) {
     return std::unexpected(*busy);
+  }
 
   auto impl = std::make_unique<Impl>();
   impl->config = std::move(config);
@@ -397,57 +392,8 @@ std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(GMainLoop*
   // rx_buffer_size bounds one read; frames above max_frame_bytes are refused as they arrive.
   impl->protocols[1] = {"boai.v1", &ws_callback, sizeof(void*), 4096, 0, &impl->ws, 0};
 
-  // Mounts: the pages at "/", extra file trees, and one callback mount per route.
-  auto add_mount = [&](const std::string& prefix, const std::string& origin,
-                       lws_mount_protocols kind) {
-    lws_http_mount m{};
-    m.mountpoint = impl->keep(prefix);
-    m.mountpoint_len = static_cast<unsigned char>(prefix.size());
-    m.origin = impl->keep(origin);
-    m.origin_protocol = static_cast<unsigned char>(kind);
-    if (kind == LWSMPRO_FILE) {
-      m.def = "index.html";
-      m.extra_mimetypes = impl->media_types();
-    }
-    impl->mounts.push_back(m);
-  };
-  add_mount("/", impl->config.static_dir, LWSMPRO_FILE);
-  for (const auto& f : impl->config.file_mounts)
-    add_mount(f.prefix, f.dir, LWSMPRO_FILE);
-  for (const auto& r : impl->routes)
-    add_mount(r.prefix, kHttpProtocol, LWSMPRO_CALLBACK);
-  for (std::size_t i = 0; i + 1 < impl->mounts.size(); ++i) {
-    impl->mounts[i].mount_next = &impl->mounts[i + 1];
-  }
-
-  lws_set_log_level(LLL_ERR | LLL_WARN, log_lws);
-  lws_context_creation_info info{};
-  info.options = LWS_SERVER_OPTION_LIBEV | LWS_SERVER_OPTION_FAIL_UPON_UNABLE_TO_BIND |
-                 LWS_SERVER_OPTION_DISABLE_IPV6 | LWS_SERVER_OPTION_VALIDATE_UTF8;
-  void* foreign_loops[1] = {impl->io.loop()};
-  info.foreign_loops = foreign_loops;
-  info.iface = impl->config.host.c_str();
-  info.port = impl->config.port;
-  info.protocols = impl->protocols;
-  // LwsConnection pings and hangs up idle viewers itself (see there). lws' own validity checks
-  // are off (a hang-up time of 0): with its default policy every pong moved that connection's
-  // timer in one sorted list of all of them, a walk over ten thousand viewers per pong.
-  static const lws_retry_bo_t kNoValidityChecks{};
-  info.retry_and_idle_policy = &kNoValidityChecks;
-  if (!impl->config.tls_cert.empty() && !impl->config.tls_key.empty()) {
-    info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-    info.ssl_cert_filepath = impl->config.tls_cert.c_str();
-    info.ssl_private_key_filepath = impl->config.tls_key.c_str();
-    info.alpn = "h2,http/1.1";
-  }
-  info.mounts = &impl->mounts.front();
-  info.user = impl.get();
-  info.server_string = "boai";
-  info.vhost_name = "boai";
-  impl->context = lws_create_context(&info);
-  if (impl->context == nullptr) {
-    return std::unexpected(make_error("listen_failed", "cannot listen on " + impl->config.host +
-                                                           ":" + std::to_string(info.port)));
+  if (auto made = impl->create_context(); !made) {
+    return std::unexpected(made.error());
   }
   impl->vhost = lws_get_vhost_by_name(impl->context, "boai");
   impl->port = lws_get_vhost_listen_port(impl->vhost);
@@ -457,8 +403,9 @@ std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(GMainLoop*
                  [io_side] {
                    auto now = LwsConnection::Clock::now();
                    auto pings = pings_per_sweep(io_side->connections.size(), io_side->ws.limits);
-                   for (auto& [id, c] : io_side->connections)
+                   for (auto& [id, c] : io_side->connections) {
                      c->check_alive(now, pings);
+                   }
                  },
                  [io_side] {
                    lws_context_destroy(io_side->context);

@@ -33,10 +33,6 @@ struct LiveServiceConfig {
   std::string tls_cert, tls_key;  // both set: HTTPS and WSS (HTTP/2 for pages)
 };
 
-// Binds once to tell a person, before anything else starts, that the address is taken.
-// Errors: port_in_use, listen_failed.
-std::optional<Error> check_listen_address(const std::string& host, int port);
-
 class LiveService {
  public:
   // Errors: port_in_use, listen_failed, static_dir_missing.

@@ -10,8 +10,9 @@ namespace boai::web {
 // A header's whole value (all fragments), or "" when absent.
 inline std::string lws_header(lws* wsi, lws_token_indexes token) {
   int len = lws_hdr_total_length(wsi, token);
-  if (len <= 0)
+  if (len <= 0) {
     return {};
+  }
   std::string value(static_cast<std::size_t>(len) + 1, '\0');
   int got = lws_hdr_copy(wsi, value.data(), len + 1, token);
   value.resize(got > 0 ? static_cast<std::size_t>(got) : 0);

@@ -23,8 +23,9 @@ class Mailbox {
     if (was_empty) {
       items_.swap(items);
     } else {
-      for (auto& item : items)
+      for (auto& item : items) {
         items_.push_back(std::move(item));
+      }
     }
     items.clear();
     return was_empty;

@@ -23,14 +23,16 @@ class RemoteConnection final : public WsConnection {
   // The bound on queued frames is kept where the socket is: a client too slow for it is closed
   // there (1008) and the room hears of it as a close.
   bool send(FramePtr frame) override {
-    if (closed_)
+    if (closed_) {
       return false;
+    }
     post_(SendFrame{id_, std::move(frame)});
     return true;
   }
   void close(int code, const std::string& reason) override {
-    if (closed_)
+    if (closed_) {
       return;
+    }
     closed_ = true;
     post_(CloseConnection{id_, code, reason});
   }

@@ -37,12 +37,14 @@ void RoomPresence::forget_silent(std::map<std::string, Count>& nodes, Clock::tim
 
 std::size_t RoomPresence::elsewhere(const std::string& room, Clock::time_point now) {
   auto it = heard_.find(room);
-  if (it == heard_.end())
+  if (it == heard_.end()) {
     return 0;
+  }
   forget_silent(it->second, now);
   std::size_t sum = 0;
-  for (const auto& [node, count] : it->second)
+  for (const auto& [node, count] : it->second) {
     sum += count.viewers;
+  }
   return sum;
 }
 
@@ -52,8 +54,9 @@ std::optional<std::string> RoomPresence::to_publish(const std::string& room, std
   bool due = it == published_.end()
                  ? here > 0
                  : here != it->second.viewers || (here > 0 && now - it->second.at >= kHeartbeat);
-  if (!due)
+  if (!due) {
     return std::nullopt;
+  }
   published_[room] = {here, now};
   return node_ + " " + room + " " + std::to_string(here);
 }

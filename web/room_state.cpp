@@ -5,7 +5,7 @@ namespace boai::web {
 
 void RoomState::open(RoomSnapshot snapshot) {
   campaign = std::move(snapshot.campaign);
-  totals = totals_json(campaign, snapshot.totals);
+  totals = snapshot.totals;
   slow_mode_seconds = snapshot.slow_mode_seconds;
   blocked_words = std::move(snapshot.blocked_words);
   sanctions = std::move(snapshot.sanctions);
@@ -19,8 +19,9 @@ void RoomState::open(RoomSnapshot snapshot) {
 
 std::vector<const RoomEvent*> RoomState::accept(std::vector<StoredRoomEvent> events) {
   for (auto& e : events) {
-    if (e.seq > delivered_seq_)
+    if (e.seq > delivered_seq_) {
       early_.emplace(e.seq, std::move(e));
+    }
   }
   std::vector<const RoomEvent*> ready;
   while (!early_.empty() && early_.begin()->first == delivered_seq_ + 1) {
@@ -32,8 +33,9 @@ std::vector<const RoomEvent*> RoomState::accept(std::vector<StoredRoomEvent> eve
       // Keep "recent" honest for later hellos.
       auto body = nlohmann::json::parse(e.payload, nullptr, false);
       for (auto& r : ring_) {
-        if (r.stored.type != "chat.message")
+        if (r.stored.type != "chat.message") {
           continue;
+        }
         if (e.type == "room.cleared" ||
             (body.is_object() && body.value("id", std::int64_t{-1}) == r.stored.message_id)) {
           r.stored.removed = true;
@@ -42,33 +44,61 @@ std::vector<const RoomEvent*> RoomState::accept(std::vector<StoredRoomEvent> eve
     }
     FramePtr frame = make_frame(e.payload);
     ring_.push_back(RoomEvent{std::move(e), std::move(frame)});
-    if (ring_.size() > ring_size_)
+    if (ring_.size() > ring_size_) {
       ring_.pop_front();
+    }
     ready.push_back(&ring_.back());
   }
   return ready;
 }
 
 std::optional<std::vector<const RoomEvent*>> RoomState::since(std::int64_t last_seq) const {
-  if (last_seq > delivered_seq_ || last_seq < 0)
+  if (last_seq > delivered_seq_ || last_seq < 0) {
     return std::nullopt;
+  }
   std::vector<const RoomEvent*> out;
-  if (last_seq == delivered_seq_)
+  if (last_seq == delivered_seq_) {
     return out;
-  if (ring_.empty() || ring_.front().stored.seq > last_seq + 1)
+  }
+  if (ring_.empty() || ring_.front().stored.seq > last_seq + 1) {
     return std::nullopt;
+  }
   for (const auto& e : ring_) {
-    if (e.stored.seq > last_seq)
+    if (e.stored.seq > last_seq) {
       out.push_back(&e);
+    }
   }
   return out;
+}
+
+bool RoomState::sanctioned(const std::string& kind, const std::string& session_id,
+                           const std::string& address, const std::string& nickname) const {
+  auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  for (const auto& x : sanctions) {
+    if (x.kind != kind || x.until_ms <= now_ms) {
+      continue;
+    }
+    if (!x.session.empty() && x.session == session_id) {
+      return true;
+    }
+    if (!x.address.empty() && x.address == address) {
+      return true;
+    }
+    if (kind == "mute" && !x.nickname.empty() && x.nickname == nickname) {
+      return true;
+    }
+  }
+  return false;
 }
 
 nlohmann::json RoomState::recent(const std::string& type, std::size_t count) const {
   std::vector<const RoomEvent*> picked;
   for (auto it = ring_.rbegin(); it != ring_.rend() && picked.size() < count; ++it) {
-    if (it->stored.type == type && !it->stored.removed)
+    if (it->stored.type == type && !it->stored.removed) {
       picked.push_back(&*it);
+    }
   }
   nlohmann::json out = nlohmann::json::array();
   for (auto it = picked.rbegin(); it != picked.rend(); ++it) {

@@ -9,7 +9,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -48,10 +47,15 @@ class RoomState {
   // The latest events of a type still standing (removed chat left out), oldest first.
   nlohmann::json recent(const std::string& type, std::size_t count) const;
 
-  std::set<std::uint64_t> members;
+  // Whether a mute or ban in force covers this session id, address or (mutes only) nickname.
+  bool sanctioned(const std::string& kind, const std::string& session_id,
+                  const std::string& address, const std::string& nickname) const;
+
+  // The connections in the room, by id; a connection leaves before it is closed.
+  std::map<std::uint64_t, WsConnection*> members;
   std::size_t viewers_announced = 0;
   donations::Campaign campaign;
-  nlohmann::json totals;
+  donations::Totals totals;  // the campaign's, summed over its funds
   int slow_mode_seconds = 0;
   std::vector<std::string> blocked_words;
   std::vector<Sanction> sanctions;

@@ -1,6 +1,8 @@
 // RoomStore: SQL for rooms, events and sanctions; values always as parameters.
 #include "web/room_store.hpp"
 
+#include <charconv>
+
 #include "donations/catalog.hpp"
 #include "sql/array_param.hpp"
 #include "sql/transaction.hpp"
@@ -25,8 +27,9 @@ std::vector<StoredRoomEvent> events_from(const sql::Result& r) {
     e.seq = r.int64(i, 0);
     e.type = r.text(i, 1);
     e.payload = r.text(i, 2);
-    if (!r.is_null(i, 3))
+    if (!r.is_null(i, 3)) {
       e.message_id = r.int64(i, 3);
+    }
     e.removed = r.boolean(i, 4);
     e.at_ms = r.int64(i, 5);
     out.push_back(std::move(e));
@@ -37,8 +40,9 @@ std::vector<StoredRoomEvent> events_from(const sql::Result& r) {
 // PostgreSQL's text[] output: {a,"b c"} -> ["a", "b c"].
 std::vector<std::string> parse_text_array(std::string_view text) {
   std::vector<std::string> out;
-  if (text.size() < 2)
+  if (text.size() < 2) {
     return out;
+  }
   text = text.substr(1, text.size() - 2);
   std::string item;
   bool quoted = false, any = false;
@@ -58,8 +62,9 @@ std::vector<std::string> parse_text_array(std::string_view text) {
       any = true;
     }
   }
-  if (any || !item.empty())
+  if (any || !item.empty()) {
     out.push_back(item);
+  }
   return out;
 }
 
@@ -67,8 +72,8 @@ std::vector<std::string> parse_text_array(std::string_view text) {
 
 nlohmann::json totals_json(const donations::Campaign& c, const donations::Totals& t) {
   return {{"goal_fen", c.goal.fen()},
-          {"pledged_fen", t.pledged.fen() - t.cancelled.fen()},
-          {"received_fen", t.received.fen() - t.refunded.fen()},
+          {"pledged_fen", t.net_pledged().fen()},
+          {"received_fen", t.net_received().fen()},
           {"spent_fen", t.spent.fen()},
           {"pledge_count", t.pledge_count}};
 }
@@ -78,36 +83,42 @@ std::expected<std::optional<RoomSnapshot>, Error> load_room(sql::Connection& con
                                                             int max_events) {
   auto campaign = donations::find_campaign(conn, slug);
   if (!campaign) {
-    if (campaign.error().code == "campaign_not_found")
+    if (campaign.error().code == "campaign_not_found") {
       return std::optional<RoomSnapshot>{};
+    }
     return std::unexpected(campaign.error());
   }
   RoomSnapshot snap;
   snap.campaign = std::move(*campaign);
   auto made =
       conn.exec("INSERT INTO rooms (slug) VALUES ($1) ON CONFLICT DO NOTHING", params(slug));
-  if (!made)
+  if (!made) {
     return std::unexpected(failed(made.error()));
+  }
   auto room = conn.exec("SELECT last_seq FROM rooms WHERE slug = $1", params(slug));
-  if (!room)
+  if (!room) {
     return std::unexpected(failed(room.error()));
+  }
   snap.last_seq = room->int64(0, 0);
   auto events = conn.exec(std::string("SELECT ") + kEventColumns +
                               " FROM (SELECT * FROM room_events WHERE room = $1 ORDER BY seq DESC "
                               "LIMIT $2) e ORDER BY seq",
                           params(slug, max_events));
-  if (!events)
+  if (!events) {
     return std::unexpected(failed(events.error()));
+  }
   snap.events = events_from(*events);
   auto rules = load_room_rules(conn, slug);
-  if (!rules)
+  if (!rules) {
     return std::unexpected(rules.error());
+  }
   snap.slow_mode_seconds = rules->slow_mode_seconds;
   snap.blocked_words = std::move(rules->blocked_words);
   snap.sanctions = std::move(rules->sanctions);
   auto totals = donations::campaign_totals(conn, snap.campaign.id);
-  if (!totals)
+  if (!totals) {
     return std::unexpected(totals.error());
+  }
   snap.totals = *totals;
   return std::optional<RoomSnapshot>{std::move(snap)};
 }
@@ -116,8 +127,9 @@ std::expected<RoomRules, Error> load_room_rules(sql::Connection& conn, const std
   RoomRules rules;
   auto room =
       conn.exec("SELECT slow_mode_seconds, blocked_words FROM rooms WHERE slug = $1", params(slug));
-  if (!room)
+  if (!room) {
     return std::unexpected(failed(room.error()));
+  }
   if (room->rows() == 1) {
     rules.slow_mode_seconds = static_cast<int>(room->int64(0, 0));
     rules.blocked_words = parse_text_array(room->text(0, 1));
@@ -126,8 +138,9 @@ std::expected<RoomRules, Error> load_room_rules(sql::Connection& conn, const std
       "SELECT kind, nickname, session, address, floor(extract(epoch FROM until) * 1000)::bigint "
       "FROM room_sanctions WHERE room = $1 AND until > now()",
       params(slug));
-  if (!sanctions)
+  if (!sanctions) {
     return std::unexpected(failed(sanctions.error()));
+  }
   for (int i = 0; i < sanctions->rows(); ++i) {
     rules.sanctions.push_back(Sanction{std::string(sanctions->text(i, 0)),
                                        std::string(sanctions->text(i, 1)),
@@ -152,14 +165,17 @@ std::expected<std::vector<StoredRoomEvent>, Error> append_room_events(
         auto head =
             tx.exec("UPDATE rooms SET last_seq = last_seq + $2 WHERE slug = $1 RETURNING last_seq",
                     params(slug, n));
-        if (!head)
+        if (!head) {
           return std::unexpected(failed(head.error()));
-        if (head->rows() == 0)
+        }
+        if (head->rows() == 0) {
           return std::unexpected(make_error("room_not_found", "no room " + slug));
+        }
         std::int64_t first = head->int64(0, 0) - n + 1;
         auto now = tx.exec("SELECT floor(extract(epoch FROM now()) * 1000)::bigint");
-        if (!now)
+        if (!now) {
           return std::unexpected(failed(now.error()));
+        }
         std::int64_t at_ms = now->int64(0, 0);
 
         std::vector<StoredRoomEvent> out;
@@ -176,8 +192,9 @@ std::expected<std::vector<StoredRoomEvent>, Error> append_room_events(
           body["at"] = at_ms;
           if (e.type == "chat.message") {
             auto id = tx.exec("SELECT nextval('chat_message_ids')");
-            if (!id)
+            if (!id) {
               return std::unexpected(failed(id.error()));
+            }
             s.message_id = id->int64(0, 0);
             body["id"] = *s.message_id;
           }
@@ -185,15 +202,17 @@ std::expected<std::vector<StoredRoomEvent>, Error> append_room_events(
             auto r =
                 tx.exec("UPDATE room_events SET removed = true WHERE room = $1 AND message_id = $2",
                         params(slug, *e.removes));
-            if (!r)
+            if (!r) {
               return std::unexpected(failed(r.error()));
+            }
           }
           if (e.type == "room.cleared") {
             auto r = tx.exec(
                 "UPDATE room_events SET removed = true WHERE room = $1 AND type = 'chat.message'",
                 params(slug));
-            if (!r)
+            if (!r) {
               return std::unexpected(failed(r.error()));
+            }
           }
           s.payload = body.dump();
           seqs.add(s.seq);
@@ -212,15 +231,17 @@ std::expected<std::vector<StoredRoomEvent>, Error> append_room_events(
             "$7::text[])",
             {sql::param(slug), seqs.param(), types.param(), ids.param(), payloads.param(),
              sessions.param(), addresses.param()});
-        if (!ins)
+        if (!ins) {
           return std::unexpected(failed(ins.error()));
+        }
         // Inside the transaction on purpose: NOTIFYs are delivered in commit order, which is seq
         // order.
-        auto note = tx.exec("SELECT pg_notify($1, $2)",
-                            params(kRoomChannel, slug + ":" + std::to_string(first) + ":" +
-                                                     std::to_string(first + n - 1)));
-        if (!note)
+        auto note =
+            tx.exec("SELECT pg_notify($1, $2)",
+                    params(kRoomChannel, room_notice_payload({slug, first, first + n - 1})));
+        if (!note) {
           return std::unexpected(failed(note.error()));
+        }
         return out;
       });
 }
@@ -233,8 +254,9 @@ std::expected<std::vector<StoredRoomEvent>, Error> fetch_room_events(sql::Connec
       conn.exec(std::string("SELECT ") + kEventColumns +
                     " FROM room_events WHERE room = $1 AND seq > $2 AND seq <= $3 ORDER BY seq",
                 params(slug, after_seq, up_to_seq));
-  if (!r)
+  if (!r) {
     return std::unexpected(failed(r.error()));
+  }
   return events_from(*r);
 }
 
@@ -249,14 +271,16 @@ std::expected<Sanction, Error> add_sanction(sql::Connection& conn, const std::st
         "SELECT session, address, payload::json->>'nickname' FROM room_events "
         "WHERE room = $1 AND message_id = $2",
         params(slug, *message_id));
-    if (!who)
+    if (!who) {
       return std::unexpected(failed(who.error()));
+    }
     if (who->rows() == 0) {
       return std::unexpected(make_error("message_not_found", "no such message in this room"));
     }
     s.session = who->text(0, 0);
-    if (kind == "ban")
+    if (kind == "ban") {
       s.address = who->text(0, 1);
+    }
     s.nickname = who->text(0, 2);
   }
   auto r = conn.exec(
@@ -264,8 +288,9 @@ std::expected<Sanction, Error> add_sanction(sql::Connection& conn, const std::st
       "VALUES ($1, $2, $3, $4, $5, now() + $6::int * interval '1 minute', $7) "
       "RETURNING floor(extract(epoch FROM until) * 1000)::bigint",
       params(slug, kind, s.nickname, s.session, s.address, minutes, created_by));
-  if (!r)
+  if (!r) {
     return std::unexpected(failed(r.error()));
+  }
   s.until_ms = r->int64(0, 0);
   announce_rules(conn, slug);
   return s;
@@ -275,15 +300,47 @@ std::expected<void, Error> save_room_settings(sql::Connection& conn, const std::
                                               int slow_mode_seconds,
                                               const std::vector<std::string>& blocked_words) {
   sql::ArrayParam words;
-  for (const auto& w : blocked_words)
+  for (const auto& w : blocked_words) {
     words.add(w);
+  }
   auto r = conn.exec(
       "UPDATE rooms SET slow_mode_seconds = $2, blocked_words = $3::text[] WHERE slug = $1",
       {sql::param(slug), sql::param(slow_mode_seconds), words.param()});
-  if (!r)
+  if (!r) {
     return std::unexpected(failed(r.error()));
+  }
   announce_rules(conn, slug);
   return {};
+}
+
+std::string room_notice_payload(const RoomNotice& notice) {
+  return notice.slug + ":" + std::to_string(notice.first) + ":" + std::to_string(notice.last);
+}
+
+std::optional<RoomNotice> parse_room_notice(std::string_view payload) {
+  // The slug is everything before the last two colons; the numbers are written by to_string.
+  auto number = [](std::string_view text) -> std::optional<std::int64_t> {
+    std::int64_t value = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || std::to_string(value) != text) {
+      return std::nullopt;
+    }
+    return value;
+  };
+  auto b = payload.rfind(':');
+  if (b == std::string_view::npos || b == 0) {
+    return std::nullopt;
+  }
+  auto a = payload.rfind(':', b - 1);
+  if (a == std::string_view::npos || a == 0) {
+    return std::nullopt;
+  }
+  auto first = number(payload.substr(a + 1, b - a - 1));
+  auto last = number(payload.substr(b + 1));
+  if (!first || !last || *first < 0 || *last < *first) {
+    return std::nullopt;
+  }
+  return RoomNotice{std::string(payload.substr(0, a)), *first, *last};
 }
 
 }  // namespace boai::web

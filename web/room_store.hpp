@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/error.hpp"
@@ -18,6 +19,17 @@ namespace boai::web {
 
 inline constexpr const char* kRoomChannel = "boai_room";  // NOTIFY payload "room:first:last"
 inline constexpr const char* kRoomRulesChannel = "boai_room_rules";  // payload: the room
+
+// A kRoomChannel notice: events first..last of the room were committed.
+struct RoomNotice {
+  std::string slug;
+  std::int64_t first = 0;
+  std::int64_t last = 0;
+};
+
+std::string room_notice_payload(const RoomNotice& notice);
+// nullopt for a payload that room_notice_payload could not have written.
+std::optional<RoomNotice> parse_room_notice(std::string_view payload);
 
 struct StoredRoomEvent {
   std::int64_t seq = 0;

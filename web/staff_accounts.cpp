@@ -48,31 +48,37 @@ std::string sha256_hex(const std::string& text) {
 
 std::string new_token() {
   unsigned char random[kTokenBytes];
-  if (RAND_bytes(random, sizeof random) != 1)
+  if (RAND_bytes(random, sizeof random) != 1) {
     throw std::runtime_error("OpenSSL RAND_bytes failed");
+  }
   return hex(random, sizeof random);
 }
 
 // Only what new_token() makes reaches the database.
 bool plausible_token(const std::string& token) {
-  if (token.size() != 2 * kTokenBytes)
+  if (token.size() != 2 * kTokenBytes) {
     return false;
+  }
   for (char c : token) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
       return false;
+    }
   }
   return true;
 }
 
 bool is_valid_name(const std::string& name) {
-  if (!donations::is_valid_utf8(name) || donations::trim_text(name) != name)
+  if (!donations::is_valid_utf8(name) || donations::trim_text(name) != name) {
     return false;
+  }
   auto chars = donations::char_count(name);
-  if (chars == 0 || chars > kMaxNameChars)
+  if (chars == 0 || chars > kMaxNameChars) {
     return false;
+  }
   for (unsigned char c : name) {
-    if (c < 0x20 || c == 0x7f)
+    if (c < 0x20 || c == 0x7f) {
       return false;
+    }
   }
   return true;
 }
@@ -94,8 +100,9 @@ bool is_valid_role(const std::string& role) {
 }
 
 bool role_allows(const std::string& role, const std::string& needed) {
-  if (!is_valid_role(role))
+  if (!is_valid_role(role)) {
     return false;
+  }
   return role == "admin" || role == needed;
 }
 
@@ -124,8 +131,9 @@ std::expected<StaffSession, Error> add_user(sql::Connection& conn, const std::st
       "INSERT INTO staff_users (name, role, password_hash) VALUES ($1, $2, $3) "
       "ON CONFLICT (name) DO NOTHING RETURNING id",
       params(name, role, hash_password(password)));
-  if (!r)
+  if (!r) {
     return std::unexpected(failed(r.error()));
+  }
   if (r->rows() == 0) {
     return std::unexpected(
         make_error("user_exists", "a staff user \"" + name + "\" exists already"));
@@ -148,8 +156,9 @@ std::expected<SignedIn, Error> login(sql::Connection& conn, const std::string& n
       "FROM staff_login_failures "
       "WHERE (name = $1 OR peer = $2) AND attempted_at > now() - make_interval(secs => $3)",
       params(key, peer, kFailureWindowSeconds));
-  if (!counts)
+  if (!counts) {
     return std::unexpected(failed(counts.error()));
+  }
   if (counts->int64(0, 0) >= kMaxFailuresPerName || counts->int64(0, 1) >= kMaxFailuresPerAddress) {
     return std::unexpected(
         make_error("login_throttled", "too many failed sign-ins; try again in " +
@@ -158,16 +167,18 @@ std::expected<SignedIn, Error> login(sql::Connection& conn, const std::string& n
 
   auto user = conn.exec("SELECT id, role, password_hash, disabled FROM staff_users WHERE name = $1",
                         params(key));
-  if (!user)
+  if (!user) {
     return std::unexpected(failed(user.error()));
+  }
   bool found = !key.empty() && user->rows() == 1;
   std::string stored = found ? std::string(user->text(0, 2)) : decoy_hash();
   bool matches = verify_password(password, stored);
   if (!found || !matches || user->boolean(0, 3)) {
     auto f = conn.exec("INSERT INTO staff_login_failures (name, peer) VALUES ($1, $2)",
                        params(key, peer));
-    if (!f)
+    if (!f) {
       return std::unexpected(failed(f.error()));
+    }
     return std::unexpected(make_error("login_failed", "wrong name or password"));
   }
 
@@ -180,8 +191,9 @@ std::expected<SignedIn, Error> login(sql::Connection& conn, const std::string& n
       "INSERT INTO staff_sessions (token_sha256, user_id, expires_at) "
       "VALUES ($1, $2, now() + make_interval(secs => $3))",
       params(sha256_hex(token), session.user_id, kSessionSeconds));
-  if (!s)
+  if (!s) {
     return std::unexpected(failed(s.error()));
+  }
   // A success forgives the name's earlier mistakes, not the address's.
   if (auto clear = conn.exec("DELETE FROM staff_login_failures WHERE name = $1", params(key));
       !clear) {
@@ -191,25 +203,29 @@ std::expected<SignedIn, Error> login(sql::Connection& conn, const std::string& n
 }
 
 std::expected<void, Error> logout(sql::Connection& conn, const std::string& token) {
-  if (!plausible_token(token))
+  if (!plausible_token(token)) {
     return {};
+  }
   auto r =
       conn.exec("DELETE FROM staff_sessions WHERE token_sha256 = $1", params(sha256_hex(token)));
-  if (!r)
+  if (!r) {
     return std::unexpected(failed(r.error()));
+  }
   return {};
 }
 
 std::optional<StaffSession> session_for_token(sql::Connection& conn, const std::string& token) {
-  if (!plausible_token(token))
+  if (!plausible_token(token)) {
     return std::nullopt;
+  }
   auto r = conn.exec(
       "UPDATE staff_sessions s SET last_seen = now() FROM staff_users u "
       "WHERE s.token_sha256 = $1 AND s.expires_at > now() AND u.id = s.user_id AND NOT u.disabled "
       "RETURNING u.id, u.name, u.role",
       params(sha256_hex(token)));
-  if (!r || r->rows() != 1)
+  if (!r || r->rows() != 1) {
     return std::nullopt;
+  }
   return StaffSession{r->int64(0, 0), std::string(r->text(0, 1)), std::string(r->text(0, 2))};
 }
 
@@ -220,10 +236,12 @@ std::string session_token_from_cookie(const std::string& cookie_header) {
     auto end = rest.find(';');
     std::string_view pair = rest.substr(0, end);
     rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
-    while (!pair.empty() && pair.front() == ' ')
+    while (!pair.empty() && pair.front() == ' ') {
       pair.remove_prefix(1);
-    while (!pair.empty() && pair.back() == ' ')
+    }
+    while (!pair.empty() && pair.back() == ' ') {
       pair.remove_suffix(1);
+    }
     if (pair.size() > wanted.size() && pair.starts_with(wanted) && pair[wanted.size()] == '=') {
       return std::string(pair.substr(wanted.size() + 1));
     }

@@ -31,8 +31,9 @@ HttpResponse error_response(const Error& e) {
                : e.code == "db_unavailable"  ? 503
                                              : 500;
   auto response = error_response(status, e.code, e.message);
-  if (status == 429)
+  if (status == 429) {
     response.headers.emplace_back("Retry-After", std::to_string(kFailureWindowSeconds));
+  }
   return response;
 }
 
@@ -76,17 +77,16 @@ std::function<T(const sql::DbError&)> unavailable() {
 
 void handle_login(sql::WorkerPool& pool, bool tls, const HttpRequest& request,
                   HttpResponder respond) {
-  if (request.method != "POST")
+  if (request.method != "POST") {
     return respond(method_not_allowed("POST"));
-  auto body = json::parse(request.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object() || !body.contains("name") ||
-      !body.contains("password") || !body["name"].is_string() || !body["password"].is_string()) {
-    return respond(error_response(400, "bad_json",
-                                  R"(send a JSON object {"name": "...", "password": "..."})"));
+  }
+  auto body = parse_login_body(request.body);
+  if (!body) {
+    return respond(error_response(400, body.error().code, body.error().message));
   }
   using Out = std::expected<SignedIn, Error>;
   pool.run<Out>(
-      [name = body["name"].get<std::string>(), password = body["password"].get<std::string>(),
+      [name = std::move(body->name), password = std::move(body->password),
        peer = request.peer](sql::Connection& conn) -> Out {
         try {
           return login(conn, name, password, peer);
@@ -96,8 +96,9 @@ void handle_login(sql::WorkerPool& pool, bool tls, const HttpRequest& request,
       },
       [respond, tls](Out out) {
         guarded(respond, [&] {
-          if (!out)
+          if (!out) {
             return respond(error_response(out.error()));
+          }
           auto headers = kNoStore;
           headers.emplace_back("Set-Cookie", session_cookie(out->token, tls));
           respond(json_response(200, who(out->session), std::move(headers)));
@@ -108,8 +109,9 @@ void handle_login(sql::WorkerPool& pool, bool tls, const HttpRequest& request,
 
 void handle_logout(sql::WorkerPool& pool, bool tls, const HttpRequest& request,
                    HttpResponder respond) {
-  if (request.method != "POST")
+  if (request.method != "POST") {
     return respond(method_not_allowed("POST"));
+  }
   using Out = std::expected<void, Error>;
   pool.run<Out>(
       [token = session_token_from_cookie(request.cookie)](sql::Connection& conn) -> Out {
@@ -131,12 +133,14 @@ void handle_logout(sql::WorkerPool& pool, bool tls, const HttpRequest& request,
 }
 
 void handle_me(sql::WorkerPool& pool, const HttpRequest& request, HttpResponder respond) {
-  if (request.method != "GET")
+  if (request.method != "GET") {
     return respond(method_not_allowed("GET"));
+  }
   authenticate(pool, request.cookie, [respond](std::optional<StaffSession> session) {
     guarded(respond, [&] {
-      if (!session)
+      if (!session) {
         return respond(error_response(401, "not_signed_in", "sign in first"));
+      }
       respond(json_response(200, who(*session)));
     });
   });
@@ -148,8 +152,9 @@ std::string session_cookie(const std::string& token, bool tls) {
   std::string cookie = std::string(kSessionCookie) + "=" + token +
                        "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" +
                        (token.empty() ? "0" : std::to_string(kSessionSeconds));
-  if (tls)
+  if (tls) {
     cookie += "; Secure";
+  }
   return cookie;
 }
 
@@ -188,6 +193,17 @@ std::vector<HttpRoute> staff_routes(sql::WorkerPool& pool, bool tls) {
       exact("/api/me", [&pool](const HttpRequest& r,
                                HttpResponder respond) { handle_me(pool, r, std::move(respond)); }),
   };
+}
+
+std::expected<LoginBody, Error> parse_login_body(std::string_view body) {
+  auto parsed = json::parse(body, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object() || !parsed.contains("name") ||
+      !parsed.contains("password") || !parsed["name"].is_string() ||
+      !parsed["password"].is_string()) {
+    return std::unexpected(
+        make_error("bad_json", R"(send a JSON object {"name": "...", "password": "..."})"));
+  }
+  return LoginBody{parsed["name"].get<std::string>(), parsed["password"].get<std::string>()};
 }
 
 }  // namespace boai::web

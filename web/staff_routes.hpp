@@ -2,11 +2,14 @@
 // code uses to learn who a request comes from. Database work runs on a WorkerPool.
 #pragma once
 
+#include <expected>
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "base/error.hpp"
 #include "sql/worker_pool.hpp"
 #include "web/http_types.hpp"
 #include "web/staff_accounts.hpp"
@@ -23,5 +26,14 @@ void authenticate(sql::WorkerPool& pool, const std::string& cookie_header,
 
 // The Set-Cookie value that carries token (or, with an empty token, removes the cookie).
 std::string session_cookie(const std::string& token, bool tls);
+
+struct LoginBody {
+  std::string name;
+  std::string password;
+};
+
+// The body of POST /api/login: a JSON object with the strings "name" and "password". Error
+// bad_json for anything else.
+std::expected<LoginBody, Error> parse_login_body(std::string_view body);
 
 }  // namespace boai::web

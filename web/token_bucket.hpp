@@ -14,8 +14,9 @@ class TokenBucket {
 
   bool take(Clock::time_point now = Clock::now()) {
     refill(now);
-    if (tokens_ < 1.0)
+    if (tokens_ < 1.0) {
       return false;
+    }
     tokens_ -= 1.0;
     return true;
   }

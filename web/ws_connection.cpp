@@ -22,15 +22,17 @@ WsContext& context_of(lws* wsi) {
 
 bool origin_allowed(lws* wsi, const WsLimits& limits) {
   std::string origin = lws_header(wsi, WSI_TOKEN_ORIGIN);
-  if (origin.empty())
+  if (origin.empty()) {
     return true;  // not a browser: Origin protects browsers' users only
+  }
   if (limits.allowed_origins.empty()) {
     std::string host = lws_header(wsi, WSI_TOKEN_HOST);
     return origin == "http://" + host || origin == "https://" + host;
   }
   for (const auto& allowed : limits.allowed_origins) {
-    if (origin == allowed)
+    if (origin == allowed) {
       return true;
+    }
   }
   return false;
 }
@@ -69,8 +71,9 @@ std::string_view frame_payload(const FramePtr& frame) {
 }
 
 bool LwsConnection::send(FramePtr frame) {
-  if (closing_)
+  if (closing_) {
     return false;
+  }
   if (queue_.size() >= limits_.max_queued_frames) {
     queue_.clear();  // what it has not read by now it will not read
     ctx_.dropped_slow->add();
@@ -78,15 +81,17 @@ bool LwsConnection::send(FramePtr frame) {
     return false;
   }
   queue_.push_back(std::move(frame));
-  if (queue_.size() == 1)
+  if (queue_.size() == 1) {
     write_soon();
+  }
   return true;
 }
 
 void LwsConnection::write_soon() {
   // Already on the list, or its SERVER_WRITEABLE is already asked for.
-  if (in_write_list_ || waiting_for_socket_)
+  if (in_write_list_ || waiting_for_socket_) {
     return;
+  }
   // A socket is written without asking epoll first whether it has room: it nearly always has,
   // and arming then disarming POLLOUT took two epoll_ctl calls, a poll() and an epoll event per
   // write, a fifth of the I/O thread's time when 10,000 viewers get 20 messages a second. An
@@ -97,8 +102,9 @@ void LwsConnection::write_soon() {
   }
   in_write_list_ = true;
   ctx_.to_write.push_back(id_);
-  if (ctx_.to_write.size() == 1 && ctx_.write_list_started)
+  if (ctx_.to_write.size() == 1 && ctx_.write_list_started) {
     ctx_.write_list_started();
+  }
 }
 
 void LwsConnection::write_now() {
@@ -114,8 +120,9 @@ void LwsConnection::write_now() {
 }
 
 void LwsConnection::close(int code, const std::string& reason) {
-  if (closing_)
+  if (closing_) {
     return;
+  }
   closing_ = true;
   close_code_ = code;
   close_reason_ = reason.substr(0, 120);
@@ -125,8 +132,9 @@ void LwsConnection::close(int code, const std::string& reason) {
 }
 
 void LwsConnection::check_alive(Clock::time_point now, std::size_t& pings_left) {
-  if (closing_)
+  if (closing_) {
     return;
+  }
   auto silent = now - last_heard_;
   if (silent >= std::chrono::seconds(limits_.close_after_silent_seconds)) {
     close(kCloseGoingAway, "silent too long");
@@ -156,8 +164,9 @@ bool LwsConnection::receive(const char* data, std::size_t len, bool final, std::
     return false;
   }
   partial_.append(data, len);
-  if (!final)
+  if (!final) {
     return false;
+  }
   whole = std::move(partial_);
   partial_.clear();
   return true;
@@ -170,15 +179,17 @@ bool LwsConnection::write_pending() {
     // A payload of one byte: libwebsockets reports no pong that comes back empty.
     unsigned char ping[LWS_PRE + 1];
     ping[LWS_PRE] = 'k';
-    if (lws_write(wsi_, ping + LWS_PRE, 1, LWS_WRITE_PING) < 1)
+    if (lws_write(wsi_, ping + LWS_PRE, 1, LWS_WRITE_PING) < 1) {
       return false;
+    }
   }
   // Queued frames go out back to back until the socket pushes back; a closing connection still
   // gets what was queued before the close (the reason it is being closed, say).
   while (!queue_.empty()) {
     if (queue_.size() > 1) {
-      if (!write_together())
+      if (!write_together()) {
         return false;
+      }
     } else {
       auto& frame = queue_.front();
       // The header goes into the headroom; it is the same for every receiver of this frame.
@@ -200,8 +211,9 @@ bool LwsConnection::write_pending() {
                      reinterpret_cast<unsigned char*>(close_reason_.data()), close_reason_.size());
     return false;
   }
-  if (waiting_for_socket_)
+  if (waiting_for_socket_) {
     lws_callback_on_writable(wsi_);
+  }
   return true;
 }
 
@@ -214,8 +226,9 @@ bool LwsConnection::write_together() {
   std::size_t taken = 0;
   for (const auto& frame : queue_) {
     std::size_t len = frame->size() - LWS_PRE;
-    if (taken > 0 && batch.size() - LWS_PRE + len > kBatchBytes)
+    if (taken > 0 && batch.size() - LWS_PRE + len > kBatchBytes) {
       break;
+    }
     append_text_frame_header(batch, len);
     batch.insert(batch.end(), frame->begin() + LWS_PRE, frame->end());
     ++taken;
@@ -239,8 +252,10 @@ int ws_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, siz
         bool ok = path == "/ws" && origin_allowed(wsi, ctx.limits) &&
                   ctx.connections_per_address[peer] < ctx.limits.max_connections_per_address &&
                   ctx.endpoint != nullptr;
-        if (!ok)
+        if (!ok) {
           ctx.refused->add();
+          lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN, nullptr);  // said, then closed
+        }
         return ok ? 0 : -1;
       }
       case LWS_CALLBACK_ESTABLISHED: {
@@ -253,12 +268,14 @@ int ws_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, siz
         return 0;
       }
       case LWS_CALLBACK_RECEIVE_PONG:
-        if (session->connection != nullptr)
+        if (session->connection != nullptr) {
           session->connection->heard(LwsConnection::Clock::now());
+        }
         return 0;
       case LWS_CALLBACK_RECEIVE: {
-        if (session->connection == nullptr || session->connection->is_closing())
+        if (session->connection == nullptr || session->connection->is_closing()) {
           return 0;
+        }
         session->connection->heard(LwsConnection::Clock::now());
         auto& ctx = context_of(wsi);
         if (lws_frame_is_binary(wsi) != 0) {
@@ -277,16 +294,19 @@ int ws_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, siz
         return 0;
       }
       case LWS_CALLBACK_SERVER_WRITEABLE:
-        if (session->connection == nullptr)
+        if (session->connection == nullptr) {
           return 0;
+        }
         return session->connection->write_pending() ? 0 : -1;
       case LWS_CALLBACK_CLOSED: {
-        if (session->connection == nullptr)
+        if (session->connection == nullptr) {
           return 0;
+        }
         auto& ctx = context_of(wsi);
         auto& count = ctx.connections_per_address[session->connection->peer()];
-        if (--count <= 0)
+        if (--count <= 0) {
           ctx.connections_per_address.erase(session->connection->peer());
+        }
         ctx.endpoint->on_close(*session->connection);
         delete session->connection;
         session->connection = nullptr;

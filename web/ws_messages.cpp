@@ -32,8 +32,9 @@ std::expected<std::string, Error> string_field(const ClientFrame& f, const char*
                                                bool required) {
   auto it = f.body.find(name);
   if (it == f.body.end() || it->is_null()) {
-    if (!required)
+    if (!required) {
       return std::string();
+    }
     return std::unexpected(make_error("bad_request", std::string("\"") + name + "\" is required"));
   }
   if (!it->is_string()) {
@@ -46,8 +47,9 @@ std::expected<std::int64_t, Error> integer_field(const ClientFrame& f, const cha
                                                  std::optional<std::int64_t> fallback) {
   auto it = f.body.find(name);
   if (it == f.body.end() || it->is_null()) {
-    if (fallback)
+    if (fallback) {
       return *fallback;
+    }
     return std::unexpected(make_error("bad_request", std::string("\"") + name + "\" is required"));
   }
   // Integers only: 12.5 fen or "12" are refused, never rounded.
@@ -64,17 +66,22 @@ bool bool_field(const ClientFrame& f, const char* name) {
 }
 
 std::string error_frame(const std::optional<std::string>& rid, const std::string& code,
-                        const std::string& message) {
-  json j = {{"type", "error"}, {"code", code}, {"message", message}};
-  if (rid)
+                        const std::string& message, json extra) {
+  json j = std::move(extra);
+  j["type"] = "error";
+  j["code"] = code;
+  j["message"] = message;
+  if (rid) {
     j["rid"] = *rid;
+  }
   return j.dump();
 }
 
 std::string ack_frame(const std::optional<std::string>& rid, json extra) {
   extra["type"] = "ack";
-  if (rid)
+  if (rid) {
     extra["rid"] = *rid;
+  }
   return extra.dump();
 }
 

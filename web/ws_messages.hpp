@@ -31,7 +31,8 @@ std::expected<std::int64_t, Error> integer_field(const ClientFrame& f, const cha
 bool bool_field(const ClientFrame& f, const char* name);
 
 std::string error_frame(const std::optional<std::string>& rid, const std::string& code,
-                        const std::string& message);
+                        const std::string& message,
+                        nlohmann::json extra = nlohmann::json::object());
 std::string ack_frame(const std::optional<std::string>& rid,
                       nlohmann::json extra = nlohmann::json::object());
 

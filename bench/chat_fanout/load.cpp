@@ -78,13 +78,15 @@ class Histogram {
   void clear() { std::fill(counts_.begin(), counts_.end(), 0); }
   double percentile_ms(double q, long expected) const {
     auto rank = static_cast<long>(std::ceil(q * static_cast<double>(expected)));
-    if (rank <= 0)
+    if (rank <= 0) {
       return 0;
+    }
     long seen = 0;
     for (std::size_t b = 0; b < kBuckets; ++b) {
       seen += counts_[b];
-      if (seen >= rank)
+      if (seen >= rank) {
         return static_cast<double>(b + 1) * 0.1;  // the bucket's upper edge
+      }
     }
     return std::numeric_limits<double>::infinity();
   }
@@ -104,8 +106,9 @@ class Generator {
         epoch_(Clock::now()) {
     epoll_ = epoll_create1(EPOLL_CLOEXEC);
     timer_ = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-    if (epoll_ < 0 || timer_ < 0)
+    if (epoll_ < 0 || timer_ < 0) {
       throw std::runtime_error("epoll or timerfd unavailable");
+    }
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.u64 = kTimerTag;
@@ -114,8 +117,9 @@ class Generator {
   }
   ~Generator() {
     for (auto& c : conns_) {
-      if (c.fd >= 0)
+      if (c.fd >= 0) {
         close(c.fd);
+      }
     }
     close(timer_);
     close(epoll_);
@@ -142,22 +146,26 @@ class Generator {
                 figures_.rss_after_kib, figures_.rss_kib_per_viewer);
     print_failures(figures_.failures);
     std::fflush(stdout);
-    if (joined_ == 0)
+    if (joined_ == 0) {
       return figures_;
+    }
     int over_in_a_row = 0;
     for (double rate : config_.rates) {
-      if (g_stop)
+      if (g_stop) {
         break;
+      }
       auto f = run_step(rate);
-      if (g_stop)
+      if (g_stop) {
         break;  // a step cut short says nothing
+      }
       figures_.steps.push_back(f);
       print_step(server_.name, f);
       // One step over the limit may be a neighbour's burst on a shared machine; two in a row
       // are the server's.
       over_in_a_row = f.passed ? 0 : over_in_a_row + 1;
-      if (config_.stop_after > 0 && over_in_a_row >= config_.stop_after)
+      if (config_.stop_after > 0 && over_in_a_row >= config_.stop_after) {
         break;
+      }
       poll_for(std::chrono::milliseconds(500));  // a quiet moment between steps
     }
     figures_.interrupted = g_stop != 0;
@@ -181,14 +189,17 @@ class Generator {
         Clock::now() + std::chrono::seconds(30) + std::chrono::milliseconds(5) * config_.viewers;
     std::size_t next = 0;
     while (g_stop == 0) {
-      while (next < conns_.size() && handshaking_ < kMaxHandshaking)
+      while (next < conns_.size() && handshaking_ < kMaxHandshaking) {
         open_connection(next++);
-      if (next == conns_.size() && handshaking_ == 0)
+      }
+      if (next == conns_.size() && handshaking_ == 0) {
         break;
+      }
       if (Clock::now() > deadline) {
         for (auto& c : conns_) {
-          if (c.fd >= 0 && c.phase != Phase::kJoined)
+          if (c.fd >= 0 && c.phase != Phase::kJoined) {
             fail(c, "no welcome in time");
+          }
         }
         break;
       }
@@ -239,8 +250,9 @@ class Generator {
     int n = epoll_wait(epoll_, events, 512, timeout_ms);
     now_ = Clock::now();
     if (n < 0) {
-      if (errno == EINTR)
+      if (errno == EINTR) {
         return;
+      }
       throw std::runtime_error(std::string("epoll_wait: ") + std::strerror(errno));
     }
     for (int k = 0; k < n; ++k) {
@@ -249,26 +261,30 @@ class Generator {
         continue;
       }
       Conn& c = conns_[events[k].data.u64];
-      if (c.fd < 0)
+      if (c.fd < 0) {
         continue;  // closed earlier in this batch
+      }
       std::uint32_t e = events[k].events;
       if ((e & EPOLLOUT) != 0 || (c.phase == Phase::kConnecting && (e & EPOLLERR) != 0)) {
         on_writable(c);
       }
-      if (c.fd >= 0 && (e & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0)
+      if (c.fd >= 0 && (e & (EPOLLIN | EPOLLERR | EPOLLHUP)) != 0) {
         on_readable(c);
+      }
     }
   }
 
   void poll_for(Clock::duration d) {
     auto until = Clock::now() + d;
-    while (g_stop == 0 && Clock::now() < until)
+    while (g_stop == 0 && Clock::now() < until) {
       poll(20);
+    }
   }
 
   void want_write(Conn& c, bool on) {
-    if (c.writing == on)
+    if (c.writing == on) {
       return;
+    }
     c.writing = on;
     epoll_event ev{};
     ev.events = EPOLLIN | (on ? EPOLLOUT : 0u);
@@ -295,13 +311,15 @@ class Generator {
   }
 
   void on_writable(Conn& c) {
-    if (c.phase != Phase::kConnecting)
+    if (c.phase != Phase::kConnecting) {
       return flush(c);
+    }
     int err = 0;
     socklen_t len = sizeof err;
     getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &err, &len);
-    if (err != 0)
+    if (err != 0) {
       return fail(c, std::string("connect: ") + std::strerror(err));
+    }
     std::string key = make_key();
     c.accept = expected_accept(key);
     c.out = upgrade_request(host_port_, server_.path, server_.protocol, key);
@@ -311,17 +329,20 @@ class Generator {
 
   void on_readable(Conn& c) {
     ssize_t n = recv(c.fd, buffer_.data(), buffer_.size(), 0);
-    if (n == 0)
+    if (n == 0) {
       return fail(c, "connection closed by the server");
+    }
     if (n < 0) {
-      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+      if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
         return;
+      }
       return fail(c, std::string("recv: ") + std::strerror(errno));
     }
     now_ = Clock::now();  // the receipt time of everything in this read
     std::string_view data(buffer_.data(), static_cast<std::size_t>(n));
-    if (c.phase == Phase::kUpgrading)
+    if (c.phase == Phase::kUpgrading) {
       return on_upgrade_bytes(c, data);
+    }
     take_bytes(c, data);
   }
 
@@ -329,14 +350,16 @@ class Generator {
     c.in.append(data);
     auto end = c.in.find("\r\n\r\n");
     if (end == std::string::npos) {
-      if (c.in.size() > 16384)
+      if (c.in.size() > 16384) {
         fail(c, "upgrade response too long");
+      }
       return;
     }
     std::string why = check_upgrade_response(std::string_view(c.in).substr(0, end + 4), c.accept,
                                              server_.protocol);
-    if (!why.empty())
+    if (!why.empty()) {
       return fail(c, why);
+    }
     std::string rest = c.in.substr(end + 4);
     c.in.clear();
     c.in.shrink_to_fit();
@@ -349,8 +372,9 @@ class Generator {
     } else {
       joined(c);
     }
-    if (c.fd >= 0 && !rest.empty())
+    if (c.fd >= 0 && !rest.empty()) {
       take_bytes(c, rest);
+    }
   }
 
   void joined(Conn& c) {
@@ -364,16 +388,19 @@ class Generator {
   void take_bytes(Conn& c, std::string_view data) {
     if (c.in.empty()) {
       std::size_t used = take_frames(c, data);
-      if (c.fd >= 0 && used < data.size())
+      if (c.fd >= 0 && used < data.size()) {
         c.in.assign(data.substr(used));
+      }
     } else {
       c.in.append(data);
       std::size_t used = take_frames(c, c.in);
-      if (c.fd >= 0)
+      if (c.fd >= 0) {
         c.in.erase(0, used);
+      }
     }
-    if (c.fd < 0)
+    if (c.fd < 0) {
       std::string().swap(c.in);
+    }
   }
 
   std::size_t take_frames(Conn& c, std::string_view data) {
@@ -381,8 +408,9 @@ class Generator {
     while (c.fd >= 0) {
       ServerFrame f;
       long n = parse_server_frame(data.substr(used), f);
-      if (n == 0)
+      if (n == 0) {
         break;
+      }
       if (n < 0) {
         fail(c, "a malformed frame from the server");
         break;
@@ -432,29 +460,35 @@ class Generator {
         }
         return delivered(id);
       }
-      if (text.find(R"("type":"ack")") != std::string_view::npos)
+      if (text.find(R"("type":"ack")") != std::string_view::npos) {
         return acked(text);
+      }
       if (text.find(R"("type":"error")") != std::string_view::npos) {
         ++errors_;
-        if (figures_.first_error.empty())
+        if (figures_.first_error.empty()) {
           figures_.first_error = std::string(text.substr(0, 300));
+        }
       }
       return;
     }
-    if (c.phase != Phase::kJoining)
+    if (c.phase != Phase::kJoining) {
       return;
-    if (text.find(R"("type":"welcome")") != std::string_view::npos)
+    }
+    if (text.find(R"("type":"welcome")") != std::string_view::npos) {
       return joined(c);
+    }
     if (text.find(R"("type":"error")") != std::string_view::npos) {
       fail(c, "hello refused: " + std::string(text.substr(0, 160)));
     }
   }
 
   void delivered(std::uint64_t id) {
-    if (id >= sent_at_.size())
+    if (id >= sent_at_.size()) {
       return;  // not a message of this run
-    if (id < step_first_id_)
+    }
+    if (id < step_first_id_) {
       return;  // a straggler of an earlier step, already counted lost
+    }
     histogram_.add(now_ns() - sent_at_[id]);
     ++step_delivered_;
     last_delivery_ = now_;
@@ -464,14 +498,16 @@ class Generator {
   // is the database's part of every delivery's latency.
   void acked(std::string_view text) {
     auto at = text.find(R"("rid":"r)");
-    if (at == std::string_view::npos)
+    if (at == std::string_view::npos) {
       return;
+    }
     std::uint64_t id = 0;
     for (std::size_t i = at + 8; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
       id = id * 10 + static_cast<std::uint64_t>(text[i] - '0');
     }
-    if (id >= sent_at_.size() || id < step_first_id_)
+    if (id >= sent_at_.size() || id < step_first_id_) {
       return;
+    }
     ack_histogram_.add(now_ns() - sent_at_[id]);
     ++step_acked_;
   }
@@ -484,8 +520,9 @@ class Generator {
     } else if (c.phase != Phase::kNew && c.phase != Phase::kDone) {
       --handshaking_;
     }
-    if (c.fd >= 0)
+    if (c.fd >= 0) {
       close(c.fd);
+    }
     c.fd = -1;
     c.phase = Phase::kDone;
     std::string().swap(c.out);
@@ -498,16 +535,18 @@ class Generator {
     for (int tries = 0; tries < config_.senders; ++tries) {
       Conn& c = conns_[next_sender_];
       next_sender_ = (next_sender_ + 1) % static_cast<std::size_t>(config_.senders);
-      if (c.phase == Phase::kJoined)
+      if (c.phase == Phase::kJoined) {
         return &c;
+      }
     }
     return nullptr;
   }
 
   void on_timer() {
     std::uint64_t ticks = 0;
-    if (read(timer_, &ticks, sizeof ticks) != sizeof ticks)
+    if (read(timer_, &ticks, sizeof ticks) != sizeof ticks) {
       return;
+    }
     // Late ticks (a busy loop) send their messages at once, so the rate asked for is kept.
     for (std::uint64_t t = 0; t < ticks && to_send_ > 0; ++t) {
       Conn* sender = next_sender();
@@ -563,8 +602,9 @@ class Generator {
     last_delivery_ = start;
 
     arm_timer(rate);
-    while (to_send_ > 0 && g_stop == 0)
+    while (to_send_ > 0 && g_stop == 0) {
       poll(100);
+    }
     arm_timer(0);
     auto last_send = Clock::now();
     auto drain_until = last_send + std::chrono::duration_cast<Clock::duration>(
@@ -574,8 +614,9 @@ class Generator {
       return step_delivered_ < step_expected_ ||
              (server_.hello && step_acked_ + errors_ - errors_before < sent);
     };
-    while (waiting() && g_stop == 0 && Clock::now() < drain_until)
+    while (waiting() && g_stop == 0 && Clock::now() < drain_until) {
       poll(20);
+    }
 
     double wall = seconds(Clock::now() - start);
     double cpu = server_.all_cpu_seconds() - cpu0;

@@ -76,8 +76,9 @@ bool raise_file_limit(long wanted) {
   getrlimit(RLIMIT_NOFILE, &r);
   if (r.rlim_max != RLIM_INFINITY && static_cast<long>(r.rlim_max) < wanted) {
     rlimit higher{static_cast<rlim_t>(wanted), static_cast<rlim_t>(wanted)};
-    if (setrlimit(RLIMIT_NOFILE, &higher) == 0)
+    if (setrlimit(RLIMIT_NOFILE, &higher) == 0) {
       return true;  // as root
+    }
   }
   r.rlim_cur = r.rlim_max;
   setrlimit(RLIMIT_NOFILE, &r);
@@ -103,19 +104,22 @@ std::vector<std::string> split(const std::string& text) {
 std::map<std::string, int> after_joining(const std::map<std::string, int>& failures) {
   std::map<std::string, int> out;
   for (const auto& [why, n] : failures) {
-    if (why.rfind("after", 0) == 0)
+    if (why.rfind("after", 0) == 0) {
       out[why] = n;
+    }
   }
   return out;
 }
 
 std::string default_boai() {
   std::string built = BOAI_BINARY;
-  if (!built.empty() && access(built.c_str(), X_OK) == 0)
+  if (!built.empty() && access(built.c_str(), X_OK) == 0) {
     return built;
+  }
   for (const char* p : {"build/release/app/boai", "build/dev/app/boai", "build/bench/app/boai"}) {
-    if (access(p, X_OK) == 0)
+    if (access(p, X_OK) == 0) {
       return fs::absolute(p).string();
+    }
   }
   return built;
 }
@@ -138,8 +142,9 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
       std::string a = argv[i];
       auto value = [&]() -> std::string {
-        if (i + 1 >= argc)
+        if (i + 1 >= argc) {
           throw std::invalid_argument(a + " wants a value");
+        }
         return argv[++i];
       };
       if (a == "--viewers") {
@@ -189,8 +194,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    for (const auto& r : split(rates))
+    for (const auto& r : split(rates)) {
       config.rates.push_back(std::stod(r));
+    }
   } catch (const std::exception&) {
     std::fprintf(stderr, "chat_fanout: --rates wants numbers, like 5,10,20\n");
     return 2;
@@ -198,8 +204,9 @@ int main(int argc, char** argv) {
   // 1, 2, 5, 10, 20, 50...: fine steps where a loaded machine already fails, few at the top.
   for (double decade = 1; rates.empty() && decade <= max_rate; decade *= 10) {
     for (double m : {1.0, 2.0, 5.0}) {
-      if (m * decade >= min_rate && m * decade <= max_rate)
+      if (m * decade >= min_rate && m * decade <= max_rate) {
         config.rates.push_back(m * decade);
+      }
     }
   }
   if (config.viewers < 1 || config.senders < 1 || config.senders > config.viewers ||
@@ -233,12 +240,14 @@ int main(int argc, char** argv) {
   std::strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", std::gmtime(&now));
   std::printf("chat_fanout %s: %d viewers (%d of them chat), rates", when, config.viewers,
               config.senders);
-  for (double r : config.rates)
+  for (double r : config.rates) {
     std::printf(" %g", r);
+  }
   std::printf(" msg/s, %g s a step; %u cores, load average %s", config.step_seconds,
               std::thread::hardware_concurrency(), load_average().c_str());
-  if (have_nice)
+  if (have_nice) {
     std::printf(", nice %d", nice_value);
+  }
   std::printf("\n");
   std::fflush(stdout);
 
@@ -255,15 +264,17 @@ int main(int argc, char** argv) {
   for (const auto& key : split(servers)) {
     const Entry* e = nullptr;
     for (const auto& k : known) {
-      if (key == k.key)
+      if (key == k.key) {
         e = &k;
+      }
     }
     if (e == nullptr) {
       std::fprintf(stderr, "chat_fanout: unknown server \"%s\" (boai, ws, lws)\n", key.c_str());
       continue;
     }
-    if (g_stop)
+    if (g_stop) {
       break;
+    }
     ServerResult result;
     result.name = e->name;
     std::printf("\n%s: starting\n", e->name);

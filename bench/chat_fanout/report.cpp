@@ -14,16 +14,18 @@ std::string grouped(double value) {
   std::string digits = std::to_string(n < 0 ? -n : n);
   std::string out;
   for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0)
+    if (i > 0 && (digits.size() - i) % 3 == 0) {
       out += ',';
+    }
     out += digits[i];
   }
   return n < 0 ? "-" + out : out;
 }
 
 std::string ms(double v) {
-  if (std::isinf(v))
+  if (std::isinf(v)) {
     return "lost";  // over 1% of the deliveries never came
+  }
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f", v);
   return buf;
@@ -92,13 +94,15 @@ void print_summary(const std::vector<ServerResult>& results, double p99_limit_ms
       "  (cpu: the server's, with its database, per delivery and as %% of one core; with "
       "no step under the limit, the figures are the first step's)\n");
   // The ratios of the first server (boai) to each peer.
-  if (results.empty() || !results[0].skipped.empty())
+  if (results.empty() || !results[0].skipped.empty()) {
     return;
+  }
   const StepFigures* ours = capacity_step(results[0].figures);
   std::printf("  ratios:");
   for (std::size_t i = 1; i < results.size(); ++i) {
-    if (!results[i].skipped.empty())
+    if (!results[i].skipped.empty()) {
       continue;
+    }
     const StepFigures* theirs = capacity_step(results[i].figures);
     std::printf("  %s / %s = ", results[0].name.c_str(), results[i].name.c_str());
     if (ours != nullptr && theirs != nullptr) {

@@ -38,8 +38,9 @@ std::string g_autogroup_nice;  // empty: leave the scheduler's defaults
 pid_t spawn(const std::vector<std::string>& argv, const fs::path& log) {
   // Everything the child needs is prepared before fork: after it, only async-signal-safe calls.
   std::vector<char*> args;
-  for (const auto& a : argv)
+  for (const auto& a : argv) {
     args.push_back(const_cast<char*>(a.c_str()));
+  }
   args.push_back(nullptr);
   int out = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -60,11 +61,13 @@ pid_t spawn(const std::vector<std::string>& argv, const fs::path& log) {
     }
     // Should the benchmark die without cleaning up, its servers go too.
     prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() != parent)
+    if (getppid() != parent) {
       _exit(126);
+    }
     signal(SIGPIPE, SIG_DFL);  // ignored here, and an ignored signal stays ignored across exec
-    if (in >= 0)
+    if (in >= 0) {
       dup2(in, STDIN_FILENO);
+    }
     if (out >= 0) {
       dup2(out, STDOUT_FILENO);
       dup2(out, STDERR_FILENO);
@@ -72,10 +75,12 @@ pid_t spawn(const std::vector<std::string>& argv, const fs::path& log) {
     execvp(args[0], args.data());
     _exit(127);
   }
-  if (out >= 0)
+  if (out >= 0) {
     close(out);
-  if (in >= 0)
+  }
+  if (in >= 0) {
     close(in);
+  }
   return pid;
 }
 
@@ -113,10 +118,12 @@ std::expected<void, std::string> wait_listening(RunningServer& s, const fs::path
                                                 std::chrono::seconds timeout) {
   auto deadline = Clock::now() + timeout;
   while (Clock::now() < deadline) {
-    if (accepts_connections(s.port))
+    if (accepts_connections(s.port)) {
       return {};
-    if (!s.main.running())
+    }
+    if (!s.main.running()) {
       return std::unexpected(s.name + " exited:\n" + tail_of(log));
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   return std::unexpected(s.name + " did not listen on port " + std::to_string(s.port) + " within " +
@@ -131,26 +138,32 @@ struct ProcStat {
 std::map<pid_t, ProcStat> all_processes() {
   std::map<pid_t, ProcStat> out;
   DIR* d = opendir("/proc");
-  if (d == nullptr)
+  if (d == nullptr) {
     return out;
+  }
   while (dirent* e = readdir(d)) {
     char* end = nullptr;
     long pid = std::strtol(e->d_name, &end, 10);
-    if (pid <= 0 || *end != '\0')
+    if (pid <= 0 || *end != '\0') {
       continue;
+    }
     std::ifstream f(std::string("/proc/") + e->d_name + "/stat");
     std::string line;
-    if (!std::getline(f, line))
+    if (!std::getline(f, line)) {
       continue;
+    }
     auto paren = line.rfind(')');  // the command name may hold spaces and parentheses
-    if (paren == std::string::npos)
+    if (paren == std::string::npos) {
       continue;
+    }
     std::istringstream fields(line.substr(paren + 2));
     std::vector<std::string> v;
-    for (std::string w; fields >> w && v.size() < 15;)
+    for (std::string w; fields >> w && v.size() < 15;) {
       v.push_back(w);
-    if (v.size() < 15)
+    }
+    if (v.size() < 15) {
       continue;
+    }
     // After the name: state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
     // utime stime cutime cstime.
     out[static_cast<pid_t>(pid)] = {
@@ -164,18 +177,21 @@ std::map<pid_t, ProcStat> all_processes() {
 double tree_cpu_seconds(const std::vector<pid_t>& roots) {
   auto procs = all_processes();
   std::multimap<pid_t, pid_t> children;
-  for (const auto& [pid, st] : procs)
+  for (const auto& [pid, st] : procs) {
     children.emplace(st.ppid, pid);
+  }
   long ticks = 0;
   std::deque<pid_t> todo(roots.begin(), roots.end());
   while (!todo.empty()) {
     pid_t p = todo.front();
     todo.pop_front();
-    if (auto it = procs.find(p); it != procs.end())
+    if (auto it = procs.find(p); it != procs.end()) {
       ticks += it->second.ticks;
+    }
     auto [from, to] = children.equal_range(p);
-    for (auto it = from; it != to; ++it)
+    for (auto it = from; it != to; ++it) {
       todo.push_back(it->second);
+    }
   }
   return static_cast<double>(ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
@@ -194,8 +210,9 @@ fs::path make_dir(const fs::path& parent, const std::string& name) {
 bool set_autogroup_nice(int nice) {
   g_autogroup_nice = std::to_string(nice);
   int fd = open("/proc/self/autogroup", O_WRONLY | O_CLOEXEC);
-  if (fd < 0)
+  if (fd < 0) {
     return false;
+  }
   bool ok = write(fd, g_autogroup_nice.data(), g_autogroup_nice.size()) > 0;
   close(fd);
   return ok;
@@ -213,12 +230,14 @@ Child& Child::operator=(Child&& o) noexcept {
 }
 
 bool Child::running() {
-  if (pid_ <= 0)
+  if (pid_ <= 0) {
     return false;
+  }
   int status = 0;
   pid_t r = waitpid(pid_, &status, WNOHANG);
-  if (r == 0)
+  if (r == 0) {
     return true;
+  }
   if (r == pid_) {
     kill(-pid_, SIGKILL);  // whatever it left behind in its group
     pid_ = -1;
@@ -227,8 +246,9 @@ bool Child::running() {
 }
 
 void Child::stop(std::chrono::seconds grace) {
-  if (pid_ <= 0)
+  if (pid_ <= 0) {
     return;
+  }
   kill(pid_, SIGTERM);
   auto deadline = Clock::now() + grace;
   int status = 0;
@@ -247,8 +267,9 @@ void Child::stop(std::chrono::seconds grace) {
 
 int run_to_end(const std::vector<std::string>& argv, const fs::path& log) {
   pid_t pid = spawn(argv, log);
-  if (pid <= 0)
+  if (pid <= 0) {
     return -1;
+  }
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -260,12 +281,14 @@ std::string tail_of(const fs::path& log, int lines) {
   std::deque<std::string> last;
   for (std::string line; std::getline(f, line);) {
     last.push_back(line);
-    if (static_cast<int>(last.size()) > lines)
+    if (static_cast<int>(last.size()) > lines) {
       last.pop_front();
+    }
   }
   std::string out;
-  for (const auto& l : last)
+  for (const auto& l : last) {
     out += "    " + l + "\n";
+  }
   return out;
 }
 
@@ -273,14 +296,17 @@ RunningServer::~RunningServer() {
   main.stop(std::chrono::seconds(30));
   // boai stops the PostgreSQL it started; should it not have, fast shutdown, then kill.
   for (pid_t p : helpers) {
-    if (!alive(p))
+    if (!alive(p)) {
       continue;
+    }
     kill(p, SIGINT);
     auto deadline = Clock::now() + std::chrono::seconds(15);
-    while (alive(p) && Clock::now() < deadline)
+    while (alive(p) && Clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (alive(p))
+    }
+    if (alive(p)) {
       kill(p, SIGKILL);
+    }
   }
   if (!remove_when_done.empty()) {
     std::error_code ec;
@@ -301,8 +327,9 @@ double RunningServer::all_cpu_seconds() const {
 long RunningServer::rss_kib() const {
   std::ifstream f("/proc/" + std::to_string(main.pid()) + "/status");
   for (std::string line; std::getline(f, line);) {
-    if (line.rfind("VmRSS:", 0) == 0)
+    if (line.rfind("VmRSS:", 0) == 0) {
       return std::stol(line.substr(6));
+    }
   }
   return -1;
 }
@@ -316,14 +343,16 @@ Started start_boai(const Tools& tools) {
   s->path = "/ws";
   s->protocol = "boai.v1";
   fs::path data = make_dir(tools.work, "boai-data");
-  if (!tools.keep)
+  if (!tools.keep) {
     s->remove_when_done = data;
+  }
   fs::path log = tools.work / "boai.log";
   int rc = run_to_end({tools.boai, "campaign", "add", "bench", "--title", "Bench", "--goal", "1",
                        "--live", "--data-dir", data.string()},
                       log);
-  if (rc != 0)
+  if (rc != 0) {
     return std::unexpected("boai campaign add failed:\n" + tail_of(log));
+  }
   s->port = free_port();
   s->main = Child({tools.boai, "serve", "--listen", "127.0.0.1:" + std::to_string(s->port),
                    "--data-dir", data.string(), "--limits", kBoaiLimits},
@@ -335,15 +364,17 @@ Started start_boai(const Tools& tools) {
   // every chat message's cost, since each one is stored before it is broadcast.
   std::ifstream pid_file(data / "pg" / "postmaster.pid");
   long pm = 0;
-  if (pid_file >> pm && pm > 0)
+  if (pid_file >> pm && pm > 0) {
     s->helpers.push_back(static_cast<pid_t>(pm));
+  }
   return s;
 }
 
 Started start_ws_peer(const Tools& tools) {
   fs::path script = fs::path(tools.peers_dir) / "server.mjs";
-  if (!fs::exists(script))
+  if (!fs::exists(script)) {
     return std::unexpected("no " + script.string() + " (give --peers-dir)");
+  }
   if (!fs::exists(fs::path(tools.peers_dir) / "node_modules" / "ws")) {
     return std::unexpected("the ws package is missing in " + tools.peers_dir +
                            " (run scripts/install-deps)");

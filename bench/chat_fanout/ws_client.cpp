@@ -29,10 +29,12 @@ bool iequals(std::string_view a, std::string_view b) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
     s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
     s.remove_suffix(1);
+  }
   return s;
 }
 
@@ -41,8 +43,9 @@ std::string_view trim(std::string_view s) {
 std::string make_key() {
   unsigned char raw[16];
   if (RAND_bytes(raw, sizeof raw) != 1) {
-    for (auto& b : raw)
+    for (auto& b : raw) {
       b = static_cast<unsigned char>(std::rand());  // the key is no secret
+    }
   }
   return base64(raw, sizeof raw);
 }
@@ -62,8 +65,9 @@ std::string upgrade_request(std::string_view host_port, std::string_view path,
   r.append("GET ").append(path).append(" HTTP/1.1\r\nHost: ").append(host_port);
   r.append("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n");
   r.append("Sec-WebSocket-Key: ").append(key).append("\r\n");
-  if (!protocol.empty())
+  if (!protocol.empty()) {
     r.append("Sec-WebSocket-Protocol: ").append(protocol).append("\r\n");
+  }
   r.append("\r\n");
   return r;
 }
@@ -72,8 +76,9 @@ std::string check_upgrade_response(std::string_view head, std::string_view accep
                                    std::string_view protocol) {
   auto eol = head.find("\r\n");
   std::string_view status = head.substr(0, eol);
-  if (status.substr(0, 12) != "HTTP/1.1 101")
+  if (status.substr(0, 12) != "HTTP/1.1 101") {
     return "no upgrade: " + std::string(status);
+  }
   bool accept_ok = false;
   bool protocol_ok = protocol.empty();
   while (eol != std::string_view::npos) {
@@ -82,19 +87,24 @@ std::string check_upgrade_response(std::string_view head, std::string_view accep
     std::string_view line =
         head.substr(start, eol == std::string_view::npos ? head.npos : eol - start);
     auto colon = line.find(':');
-    if (colon == std::string_view::npos)
+    if (colon == std::string_view::npos) {
       continue;
+    }
     auto name = trim(line.substr(0, colon));
     auto value = trim(line.substr(colon + 1));
-    if (iequals(name, "Sec-WebSocket-Accept"))
+    if (iequals(name, "Sec-WebSocket-Accept")) {
       accept_ok = value == accept;
-    if (iequals(name, "Sec-WebSocket-Protocol"))
+    }
+    if (iequals(name, "Sec-WebSocket-Protocol")) {
       protocol_ok = value == protocol;
+    }
   }
-  if (!accept_ok)
+  if (!accept_ok) {
     return "wrong Sec-WebSocket-Accept";
-  if (!protocol_ok)
+  }
+  if (!protocol_ok) {
     return "subprotocol not agreed";
+  }
   return {};
 }
 
@@ -110,43 +120,52 @@ void append_client_frame(std::string& out, Opcode opcode, std::string_view paylo
     out.push_back(static_cast<char>(n & 0xff));
   } else {
     out.push_back(static_cast<char>(0x80 | 127));
-    for (int shift = 56; shift >= 0; shift -= 8)
+    for (int shift = 56; shift >= 0; shift -= 8) {
       out.push_back(static_cast<char>((n >> shift) & 0xff));
+    }
   }
   char key[4] = {static_cast<char>(mask >> 24), static_cast<char>(mask >> 16),
                  static_cast<char>(mask >> 8), static_cast<char>(mask)};
   out.append(key, 4);
   std::size_t at = out.size();
   out.append(payload);
-  for (std::size_t i = 0; i < n; ++i)
+  for (std::size_t i = 0; i < n; ++i) {
     out[at + i] = static_cast<char>(out[at + i] ^ key[i % 4]);
+  }
 }
 
 long parse_server_frame(std::string_view in, ServerFrame& frame) {
-  if (in.size() < 2)
+  if (in.size() < 2) {
     return 0;
+  }
   auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(in[i]); };
-  if ((byte(1) & 0x80) != 0)
+  if ((byte(1) & 0x80) != 0) {
     return -1;  // a server never masks
+  }
   std::uint64_t len = byte(1) & 0x7f;
   std::size_t pos = 2;
   if (len == 126) {
-    if (in.size() < 4)
+    if (in.size() < 4) {
       return 0;
+    }
     len = static_cast<std::uint64_t>(byte(2)) << 8 | byte(3);
     pos = 4;
   } else if (len == 127) {
-    if (in.size() < 10)
+    if (in.size() < 10) {
       return 0;
+    }
     len = 0;
-    for (std::size_t i = 2; i < 10; ++i)
+    for (std::size_t i = 2; i < 10; ++i) {
       len = len << 8 | byte(i);
+    }
     pos = 10;
   }
-  if (len > kMaxFramePayload)
+  if (len > kMaxFramePayload) {
     return -1;
-  if (in.size() - pos < len)
+  }
+  if (in.size() - pos < len) {
     return 0;
+  }
   frame.fin = (byte(0) & 0x80) != 0;
   frame.opcode = byte(0) & 0x0f;
   frame.payload = in.substr(pos, len);

@@ -9,16 +9,13 @@ let site;
 let browser;
 let host;
 let viewer;
-let skip = false;
 
 before(async () => {
   // A ¥1,000 goal, so a ¥500 pledge fills half the overlay's goal bar.
   site = await startSite({ goalYuan: 1000, serveArgs: ['--limits', 'messages_per_second=20,message_burst=40'] });
+  // The demo and these tests start the studio: without it every test here fails, none is skipped.
   const station = await (await fetch(`${site.base}/api/station`)).json();
-  if (!station.studio_room) {
-    skip = 'boai serve answered /api/station without studio_room: it runs no studio';
-    return;
-  }
+  assert.equal(station.studio_room, site.room, `boai serve runs no studio: ${JSON.stringify(station)}`);
   browser = await launchBrowser();
 });
 
@@ -64,8 +61,7 @@ async function waitFor(fn, what, timeoutMs = 60000) {
   throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last)}`);
 }
 
-test('the host signs in and goes live from the console', async (t) => {
-  if (skip) return t.skip(skip);
+test('the host signs in and goes live from the console', async () => {
   host = await phone(browser, `${site.base}/host`);
   await host.setViewportSize({ width: 375, height: 740 });
   await host.waitForSelector('#signin:not([hidden])');
@@ -82,8 +78,7 @@ test('the host signs in and goes live from the console', async (t) => {
   await host.waitForFunction(() => Number(document.querySelector('#health-fps').textContent) > 0, null, { timeout: 30000 });
 });
 
-test('the viewer page plays: the video\'s currentTime advances and the live badge shows', async (t) => {
-  if (skip) return t.skip(skip);
+test('the viewer page plays: the video\'s currentTime advances and the live badge shows', async () => {
   viewer = await phone(browser, `${site.base}/r/${site.room}`);
   await joined(viewer);
   await viewer.waitForSelector('#live-badge:not([hidden])', { timeout: 90000 });
@@ -93,8 +88,7 @@ test('the viewer page plays: the video\'s currentTime advances and the live badg
   await screenshot(viewer, 'viewer-live');
 });
 
-test('switching scene from the console reaches the studio', async (t) => {
-  if (skip) return t.skip(skip);
+test('switching scene from the console reaches the studio', async () => {
   await host.click('#scenes [data-scene=slate]');
   await host.waitForFunction(() => window.boai.health?.scene === 'slate' && window.boai.health?.on_air === 'slate', null, { timeout: 15000 });
   assert.equal(await host.getAttribute('#scenes [data-scene=slate]', 'aria-pressed'), 'true');
@@ -111,7 +105,7 @@ test('switching scene from the console reaches the studio', async (t) => {
   await host.fill('#push-url', 'http://example.invalid/live');
   await host.click('#push-form button[type=submit]');
   await host.waitForSelector('#toast.error:not([hidden])');
-  assert.ok(await host.getAttribute('#toast', 'data-code'));
+  assert.equal(await host.getAttribute('#toast', 'data-code'), 'push_url_invalid');
   // A featured card with an amount typed in yuan.
   await host.fill('#feature-title', '红心愿：为玉兰社区添一台 AED');
   await host.fill('#feature-subtitle', '还差 ¥3,000');
@@ -121,8 +115,7 @@ test('switching scene from the console reaches the studio', async (t) => {
   await screenshot(host, 'host-console-live');
 });
 
-test('an RTMP push target is added and removed from the console', async (t) => {
-  if (skip) return t.skip(skip);
+test('an RTMP push target is added and removed from the console', async () => {
   // Nobody listens there: the output shows up retrying, with its key hidden.
   await host.fill('#push-url', 'rtmp://127.0.0.1:9/live/secret-stream-key');
   await host.click('#push-form button[type=submit]');
@@ -132,11 +125,10 @@ test('an RTMP push target is added and removed from the console', async (t) => {
   assert.doesNotMatch(await item.textContent(), /secret-stream-key/);
   await item.locator('button.danger').click();
   await host.waitForFunction(() => !(window.boai.health?.outputs ?? []).some((o) => o.kind === 'rtmp'), null, { timeout: 15000 });
-  await host.locator('#push-list li button.danger').waitFor({ state: 'detached', timeout: 5000 });
+  await host.locator('#push-list li button.danger').waitFor({ state: 'detached', timeout: 30000 });
 });
 
-test('after a pledge a frame of the broadcast shows the goal bar moved', async (t) => {
-  if (skip) return t.skip(skip);
+test('after a pledge a frame of the broadcast shows the goal bar moved', async () => {
   const preBar = await sampleIn(host, 'preview');
   assert.ok(preBar, 'a preview frame');
   assert.equal(isPledgedPink(preBar.rgb), false, `before the pledge: ${JSON.stringify(preBar)}`);
@@ -156,8 +148,7 @@ test('after a pledge a frame of the broadcast shows the goal bar moved', async (
   assert.deepEqual([...viewer.pageErrors, ...host.pageErrors], []);
 });
 
-test('stopping the broadcast: the viewer sees the offline notice', async (t) => {
-  if (skip) return t.skip(skip);
+test('stopping the broadcast: the viewer sees the offline notice', async () => {
   await host.click('#stop'); // the confirm dialog is accepted
   await host.waitForFunction(() => window.boai.health?.live === false, null, { timeout: 30000 });
   await viewer.waitForSelector('#offline:not([hidden])', { timeout: 60000 });
@@ -167,8 +158,7 @@ test('stopping the broadcast: the viewer sees the offline notice', async (t) => 
   await viewer.waitForSelector('#live-badge:not([hidden])', { timeout: 90000 });
 });
 
-test('the broadcast that ended is in the past classes and plays', async (t) => {
-  if (skip) return t.skip(skip);
+test('the broadcast that ended is in the past classes and plays', async () => {
   const recordings = await (await fetch(`${site.base}/api/recordings`)).json();
   assert.ok(recordings.length >= 1, JSON.stringify(recordings));
   await viewer.click('.tabs [data-tab=replays]');

@@ -20,8 +20,9 @@ std::string_view view(const std::uint8_t* data, std::size_t size) {
   return {reinterpret_cast<const char*>(data), size};
 }
 void require(bool property, const char* what) {
-  if (!property)
+  if (!property) {
     throw std::logic_error(what);
+  }
 }
 }  // namespace
 
@@ -39,8 +40,9 @@ void client_frame(const std::uint8_t* data, std::size_t size) {
 
 void money(const std::uint8_t* data, std::size_t size) {
   auto m = donations::Money::parse(view(data, size));
-  if (!m)
+  if (!m) {
     return;
+  }
   require(m->fen() >= 0, "parsed money is never negative");
   auto again = donations::Money::parse(m->format());
   require(again && again->fen() == m->fen(), "format round-trips");
@@ -48,8 +50,9 @@ void money(const std::uint8_t* data, std::size_t size) {
 
 void reference_code(const std::uint8_t* data, std::size_t size) {
   auto code = donations::find_reference_code(view(data, size));
-  if (code)
+  if (code) {
     require(donations::is_reference_code(*code), "found codes are codes");
+  }
 }
 
 void text_rules(const std::uint8_t* data, std::size_t size) {

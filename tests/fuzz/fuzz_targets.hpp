@@ -15,4 +15,15 @@ void text_rules(const std::uint8_t* data, std::size_t size);      // UTF-8 check
 void migration_name(const std::uint8_t* data, std::size_t size);  // parse_migrations
 void command_line(const std::uint8_t* data, std::size_t size);    // app::parse_command_line
 
+// What arrives over HTTP and from other nodes (fuzz_targets_web.cpp).
+void login_body(const std::uint8_t* data, std::size_t size);            // web::parse_login_body
+void cookie_header(const std::uint8_t* data, std::size_t size);         // session_token_from_cookie
+void room_presence(const std::uint8_t* data, std::size_t size);         // RoomPresence::heard
+void room_notice(const std::uint8_t* data, std::size_t size);           // web::parse_room_notice
+void stored_password_hash(const std::uint8_t* data, std::size_t size);  // verify_password
+
+// What hosts type for the studio (fuzz_targets_stream.cpp).
+void source(const std::uint8_t* data, std::size_t size);    // stream::parse_source
+void push_url(const std::uint8_t* data, std::size_t size);  // stream::parse_push_url
+
 }  // namespace boai::fuzz

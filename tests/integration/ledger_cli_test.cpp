@@ -13,8 +13,9 @@ namespace {
 
 std::string field(const std::string& output, const std::string& name) {
   auto at = output.find(name + ": ");
-  if (at == std::string::npos)
+  if (at == std::string::npos) {
     return "";
+  }
   auto end = output.find('\n', at);
   return output.substr(at + name.size() + 2, end - at - name.size() - 2);
 }

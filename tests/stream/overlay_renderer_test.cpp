@@ -12,8 +12,9 @@ namespace {
 
 const bs::OverlayLayer* find(const std::vector<bs::OverlayLayer>& layers, const char* name) {
   for (const auto& l : layers) {
-    if (l.name == name)
+    if (l.name == name) {
       return &l;
+    }
   }
   return nullptr;
 }
@@ -22,8 +23,9 @@ const bs::OverlayLayer* find(const std::vector<bs::OverlayLayer>& layers, const 
 int ink(const bs::OverlayLayer& layer) {
   int count = 0;
   for (size_t i = 0; i + 3 < layer.pixels.size(); i += 4) {
-    if (layer.pixels[i] > 200 && layer.pixels[i + 1] > 200 && layer.pixels[i + 2] > 200)
+    if (layer.pixels[i] > 200 && layer.pixels[i + 1] > 200 && layer.pixels[i + 2] > 200) {
       ++count;
+    }
   }
   return count;
 }
@@ -97,8 +99,9 @@ TEST_CASE("layers blend into I420: opaque covers, transparent leaves the picture
   layer.pixels.assign(6 * 4 * 4, 0);
   for (int y = 0; y < 4; ++y) {
     for (int x = 0; x < 3; ++x) {
-      for (int c = 0; c < 4; ++c)
+      for (int c = 0; c < 4; ++c) {
         layer.pixels[(y * 6 + x) * 4 + c] = 255;
+      }
     }
   }
   auto planar = bs::to_planar({layer}, 16, 8);

@@ -65,8 +65,9 @@ TEST_CASE("push URLs are checked and their keys never shown") {
   CHECK(ok->display.find("secret-key-123") == std::string::npos);
   CHECK(ok->display.find("live-push.bilivideo.com/live-bvc/") != std::string::npos);
   CHECK(bs::parse_push_url("rtmps://a.example.com:443/app/key"));
-  for (const char* url : {"http://a/b/c", "rtmp://", "rtmp://host/app", "rtmp://host/app/",
-                          "rtmp://host:0/app/key", "rtmp://ho st/app/key", "rtmp:///app/key"}) {
+  for (const char* url :
+       {"http://a/b/c", "rtmp://", "rtmp://host/app", "rtmp://host/app/", "rtmp://host:0/app/key",
+        "rtmp://ho st/app/key", "rtmp:///app/key", "rtmp://host/app/secret-key/"}) {
     INFO(url);
     auto bad = bs::parse_push_url(url);
     REQUIRE_FALSE(bad);
@@ -75,6 +76,10 @@ TEST_CASE("push URLs are checked and their keys never shown") {
   auto bad_key = bs::parse_push_url("rtmp://host:99999/app/topsecret");
   REQUIRE_FALSE(bad_key);
   CHECK(bad_key.error().message.find("topsecret") == std::string::npos);
+  // A slash after the key: refused, the key still hidden.
+  auto slash_after_key = bs::parse_push_url("rtmp://host/app/topsecret/");
+  REQUIRE_FALSE(slash_after_key);
+  CHECK(slash_after_key.error().message.find("topsecret") == std::string::npos);
 }
 
 TEST_CASE("fen are formatted for the overlay without floating point") {
@@ -163,8 +168,9 @@ TEST_CASE("recordings are listed newest first for the replay library") {
   CHECK(list[2].file_name == "main-20261101T080000Z.mkv");
   CHECK(list[2].room == "main");
   bool found_room = false;
-  for (const auto& r : list)
+  for (const auto& r : list) {
     found_room |= r.room == "first-aid";
+  }
   CHECK(found_room);
   CHECK(bs::list_recordings(dir.path() + "/missing").empty());
   CHECK(bs::recording_file_name("main").starts_with("main-20"));

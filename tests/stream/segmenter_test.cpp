@@ -143,8 +143,9 @@ TEST_CASE("the media playlist slides its window and numbers it by its first segm
   // Five kept on disk, the older two deleted; no temporary file left behind.
   CHECK_FALSE(fs::exists(dir.path() + "/segment00000.ts"));
   CHECK_FALSE(fs::exists(dir.path() + "/segment00001.ts"));
-  for (int i = 2; i < 7; ++i)
+  for (int i = 2; i < 7; ++i) {
     CHECK(fs::exists(dir.path() + "/" + bs::segment_file_name(i)));
+  }
   CHECK_FALSE(fs::exists(dir.path() + "/index.m3u8.tmp"));
 
   REQUIRE(writer.end());
@@ -177,8 +178,9 @@ TEST_CASE("the target duration covers every segment rounded to the nearest secon
   CHECK(writer.text().find("#EXT-X-TARGETDURATION:2\n") != std::string::npos);
   CHECK(writer.text().find("#EXTINF:1.499,\n") != std::string::npos);
   // It never goes down again, even once the long segment has left the window.
-  for (int i = 4; i < 8; ++i)
+  for (int i = 4; i < 8; ++i) {
     REQUIRE(writer.add(i, 1.0, start));
+  }
   CHECK(writer.target_duration() == 2);
 }
 
@@ -205,12 +207,14 @@ TEST_CASE("a reader never sees half a playlist while it is rewritten") {
       std::string text = bt::read_text(dir.path() + "/index.m3u8");
       ++reads;
       bool whole = text.starts_with("#EXTM3U\n") && text.ends_with(".ts\n");
-      if (!whole)
+      if (!whole) {
         ++torn;
+      }
     }
   });
-  for (int i = 1; i < 2000; ++i)
+  for (int i = 1; i < 2000; ++i) {
     REQUIRE(writer.add(i, 1.0, start));
+  }
   done.store(true);
   reader.join();
   INFO(reads << " reads");
@@ -242,8 +246,9 @@ TEST_CASE("while the playlist cannot be replaced, the segments it still lists st
     bt::run_command("touch " + dir.path() + "/" + bs::segment_file_name(i));
     CHECK_FALSE(writer.add(i, 1.0, start));
   }
-  for (int i = 0; i < 6; ++i)
+  for (int i = 0; i < 6; ++i) {
     CHECK(fs::exists(dir.path() + "/" + bs::segment_file_name(i)));
+  }
   fs::remove(dir.path() + "/index.m3u8");
   REQUIRE(writer.add(6, 1.0, start));  // written again: now the old ones go
   CHECK_FALSE(fs::exists(dir.path() + "/segment00003.ts"));
@@ -281,8 +286,9 @@ TEST_CASE("the segmenter cuts at each key frame and lists a segment once the nex
   CHECK(segmenter.listed() == 0);
   // The second key frame's packets: after the tables and the audio, the video PES start.
   Packet tables_audio[] = {pat(), pmt(), audio(90000 + 30 * 3000)};
-  for (const Packet& p : tables_audio)
+  for (const Packet& p : tables_audio) {
     REQUIRE(segmenter.write(p.data(), p.size()));
+  }
   CHECK(segmenter.listed() == 0);
   at = up_to_second_key + 3 * 188;
   REQUIRE(segmenter.write(bytes.data() + at, 188));  // the key frame itself
@@ -332,11 +338,13 @@ TEST_CASE("the segmenter can hold several key frames a segment and survives the 
   auto playlist = bt::read_media_playlist(dir.path() + "/index.m3u8");
   REQUIRE(playlist);
   REQUIRE(playlist->durations.size() == 3);
-  for (double d : playlist->durations)
+  for (double d : playlist->durations) {
     CHECK(d == Approx(1.0));
+  }
   CHECK(playlist->media_sequence == 1);
-  for (int i = 0; i < 4; ++i)
+  for (int i = 0; i < 4; ++i) {
     CHECK(fs::exists(dir.path() + "/" + bs::segment_file_name(i)));
+  }
 }
 
 TEST_CASE("a segment that cannot be written is not listed and its number is used again") {

@@ -15,16 +15,18 @@ namespace {
 
 const bs::InputHealth* camera(const bs::StudioHealth& h) {
   for (const auto& i : h.inputs) {
-    if (i.name == "camera")
+    if (i.name == "camera") {
       return &i;
+    }
   }
   return nullptr;
 }
 
 const bs::OutputHealth* output(const bs::StudioHealth& h, const std::string& id) {
   for (const auto& o : h.outputs) {
-    if (o.id == id)
+    if (o.id == id) {
       return &o;
+    }
   }
   return nullptr;
 }
@@ -100,8 +102,9 @@ TEST_CASE("files that cannot be read or that end put the slate on air with the f
   std::string garbage = dir.path() + "/garbage.mp4";
   {
     std::ofstream out(garbage, std::ios::binary);
-    for (int i = 0; i < 100000; ++i)
+    for (int i = 0; i < 100000; ++i) {
       out.put(static_cast<char>((i * 7919) % 251));
+    }
   }
   log.events.clear();
   REQUIRE(studio->switch_source("file:" + garbage));

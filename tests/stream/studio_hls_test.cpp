@@ -34,15 +34,18 @@ Probe probe_segment(const std::string& path) {
   std::istringstream lines(out);
   std::string line;
   while (std::getline(lines, line)) {
-    if (line.starts_with("width="))
+    if (line.starts_with("width=")) {
       p.width = std::atoi(line.c_str() + 6);
+    }
     if (line.starts_with("nb_read_frames=") && p.frames == 0) {
       p.frames = std::atoi(line.c_str() + 15);
     }
-    if (line.starts_with("duration="))
+    if (line.starts_with("duration=")) {
       p.duration = std::atof(line.c_str() + 9);
-    if (line == "codec_type=audio")
+    }
+    if (line == "codec_type=audio") {
       p.audio = true;
+    }
   }
   return p;
 }
@@ -76,16 +79,18 @@ TEST_CASE("the test source goes live with master and media playlists and decodab
   for (const char* rendition : {"720p", "360p"}) {
     auto playlist = bt::read_media_playlist(studio->room_dir() + "/" + rendition + "/index.m3u8");
     REQUIRE(playlist);
-    for (double d : playlist->durations)
+    for (double d : playlist->durations) {
       CHECK(d == Approx(1.0).margin(0.25));
+    }
     // A segment in the middle of the playlist: complete, decodable, about a second long.
     // hlssink2 rewrites the playlist in place, so a read can rarely catch it half-written:
     // read it again rather than probe a name from a torn read.
     Probe p;
     for (int attempt = 0; attempt < 5 && p.width == 0; ++attempt) {
       auto fresh = bt::read_media_playlist(studio->room_dir() + "/" + rendition + "/index.m3u8");
-      if (!fresh || fresh->segments.size() < 2)
+      if (!fresh || fresh->segments.size() < 2) {
         continue;
+      }
       p = probe_segment(studio->room_dir() + "/" + rendition + "/" + fresh->segments[1]);
     }
     INFO(rendition);
@@ -98,8 +103,9 @@ TEST_CASE("the test source goes live with master and media playlists and decodab
     size_t on_disk = 0;
     for (const auto& entry :
          std::filesystem::directory_iterator(studio->room_dir() + "/" + rendition)) {
-      if (entry.path().extension() == ".ts")
+      if (entry.path().extension() == ".ts") {
         ++on_disk;
+      }
     }
     CHECK(on_disk <= 11);
   }
@@ -241,8 +247,9 @@ TEST_CASE("scene switches mid-stream keep segments coming without a gap") {
     bt::run_loop_until(
         [&] {
           if (auto p = bt::read_media_playlist(studio->room_dir() + "/720p/index.m3u8")) {
-            for (const auto& s : p->segments)
+            for (const auto& s : p->segments) {
               seen.insert(bt::segment_number(s));
+            }
             discontinuity |= p->discontinuity;
           }
           return false;

@@ -35,8 +35,9 @@ TEST_CASE("a push target added at runtime receives H.264 and AAC and can be remo
       30s));
   auto health = studio->health();
   bool live = false;
-  for (const auto& o : health.outputs)
+  for (const auto& o : health.outputs) {
     live |= o.id == *id && o.state == "live" && o.bytes > 0;
+  }
   CHECK(live);
 
   REQUIRE(studio->remove_push_target(*id));

@@ -20,26 +20,26 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     std::string value = argv[i + 1];
-    if (flag == "--hls")
+    if (flag == "--hls") {
       config.hls_dir = value;
-    else if (flag == "--recordings")
+    } else if (flag == "--recordings") {
       config.recordings_dir = value;
-    else if (flag == "--room")
+    } else if (flag == "--room") {
       config.room = value;
-    else if (flag == "--source")
+    } else if (flag == "--source") {
       config.source = value;
-    else if (flag == "--seconds")
+    } else if (flag == "--seconds") {
       seconds = std::atoi(value.c_str());
-    else if (flag == "--title")
+    } else if (flag == "--title") {
       title = value;
-    else if (flag == "--gops")
+    } else if (flag == "--gops") {
       config.gops_per_segment = std::atoi(value.c_str());
-    else if (flag == "--preset")
+    } else if (flag == "--preset") {
       config.x264_preset = value;
-    else if (flag == "--segmenter" && (value == "studio" || value == "hlssink2"))
+    } else if (flag == "--segmenter" && (value == "studio" || value == "hlssink2")) {
       config.hls_segmenter =
           value == "studio" ? bs::HlsSegmenter::kStudio : bs::HlsSegmenter::kHlssink2;
-    else {
+    } else {
       std::fprintf(stderr, "studio_runner: unknown flag %s\n", flag.c_str());
       return 2;
     }
@@ -49,8 +49,9 @@ int main(int argc, char** argv) {
   auto studio = bs::Studio::create(config, [&](const bs::StudioEvent& e) {
     std::fprintf(stderr, "event %d %s %s %s\n", static_cast<int>(e.kind), e.subject.c_str(),
                  e.code.c_str(), e.message.c_str());
-    if (e.kind == bs::StudioEvent::Kind::kStopped)
+    if (e.kind == bs::StudioEvent::Kind::kStopped) {
       g_main_loop_quit(loop);
+    }
   });
   if (!studio) {
     std::fprintf(stderr, "studio_runner: %s: %s\n", studio.error().code.c_str(),

@@ -31,13 +31,16 @@ TEST_CASE("a segment is listed about one segment after its key frame was compose
       [&] {
         auto now = Clock::now();
         auto frames = static_cast<int>(studio->health().frames);
-        if (before < 0)
+        if (before < 0) {
           before = (frames - 1) / frames_per_segment;
-        for (int n = 0; n * frames_per_segment < frames; ++n)
+        }
+        for (int n = 0; n * frames_per_segment < frames; ++n) {
           composed.emplace(n, now);
+        }
         if (auto p = bt::read_media_playlist(playlist)) {
-          for (const auto& s : p->segments)
+          for (const auto& s : p->segments) {
             listed.emplace(bt::segment_number(s), now);
+          }
         }
         return false;
       },
@@ -46,8 +49,9 @@ TEST_CASE("a segment is listed about one segment after its key frame was compose
   std::vector<double> lags;
   for (const auto& [n, when] : listed) {
     auto key = composed.find(n);
-    if (n <= before || key == composed.end())
+    if (n <= before || key == composed.end()) {
       continue;
+    }
     lags.push_back(std::chrono::duration<double>(when - key->second).count());
   }
   REQUIRE(lags.size() >= 4);
@@ -94,8 +98,9 @@ TEST_CASE("hlssink2 still cuts the ladder when it is chosen") {
   auto first = bt::wait_for_sequence(*studio, "720p", 1, 30s);
   REQUIRE(first);
   REQUIRE(bt::wait_for_sequence(*studio, "360p", 1, 30s));
-  for (double d : first->durations)
+  for (double d : first->durations) {
     CHECK(d == Approx(1.0).margin(0.25));
+  }
   studio->stop();
   REQUIRE(bt::run_loop_until([&] { return !studio->live(); }, 15s));
   auto ended = bt::read_media_playlist(studio->room_dir() + "/720p/index.m3u8");

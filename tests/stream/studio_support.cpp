@@ -26,8 +26,9 @@ namespace boai::stream::test {
 
 TempDir::TempDir() {
   char pattern[] = "/tmp/boai-stream-XXXXXX";
-  if (mkdtemp(pattern) == nullptr)
+  if (mkdtemp(pattern) == nullptr) {
     throw std::runtime_error("mkdtemp failed");
+  }
   path_ = pattern;
 }
 
@@ -39,8 +40,9 @@ TempDir::~TempDir() {
 bool run_loop_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline)
+    if (std::chrono::steady_clock::now() >= deadline) {
       return false;
+    }
     while (g_main_context_iteration(nullptr, FALSE)) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -64,12 +66,14 @@ std::optional<MediaPlaylist> read_media_playlist(const std::string& path) {
   std::string text;
   for (int attempt = 0; attempt < 50; ++attempt) {
     text = read_text(path);
-    if (text.starts_with("#EXTM3U") && text.back() == '\n')
+    if (text.starts_with("#EXTM3U") && text.back() == '\n') {
       break;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  if (!text.starts_with("#EXTM3U"))
+  if (!text.starts_with("#EXTM3U")) {
     return std::nullopt;
+  }
   MediaPlaylist p;
   std::istringstream lines(text);
   std::string line;
@@ -91,41 +95,49 @@ std::optional<MediaPlaylist> read_media_playlist(const std::string& path) {
 
 int segment_number(const std::string& name) {
   auto digits = name.find_first_of("0123456789");
-  if (digits == std::string::npos)
+  if (digits == std::string::npos) {
     return -1;
+  }
   return std::atoi(name.c_str() + digits);
 }
 
 std::string run_command(const std::string& command, int* status) {
   FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr)
+  if (pipe == nullptr) {
     throw std::runtime_error("popen failed");
+  }
   std::string out;
   char buffer[4096];
   size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0)
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) {
     out.append(buffer, n);
+  }
   int rc = pclose(pipe);
-  if (status != nullptr)
+  if (status != nullptr) {
     *status = rc;
+  }
   return out;
 }
 
 Child::Child(const std::vector<std::string>& argv, bool capture_stdout) {
   int fds[2] = {-1, -1};
-  if (capture_stdout && pipe2(fds, O_CLOEXEC) != 0)
+  if (capture_stdout && pipe2(fds, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
+  }
   std::vector<char*> args;
-  for (const std::string& a : argv)
+  for (const std::string& a : argv) {
     args.push_back(const_cast<char*>(a.c_str()));
+  }
   args.push_back(nullptr);
   pid_ = fork();
-  if (pid_ < 0)
+  if (pid_ < 0) {
     throw std::runtime_error("fork failed");
+  }
   if (pid_ == 0) {
     setpgid(0, 0);
-    if (capture_stdout)
+    if (capture_stdout) {
       dup2(fds[1], STDOUT_FILENO);
+    }
     execvp(args[0], args.data());
     _exit(127);
   }
@@ -140,18 +152,21 @@ Child::~Child() {
     kill(SIGKILL);
     wait();
   }
-  if (stdout_fd_ >= 0)
+  if (stdout_fd_ >= 0) {
     close(stdout_fd_);
+  }
 }
 
 void Child::kill(int signal) {
-  if (!reaped_)
+  if (!reaped_) {
     ::kill(-pid_, signal);
+  }
 }
 
 int Child::wait() {
-  if (reaped_)
+  if (reaped_) {
     return 0;
+  }
   int status = 0;
   waitpid(pid_, &status, 0);
   reaped_ = true;
@@ -163,13 +178,16 @@ std::string Child::read_line(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     pollfd p{stdout_fd_, POLLIN, 0};
-    if (poll(&p, 1, 100) <= 0)
+    if (poll(&p, 1, 100) <= 0) {
       continue;
+    }
     char c;
-    if (read(stdout_fd_, &c, 1) != 1)
+    if (read(stdout_fd_, &c, 1) != 1) {
       break;
-    if (c == '\n')
+    }
+    if (c == '\n') {
       return line;
+    }
     line += c;
   }
   return line;
@@ -215,8 +233,9 @@ double mean_difference(const Frame& a, const Frame& b, Rect r) {
     for (int x = r.x; x < r.x + r.width; ++x) {
       const std::uint8_t* p = a.pixel(x, y);
       const std::uint8_t* q = b.pixel(x, y);
-      for (int c = 0; c < 3; ++c)
+      for (int c = 0; c < 3; ++c) {
         total += std::abs(int(p[c]) - int(q[c]));
+      }
     }
   }
   return static_cast<double>(total) / (3.0 * r.width * r.height);
@@ -227,8 +246,9 @@ int bright_pixels(const Frame& frame, Rect r, int threshold) {
   for (int y = r.y; y < r.y + r.height; ++y) {
     for (int x = r.x; x < r.x + r.width; ++x) {
       const std::uint8_t* p = frame.pixel(x, y);
-      if (p[0] > threshold && p[1] > threshold && p[2] > threshold)
+      if (p[0] > threshold && p[1] > threshold && p[2] > threshold) {
         ++count;
+      }
     }
   }
   return count;
@@ -237,8 +257,9 @@ int bright_pixels(const Frame& frame, Rect r, int threshold) {
 std::optional<Rect> layer_rect(const OverlayState& state, bool slate, const std::string& layer) {
   OverlayRenderer renderer(1280, 720);
   for (const OverlayLayer& l : renderer.render(state, slate, std::chrono::system_clock::now())) {
-    if (l.name == layer)
+    if (l.name == layer) {
       return Rect{l.x, l.y, l.width, l.height};
+    }
   }
   return std::nullopt;
 }
@@ -255,8 +276,9 @@ std::optional<Frame> fresh_frame(Studio& studio) {
 
 const StudioEvent* EventLog::find(StudioEvent::Kind kind, const std::string& subject) const {
   for (const StudioEvent& e : events) {
-    if (e.kind == kind && (subject.empty() || e.subject == subject))
+    if (e.kind == kind && (subject.empty() || e.subject == subject)) {
       return &e;
+    }
   }
   return nullptr;
 }
@@ -283,8 +305,9 @@ std::optional<MediaPlaylist> wait_for_sequence(const Studio& studio, const std::
         return last && last->media_sequence >= sequence;
       },
       timeout);
-  if (last && last->media_sequence >= sequence)
+  if (last && last->media_sequence >= sequence) {
     return last;
+  }
   return std::nullopt;
 }
 
@@ -294,8 +317,9 @@ bool wait_on_air(Studio& studio, Scene scene, std::chrono::milliseconds timeout)
 
 std::string input_state(const Studio& studio, const std::string& input) {
   for (const InputHealth& h : studio.health().inputs) {
-    if (h.name == input)
+    if (h.name == input) {
       return h.state;
+    }
   }
   return "";
 }

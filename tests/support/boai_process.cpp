@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <stdexcept>
+
 extern char** environ;
 
 namespace boai::test {
@@ -17,30 +19,37 @@ BoaiProcess::BoaiProcess(const std::vector<std::string>& args,
   argv_s.insert(argv_s.end(), args.begin(), args.end());
   std::vector<std::string> env_s;
   for (char** e = environ; *e != nullptr; ++e) {
-    if (std::string_view(*e).starts_with("BOAI_"))
+    if (std::string_view(*e).starts_with("BOAI_")) {
       continue;
+    }
     env_s.emplace_back(*e);
   }
-  for (const auto& [k, v] : extra_env)
+  for (const auto& [k, v] : extra_env) {
     env_s.push_back(k + "=" + v);
+  }
   std::vector<char*> argv, envp;
-  for (auto& a : argv_s)
+  for (auto& a : argv_s) {
     argv.push_back(a.data());
+  }
   argv.push_back(nullptr);
-  for (auto& e : env_s)
+  for (auto& e : env_s) {
     envp.push_back(e.data());
+  }
   envp.push_back(nullptr);
 
   int out[2];
-  if (pipe2(out, O_CLOEXEC) != 0)
+  if (pipe2(out, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
+  }
   int in[2] = {-1, -1};
-  if (input && pipe2(in, O_CLOEXEC) != 0)
+  if (input && pipe2(in, O_CLOEXEC) != 0) {
     throw std::runtime_error("pipe failed");
+  }
   pid_ = fork();
   if (pid_ == 0) {
-    if (input)
+    if (input) {
       dup2(in[0], STDIN_FILENO);
+    }
     dup2(out[1], STDOUT_FILENO);
     dup2(out[1], STDERR_FILENO);
     execve(argv[0], argv.data(), envp.data());
@@ -59,8 +68,9 @@ BoaiProcess::BoaiProcess(const std::vector<std::string>& args,
     char buf[4096];
     for (;;) {
       ssize_t n = read(out_fd_, buf, sizeof buf);
-      if (n <= 0 && errno == EINTR)
+      if (n <= 0 && errno == EINTR) {
         continue;
+      }
       std::lock_guard lock(mutex_);
       if (n <= 0) {
         eof_ = true;
@@ -78,8 +88,9 @@ BoaiProcess::~BoaiProcess() {
     kill(pid_, SIGKILL);
     wait_exit(10s);
   }
-  if (reader_.joinable())
+  if (reader_.joinable()) {
     reader_.join();
+  }
   close(out_fd_);
 }
 
@@ -104,8 +115,9 @@ void BoaiProcess::signal(int sig) {
 }
 
 std::optional<int> BoaiProcess::wait_exit(std::chrono::milliseconds timeout) {
-  if (exit_code_)
+  if (exit_code_) {
     return exit_code_;
+  }
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     int status = 0;
@@ -114,10 +126,16 @@ std::optional<int> BoaiProcess::wait_exit(std::chrono::milliseconds timeout) {
       exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       return exit_code_;
     }
-    if (std::chrono::steady_clock::now() > deadline)
+    if (std::chrono::steady_clock::now() > deadline) {
       return std::nullopt;
+    }
     std::this_thread::sleep_for(20ms);
   }
+}
+
+bool BoaiProcess::wait_output_end(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] { return eof_; });
 }
 
 std::string BoaiProcess::output() const {
@@ -134,8 +152,10 @@ BoaiRun run_boai(const std::vector<std::string>& args,
     p.signal(SIGKILL);
     code = p.wait_exit(10s);
   }
-  // Let the reader drain what is left.
-  std::this_thread::sleep_for(50ms);
+  // The reader has everything once the pipe is closed, not when the process has exited.
+  if (!p.wait_output_end()) {
+    throw std::runtime_error("boai exited, but its output did not end within 30 s");
+  }
   return {code.value_or(-1), p.output()};
 }
 

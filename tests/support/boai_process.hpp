@@ -32,6 +32,9 @@ class BoaiProcess {
   std::optional<int> wait_for_port(std::chrono::milliseconds timeout = 60s);
   void signal(int sig);
   std::optional<int> wait_exit(std::chrono::milliseconds timeout = 30s);  // exit code
+  // True once the output pipe has closed: every process holding it (boai, anything it started
+  // without redirecting) has gone, and output() holds all they wrote.
+  bool wait_output_end(std::chrono::milliseconds timeout = 30s);
   std::string output() const;
   pid_t pid() const { return pid_; }
 

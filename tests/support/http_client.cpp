@@ -28,8 +28,9 @@ HttpReply http_request(int port, const std::string& method, const std::string& p
   std::string request = method + " " + path +
                         " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
                         "\r\nConnection: close\r\n";
-  for (const auto& [k, v] : headers)
+  for (const auto& [k, v] : headers) {
     request += k + ": " + v + "\r\n";
+  }
   if (!body.empty() || method == "POST") {
     request += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   }
@@ -42,25 +43,30 @@ HttpReply http_request(int port, const std::string& method, const std::string& p
   char buf[8192];
   for (;;) {
     ssize_t n = recv(fd, buf, sizeof buf, 0);
-    if (n <= 0)
+    if (n <= 0) {
       break;
+    }
     raw.append(buf, static_cast<std::size_t>(n));
   }
   close(fd);
   auto head_end = raw.find("\r\n\r\n");
-  if (head_end == std::string::npos)
+  if (head_end == std::string::npos) {
     return reply;
+  }
   std::istringstream head(raw.substr(0, head_end));
   std::string line;
   std::getline(head, line);
-  if (line.size() >= 12)
+  if (line.size() >= 12) {
     reply.status = std::stoi(line.substr(9, 3));
+  }
   while (std::getline(head, line)) {
-    if (!line.empty() && line.back() == '\r')
+    if (!line.empty() && line.back() == '\r') {
       line.pop_back();
+    }
     auto colon = line.find(':');
-    if (colon == std::string::npos)
+    if (colon == std::string::npos) {
       continue;
+    }
     std::string name = line.substr(0, colon);
     std::transform(name.begin(), name.end(), name.begin(), ::tolower);
     std::string value = line.substr(colon + 1);

@@ -12,11 +12,13 @@ namespace boai::test {
 LedgerFixture LedgerFixture::make(const std::string& hint) {
   auto url = fresh_database(hint);
   auto conn = sql::Connection::open(url);
-  if (!conn)
+  if (!conn) {
     throw std::runtime_error(conn.error().message);
+  }
   auto known = sql::parse_migrations(sql::embedded_migrations());
-  if (!known || !sql::migrate(*conn, *known))
+  if (!known || !sql::migrate(*conn, *known)) {
     throw std::runtime_error("migrations failed");
+  }
   if (!donations::add_fund(*conn, {"aed", "AED 基金", "defibrillators"})) {
     throw std::runtime_error("add_fund failed");
   }
@@ -26,15 +28,17 @@ LedgerFixture LedgerFixture::make(const std::string& hint) {
                                            "general",
                                            {"aed"},
                                            "live"});
-  if (!c)
+  if (!c) {
     throw std::runtime_error(c.error().message);
+  }
   return LedgerFixture{url, std::move(*conn), *c};
 }
 
 std::int64_t LedgerFixture::count(const std::string& table) {
   auto r = conn.exec("SELECT count(*) FROM " + table);
-  if (!r)
+  if (!r) {
     throw std::runtime_error(r.error().message);
+  }
   return r->int64(0, 0);
 }
 

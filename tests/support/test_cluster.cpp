@@ -23,12 +23,14 @@ struct Cleanup {
   std::vector<fs::path> dirs;
   std::unique_ptr<app::EmbeddedPostgres> cluster;
   ~Cleanup() {
-    if (cluster)
+    if (cluster) {
       cluster->release();
+    }
     cluster.reset();
     std::error_code ec;
-    for (const auto& d : dirs)
+    for (const auto& d : dirs) {
       fs::remove_all(d, ec);
+    }
   }
 };
 
@@ -41,8 +43,9 @@ Cleanup& cleanup() {
 
 fs::path temp_dir(const std::string& prefix) {
   std::string pattern = "/tmp/boai-" + prefix + "-XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr)
+  if (mkdtemp(pattern.data()) == nullptr) {
     throw std::runtime_error("mkdtemp failed");
+  }
   // mkdtemp makes 0700; as root, the postgres user must be able to enter a data directory.
   fs::permissions(pattern, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
                                fs::perms::others_read | fs::perms::others_exec);
@@ -59,26 +62,30 @@ std::string fresh_database(const std::string& hint) {
     std::lock_guard lock(c.mutex);
     if (!c.cluster) {
       std::string pattern = "/tmp/boai-cluster-XXXXXX";
-      if (mkdtemp(pattern.data()) == nullptr)
+      if (mkdtemp(pattern.data()) == nullptr) {
         throw std::runtime_error("mkdtemp failed");
+      }
       fs::permissions(pattern, fs::perms::others_exec | fs::perms::group_exec,
                       fs::perm_options::add);
       c.dirs.emplace_back(pattern);
       auto pg = app::EmbeddedPostgres::start(pattern);
-      if (!pg)
+      if (!pg) {
         throw std::runtime_error("test cluster: " + pg.error().message);
+      }
       c.cluster = std::move(*pg);
     }
     base = c.cluster->conninfo();
   }
   std::string name = "t_" + hint + "_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
   for (auto& ch : name) {
-    if (!std::isalnum(static_cast<unsigned char>(ch)))
+    if (!std::isalnum(static_cast<unsigned char>(ch))) {
       ch = '_';
+    }
   }
   auto admin = sql::Connection::open(base);
-  if (!admin)
+  if (!admin) {
     throw std::runtime_error("test cluster: " + admin.error().message);
+  }
   // CREATE DATABASE takes an identifier; name holds only [A-Za-z0-9_] by construction.
   if (auto r = admin->exec("CREATE DATABASE " + name); !r) {
     throw std::runtime_error("test cluster: " + r.error().message);

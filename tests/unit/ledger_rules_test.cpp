@@ -41,8 +41,9 @@ TEST_CASE("reference codes are 8 readable characters, found in remarks") {
   for (int i = 0; i < 200; ++i) {
     auto code = new_reference_code();
     REQUIRE(is_reference_code(code));
-    for (char c : code)
+    for (char c : code) {
       CHECK(std::string("0O1I").find(c) == std::string::npos);
+    }
   }
   CHECK_FALSE(is_reference_code("ABCDEFG0"));
   CHECK_FALSE(is_reference_code("ABCDEFG"));

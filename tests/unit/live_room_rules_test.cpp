@@ -55,8 +55,9 @@ TEST_CASE("error and ack frames carry the rid") {
 TEST_CASE("the token bucket allows a burst, then the rate") {
   TokenBucket b(1.0, 5.0);
   auto t = TokenBucket::Clock::now();
-  for (int i = 0; i < 5; ++i)
+  for (int i = 0; i < 5; ++i) {
     CHECK(b.take(t));
+  }
   CHECK_FALSE(b.take(t));
   CHECK(b.take(t + std::chrono::milliseconds(1000)));
   CHECK_FALSE(b.take(t + std::chrono::milliseconds(1100)));

@@ -31,8 +31,9 @@ std::vector<std::string> fields(const std::string& encoded) {
 
 std::string joined(const std::vector<std::string>& parts) {
   std::string out;
-  for (const auto& p : parts)
+  for (const auto& p : parts) {
     out += (out.empty() ? "" : "$") + p;
+  }
   return out;
 }
 

@@ -2,7 +2,7 @@
 // reach viewers on both, in one order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, runBoai, startBoai, tempDir, signIn, sleep } from './support.mjs';
+import { Client, runBoai, startBoai, tempDir, signIn, until } from './support.mjs';
 
 const roomEvents = (c) => c.frames.filter((f) => ['chat.message', 'donation'].includes(f.type));
 
@@ -32,7 +32,8 @@ test('two nodes deliver each other\'s chat and donations in the same order', asy
     const expected = answers.filter((x) => x.type === 'ack').length;
     assert.ok(expected >= 8, JSON.stringify(answers));
     const order = async (c) => {
-      for (let i = 0; i < 100 && roomEvents(c).length < expected; ++i) await sleep(100);
+      // Waits generously for all of them; a missing one then fails the assertions below.
+      await until(() => roomEvents(c).length >= expected, 'every room event', { everyMs: 100 }).catch(() => {});
       return roomEvents(c).map((f) => `${f.seq}:${f.type}:${f.text ?? f.amount_fen}`);
     };
     const seenA = await order(a);

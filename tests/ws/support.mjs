@@ -71,6 +71,9 @@ export function freePort() {
 
 let ridCounter = 0;
 
+// A wait for a frame that ended because the connection closed first.
+export class ConnectionClosed extends Error {}
+
 // A viewer or staff client: send frames, wait for the ones you expect.
 export class Client {
   static open(port, { origin, cookie, protocol = 'boai.v1', path = '/ws' } = {}) {
@@ -89,38 +92,56 @@ export class Client {
     this.ws = ws;
     this.frames = [];
     this.waiters = [];
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.isClosed = false;
+    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => {
+      // Every frame has been delivered by now: what is still awaited will not come.
+      this.isClosed = true;
+      for (const w of [...this.waiters]) w.closed();
+      resolve({ code, reason: reason.toString() });
+    }));
     ws.on('message', (data) => {
       const frame = JSON.parse(data.toString());
       this.frames.push(frame);
-      for (const w of [...this.waiters]) w();
+      for (const w of [...this.waiters]) w.seen();
     });
     ws.on('error', () => {});
   }
 
-  send(frame) {
-    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  // Sends a frame; onWritten runs once the socket has taken it (ws's send callback).
+  send(frame, onWritten) {
+    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame), (error) => {
+      if (!error) onWritten?.();
+    });
   }
 
-  // Resolves with the first frame (seen or to come) that matches and was not taken before.
+  // Resolves with the first frame (seen or to come) that matches and was not taken before;
+  // rejects after timeoutMs, or with ConnectionClosed once the connection has closed.
   next(match, timeoutMs = 10000) {
     return new Promise((resolve, reject) => {
-      const check = () => {
+      const take = () => {
         const i = this.frames.findIndex((f) => !f._taken && match(f));
         if (i < 0) return false;
         this.frames[i]._taken = true;
         resolve(this.frames[i]);
         return true;
       };
-      if (check()) return;
-      const waiter = () => {
-        if (check()) {
-          this.waiters = this.waiters.filter((w) => w !== waiter);
-          clearTimeout(timer);
-        }
+      if (take()) return;
+      if (this.isClosed) return reject(new ConnectionClosed('the connection closed before the frame came'));
+      const waiter = {
+        seen: () => {
+          if (take()) done();
+        },
+        closed: () => {
+          done();
+          reject(new ConnectionClosed('the connection closed before the frame came'));
+        },
+      };
+      const done = () => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        clearTimeout(timer);
       };
       const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
+        done();
         reject(new Error(`timed out waiting; frames so far: ${JSON.stringify(this.frames).slice(0, 2000)}`));
       }, timeoutMs);
       this.waiters.push(waiter);
@@ -132,15 +153,15 @@ export class Client {
   }
 
   // Sends a request with a fresh rid and resolves with its ack or error.
-  request(frame, timeoutMs) {
+  request(frame, timeoutMs, onWritten) {
     const rid = `r${++ridCounter}`;
-    this.send({ ...frame, rid });
+    this.send({ ...frame, rid }, onWritten);
     return this.next((f) => f.rid === rid && (f.type === 'ack' || f.type === 'error'), timeoutMs);
   }
 
-  async hello(room, extra = {}) {
+  async hello(room, extra = {}, timeoutMs) {
     this.send({ type: 'hello', room, ...extra });
-    return this.next((f) => f.type === 'welcome' || f.type === 'error');
+    return this.next((f) => f.type === 'welcome' || f.type === 'error', timeoutMs);
   }
 
   close() {
@@ -161,3 +182,13 @@ export async function signIn(port, name, password) {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Resolves once condition() holds, checked every everyMs; rejects after timeoutMs, a generous
+// deadline: the condition is what the test waits for, not the time.
+export async function until(condition, what, { timeoutMs = 60000, everyMs = 5 } = {}) {
+  const end = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}

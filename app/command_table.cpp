@@ -1,0 +1,285 @@
+// The rows of boai's command table, and the setters that store shared flags in Options.
+#include "app/command_table.hpp"
+
+#include <charconv>
+
+namespace boai::app {
+
+namespace {
+
+std::optional<std::string> set_listen(Options& o, const std::string& v) {
+  auto colon = v.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return "--listen wants HOST:PORT, got \"" + v + "\"";
+  }
+  int port = -1;
+  auto p = v.substr(colon + 1);
+  auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
+  if (ec != std::errc() || end != p.data() + p.size() || port < 0 || port > 65535) {
+    return "--listen wants a port from 0 to 65535, got \"" + p + "\"";
+  }
+  o.listen_host = v.substr(0, colon);
+  o.listen_port = port;
+  return std::nullopt;
+}
+
+using Setter = std::function<std::optional<std::string>(Options&, const std::string&)>;
+
+// A flag whose value is kept as it is, in the Options field it names.
+template <typename Field>
+Setter set_text(Field Options::*field) {
+  return [field](Options& o, const std::string& v) -> std::optional<std::string> {
+    o.*field = v;
+    return std::nullopt;
+  };
+}
+
+// A flag whose value is a comma-separated list.
+Setter set_list(std::vector<std::string> Options::*field) {
+  return [field](Options& o, const std::string& v) -> std::optional<std::string> {
+    (o.*field).clear();
+    std::string item;
+    for (char c : v + ",") {
+      if (c != ',') {
+        item += c;
+      } else if (!item.empty()) {
+        (o.*field).push_back(item);
+        item.clear();
+      }
+    }
+    return std::nullopt;
+  };
+}
+
+std::optional<std::string> set_limits(Options& o, const std::string& v) {
+  std::string item;
+  for (char c : v + ",") {
+    if (c != ',') {
+      item += c;
+      continue;
+    }
+    if (item.empty()) {
+      continue;
+    }
+    auto eq = item.find('=');
+    std::string name = item.substr(0, eq);
+    if (eq == std::string::npos || !limit_defaults().contains(name)) {
+      return "--limits: unknown limit \"" + name + "\"";
+    }
+    char* end = nullptr;
+    double value = std::strtod(item.c_str() + eq + 1, &end);
+    if (end == item.c_str() + eq + 1 || *end != '\0' || value <= 0) {
+      return "--limits: " + name + " wants a positive number";
+    }
+    o.limits[name] = value;
+    item.clear();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+const std::vector<SharedFlag>& shared_flags() {
+  static const std::vector<SharedFlag> kFlags = {
+      {"--listen", "BOAI_LISTEN",
+       "HOST:PORT to serve on (default 127.0.0.1:8080; port 0 picks one)", true, set_listen},
+      {"--data-dir", "BOAI_DATA_DIR",
+       "where boai keeps its files and private PostgreSQL (default ./var)", false,
+       set_text(&Options::data_dir)},
+      {"--database-url", "BOAI_DATABASE_URL",
+       "PostgreSQL to use instead of the private one (postgresql://... or key=value)", false,
+       set_text(&Options::database_url)},
+      {"--static-dir", "BOAI_STATIC_DIR", "the pages to serve (default: web/static of this build)",
+       true, set_text(&Options::static_dir)},
+      {"--tls-cert", "BOAI_TLS_CERT", "PEM certificate: serve HTTPS and WSS (with --tls-key)", true,
+       set_text(&Options::tls_cert)},
+      {"--tls-key", "BOAI_TLS_KEY", "PEM private key of --tls-cert", true,
+       set_text(&Options::tls_key)},
+      {"--origin", "BOAI_ORIGIN",
+       "origins allowed to open /ws, comma separated (default: the page's own)", true,
+       set_list(&Options::allowed_origins)},
+      {"--pay-account", "BOAI_PAY_ACCOUNT", "the station's account donors transfer to", true,
+       set_text(&Options::pay_account)},
+      {"--limits", "BOAI_LIMITS",
+       "live room limits, name=value,... (chat_chars, nickname_chars, frame_bytes, "
+       "messages_per_second, message_burst, connections_per_address, pledges_per_minute, "
+       "queued_frames, ping_after_idle_seconds, close_after_silent_seconds)",
+       true, set_limits},
+      {"--no-studio", "BOAI_NO_STUDIO", "run the live service without the studio (a web node)",
+       true,
+       [](Options& o, const std::string& v) -> std::optional<std::string> {
+         o.studio = v == "0" || v == "false";
+         return std::nullopt;
+       },
+       true},
+      {"--go-live", "BOAI_GO_LIVE", "start broadcasting at once (default: the host goes live)",
+       true,
+       [](Options& o, const std::string& v) -> std::optional<std::string> {
+         o.go_live = !(v == "0" || v == "false");
+         return std::nullopt;
+       },
+       true},
+      {"--room", "BOAI_ROOM",
+       "the campaign the studio broadcasts into (default: the first live one)", true,
+       set_text(&Options::studio_room)},
+      {"--source", "BOAI_SOURCE",
+       "the camera: test, v4l2:/dev/video0, srt://:9000, rtmp://..., file:PATH (default test)",
+       true, set_text(&Options::source)},
+      {"--slides-dir", "BOAI_SLIDES_DIR", "a folder of PNG/JPEG slides the host steps through",
+       true, set_text(&Options::slides_dir)},
+      {"--hls-dir", "BOAI_HLS_DIR", "where the studio writes HLS (default DATA_DIR/hls)", true,
+       set_text(&Options::hls_dir)},
+      {"--recordings-dir", "BOAI_RECORDINGS_DIR",
+       "where broadcasts are recorded (default DATA_DIR/recordings)", true,
+       set_text(&Options::recordings_dir)},
+      {"--push", "BOAI_PUSH", "RTMP(S) URLs to push the broadcast to, comma separated", true,
+       set_list(&Options::push_targets)},
+      {"--public-url", "BOAI_PUBLIC_URL",
+       "how viewers reach this site, for the QR code (default: the listen address)", true,
+       set_text(&Options::public_url)},
+      {"--station-name", "BOAI_STATION_NAME", "the station's name in the pages", true,
+       set_text(&Options::station_name)},
+      {"--certificate", "BOAI_CERTIFICATE", "the station's public fundraising certificate number",
+       true, set_text(&Options::certificate)},
+      {"--credit-code", "BOAI_CREDIT_CODE", "the station's unified social credit code", true,
+       set_text(&Options::credit_code)},
+      {"--pay-qr-url", "BOAI_PAY_QR_URL", "the station's payment QR image", true,
+       set_text(&Options::pay_qr_url)},
+  };
+  return kFlags;
+}
+
+// Long, and meant to be: a table with one row per command, no logic.
+const std::vector<CommandSpec>& commands() {
+  static const std::vector<CommandSpec> kCommands = {
+      {Command::kServe,
+       "serve",
+       nullptr,
+       "run the live service (and a private PostgreSQL unless --database-url)",
+       {},
+       {}},
+      {Command::kMigrate,
+       "migrate",
+       nullptr,
+       "bring the database schema up to date, then exit",
+       {},
+       {}},
+      {Command::kFundAdd,
+       "fund add",
+       "SLUG",
+       "add a fund (a purpose money is given for)",
+       {{"--name", "NAME", "what people call it"}, {"--description", "TEXT", "what it pays for"}},
+       {"--name"}},
+      {Command::kCampaignAdd,
+       "campaign add",
+       "SLUG",
+       "add a campaign (a live event or an appeal)",
+       {{"--title", "TITLE", "its title"},
+        {"--goal", "YUAN", "the amount it hopes to raise"},
+        {"--fund", "SLUG", "its default fund (default: general)"},
+        {"--also-fund", "SLUG,SLUG", "more funds donors may choose"},
+        {"--live", nullptr, "open it at once"}},
+       {"--title", "--goal"}},
+      {Command::kCampaignStatus,
+       "campaign status",
+       "SLUG",
+       "open or close a campaign",
+       {{"--set", "draft|live|closed", "the new status"}},
+       {"--set"}},
+      {Command::kPledgeAdd,
+       "pledge add",
+       nullptr,
+       "record a pledge (desk or cash box); prints its reference",
+       {{"--campaign", "SLUG", "the campaign"},
+        {"--amount", "YUAN", "how much"},
+        {"--name", "NAME", "the donor's name"},
+        {"--anonymous", nullptr, "show the donor as 爱心人士"},
+        {"--fund", "SLUG", "a fund of the campaign (default: its default fund)"},
+        {"--message", "TEXT", "the donor's message"},
+        {"--contact", "TEXT", "phone or address, for finance only"},
+        {"--channel", "desk|online|live", "where it was made (default desk)"},
+        {"--idempotency-key", "KEY", "the same key twice records one pledge"}},
+       {"--campaign", "--amount", "--idempotency-key"}},
+      {Command::kPledgeCancel, "pledge cancel", "REFERENCE", "cancel an unpaid pledge", {}, {}},
+      {Command::kPaymentAdd,
+       "payment add",
+       nullptr,
+       "record money received",
+       {{"--provider", "wechat|alipay|bank|cash", "who received it"},
+        {"--txn", "ID", "the provider's transaction id"},
+        {"--amount", "YUAN", "how much arrived"},
+        {"--fee", "YUAN", "the provider's fee (default 0)"},
+        {"--reference", "CODE", "the pledge it pays"},
+        {"--remark", "TEXT", "the payer's remark (a reference code in it is found)"}},
+       {"--provider", "--txn", "--amount"}},
+      {Command::kRefundAdd,
+       "refund add",
+       "REFERENCE",
+       "give back money a pledge received",
+       {{"--amount", "YUAN", "how much"}, {"--reason", "TEXT", "why"}},
+       {"--amount", "--reason"}},
+      {Command::kExpenditureAdd,
+       "expenditure add",
+       nullptr,
+       "record money spent from a fund",
+       {{"--fund", "SLUG", "the fund it came from"},
+        {"--campaign", "SLUG", "the campaign it belongs to, if any"},
+        {"--amount", "YUAN", "how much"},
+        {"--purpose", "TEXT", "what for"},
+        {"--payee", "TEXT", "who was paid"},
+        {"--approved-by", "NAME", "who approved it"},
+        {"--evidence", "REF", "invoice or voucher number"}},
+       {"--fund", "--amount", "--purpose", "--payee", "--approved-by"}},
+      {Command::kWishList,
+       "wish list",
+       nullptr,
+       "list red wishes with their requesters' contacts (staff)",
+       {{"--status", "STATUS", "pending, approved, funded, fulfilled or rejected"},
+        {"--room", "SLUG", "only the wishes posted in this room"}},
+       {}},
+      {Command::kWishReview,
+       "wish review",
+       "ID",
+       "approve a pending wish (optionally edited) or reject it with a reason",
+       {{"--approve", nullptr, "make it public"},
+        {"--reject", "REASON", "refuse it; the poster sees the reason"},
+        {"--title", "TEXT", "the public title"},
+        {"--story", "TEXT", "the public story"},
+        {"--amount", "YUAN", "what it needs"},
+        {"--by", "NAME", "who reviewed it"}},
+       {}},
+      {Command::kWishFulfil,
+       "wish fulfil",
+       "ID",
+       "mark a wish fulfilled, with a note, a proof image and the spending",
+       {{"--note", "TEXT", "what was done"},
+        {"--proof", "FILE", "a PNG or JPEG photo, at most 5 MiB"},
+        {"--amount", "YUAN", "the spending that fulfilled it, from the wish's fund"},
+        {"--payee", "TEXT", "who was paid"},
+        {"--approved-by", "NAME", "who approved the spending"},
+        {"--evidence", "REF", "invoice or voucher number"}},
+       {"--note"}},
+      {Command::kLedgerVerify,
+       "ledger verify",
+       nullptr,
+       "recompute the hash chain and the totals; exit 1 if anything was altered",
+       {{"--from-checkpoint", "FILE", "check what came after the head kept in FILE; keep the new"}},
+       {}},
+      {Command::kLedgerExport,
+       "ledger export",
+       nullptr,
+       "write the public ledger (ledger.csv, ledger.json)",
+       {{"--public", nullptr, "masked names only (the only kind of export)"},
+        {"--out", "DIR", "where to write (default .)"}},
+       {"--public"}},
+      {Command::kUserAdd,
+       "user add",
+       "NAME",
+       "add a staff user; the password is read from stdin",
+       {{"--role", "host|finance|admin", "what they may do"}},
+       {"--role"}},
+  };
+  return kCommands;
+}
+
+}  // namespace boai::app

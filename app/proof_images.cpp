@@ -1,0 +1,52 @@
+// Proof images: a check of the first bytes and size, then a write to a temporary name renamed
+// into place, so a half-written file is never served.
+#include "app/proof_images.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include "web/random_id.hpp"
+
+namespace boai::app {
+
+std::expected<std::string, Error> proof_extension(std::string_view bytes) {
+  if (bytes.size() > kMaxProofBytes) {
+    return std::unexpected(make_error("proof_too_large", "a proof image is at most 5 MiB"));
+  }
+  if (bytes.starts_with("\x89PNG\r\n\x1a\n")) {
+    return ".png";
+  }
+  if (bytes.size() > 3 && bytes.starts_with("\xFF\xD8\xFF")) {
+    return ".jpg";
+  }
+  return std::unexpected(make_error("proof_not_image", "a proof is a PNG or JPEG image"));
+}
+
+std::expected<std::string, Error> save_proof(const std::string& proofs_dir, std::int64_t wish_id,
+                                             std::string_view bytes) {
+  auto extension = proof_extension(bytes);
+  if (!extension) {
+    return std::unexpected(extension.error());
+  }
+  std::string name =
+      "wish-" + std::to_string(wish_id) + "-" + web::random_id().substr(0, 16) + *extension;
+  std::error_code ec;
+  std::filesystem::create_directories(proofs_dir, ec);
+  auto path = std::filesystem::path(proofs_dir) / name;
+  auto partial = path;
+  partial += ".part";
+  {
+    std::ofstream out(partial, std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out.flush()) {
+      return std::unexpected(make_error("proof_not_saved", "cannot write " + partial.string()));
+    }
+  }
+  std::filesystem::rename(partial, path, ec);
+  if (ec) {
+    return std::unexpected(make_error("proof_not_saved", "cannot write " + path.string()));
+  }
+  return name;
+}
+
+}  // namespace boai::app

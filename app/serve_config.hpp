@@ -1,0 +1,28 @@
+// What `boai serve`'s options mean for each part it starts: the live room's limits, the live
+// service's address, TLS, mounts and WebSocket limits, and the studio's room and folders.
+#pragma once
+
+#include <string>
+
+#include "app/options.hpp"
+#include "stream/studio_config.hpp"
+#include "web/live_room.hpp"
+#include "web/live_service.hpp"
+
+namespace boai::app {
+
+struct ServeDirs {
+  std::string hls;         // --hls-dir, or DATA_DIR/hls
+  std::string recordings;  // --recordings-dir, or DATA_DIR/recordings
+  std::string proofs;      // DATA_DIR/proofs: fulfilled wishes' proof images
+};
+ServeDirs serve_dirs(const Options& options);
+
+web::LiveRoomConfig live_room_config(const Options& options);
+web::LiveServiceConfig live_service_config(const Options& options, const ServeDirs& dirs,
+                                           web::WsEndpoint& room);
+// Reads the first live campaign when no --room was given (a blocking query: startup only).
+stream::StudioConfig studio_config(const Options& options, const std::string& conninfo,
+                                   const ServeDirs& dirs);
+
+}  // namespace boai::app

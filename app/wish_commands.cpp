@@ -1,0 +1,164 @@
+// `boai wish list|review|fulfil`: the desk's side of red wishes, against the same database as
+// `boai serve` (and while it runs).
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "app/command_support.hpp"
+#include "app/commands.hpp"
+#include "app/proof_images.hpp"
+#include "donations/catalog.hpp"
+#include "donations/payments.hpp"
+#include "donations/wishes.hpp"
+
+namespace boai::app {
+
+namespace {
+
+using donations::Wish;
+
+void print_wish(const Wish& w) {
+  std::printf("#%lld  %-9s %s  %s / %s  %s (%s)  room %s  fund %s\n", static_cast<long long>(w.id),
+              w.status.c_str(), w.title.c_str(), w.pledged.format().c_str(),
+              w.amount.format().c_str(), w.requester_public.c_str(), w.contact.c_str(),
+              w.campaign.c_str(), w.fund.c_str());
+}
+
+std::expected<std::int64_t, Error> wish_id(const Invocation& inv) {
+  const auto& text = inv.positional[0];
+  char* end = nullptr;
+  long long id = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || id <= 0) {
+    return std::unexpected(
+        make_error("bad_request", "a wish is named by its number, not \"" + text + "\""));
+  }
+  return id;
+}
+
+int list(const Invocation& inv, sql::Connection& conn) {
+  std::vector<std::string> statuses = {"pending", "approved", "funded", "fulfilled", "rejected"};
+  if (inv.has("--status")) {
+    statuses = {inv.value("--status")};
+  }
+  auto wishes = donations::list_wishes(conn, inv.value("--room"), statuses, 1000);
+  if (!wishes) {
+    return report(wishes.error());
+  }
+  for (const auto& w : *wishes) {
+    print_wish(w);
+  }
+  return 0;
+}
+
+int review(const Invocation& inv, sql::Connection& conn) {
+  auto id = wish_id(inv);
+  if (!id) {
+    return report(id.error());
+  }
+  bool approve = inv.switches.contains("--approve");
+  if (approve == inv.has("--reject")) {
+    return report(make_error("bad_request", "say --approve or --reject REASON"));
+  }
+  donations::WishReview r{*id, approve, inv.value("--reject"), {}, {}, {}, inv.value("--by")};
+  if (r.reviewer.empty()) {
+    r.reviewer = "desk";
+  }
+  if (inv.has("--title")) {
+    r.title = inv.value("--title");
+  }
+  if (inv.has("--story")) {
+    r.story = inv.value("--story");
+  }
+  if (inv.has("--amount")) {
+    auto amount = money_flag(inv, "--amount");
+    if (!amount) {
+      return report(amount.error());
+    }
+    r.amount = *amount;
+  }
+  auto wish = donations::review_wish(conn, r, donations::WishLimits{});
+  if (!wish) {
+    return report(wish.error());
+  }
+  print_wish(*wish);
+  return 0;
+}
+
+// The spending that fulfilled the wish, recorded from its fund and tied to it.
+std::expected<void, Error> record_spending(const Invocation& inv, sql::Connection& conn,
+                                           const Wish& wish) {
+  auto amount = money_flag(inv, "--amount");
+  if (!amount) {
+    return std::unexpected(amount.error());
+  }
+  donations::ExpenditureRequest e{wish.fund,
+                                  wish.campaign,
+                                  *amount,
+                                  "红心愿 #" + std::to_string(wish.id) + " " + wish.title,
+                                  inv.value("--payee"),
+                                  inv.value("--approved-by"),
+                                  inv.value("--evidence")};
+  auto spent = donations::record_expenditure(conn, e);
+  if (!spent) {
+    return std::unexpected(spent.error());
+  }
+  auto linked = conn.exec("UPDATE expenditures SET wish_id = $1 WHERE id = $2",
+                          sql::params(wish.id, spent->id));
+  if (!linked) {
+    return std::unexpected(make_error(linked.error().code, linked.error().message));
+  }
+  return {};
+}
+
+int fulfil(const Invocation& inv, sql::Connection& conn) {
+  auto id = wish_id(inv);
+  if (!id) {
+    return report(id.error());
+  }
+  auto wish = donations::find_wish(conn, *id);
+  if (!wish) {
+    return report(wish.error());
+  }
+  std::string proof;
+  if (inv.has("--proof")) {
+    std::ifstream in(inv.value("--proof"), std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    if (!in) {
+      return report(make_error("proof_not_found", "cannot read " + inv.value("--proof")));
+    }
+    auto saved = save_proof(inv.options.data_dir + "/proofs", *id, bytes.str());
+    if (!saved) {
+      return report(saved.error());
+    }
+    proof = *saved;
+  }
+  if (inv.has("--amount")) {
+    if (auto spent = record_spending(inv, conn, *wish); !spent) {
+      return report(spent.error());
+    }
+  }
+  auto done = donations::fulfil_wish(conn, *id, inv.value("--note"), proof);
+  if (!done) {
+    return report(done.error());
+  }
+  print_wish(*done);
+  return 0;
+}
+
+}  // namespace
+
+int run_wish_command(const Invocation& inv) {
+  return with_database(inv, [&](sql::Connection& conn) -> int {
+    switch (inv.command) {
+      case Command::kWishList:
+        return list(inv, conn);
+      case Command::kWishReview:
+        return review(inv, conn);
+      default:
+        return fulfil(inv, conn);
+    }
+  });
+}
+
+}  // namespace boai::app

@@ -1,0 +1,38 @@
+// Internal to web/: the mounts libwebsockets serves, as the C structures it points into for the
+// context's whole life: the pages at "/", extra file trees (HLS, recordings, proofs), and one
+// callback mount per HTTP route, with the media types lws does not know by itself.
+#pragma once
+
+#include <libwebsockets.h>
+
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "web/http_types.hpp"
+#include "web/live_service.hpp"
+
+namespace boai::web {
+
+class HttpMounts {
+ public:
+  HttpMounts() = default;
+  HttpMounts(const HttpMounts&) = delete;  // lws keeps pointers into it
+  HttpMounts& operator=(const HttpMounts&) = delete;
+
+  // The chain's first mount; valid while this object lives.
+  const lws_http_mount* build(const std::string& static_dir, const std::vector<FileMount>& files,
+                              const std::vector<HttpRoute>& routes, const char* route_protocol);
+
+ private:
+  void add(const std::string& prefix, const std::string& origin, lws_mount_protocols kind);
+  const lws_protocol_vhost_options* media_types();
+  const char* keep(std::string s) { return strings_.emplace_back(std::move(s)).c_str(); }
+
+  // Deques: what lws points into must not move.
+  std::deque<std::string> strings_;
+  std::deque<lws_http_mount> mounts_;
+  std::deque<lws_protocol_vhost_options> media_types_;
+};
+
+}  // namespace boai::web

@@ -1,0 +1,391 @@
+// RoomFeed: rooms loaded on demand, events written in order and delivered in seq order, catch-up
+// from other nodes (NOTIFY boai_room), totals, moderation reloads and viewer counts.
+#include "web/room_feed.hpp"
+
+#include <algorithm>
+
+#include "donations/catalog.hpp"
+#include "donations/outbox.hpp"
+#include "web/random_id.hpp"
+
+namespace boai::web {
+
+using nlohmann::json;
+
+namespace {
+
+// A donation event's body: what viewers see of a pledge (masked name, never a contact).
+json donation_body(const donations::Pledge& pledge) {
+  return {{"display_name", pledge.public_name},
+          {"amount_fen", pledge.amount.fen()},
+          {"message", pledge.message},
+          {"fund", pledge.fund}};
+}
+
+std::optional<RoomDonation> decode_donation(const StoredRoomEvent& event) {
+  auto body = json::parse(event.payload, nullptr, false);
+  if (!body.is_object()) {
+    return std::nullopt;
+  }
+  return RoomDonation{body.value("display_name", std::string("爱心人士")),
+                      donations::Money::from_fen(body.value("amount_fen", std::int64_t{0})),
+                      body.value("message", std::string()), body.value("fund", std::string())};
+}
+
+std::optional<RoomWish> decode_wish(const StoredRoomEvent& event) {
+  auto body = json::parse(event.payload, nullptr, false);
+  if (!body.is_object()) {
+    return std::nullopt;
+  }
+  return RoomWish{body.value("id", std::int64_t{0}), body.value("title", std::string()),
+                  donations::Money::from_fen(body.value("amount_fen", std::int64_t{0})),
+                  donations::Money::from_fen(body.value("pledged_fen", std::int64_t{0})),
+                  body.value("status", std::string())};
+}
+
+}  // namespace
+
+FramePtr settings_frame(const RoomState& room) {
+  return make_frame(
+      json{{"type", "room.settings"}, {"slow_mode_seconds", room.slow_mode_seconds}}.dump());
+}
+
+json totals_json(const RoomState& room) {
+  return totals_json(room.campaign, room.totals);
+}
+
+RoomFeed::RoomFeed(std::size_t replay_events, sql::WorkerPool& pool, RoomCounters& counters,
+                   GMainContext* context, const std::string& conninfo,
+                   std::function<void(RoomState&)> rules_changed)
+    : replay_events_(replay_events),
+      pool_(pool),
+      counters_(counters),
+      rules_changed_(std::move(rules_changed)),
+      listener_(context, conninfo),
+      presence_(random_id()) {
+  // Other nodes' room events, moderation and viewers, and ledger changes made anywhere (the
+  // desk, other nodes).
+  listener_.listen(kRoomChannel,
+                   [this](const std::string& payload) { heard_room_notice(payload); });
+  listener_.listen(kRoomRulesChannel, [this](const std::string& slug) { reload_rules(slug); });
+  listener_.listen(kPresenceChannel, [this](const std::string& payload) {
+    presence_.heard(payload, RoomPresence::Clock::now());  // the next tick announces the sum
+  });
+  listener_.listen(donations::kEventChannel, [this](const std::string& payload) {
+    auto body = json::parse(payload, nullptr, false);
+    if (body.is_object()) {
+      refresh_totals(body.value("campaign_id", std::int64_t{0}));
+    }
+  });
+  listener_.start();
+  timer_ = std::make_unique<LoopTimer>(context, std::chrono::seconds(1), [this] { tick(); });
+}
+
+RoomFeed::~RoomFeed() {
+  *alive_ = false;
+}
+
+void RoomFeed::with_room(const std::string& slug, std::function<void(RoomState*)> then) {
+  auto it = rooms_.find(slug);
+  if (it != rooms_.end()) {
+    auto& room = *it->second;
+    if (room.phase() == RoomState::Phase::kLoading) {
+      room.waiting.push_back([this, slug, then] { then(rooms_[slug].get()); });
+      return;
+    }
+    return then(room.phase() == RoomState::Phase::kReady ? &room : nullptr);
+  }
+  auto& fresh = rooms_[slug] = std::make_unique<RoomState>(slug, replay_events_);
+  fresh->waiting.push_back([this, slug, then] { then(ready(slug)); });
+  int max_events = static_cast<int>(replay_events_);
+  pool_.run_expected<std::optional<RoomSnapshot>>(
+      [slug, max_events](sql::Connection& c) { return load_room(c, slug, max_events); },
+      [this, slug, alive = alive_](auto loaded) {
+        if (!*alive) {
+          return;
+        }
+        auto& room = *rooms_[slug];
+        auto waiting = std::move(room.waiting);
+        room.waiting.clear();
+        if (loaded && *loaded) {
+          room.open(std::move(**loaded));
+          for (auto* o : observers_) {
+            o->on_totals(room);
+          }
+        } else {
+          room.set_missing();
+        }
+        for (auto& w : waiting) {
+          w();
+        }
+        // A missing room or a failed load is forgotten, so it is looked up again next time.
+        if (room.phase() != RoomState::Phase::kReady) {
+          rooms_.erase(slug);
+        }
+      });
+}
+
+RoomState* RoomFeed::ready(const std::string& slug) {
+  auto it = rooms_.find(slug);
+  if (it == rooms_.end() || it->second->phase() != RoomState::Phase::kReady) {
+    return nullptr;
+  }
+  return it->second.get();
+}
+
+void RoomFeed::leave(const std::string& slug, std::uint64_t id) {
+  if (auto it = rooms_.find(slug); it != rooms_.end()) {
+    it->second->members.erase(id);
+  }
+}
+
+void RoomFeed::append(RoomState& room, NewRoomEvent event,
+                      std::function<void(const StoredRoomEvent*)> done) {
+  room.unwritten.emplace_back(std::move(event), std::move(done));
+  write_next(room);
+}
+
+// One batch in flight a room: its events commit in the order they were appended.
+void RoomFeed::write_next(RoomState& room) {
+  if (room.writing || room.unwritten.empty()) {
+    return;
+  }
+  room.writing = true;
+  auto batch = std::move(room.unwritten);
+  room.unwritten.clear();
+  std::vector<NewRoomEvent> events;
+  std::vector<std::function<void(const StoredRoomEvent*)>> dones;
+  for (auto& [e, d] : batch) {
+    events.push_back(std::move(e));
+    dones.push_back(std::move(d));
+  }
+  std::string slug = room.slug();
+  pool_.run_expected<std::vector<StoredRoomEvent>>(
+      [slug, events = std::move(events)](sql::Connection& c) {
+        return append_room_events(c, slug, events);
+      },
+      [this, slug, dones = std::move(dones), alive = alive_](auto written) {
+        if (!*alive) {
+          return;
+        }
+        auto& target = *rooms_[slug];
+        target.writing = false;
+        if (written) {
+          deliver(target, *written);
+        }
+        for (std::size_t i = 0; i < dones.size(); ++i) {
+          if (dones[i]) {
+            dones[i](written ? &(*written)[i] : nullptr);
+          }
+        }
+        write_next(target);
+      });
+}
+
+void RoomFeed::deliver(RoomState& room, std::vector<StoredRoomEvent> events) {
+  for (const auto* e : room.accept(std::move(events))) {
+    broadcast(room, e->frame);
+    if (!observers_.empty()) {
+      tell_observers(room, e->stored);
+    }
+  }
+  if (room.announced_seq() > room.seq()) {
+    catch_up(room.slug(), room.announced_seq());
+  }
+}
+
+void RoomFeed::tell_observers(const RoomState& room, const StoredRoomEvent& event) {
+  if (event.type == "donation") {
+    if (auto donation = decode_donation(event)) {
+      for (auto* o : observers_) {
+        o->on_donation(room, *donation);
+      }
+    }
+  } else if (event.type == "wish.updated" || event.type == "wish.featured") {
+    if (auto wish = decode_wish(event)) {
+      for (auto* o : observers_) {
+        o->on_wish(room, *wish, event.type == "wish.featured");
+      }
+    }
+  }
+}
+
+// "room:first:last" from the node that wrote a room's events.
+void RoomFeed::heard_room_notice(const std::string& payload) {
+  auto notice = parse_room_notice(payload);
+  if (!notice) {
+    return;
+  }
+  auto* room = ready(notice->slug);
+  if (room == nullptr) {
+    return;
+  }
+  room->announce(notice->last);
+  if (notice->last > room->seq()) {
+    catch_up(notice->slug, notice->last);
+  }
+}
+
+void RoomFeed::catch_up(const std::string& slug, std::int64_t up_to) {
+  auto& room = *rooms_[slug];
+  room.announce(up_to);
+  if (room.catching_up) {
+    return;
+  }
+  room.catching_up = true;
+  std::int64_t after = room.seq();
+  pool_.run_expected<std::vector<StoredRoomEvent>>(
+      [slug, after, up_to](sql::Connection& c) { return fetch_room_events(c, slug, after, up_to); },
+      [this, slug, alive = alive_](auto fetched) {
+        if (!*alive) {
+          return;
+        }
+        auto& target = *rooms_[slug];
+        target.catching_up = false;
+        if (fetched) {
+          deliver(target, std::move(*fetched));
+        }
+      });
+}
+
+void RoomFeed::on_ledger_events(const std::vector<donations::DomainEvent>& events) {
+  for (const auto& e : events) {
+    for (auto& [slug, room] : rooms_) {
+      if (room->phase() != RoomState::Phase::kReady || room->campaign.id != e.campaign_id) {
+        continue;
+      }
+      if (e.topic == "pledge.created" && e.pledge) {
+        append(*room, NewRoomEvent{"donation", donation_body(*e.pledge), "", "", std::nullopt});
+      } else if (e.topic == "totals.changed" && e.totals) {
+        set_totals(*room, *e.totals);
+      }
+    }
+  }
+}
+
+// A ledger change made elsewhere (the desk, another node): read the campaign's totals again.
+void RoomFeed::refresh_totals(std::int64_t campaign_id) {
+  for (auto& [slug, room] : rooms_) {
+    if (room->phase() != RoomState::Phase::kReady || room->campaign.id != campaign_id ||
+        room->refreshing_totals) {
+      continue;
+    }
+    room->refreshing_totals = true;
+    pool_.run_expected<donations::Totals>(
+        [campaign_id](sql::Connection& c) { return donations::campaign_totals(c, campaign_id); },
+        [this, slug, alive = alive_](auto totals) {
+          if (!*alive) {
+            return;
+          }
+          auto& target = *rooms_[slug];
+          target.refreshing_totals = false;
+          if (totals) {
+            set_totals(target, *totals);
+          }
+        });
+  }
+}
+
+void RoomFeed::set_totals(RoomState& room, const donations::Totals& totals) {
+  if (totals == room.totals) {
+    return;
+  }
+  bool shown_changed = totals_json(room.campaign, totals) != totals_json(room);
+  room.totals = totals;
+  if (!shown_changed) {  // a pledge and its cancellation, say: viewers see the same figures
+    return;
+  }
+  broadcast(room, make_frame(json{{"type", "totals"}, {"totals", totals_json(room)}}.dump()));
+  for (auto* o : observers_) {
+    o->on_totals(room);
+  }
+}
+
+void RoomFeed::add_observer(RoomObserver& observer) {
+  observers_.push_back(&observer);
+}
+
+void RoomFeed::remove_observer(RoomObserver& observer) {
+  std::erase(observers_, &observer);
+}
+
+void RoomFeed::reload_rules(const std::string& slug) {
+  if (ready(slug) == nullptr) {
+    return;
+  }
+  pool_.run_expected<RoomRules>([slug](sql::Connection& c) { return load_room_rules(c, slug); },
+                                [this, slug, alive = alive_](auto rules) {
+                                  if (!*alive || !rules) {
+                                    return;
+                                  }
+                                  auto* room = ready(slug);
+                                  if (room == nullptr) {
+                                    return;
+                                  }
+                                  bool slower = rules->slow_mode_seconds != room->slow_mode_seconds;
+                                  room->slow_mode_seconds = rules->slow_mode_seconds;
+                                  room->blocked_words = std::move(rules->blocked_words);
+                                  room->sanctions = std::move(rules->sanctions);
+                                  rules_changed_(*room);
+                                  if (slower) {
+                                    broadcast(*room, settings_frame(*room));
+                                  }
+                                });
+}
+
+void RoomFeed::broadcast(RoomState& room, const FramePtr& frame) {
+  for (auto& [id, conn] : room.members) {
+    send(*conn, frame);
+  }
+}
+
+void RoomFeed::send(WsConnection& conn, FramePtr frame) {
+  counters_.messages_out.add();
+  conn.send(std::move(frame));
+}
+
+std::size_t RoomFeed::viewers_of(const RoomState& room) {
+  return room.members.size() + presence_.elsewhere(room.slug(), RoomPresence::Clock::now());
+}
+
+// This node's counts of its rooms that are due (all of them zero when it is leaving) go out
+// in one job.
+void RoomFeed::publish_presence(bool leaving) {
+  auto now = RoomPresence::Clock::now();
+  std::vector<std::string> counts;
+  for (auto& [slug, room] : rooms_) {
+    if (auto p = presence_.to_publish(slug, leaving ? 0 : room->members.size(), now)) {
+      counts.push_back(*p);
+    }
+  }
+  if (counts.empty()) {
+    return;
+  }
+  pool_.run<bool>(
+      [counts = std::move(counts)](sql::Connection& c) {
+        for (const auto& payload : counts) {
+          if (!c.exec("SELECT pg_notify($1, $2)", sql::params(kPresenceChannel, payload))) {
+            return false;
+          }
+        }
+        return true;
+      },
+      [](bool) {},  // a count that did not go out goes with the next heartbeat
+      [](const sql::DbError&) { return false; });
+}
+
+void RoomFeed::tick() {
+  publish_presence(false);
+  // Viewer counts, this node's and the others', go out at most once a second, and only when
+  // they changed.
+  for (auto& [slug, room] : rooms_) {
+    auto viewers = viewers_of(*room);
+    if (viewers == room->viewers_announced) {
+      continue;
+    }
+    room->viewers_announced = viewers;
+    broadcast(*room, make_frame(json{{"type", "viewers"}, {"count", viewers}}.dump()));
+  }
+}
+
+}  // namespace boai::web
