@@ -6,13 +6,12 @@
 #include <optional>
 #include <sstream>
 
+#include "app/command_support.hpp"
 #include "app/commands.hpp"
-#include "app/database_setup.hpp"
 #include "donations/catalog.hpp"
 #include "donations/ledger_checkpoint.hpp"
 #include "donations/ledger_export.hpp"
 #include "donations/ledger_verify.hpp"
-#include "donations/outbox_relay.hpp"
 #include "donations/payments.hpp"
 #include "donations/pledges.hpp"
 #include "sql/connection.hpp"
@@ -23,11 +22,6 @@ namespace {
 
 using namespace boai::donations;
 
-int report(const Error& e) {
-  std::fprintf(stderr, "boai: %s: %s\n", e.code.c_str(), e.message.c_str());
-  return 1;
-}
-
 std::vector<std::string> split_list(const std::string& list) {
   std::vector<std::string> out;
   std::stringstream in(list);
@@ -37,14 +31,6 @@ std::vector<std::string> split_list(const std::string& list) {
     }
   }
   return out;
-}
-
-std::expected<Money, Error> money_flag(const Invocation& inv, const std::string& flag) {
-  auto m = Money::parse(inv.value(flag));
-  if (!m) {
-    return std::unexpected(make_error(m.error().code, flag + ": " + m.error().message));
-  }
-  return m;
 }
 
 void print_pledge(const Pledge& p) {
@@ -58,22 +44,6 @@ void print_pledge(const Pledge& p) {
   if (p.refunded.fen() > 0) {
     std::printf("refunded: %s\n", p.refunded.format().c_str());
   }
-}
-
-// Runs fn on a connection to the database the flags name; events written by fn are relayed.
-template <typename Fn>
-int with_database(const Invocation& inv, Fn&& fn) {
-  auto db = open_database(inv.options, false);
-  if (!db) {
-    return report(db.error());
-  }
-  auto conn = sql::Connection::open(db->conninfo);
-  if (!conn) {
-    return report(make_error("db_unreachable", conn.error().message));
-  }
-  int code = fn(*conn);
-  (void)OutboxRelay::relay_pending(*conn);
-  return code;
 }
 
 int fund_add(const Invocation& inv, sql::Connection& conn) {
