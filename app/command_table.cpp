@@ -263,7 +263,7 @@ const std::vector<CommandSpec>& commands() {
        "ledger verify",
        nullptr,
        "recompute the hash chain and the totals; exit 1 if anything was altered",
-       {},
+       {{"--from-checkpoint", "FILE", "check what came after the head kept in FILE; keep the new"}},
        {}},
       {Command::kLedgerExport,
        "ledger export",

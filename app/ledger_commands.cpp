@@ -2,16 +2,16 @@
 // verify and export. Each runs against the same database as `boai serve` (and while it runs).
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
+#include <map>
+#include <optional>
 #include <sstream>
 
 #include "app/command_support.hpp"
 #include "app/commands.hpp"
-#include "app/database_setup.hpp"
 #include "donations/catalog.hpp"
+#include "donations/ledger_checkpoint.hpp"
 #include "donations/ledger_export.hpp"
 #include "donations/ledger_verify.hpp"
-#include "donations/outbox_relay.hpp"
 #include "donations/payments.hpp"
 #include "donations/pledges.hpp"
 #include "sql/connection.hpp"
@@ -46,7 +46,7 @@ void print_pledge(const Pledge& p) {
   }
 }
 
-int add_fund_command(const Invocation& inv, sql::Connection& conn) {
+int fund_add(const Invocation& inv, sql::Connection& conn) {
   auto f = add_fund(conn, {inv.positional[0], inv.value("--name"), inv.value("--description")});
   if (!f) {
     return report(f.error());
@@ -55,7 +55,7 @@ int add_fund_command(const Invocation& inv, sql::Connection& conn) {
   return 0;
 }
 
-int add_campaign_command(const Invocation& inv, sql::Connection& conn) {
+int campaign_add(const Invocation& inv, sql::Connection& conn) {
   auto goal = money_flag(inv, "--goal");
   if (!goal) {
     return report(goal.error());
@@ -75,7 +75,7 @@ int add_campaign_command(const Invocation& inv, sql::Connection& conn) {
   return 0;
 }
 
-int campaign_status_command(const Invocation& inv, sql::Connection& conn) {
+int campaign_status(const Invocation& inv, sql::Connection& conn) {
   auto c = set_campaign_status(conn, inv.positional[0], inv.value("--set"));
   if (!c) {
     return report(c.error());
@@ -84,7 +84,7 @@ int campaign_status_command(const Invocation& inv, sql::Connection& conn) {
   return 0;
 }
 
-int add_pledge_command(const Invocation& inv, sql::Connection& conn) {
+int pledge_add(const Invocation& inv, sql::Connection& conn) {
   auto amount = money_flag(inv, "--amount");
   if (!amount) {
     return report(amount.error());
@@ -114,7 +114,7 @@ int add_pledge_command(const Invocation& inv, sql::Connection& conn) {
   return 0;
 }
 
-int cancel_pledge_command(const Invocation& inv, sql::Connection& conn) {
+int pledge_cancel(const Invocation& inv, sql::Connection& conn) {
   auto p = cancel_pledge(conn, inv.positional[0]);
   if (!p) {
     return report(p.error());
@@ -123,7 +123,7 @@ int cancel_pledge_command(const Invocation& inv, sql::Connection& conn) {
   return 0;
 }
 
-int add_payment_command(const Invocation& inv, sql::Connection& conn) {
+int payment_add(const Invocation& inv, sql::Connection& conn) {
   auto amount = money_flag(inv, "--amount");
   if (!amount) {
     return report(amount.error());
@@ -158,7 +158,7 @@ int add_payment_command(const Invocation& inv, sql::Connection& conn) {
   return 0;
 }
 
-int add_refund_command(const Invocation& inv, sql::Connection& conn) {
+int refund_add(const Invocation& inv, sql::Connection& conn) {
   auto amount = money_flag(inv, "--amount");
   if (!amount) {
     return report(amount.error());
@@ -171,7 +171,7 @@ int add_refund_command(const Invocation& inv, sql::Connection& conn) {
   return 0;
 }
 
-int add_expenditure_command(const Invocation& inv, sql::Connection& conn) {
+int expenditure_add(const Invocation& inv, sql::Connection& conn) {
   auto amount = money_flag(inv, "--amount");
   if (!amount) {
     return report(amount.error());
@@ -188,8 +188,23 @@ int add_expenditure_command(const Invocation& inv, sql::Connection& conn) {
   return 0;
 }
 
-int verify_command(const Invocation& /*inv*/, sql::Connection& conn) {
-  auto v = verify_ledger(conn);
+// The whole chain, or (--from-checkpoint FILE) what came after the head FILE keeps; a verified
+// head is kept in FILE for the next time.
+int ledger_verify(const Invocation& inv, sql::Connection& conn) {
+  std::optional<std::filesystem::path> file;
+  std::optional<Checkpoint> from;
+  if (inv.has("--from-checkpoint")) {
+    file = inv.value("--from-checkpoint");
+    auto loaded = load_checkpoint(*file);
+    if (!loaded) {
+      return report(loaded.error());
+    }
+    from = *loaded;
+    if (!from) {
+      std::printf("ledger: no checkpoint in %s yet: verifying from the start\n", file->c_str());
+    }
+  }
+  auto v = verify_ledger(conn, from);
   if (!v) {
     return report(v.error());
   }
@@ -201,58 +216,57 @@ int verify_command(const Invocation& /*inv*/, sql::Connection& conn) {
                 static_cast<long long>(v->first_bad_seq.value_or(0)));
     return 1;
   }
-  std::printf("ledger: verified %lld entries; head %s\n", static_cast<long long>(v->entries),
-              v->head_hash.c_str());
+  if (from) {
+    std::printf(
+        "ledger: verified %lld entries (%lld new since the checkpoint at entry %lld); "
+        "head %s\n",
+        static_cast<long long>(v->entries), static_cast<long long>(v->checked),
+        static_cast<long long>(v->from_seq), v->head_hash.c_str());
+  } else {
+    std::printf("ledger: verified %lld entries; head %s\n", static_cast<long long>(v->entries),
+                v->head_hash.c_str());
+  }
+  if (file) {
+    if (auto saved = save_checkpoint(*file, v->reached); !saved) {
+      return report(saved.error());
+    }
+  }
   return 0;
 }
 
-int export_command(const Invocation& inv, sql::Connection& conn) {
-  auto e = export_public_ledger(conn);
+int ledger_export(const Invocation& inv, sql::Connection& conn) {
+  std::filesystem::path out = inv.value("--out", ".");
+  auto e = export_public_ledger(conn, out);
   if (!e) {
     return report(e.error());
   }
-  std::filesystem::path out = inv.value("--out", ".");
-  std::error_code ec;
-  std::filesystem::create_directories(out, ec);
-  std::ofstream csv(out / "ledger.csv"), json(out / "ledger.json");
-  csv << e->csv;
-  json << e->json;
-  if (!csv || !json) {
-    return report(make_error("export_failed", "cannot write to " + out.string()));
-  }
   std::printf("wrote %s and %s\n", (out / "ledger.csv").c_str(), (out / "ledger.json").c_str());
+  if (!e->verified) {
+    std::printf("ledger: the export says \"verified\": false; run boai ledger verify\n");
+  }
   return 0;
 }
 
 }  // namespace
 
 int run_ledger_command(const Invocation& inv) {
-  return with_database(inv, [&](sql::Connection& conn) -> int {
-    switch (inv.command) {
-      case Command::kFundAdd:
-        return add_fund_command(inv, conn);
-      case Command::kCampaignAdd:
-        return add_campaign_command(inv, conn);
-      case Command::kCampaignStatus:
-        return campaign_status_command(inv, conn);
-      case Command::kPledgeAdd:
-        return add_pledge_command(inv, conn);
-      case Command::kPledgeCancel:
-        return cancel_pledge_command(inv, conn);
-      case Command::kPaymentAdd:
-        return add_payment_command(inv, conn);
-      case Command::kRefundAdd:
-        return add_refund_command(inv, conn);
-      case Command::kExpenditureAdd:
-        return add_expenditure_command(inv, conn);
-      case Command::kLedgerVerify:
-        return verify_command(inv, conn);
-      case Command::kLedgerExport:
-        return export_command(inv, conn);
-      default:
-        return 2;
-    }
-  });
+  static const std::map<Command, int (*)(const Invocation&, sql::Connection&)> kRun = {
+      {Command::kFundAdd, fund_add},
+      {Command::kCampaignAdd, campaign_add},
+      {Command::kCampaignStatus, campaign_status},
+      {Command::kPledgeAdd, pledge_add},
+      {Command::kPledgeCancel, pledge_cancel},
+      {Command::kPaymentAdd, payment_add},
+      {Command::kRefundAdd, refund_add},
+      {Command::kExpenditureAdd, expenditure_add},
+      {Command::kLedgerVerify, ledger_verify},
+      {Command::kLedgerExport, ledger_export},
+  };
+  auto run = kRun.find(inv.command);
+  if (run == kRun.end()) {
+    return 2;
+  }
+  return with_database(inv, [&](sql::Connection& conn) { return run->second(inv, conn); });
 }
 
 }  // namespace boai::app

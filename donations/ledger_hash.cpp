@@ -3,15 +3,16 @@
 
 #include <openssl/evp.h>
 
-#include <memory>
+#include <charconv>
 #include <stdexcept>
 
 namespace boai::donations {
 
 namespace {
 
-std::string escaped(const std::string& text) {
-  std::string out;
+constexpr char kHex[] = "0123456789abcdef";
+
+void append_escaped(std::string_view text, std::string& out) {
   for (char c : text) {
     if (c == '\\') {
       out += "\\\\";
@@ -23,50 +24,108 @@ std::string escaped(const std::string& text) {
       out += c;
     }
   }
-  return out;
 }
 
-std::string id(const std::optional<std::int64_t>& v) {
-  return v ? std::to_string(*v) : "";
+void append_number(std::int64_t value, std::string& out) {
+  char digits[24];
+  auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out.append(digits, end);
+}
+
+void append_id(const std::optional<std::int64_t>& v, std::string& out) {
+  if (v) {
+    append_number(*v, out);
+  }
+}
+
+// Fetched once: EVP_sha256() makes OpenSSL 3 look the algorithm up, under a lock, per call.
+const EVP_MD* sha256() {
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
+  return kSha256;
+}
+
+// SHA-256 of data into 32 bytes with a context the caller keeps.
+void digest(EVP_MD_CTX* ctx, std::string_view data, unsigned char* out) {
+  unsigned int len = 0;
+  if (ctx == nullptr || sha256() == nullptr || EVP_DigestInit_ex(ctx, sha256(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx, data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx, out, &len) != 1 || len != 32) {
+    throw std::runtime_error("OpenSSL SHA-256 failed");
+  }
 }
 
 }  // namespace
 
+void append_canonical_encoding(const LedgerEntry& e, std::string& out) {
+  out += "boai-ledger-v1\nseq=";
+  append_number(e.seq, out);
+  out += "\nkind=";
+  append_escaped(e.kind, out);
+  out += "\nrecorded_us=";
+  append_number(e.recorded_us, out);
+  out += "\ncampaign=";
+  append_id(e.campaign_id, out);
+  out += "\nfund=";
+  append_number(e.fund_id, out);
+  out += "\npledge=";
+  append_id(e.pledge_id, out);
+  out += "\npayment=";
+  append_id(e.payment_id, out);
+  out += "\nobject=";
+  append_id(e.object_id, out);
+  out += "\namount_fen=";
+  append_number(e.amount_fen, out);
+  out += "\npublic_name=";
+  append_escaped(e.public_name, out);
+  out += "\nreference=";
+  append_escaped(e.reference, out);
+  out += "\nmemo=";
+  append_escaped(e.memo, out);
+  out += "\nprev=";
+  out += e.prev_hash;
+  out += "\n";
+}
+
 std::string canonical_encoding(const LedgerEntry& e) {
-  return "boai-ledger-v1\n"
-         "seq=" +
-         std::to_string(e.seq) + "\n" + "kind=" + escaped(e.kind) + "\n" +
-         "recorded_us=" + std::to_string(e.recorded_us) + "\n" + "campaign=" + id(e.campaign_id) +
-         "\n" + "fund=" + std::to_string(e.fund_id) + "\n" + "pledge=" + id(e.pledge_id) + "\n" +
-         "payment=" + id(e.payment_id) + "\n" + "object=" + id(e.object_id) + "\n" +
-         "amount_fen=" + std::to_string(e.amount_fen) + "\n" +
-         "public_name=" + escaped(e.public_name) + "\n" + "reference=" + escaped(e.reference) +
-         "\n" + "memo=" + escaped(e.memo) + "\n" + "prev=" + e.prev_hash + "\n";
+  std::string out;
+  append_canonical_encoding(e, out);
+  return out;
 }
 
 std::string sha256_hex(const std::string& data) {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  // Fetched once: EVP_sha256() makes OpenSSL 3 look the algorithm up, under a lock, per call.
-  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
-  if (!ctx || kSha256 == nullptr || EVP_DigestInit_ex(ctx.get(), kSha256, nullptr) != 1 ||
-      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), digest, &len) != 1) {
-    throw std::runtime_error("OpenSSL SHA-256 failed");
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * len);
-  for (unsigned int i = 0; i < len; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 0xF];
+  unsigned char bytes[32];
+  digest(ctx.get(), data, bytes);
+  std::string hex(64, '0');
+  for (int i = 0; i < 32; ++i) {
+    hex[2 * i] = kHex[bytes[i] >> 4];
+    hex[2 * i + 1] = kHex[bytes[i] & 0xF];
   }
   return hex;
 }
 
 std::string entry_hash(const LedgerEntry& e) {
   return sha256_hex(canonical_encoding(e));
+}
+
+void EntryHasher::FreeContext::operator()(evp_md_ctx_st* ctx) const noexcept {
+  EVP_MD_CTX_free(ctx);
+}
+
+EntryHasher::EntryHasher() : ctx_(EVP_MD_CTX_new()) {}
+
+EntryHasher::~EntryHasher() = default;
+
+std::string_view EntryHasher::hash(const LedgerEntry& e) {
+  encoding_.clear();
+  append_canonical_encoding(e, encoding_);
+  unsigned char bytes[32];
+  digest(ctx_.get(), encoding_, bytes);
+  for (std::size_t i = 0; i < 32; ++i) {
+    hex_[2 * i] = kHex[bytes[i] >> 4];
+    hex_[2 * i + 1] = kHex[bytes[i] & 0xF];
+  }
+  return {hex_.data(), hex_.size()};
 }
 
 }  // namespace boai::donations

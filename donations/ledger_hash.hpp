@@ -2,9 +2,14 @@
 // export carries every field hashed here, so anyone can recompute the chain.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+
+struct evp_md_ctx_st;
 
 namespace boai::donations {
 
@@ -28,10 +33,31 @@ struct LedgerEntry {
 };
 
 // "boai-ledger-v1" then one "name=value" line per field in a fixed order; backslashes and line
-// breaks in text are escaped, absent ids are empty.
+// breaks in text are escaped, absent ids are empty (docs/LEDGER.md).
 std::string canonical_encoding(const LedgerEntry& e);
+void append_canonical_encoding(const LedgerEntry& e, std::string& out);
 std::string sha256_hex(const std::string& data);
 // SHA-256 of the canonical encoding, which includes prev_hash.
 std::string entry_hash(const LedgerEntry& e);
+
+// entry_hash for one entry after another, reusing its buffer and OpenSSL context: verifying a
+// ledger of millions allocates nothing per entry.
+class EntryHasher {
+ public:
+  EntryHasher();
+  ~EntryHasher();
+  EntryHasher(const EntryHasher&) = delete;
+  EntryHasher& operator=(const EntryHasher&) = delete;
+  // 64 lowercase hex digits, valid until the next call.
+  std::string_view hash(const LedgerEntry& e);
+
+ private:
+  struct FreeContext {
+    void operator()(evp_md_ctx_st* ctx) const noexcept;
+  };
+  std::unique_ptr<evp_md_ctx_st, FreeContext> ctx_;
+  std::string encoding_;
+  std::array<char, 64> hex_{};
+};
 
 }  // namespace boai::donations

@@ -1,151 +1,172 @@
 // Verification walks the entries in seq order, as anyone holding the public export would.
 #include "donations/ledger_verify.hpp"
 
-#include <array>
-#include <map>
-#include <tuple>
-
-#include "donations/ledger_appender.hpp"
+#include "donations/ledger_stream.hpp"
 #include "donations/pledge_rows.hpp"
 
 namespace boai::donations {
 
 using detail::failed;
 
-VerifyReport verify_chain(const std::vector<LedgerEntry>& entries, std::int64_t head_seq,
-                          const std::string& head_hash) {
-  VerifyReport report;
-  auto problem = [&](std::int64_t seq, const std::string& what) {
-    if (!report.first_bad_seq) {
-      report.first_bad_seq = seq;
-    }
-    report.problems.push_back("entry " + std::to_string(seq) + ": " + what);
-  };
-  std::string prev = kGenesisHash;
-  std::int64_t expected_seq = 1;
-  for (const auto& e : entries) {
-    if (report.problems.empty()) {
-      if (e.seq != expected_seq) {
-        problem(e.seq, e.seq > expected_seq
-                           ? "entries " + std::to_string(expected_seq) + " to " +
-                                 std::to_string(e.seq - 1) + " are missing (deleted)"
-                           : "is out of order (reordered or inserted)");
-      } else if (e.prev_hash != prev) {
-        problem(e.seq, "does not follow entry " + std::to_string(e.seq - 1) +
-                           " (its previous hash differs: inserted, reordered or rewritten)");
-      } else if (entry_hash(e) != e.entry_hash) {
-        problem(e.seq, "its content does not match its hash (altered)");
-      }
-    }
-    prev = e.entry_hash;
-    expected_seq = e.seq + 1;
-    ++report.entries;
+ChainChecker::ChainChecker(Checkpoint from)
+    : prev_(std::move(from.hash)), expected_seq_(from.seq + 1), sums_(std::move(from.sums)) {
+  report_.from_seq = from.seq;
+  report_.entries = from.seq;
+}
+
+void ChainChecker::problem(std::int64_t seq, const std::string& what) {
+  if (!report_.first_bad_seq) {
+    report_.first_bad_seq = seq;
   }
-  std::int64_t last_seq = entries.empty() ? 0 : entries.back().seq;
-  report.head_hash = entries.empty() ? kGenesisHash : entries.back().entry_hash;
-  if (report.problems.empty() && (last_seq != head_seq || report.head_hash != head_hash)) {
+  report_.problems.push_back("entry " + std::to_string(seq) + ": " + what);
+}
+
+void ChainChecker::add(const LedgerEntry& e) {
+  if (report_.problems.empty()) {
+    if (e.seq != expected_seq_) {
+      problem(e.seq, e.seq > expected_seq_
+                         ? "entries " + std::to_string(expected_seq_) + " to " +
+                               std::to_string(e.seq - 1) + " are missing (deleted)"
+                         : "is out of order (reordered or inserted)");
+    } else if (e.prev_hash != prev_) {
+      problem(e.seq, "does not follow entry " + std::to_string(e.seq - 1) +
+                         " (its previous hash differs: inserted, reordered or rewritten)");
+    } else if (hasher_.hash(e) != e.entry_hash) {
+      problem(e.seq, "its content does not match its hash (altered)");
+    }
+  }
+  add_to_sums(sums_, e);
+  prev_ = e.entry_hash;
+  expected_seq_ = e.seq + 1;
+  ++report_.entries;
+  ++report_.checked;
+}
+
+VerifyReport ChainChecker::finish(std::int64_t head_seq, const std::string& head_hash,
+                                  const LedgerSums* stored_totals) {
+  std::int64_t last_seq = expected_seq_ - 1;
+  report_.head_hash = prev_;
+  if (report_.problems.empty() && (last_seq != head_seq || report_.head_hash != head_hash)) {
     problem(last_seq + 1, "the chain head says " + std::to_string(head_seq) +
                               " entries ending in " + head_hash.substr(0, 12) +
                               ", the table ends at " + std::to_string(last_seq) +
                               " (entries removed from the end, or added behind boai's back)");
   }
-  return report;
+  if (stored_totals != nullptr) {
+    auto keys = sums_;
+    for (const auto& [key, _] : *stored_totals) {
+      keys.try_emplace(key, Sums{});
+    }
+    for (const auto& [key, _] : keys) {
+      auto a = sums_.contains(key) ? sums_.at(key) : Sums{};
+      auto b = stored_totals->contains(key) ? stored_totals->at(key) : Sums{};
+      if (a != b) {
+        report_.problems.push_back("totals of campaign " + std::to_string(key.first) + ", fund " +
+                                   std::to_string(key.second) +
+                                   " differ from what the entries sum to");
+      }
+    }
+  }
+  report_.reached = Checkpoint{last_seq, report_.head_hash, sums_};
+  return std::move(report_);
 }
 
-std::expected<std::vector<LedgerEntry>, Error> read_ledger(sql::Connection& conn) {
-  auto r = conn.exec(
-      "SELECT seq, kind, recorded_us, campaign_id, fund_id, pledge_id, payment_id, object_id, "
-      "amount_fen, public_name, reference, memo, prev_hash, entry_hash FROM ledger_entries "
-      "ORDER BY seq");
-  if (!r) {
-    return std::unexpected(failed(r.error()));
+VerifyReport verify_chain(const std::vector<LedgerEntry>& entries, std::int64_t head_seq,
+                          const std::string& head_hash) {
+  ChainChecker checker;
+  for (const auto& e : entries) {
+    checker.add(e);
   }
-  auto opt = [&](int row, int col) -> std::optional<std::int64_t> {
-    if (r->is_null(row, col)) {
-      return std::nullopt;
-    }
-    return r->int64(row, col);
-  };
-  std::vector<LedgerEntry> out;
-  out.reserve(static_cast<std::size_t>(r->rows()));
-  for (int i = 0; i < r->rows(); ++i) {
-    out.push_back(LedgerEntry{r->int64(i, 0), std::string(r->text(i, 1)), r->int64(i, 2), opt(i, 3),
-                              r->int64(i, 4), opt(i, 5), opt(i, 6), opt(i, 7), r->int64(i, 8),
-                              std::string(r->text(i, 9)), std::string(r->text(i, 10)),
-                              std::string(r->text(i, 11)), std::string(r->text(i, 12)),
-                              std::string(r->text(i, 13))});
+  return checker.finish(head_seq, head_hash, nullptr);
+}
+
+std::expected<StoredLedger, Error> read_stored_ledger(sql::Connection& conn) {
+  auto head = conn.exec("SELECT last_seq, last_hash FROM ledger_head");
+  if (!head) {
+    return std::unexpected(failed(head.error()));
+  }
+  auto totals = conn.exec(
+      "SELECT campaign_id, fund_id, pledged_fen, cancelled_fen, received_fen, refunded_fen, "
+      "spent_fen, pledge_count FROM ledger_totals");
+  if (!totals) {
+    return std::unexpected(failed(totals.error()));
+  }
+  StoredLedger out;
+  out.head_seq = head->int64(0, head->column("last_seq"));
+  out.head_hash = std::string(head->text(0, head->column("last_hash")));
+  std::array<int, 8> c{};
+  std::size_t k = 0;
+  for (const char* name : {"campaign_id", "fund_id", "pledged_fen", "cancelled_fen", "received_fen",
+                           "refunded_fen", "spent_fen", "pledge_count"}) {
+    c[k++] = totals->column(name);
+  }
+  for (int i = 0; i < totals->rows(); ++i) {
+    out.totals[{totals->int64(i, c[0]), totals->int64(i, c[1])}] =
+        Sums{totals->int64(i, c[2]), totals->int64(i, c[3]), totals->int64(i, c[4]),
+             totals->int64(i, c[5]), totals->int64(i, c[6]), totals->int64(i, c[7])};
   }
   return out;
 }
 
-std::expected<VerifyReport, Error> verify_ledger(sql::Connection& conn) {
+namespace {
+
+// The checkpoint's entry must be on this ledger with the checkpoint's hash: otherwise history
+// was rewritten since, or the checkpoint is another ledger's.
+std::expected<std::optional<std::string>, Error> checkpoint_mismatch(sql::Connection& conn,
+                                                                     const Checkpoint& from) {
+  if (from.seq == 0) {
+    return std::optional<std::string>{};
+  }
+  auto r = conn.exec("SELECT entry_hash FROM ledger_entries WHERE seq = $1", sql::params(from.seq));
+  if (!r) {
+    return std::unexpected(failed(r.error()));
+  }
+  if (r->rows() == 1 && r->text(0, r->column("entry_hash")) == from.hash) {
+    return std::optional<std::string>{};
+  }
+  return std::optional<std::string>{
+      r->rows() == 0 ? "the checkpoint's entry is not in the ledger (removed, or another ledger's)"
+                     : "its hash is not the checkpoint's (history rewritten since the checkpoint, "
+                       "or another ledger's checkpoint)"};
+}
+
+}  // namespace
+
+std::expected<VerifyReport, Error> verify_ledger(sql::Connection& conn,
+                                                 const std::optional<Checkpoint>& from) {
   // One snapshot for entries, head and totals.
   if (auto b = conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !b) {
     return std::unexpected(failed(b.error()));
   }
-  auto finish = [&] { (void)conn.exec("COMMIT"); };
-  auto entries = read_ledger(conn);
-  auto head = conn.exec("SELECT last_seq, last_hash FROM ledger_head");
-  auto totals = conn.exec(
-      "SELECT campaign_id, fund_id, pledged_fen, cancelled_fen, received_fen, refunded_fen, "
-      "spent_fen, pledge_count FROM ledger_totals");
-  finish();
-  if (!entries) {
-    return std::unexpected(entries.error());
+  auto fail = [&conn](const Error& e) -> std::expected<VerifyReport, Error> {
+    (void)conn.exec("ROLLBACK");
+    return std::unexpected(e);
+  };
+  auto stored = read_stored_ledger(conn);
+  if (!stored) {
+    return fail(stored.error());
   }
-  if (!head) {
-    return std::unexpected(failed(head.error()));
+  Checkpoint start = from.value_or(Checkpoint{});
+  auto mismatch = checkpoint_mismatch(conn, start);
+  if (!mismatch) {
+    return fail(mismatch.error());
   }
-  if (!totals) {
-    return std::unexpected(failed(totals.error()));
+  if (*mismatch) {
+    (void)conn.exec("COMMIT");
+    VerifyReport report;
+    report.from_seq = start.seq;
+    report.first_bad_seq = start.seq;
+    report.problems.push_back("entry " + std::to_string(start.seq) + ": " + **mismatch);
+    return report;
   }
-
-  auto report = verify_chain(*entries, head->int64(0, 0), std::string(head->text(0, 1)));
-
-  using Sums = std::array<std::int64_t, 6>;
-  std::map<std::pair<std::int64_t, std::int64_t>, Sums> from_entries, stored;
-  for (const auto& e : *entries) {
-    auto& s = from_entries[{e.campaign_id.value_or(0), e.fund_id}];
-    switch (totals_column(e.kind)) {
-      case TotalsColumn::kPledged:
-        s[0] += e.amount_fen;
-        s[5] += 1;
-        break;
-      case TotalsColumn::kCancelled:
-        s[1] += e.amount_fen;
-        break;
-      case TotalsColumn::kReceived:
-        s[2] += e.amount_fen;
-        break;
-      case TotalsColumn::kRefunded:
-        s[3] += e.amount_fen;
-        break;
-      case TotalsColumn::kSpent:
-        s[4] += e.amount_fen;
-        break;
-      case TotalsColumn::kNone:
-        break;
-    }
+  ChainChecker checker(std::move(start));
+  auto walked = for_each_entry(conn, from ? from->seq : 0,
+                               [&checker](const LedgerEntry& e) { checker.add(e); });
+  if (!walked) {
+    return fail(walked.error());
   }
-  for (int i = 0; i < totals->rows(); ++i) {
-    stored[{totals->int64(i, 0), totals->int64(i, 1)}] =
-        Sums{totals->int64(i, 2), totals->int64(i, 3), totals->int64(i, 4),
-             totals->int64(i, 5), totals->int64(i, 6), totals->int64(i, 7)};
-  }
-  auto all_keys = from_entries;
-  for (const auto& [k, v] : stored) {
-    all_keys.try_emplace(k, Sums{});
-  }
-  for (const auto& [key, _] : all_keys) {
-    Sums a = from_entries.contains(key) ? from_entries[key] : Sums{};
-    Sums b = stored.contains(key) ? stored[key] : Sums{};
-    if (a != b) {
-      report.problems.push_back("totals of campaign " + std::to_string(key.first) + ", fund " +
-                                std::to_string(key.second) +
-                                " differ from what the entries sum to");
-    }
-  }
-  return report;
+  (void)conn.exec("COMMIT");
+  return checker.finish(stored->head_seq, stored->head_hash, &stored->totals);
 }
 
 }  // namespace boai::donations

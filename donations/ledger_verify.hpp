@@ -1,5 +1,6 @@
 // Checking the ledger: recompute every entry's hash and the chain, and the totals from the
-// entries; name the first entry that does not match.
+// entries; name the first entry that does not match. It walks the entries one at a time, so it
+// holds no more for a million entries than for ten, and it can start from a checkpoint.
 #pragma once
 
 #include <cstdint>
@@ -9,26 +10,57 @@
 #include <vector>
 
 #include "base/error.hpp"
+#include "donations/ledger_checkpoint.hpp"
 #include "donations/ledger_hash.hpp"
 #include "sql/connection.hpp"
 
 namespace boai::donations {
 
 struct VerifyReport {
-  std::int64_t entries = 0;
-  std::string head_hash;  // the last entry's hash: it commits to the whole history
+  std::int64_t entries = 0;   // the ledger's length as checked: the start's seq and those after it
+  std::int64_t checked = 0;   // entries hashed this time (all of them, or those after the start)
+  std::int64_t from_seq = 0;  // the checkpoint it started from; 0: the genesis
+  std::string head_hash;      // the last entry's hash: it commits to the whole history
   std::optional<std::int64_t> first_bad_seq;
   std::vector<std::string> problems;  // one sentence each, the first one first
+  Checkpoint reached;                 // the head and the sums, to start from next time if ok()
   bool ok() const { return problems.empty(); }
+};
+
+// Checks a chain entry by entry in storage order, from the genesis or a checkpoint, holding only
+// the last hash and the sums per campaign and fund.
+class ChainChecker {
+ public:
+  explicit ChainChecker(Checkpoint from = {});
+  void add(const LedgerEntry& e);
+  // Compares where the chain ended with the stored head and, when given, the stored totals.
+  VerifyReport finish(std::int64_t head_seq, const std::string& head_hash,
+                      const LedgerSums* stored_totals);
+
+ private:
+  void problem(std::int64_t seq, const std::string& what);
+  VerifyReport report_;
+  std::string prev_;
+  std::int64_t expected_seq_;
+  LedgerSums sums_;
+  EntryHasher hasher_;
 };
 
 // Pure: checks a chain given in storage order against the stored head.
 VerifyReport verify_chain(const std::vector<LedgerEntry>& entries, std::int64_t head_seq,
                           const std::string& head_hash);
 
-std::expected<std::vector<LedgerEntry>, Error> read_ledger(sql::Connection& conn);
+// The chain, the head and the totals, in one snapshot; from a checkpoint, only the entries after
+// it, once the entry it names is found with its hash on this ledger.
+std::expected<VerifyReport, Error> verify_ledger(sql::Connection& conn,
+                                                 const std::optional<Checkpoint>& from = {});
 
-// The chain, the head and the totals.
-std::expected<VerifyReport, Error> verify_ledger(sql::Connection& conn);
+// What verify compares the entries with, read in the caller's snapshot.
+struct StoredLedger {
+  std::int64_t head_seq = 0;
+  std::string head_hash;
+  LedgerSums totals;
+};
+std::expected<StoredLedger, Error> read_stored_ledger(sql::Connection& conn);
 
 }  // namespace boai::donations

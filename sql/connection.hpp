@@ -3,6 +3,7 @@
 #pragma once
 
 #include <expected>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -40,6 +41,11 @@ class Connection {
   // sees it, and then runs it by name: no parsing and planning per call. For a connection that
   // sends the same few texts over and over (batch writers).
   void reuse_plans() { reuse_plans_ = true; }
+  // Runs `COPY (...) TO STDOUT` (text format) and hands each row to on_row as it arrives, so a
+  // table of any size is read in constant memory. COPY takes no parameters: pass values through
+  // set_config() in the same transaction and read them with current_setting() (sql/copy_rows.cpp).
+  std::expected<std::int64_t, DbError> copy_rows(std::string_view copy_sql,
+                                                 const std::function<void(const CopyRow&)>& on_row);
   // Several statements in one string, without parameters: for migration files only.
   std::expected<void, DbError> exec_script(std::string_view sql);
 

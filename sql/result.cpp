@@ -1,12 +1,96 @@
-// Result: reading PGresult fields without letting libpq's header out of this folder.
+// Result: reading PGresult fields without letting libpq's header out of this folder; CopyRow:
+// splitting and decoding COPY's text format.
 #include "sql/result.hpp"
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
 #include <stdexcept>
 
 namespace boai::sql {
+
+namespace {
+
+std::int64_t parse_int64(std::string_view t, int column) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
+  if (ec != std::errc() || end != t.data() + t.size()) {
+    throw std::logic_error("column " + std::to_string(column) +
+                           " is not an integer: " + std::string(t));
+  }
+  return value;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') {
+    return c - '0';
+  }
+  if (c >= 'a' && c <= 'f') {
+    return c - 'a' + 10;
+  }
+  if (c >= 'A' && c <= 'F') {
+    return c - 'A' + 10;
+  }
+  return -1;
+}
+
+// COPY's text escapes (PostgreSQL's "COPY", File Formats, Text Format), decoded into out.
+void decode_copy_escapes(std::string_view text, std::string& out) {
+  out.clear();
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c != '\\' || i + 1 == text.size()) {
+      out += c;
+      continue;
+    }
+    char e = text[++i];
+    switch (e) {
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'v':
+        out += '\v';
+        break;
+      case 'x':
+        if (i + 1 < text.size() && hex_value(text[i + 1]) >= 0) {
+          int value = hex_value(text[++i]);
+          if (i + 1 < text.size() && hex_value(text[i + 1]) >= 0) {
+            value = value * 16 + hex_value(text[++i]);
+          }
+          out += static_cast<char>(value);
+        } else {
+          out += e;
+        }
+        break;
+      default:
+        if (e >= '0' && e <= '7') {
+          int value = e - '0';
+          for (int k = 0; k < 2 && i + 1 < text.size() && text[i + 1] >= '0' && text[i + 1] <= '7';
+               ++k) {
+            value = value * 8 + (text[++i] - '0');
+          }
+          out += static_cast<char>(value);
+        } else {
+          out += e;  // a backslash before any other character stands for that character
+        }
+    }
+  }
+}
+
+}  // namespace
 
 void Result::Free::operator()(pg_result* r) const noexcept {
   PQclear(r);
@@ -39,14 +123,7 @@ std::optional<std::string> Result::optional_text(int row, int column) const {
 }
 
 std::int64_t Result::int64(int row, int column) const {
-  auto t = text(row, column);
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
-  if (ec != std::errc() || end != t.data() + t.size()) {
-    throw std::logic_error("column " + std::to_string(column) +
-                           " is not an integer: " + std::string(t));
-  }
-  return value;
+  return parse_int64(text(row, column), column);
 }
 
 bool Result::boolean(int row, int column) const {
@@ -68,6 +145,54 @@ int Result::column(const char* name) const {
 std::int64_t Result::affected() const {
   const char* n = PQcmdTuples(result_.get());
   return (n == nullptr || *n == '\0') ? 0 : std::stoll(n);
+}
+
+void CopyRow::parse(std::string_view line) {
+  if (!line.empty() && line.back() == '\n') {
+    line.remove_suffix(1);
+  }
+  fields_.clear();
+  // Sized before any view is taken into it: growing it later would move the decoded texts.
+  auto count = static_cast<std::size_t>(std::count(line.begin(), line.end(), '\t')) + 1;
+  if (decoded_.size() < count) {
+    decoded_.resize(count);
+  }
+  for (std::size_t start = 0;;) {
+    auto tab = line.find('\t', start);
+    auto field = line.substr(start, tab == std::string_view::npos ? tab : tab - start);
+    auto column = fields_.size();
+    if (field == "\\N") {
+      fields_.push_back({{}, true});
+    } else if (field.find('\\') == std::string_view::npos) {
+      fields_.push_back({field, false});
+    } else {
+      decode_copy_escapes(field, decoded_[column]);
+      fields_.push_back({decoded_[column], false});
+    }
+    if (tab == std::string_view::npos) {
+      break;
+    }
+    start = tab + 1;
+  }
+}
+
+bool CopyRow::is_null(int column) const {
+  return fields_.at(static_cast<std::size_t>(column)).null;
+}
+
+std::string_view CopyRow::text(int column) const {
+  return fields_.at(static_cast<std::size_t>(column)).text;
+}
+
+std::int64_t CopyRow::int64(int column) const {
+  return parse_int64(text(column), column);
+}
+
+std::optional<std::int64_t> CopyRow::optional_int64(int column) const {
+  if (is_null(column)) {
+    return std::nullopt;
+  }
+  return int64(column);
 }
 
 }  // namespace boai::sql

@@ -1,4 +1,5 @@
-// An owned PGresult: the rows of one query, read as text or as the few types we store.
+// An owned PGresult: the rows of one query, read as text or as the few types we store; and one
+// row of COPY ... TO STDOUT, for reading a table row by row in constant memory.
 #pragma once
 
 #include <cstdint>
@@ -6,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 struct pg_result;
 
@@ -36,6 +38,28 @@ class Result {
     void operator()(pg_result* r) const noexcept;
   };
   std::unique_ptr<pg_result, Free> result_;
+};
+
+// One row of COPY ... TO STDOUT in PostgreSQL's text format: fields split at tabs, \N is NULL,
+// and backslash escapes (\\, \n, \r, \t, \b, \f, \v, and octal or \x hex bytes) decoded. A
+// field with no backslash is a view into the line itself; the row is reused from line to line.
+class CopyRow {
+ public:
+  void parse(std::string_view line);  // the line as the server sent it, its '\n' included or not
+  int columns() const { return static_cast<int>(fields_.size()); }
+  bool is_null(int column) const;
+  // Decoded text of a field; empty for NULL. Valid until the next parse.
+  std::string_view text(int column) const;
+  std::int64_t int64(int column) const;  // throws on a non-integer: a bug in our SQL
+  std::optional<std::int64_t> optional_int64(int column) const;
+
+ private:
+  struct Field {
+    std::string_view text;
+    bool null = false;
+  };
+  std::vector<Field> fields_;
+  std::vector<std::string> decoded_;  // per column, for fields that held escapes
 };
 
 }  // namespace boai::sql
