@@ -13,5 +13,6 @@ int run_ledger_command(const Invocation& invocation);
 int run_user_add(const Invocation& invocation);
 // `wish list`, `wish review`, `wish fulfil`.
 int run_wish_command(const Invocation& invocation);
+int run_sale_command(const Invocation& invocation);
 
 }  // namespace boai::app

@@ -33,6 +33,12 @@ int main(int argc, char** argv) {
     case Command::kWishReview:
     case Command::kWishFulfil:
       return run_wish_command(*inv);
+    case Command::kSaleAdd:
+    case Command::kSaleList:
+    case Command::kSaleWithdraw:
+    case Command::kSaleOrders:
+    case Command::kSaleHandOver:
+      return run_sale_command(*inv);
     default:
       return run_ledger_command(*inv);
   }

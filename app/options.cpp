@@ -40,6 +40,7 @@ const std::map<std::string, double>& limit_defaults() {
                                                           {"message_burst", 5},
                                                           {"connections_per_address", 64},
                                                           {"pledges_per_minute", 10},
+                                                          {"sale_hold_minutes", 30},
                                                           {"queued_frames", 1024},
                                                           {"ping_after_idle_seconds", 30},
                                                           {"close_after_silent_seconds", 75}};

@@ -30,6 +30,11 @@ enum class Command {
   kWishList,
   kWishReview,
   kWishFulfil,
+  kSaleAdd,
+  kSaleList,
+  kSaleWithdraw,
+  kSaleOrders,
+  kSaleHandOver,
 };
 
 // Settings shared by every command that touches the database, and those of `serve`.

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "web/random_id.hpp"
 
@@ -22,14 +23,13 @@ std::expected<std::string, Error> proof_extension(std::string_view bytes) {
   return std::unexpected(make_error("proof_not_image", "a proof is a PNG or JPEG image"));
 }
 
-std::expected<std::string, Error> save_proof(const std::string& proofs_dir, std::int64_t wish_id,
-                                             std::string_view bytes) {
+std::expected<std::string, Error> save_proof(const std::string& proofs_dir,
+                                             const std::string& prefix, std::string_view bytes) {
   auto extension = proof_extension(bytes);
   if (!extension) {
     return std::unexpected(extension.error());
   }
-  std::string name =
-      "wish-" + std::to_string(wish_id) + "-" + web::random_id().substr(0, 16) + *extension;
+  std::string name = prefix + "-" + web::random_id().substr(0, 16) + *extension;
   std::error_code ec;
   std::filesystem::create_directories(proofs_dir, ec);
   auto path = std::filesystem::path(proofs_dir) / name;
@@ -47,6 +47,18 @@ std::expected<std::string, Error> save_proof(const std::string& proofs_dir, std:
     return std::unexpected(make_error("proof_not_saved", "cannot write " + path.string()));
   }
   return name;
+}
+
+std::expected<std::string, Error> save_proof_file(const std::string& proofs_dir,
+                                                  const std::string& prefix,
+                                                  const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  if (!in) {
+    return std::unexpected(make_error("proof_not_found", "cannot read " + file));
+  }
+  return save_proof(proofs_dir, prefix, bytes.str());
 }
 
 }  // namespace boai::app

@@ -15,8 +15,14 @@ inline constexpr std::size_t kMaxProofBytes = 5 * 1024 * 1024;
 // The file's extension for these bytes (".png", ".jpg"). Errors: proof_too_large, proof_not_image.
 std::expected<std::string, Error> proof_extension(std::string_view bytes);
 
-// Writes the bytes as a new file in proofs_dir (made if missing); returns the file's name.
-std::expected<std::string, Error> save_proof(const std::string& proofs_dir, std::int64_t wish_id,
-                                             std::string_view bytes);
+// Writes the bytes as a new file in proofs_dir (made if missing), named "<prefix>-<random>.png";
+// returns the file's name. A wish's proof is "wish-ID", a sale item's photo "item".
+std::expected<std::string, Error> save_proof(const std::string& proofs_dir,
+                                             const std::string& prefix, std::string_view bytes);
+
+// The same for an image read from a file. Errors: proof_not_found, and save_proof's.
+std::expected<std::string, Error> save_proof_file(const std::string& proofs_dir,
+                                                  const std::string& prefix,
+                                                  const std::string& file);
 
 }  // namespace boai::app

@@ -1,6 +1,8 @@
 // The option-to-config translations of `boai serve`.
 #include "app/serve_config.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "sql/connection.hpp"
@@ -47,6 +49,8 @@ web::LiveRoomConfig live_room_config(const Options& options) {
   config.messages_per_second = limit(options, "messages_per_second");
   config.message_burst = limit(options, "message_burst");
   config.pledges_per_minute = limit(options, "pledges_per_minute");
+  config.sale_hold = std::chrono::seconds(
+      std::max<std::int64_t>(1, std::llround(limit(options, "sale_hold_minutes") * 60)));
   return config;
 }
 

@@ -1,8 +1,6 @@
 // `boai wish list|review|fulfil`: the desk's side of red wishes, against the same database as
 // `boai serve` (and while it runs).
 #include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "app/command_support.hpp"
 #include "app/commands.hpp"
@@ -121,13 +119,8 @@ int fulfil(const Invocation& inv, sql::Connection& conn) {
   }
   std::string proof;
   if (inv.has("--proof")) {
-    std::ifstream in(inv.value("--proof"), std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    if (!in) {
-      return report(make_error("proof_not_found", "cannot read " + inv.value("--proof")));
-    }
-    auto saved = save_proof(inv.options.data_dir + "/proofs", *id, bytes.str());
+    auto saved = save_proof_file(inv.options.data_dir + "/proofs", "wish-" + std::to_string(*id),
+                                 inv.value("--proof"));
     if (!saved) {
       return report(saved.error());
     }

@@ -2,6 +2,7 @@
 #include "donations/catalog.hpp"
 
 #include "donations/text_rules.hpp"
+#include "donations/totals_columns.hpp"
 #include "sql/transaction.hpp"
 
 namespace boai::donations {
@@ -237,18 +238,31 @@ std::expected<std::vector<Campaign>, Error> list_campaigns(sql::Connection& conn
 }
 
 sql::Statement campaign_totals_statement(std::int64_t campaign_id) {
-  return {
-      "SELECT coalesce(sum(pledged_fen), 0) AS pledged, "
-      "coalesce(sum(cancelled_fen), 0) AS cancelled, coalesce(sum(received_fen), 0) AS received, "
-      "coalesce(sum(refunded_fen), 0) AS refunded, coalesce(sum(spent_fen), 0) AS spent, "
-      "coalesce(sum(pledge_count), 0) AS pledge_count FROM ledger_totals WHERE campaign_id = $1",
-      params(campaign_id)};
+  std::string sums;
+  for (const char* name : kTotalsColumnNames) {
+    sums += std::string(sums.empty() ? "" : ", ") + "coalesce(sum(" + name + "), 0) AS " + name;
+  }
+  return {"SELECT " + sums + " FROM ledger_totals WHERE campaign_id = $1", params(campaign_id)};
 }
 
 Totals totals_from_result(const sql::Result& r) {
-  auto money = [&r](const char* column) { return Money::from_fen(r.int64(0, r.column(column))); };
-  return Totals{money("pledged"),  money("cancelled"), money("received"),
-                money("refunded"), money("spent"),     r.int64(0, r.column("pledge_count"))};
+  auto fen = [&r](TotalsColumn c) {
+    return r.int64(0, r.column(kTotalsColumnNames[static_cast<std::size_t>(c)]));
+  };
+  auto money = [&fen](TotalsColumn c) { return Money::from_fen(fen(c)); };
+  Totals t;
+  t.pledged = money(TotalsColumn::kPledged);
+  t.cancelled = money(TotalsColumn::kCancelled);
+  t.received = money(TotalsColumn::kReceived);
+  t.refunded = money(TotalsColumn::kRefunded);
+  t.spent = money(TotalsColumn::kSpent);
+  t.pledge_count = fen(TotalsColumn::kPledgeCount);
+  t.sold = money(TotalsColumn::kSold);
+  t.sale_cancelled = money(TotalsColumn::kSaleCancelled);
+  t.sale_received = money(TotalsColumn::kSaleReceived);
+  t.sale_refunded = money(TotalsColumn::kSaleRefunded);
+  t.sale_count = fen(TotalsColumn::kSaleCount);
+  return t;
 }
 
 std::expected<Totals, Error> campaign_totals(sql::Connection& conn, std::int64_t campaign_id) {

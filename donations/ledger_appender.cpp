@@ -22,25 +22,6 @@ std::int64_t now_us() {
 }
 }  // namespace
 
-TotalsColumn totals_column(const std::string& kind) {
-  if (kind == "pledge") {
-    return TotalsColumn::kPledged;
-  }
-  if (kind == "cancel" || kind == "expire") {
-    return TotalsColumn::kCancelled;
-  }
-  if (kind == "payment" || kind == "correction_received") {
-    return TotalsColumn::kReceived;
-  }
-  if (kind == "refund") {
-    return TotalsColumn::kRefunded;
-  }
-  if (kind == "expenditure" || kind == "correction_spent") {
-    return TotalsColumn::kSpent;
-  }
-  return TotalsColumn::kNone;
-}
-
 sql::Statement LedgerAppender::lock_statement() {
   // The last entry's time by a subquery on its key: as a join, with no statistics on the one-row
   // head, the planner hashed the whole ledger for every transaction (3 ms at 12k entries).
@@ -77,27 +58,7 @@ LedgerEntry LedgerAppender::append(LedgerEntry e) {
   last_hash_ = e.entry_hash;
   last_us_ = e.recorded_us;
 
-  auto& d = deltas_[{e.campaign_id.value_or(0), e.fund_id}];
-  switch (totals_column(e.kind)) {
-    case TotalsColumn::kPledged:
-      d.pledged += e.amount_fen;
-      d.count += 1;
-      break;
-    case TotalsColumn::kCancelled:
-      d.cancelled += e.amount_fen;
-      break;
-    case TotalsColumn::kReceived:
-      d.received += e.amount_fen;
-      break;
-    case TotalsColumn::kRefunded:
-      d.refunded += e.amount_fen;
-      break;
-    case TotalsColumn::kSpent:
-      d.spent += e.amount_fen;
-      break;
-    case TotalsColumn::kNone:
-      break;
-  }
+  add_entry(deltas_[{e.campaign_id.value_or(0), e.fund_id}], e.kind, e.amount_fen);
   staged_.push_back(e);
   return e;
 }
@@ -135,24 +96,34 @@ sql::Statement LedgerAppender::entries_statement() const {
        prev.param(), hash.param()}};
 }
 
+namespace {
+
+// Adds a row's deltas to ledger_totals: "INSERT ... ON CONFLICT DO UPDATE SET c = t.c + EXCLUDED.c"
+// for every column.
+sql::Statement totals_statement(std::int64_t campaign_id, std::int64_t fund_id, const Sums& d) {
+  std::string values = "$1, $2", updates;
+  sql::Params p = params(campaign_id, fund_id);
+  for (std::size_t k = 0; k < kTotalsColumnCount; ++k) {
+    std::string name = kTotalsColumnNames[k];
+    values += ", $" + std::to_string(k + 3);
+    updates += (updates.empty() ? "" : ", ") + name + " = t." + name + " + EXCLUDED." + name;
+    p.push_back(param(d[k]));
+  }
+  return {"INSERT INTO ledger_totals AS t (campaign_id, fund_id, " + totals_column_list() +
+              ") VALUES (" + values + ") ON CONFLICT (campaign_id, fund_id) DO UPDATE SET " +
+              updates,
+          std::move(p)};
+}
+
+}  // namespace
+
 std::vector<sql::Statement> LedgerAppender::finish_statements() {
   std::vector<sql::Statement> out;
   if (!staged_.empty()) {
     out.push_back(entries_statement());
   }
   for (const auto& [key, d] : deltas_) {
-    out.push_back(
-        {"INSERT INTO ledger_totals AS t (campaign_id, fund_id, pledged_fen, cancelled_fen, "
-         "received_fen, refunded_fen, spent_fen, pledge_count) "
-         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (campaign_id, fund_id) DO UPDATE SET "
-         "pledged_fen = t.pledged_fen + EXCLUDED.pledged_fen, "
-         "cancelled_fen = t.cancelled_fen + EXCLUDED.cancelled_fen, "
-         "received_fen = t.received_fen + EXCLUDED.received_fen, "
-         "refunded_fen = t.refunded_fen + EXCLUDED.refunded_fen, "
-         "spent_fen = t.spent_fen + EXCLUDED.spent_fen, "
-         "pledge_count = t.pledge_count + EXCLUDED.pledge_count",
-         params(key.first, key.second, d.pledged, d.cancelled, d.received, d.refunded, d.spent,
-                d.count)});
+    out.push_back(totals_statement(key.first, key.second, d));
   }
   out.push_back(
       {"UPDATE ledger_head SET last_seq = $1, last_hash = $2", params(last_seq_, last_hash_)});

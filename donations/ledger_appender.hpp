@@ -10,6 +10,7 @@
 
 #include "base/error.hpp"
 #include "donations/ledger_hash.hpp"
+#include "donations/totals_columns.hpp"
 #include "sql/connection.hpp"
 
 namespace boai::donations {
@@ -32,9 +33,6 @@ class LedgerAppender {
   std::vector<sql::Statement> finish_statements();
 
  private:
-  struct Delta {
-    std::int64_t pledged = 0, cancelled = 0, received = 0, refunded = 0, spent = 0, count = 0;
-  };
   explicit LedgerAppender(sql::Connection& conn) : conn_(&conn) {}
   sql::Statement entries_statement() const;
 
@@ -43,11 +41,7 @@ class LedgerAppender {
   std::string last_hash_;
   std::int64_t last_us_ = 0;
   std::vector<LedgerEntry> staged_;
-  std::map<std::pair<std::int64_t, std::int64_t>, Delta> deltas_;  // (campaign or 0, fund)
+  std::map<std::pair<std::int64_t, std::int64_t>, Sums> deltas_;  // (campaign or 0, fund)
 };
-
-// Which column of the totals an entry of this kind moves, for appending and for verifying.
-enum class TotalsColumn { kPledged, kCancelled, kReceived, kRefunded, kSpent, kNone };
-TotalsColumn totals_column(const std::string& kind);
 
 }  // namespace boai::donations

@@ -10,7 +10,7 @@ namespace boai::donations {
 
 namespace {
 
-constexpr std::string_view kFirstLine = "boai-ledger-checkpoint-v1";
+constexpr std::string_view kFirstLine = "boai-ledger-checkpoint-v2";
 
 Error invalid(const std::string& why) {
   return make_error("checkpoint_invalid", "the checkpoint " + why);
@@ -29,7 +29,7 @@ bool is_hash(std::string_view text) {
   return text.size() == 64 && text.find_first_not_of("0123456789abcdef") == std::string::npos;
 }
 
-// "CAMPAIGN FUND PLEDGED CANCELLED RECEIVED REFUNDED SPENT COUNT"
+// "CAMPAIGN FUND" then the totals columns in kTotalsColumnNames' order.
 bool parse_totals(std::string_view text, LedgerSums& sums) {
   std::vector<std::int64_t> values;
   for (std::size_t start = 0; start <= text.size();) {
@@ -45,10 +45,11 @@ bool parse_totals(std::string_view text, LedgerSums& sums) {
     }
     start = space + 1;
   }
-  if (values.size() != 8) {
+  if (values.size() != 2 + kTotalsColumnCount) {
     return false;
   }
-  Sums s{values[2], values[3], values[4], values[5], values[6], values[7]};
+  Sums s{};
+  std::copy(values.begin() + 2, values.end(), s.begin());
   return sums.emplace(std::make_pair(values[0], values[1]), s).second;
 }
 

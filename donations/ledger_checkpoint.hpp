@@ -21,8 +21,8 @@ struct Checkpoint {
   LedgerSums sums;                  // of entries 1 to seq
 };
 
-// Text: "boai-ledger-checkpoint-v1", "seq=N", "hash=HEX", then one line per campaign and fund,
-// "totals=CAMPAIGN FUND PLEDGED CANCELLED RECEIVED REFUNDED SPENT COUNT".
+// Text: "boai-ledger-checkpoint-v2", "seq=N", "hash=HEX", then one line per campaign and fund,
+// "totals=CAMPAIGN FUND" and the totals columns in kTotalsColumnNames' order.
 std::string format_checkpoint(const Checkpoint& checkpoint);
 // Errors: checkpoint_invalid.
 std::expected<Checkpoint, Error> parse_checkpoint(std::string_view text);

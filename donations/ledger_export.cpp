@@ -10,6 +10,7 @@
 #include "donations/ledger_stream.hpp"
 #include "donations/ledger_verify.hpp"
 #include "donations/pledge_rows.hpp"
+#include "donations/totals_columns.hpp"
 
 namespace boai::donations {
 
@@ -29,9 +30,8 @@ struct SmallParts {
 std::expected<SmallParts, Error> read_small_parts(sql::Connection& conn) {
   auto funds = conn.exec("SELECT id, slug, name FROM funds ORDER BY id");
   auto campaigns = conn.exec("SELECT id, slug, title, goal_fen FROM campaigns ORDER BY id");
-  auto totals = conn.exec(
-      "SELECT campaign_id, fund_id, pledged_fen, cancelled_fen, received_fen, refunded_fen, "
-      "spent_fen, pledge_count FROM ledger_totals ORDER BY campaign_id, fund_id");
+  auto totals = conn.exec("SELECT campaign_id, fund_id, " + totals_column_list() +
+                          " FROM ledger_totals ORDER BY campaign_id, fund_id");
   if (!funds || !campaigns || !totals) {
     return std::unexpected(make_error("db_error", "cannot read funds, campaigns or totals"));
   }
@@ -50,8 +50,7 @@ std::expected<SmallParts, Error> read_small_parts(sql::Connection& conn) {
   for (int i = 0; i < totals->rows(); ++i) {
     nlohmann::json row = {{"campaign", totals->int64(i, totals->column("campaign_id"))},
                           {"fund", totals->int64(i, totals->column("fund_id"))}};
-    for (const char* name : {"pledged_fen", "cancelled_fen", "received_fen", "refunded_fen",
-                             "spent_fen", "pledge_count"}) {
+    for (const char* name : kTotalsColumnNames) {
       row[name] = totals->int64(i, totals->column(name));
     }
     out.totals.push_back(std::move(row));

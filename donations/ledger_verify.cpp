@@ -85,25 +85,24 @@ std::expected<StoredLedger, Error> read_stored_ledger(sql::Connection& conn) {
   if (!head) {
     return std::unexpected(failed(head.error()));
   }
-  auto totals = conn.exec(
-      "SELECT campaign_id, fund_id, pledged_fen, cancelled_fen, received_fen, refunded_fen, "
-      "spent_fen, pledge_count FROM ledger_totals");
+  auto totals =
+      conn.exec("SELECT campaign_id, fund_id, " + totals_column_list() + " FROM ledger_totals");
   if (!totals) {
     return std::unexpected(failed(totals.error()));
   }
   StoredLedger out;
   out.head_seq = head->int64(0, head->column("last_seq"));
   out.head_hash = std::string(head->text(0, head->column("last_hash")));
-  std::array<int, 8> c{};
-  std::size_t k = 0;
-  for (const char* name : {"campaign_id", "fund_id", "pledged_fen", "cancelled_fen", "received_fen",
-                           "refunded_fen", "spent_fen", "pledge_count"}) {
-    c[k++] = totals->column(name);
+  int campaign = totals->column("campaign_id"), fund = totals->column("fund_id");
+  std::array<int, kTotalsColumnCount> c{};
+  for (std::size_t k = 0; k < kTotalsColumnCount; ++k) {
+    c[k] = totals->column(kTotalsColumnNames[k]);
   }
   for (int i = 0; i < totals->rows(); ++i) {
-    out.totals[{totals->int64(i, c[0]), totals->int64(i, c[1])}] =
-        Sums{totals->int64(i, c[2]), totals->int64(i, c[3]), totals->int64(i, c[4]),
-             totals->int64(i, c[5]), totals->int64(i, c[6]), totals->int64(i, c[7])};
+    Sums& s = out.totals[{totals->int64(i, campaign), totals->int64(i, fund)}];
+    for (std::size_t k = 0; k < kTotalsColumnCount; ++k) {
+      s[k] = totals->int64(i, c[k]);
+    }
   }
   return out;
 }

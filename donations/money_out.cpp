@@ -65,7 +65,8 @@ std::expected<Pledge, Error> refund_pledge(sql::Connection& conn, const std::str
       return std::unexpected(failed(rc.error()));
     }
 
-    LedgerEntry entry = detail::pledge_entry(pledge, "refund", reason);
+    LedgerEntry entry = detail::pledge_entry(
+        pledge, pledge.target_kind == "sale" ? "sale_refund" : "refund", reason);
     entry.object_id = ins->int64(0, 0);
     entry.amount_fen = amount.fen();
     ledger.append(entry);

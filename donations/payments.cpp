@@ -9,6 +9,7 @@
 #include "donations/outbox.hpp"
 #include "donations/pledge_rows.hpp"
 #include "donations/reference_code.hpp"
+#include "donations/sale_orders.hpp"
 #include "donations/text_rules.hpp"
 #include "sql/transaction.hpp"
 
@@ -193,7 +194,7 @@ std::expected<Payment, Error> insert_payment(sql::Connection& tx, LedgerAppender
                   req.fee,          std::nullopt, std::nullopt,        false};
 
   LedgerEntry entry;
-  entry.kind = "payment";
+  entry.kind = pledge && pledge->target_kind == "sale" ? "sale_payment" : "payment";
   entry.campaign_id = campaign_id;
   entry.fund_id = fund_id;
   entry.payment_id = payment.id;
@@ -230,7 +231,14 @@ std::expected<void, Error> settle_pledge(sql::Connection& tx, const Pledge& pled
   if (!u) {
     return std::unexpected(failed(u.error()));
   }
-  if (full && !was_full) {
+  if (pledge.target_kind == "sale") {
+    // A purchase, not a gift: no donation receipt; paid in full, it goes to fulfilment.
+    if (full) {
+      if (auto marked = detail::mark_sale_order_paid(tx, pledge); !marked) {
+        return std::unexpected(marked.error());
+      }
+    }
+  } else if (full && !was_full) {
     if (auto n = issue_receipt(tx, pledge.id, *paid); !n) {
       return std::unexpected(n.error());
     }

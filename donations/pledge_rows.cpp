@@ -22,7 +22,8 @@ PledgeColumns::PledgeColumns(const sql::Result& r)
       channel(r.column("channel")),
       created_us(r.column("created_us")),
       request_digest(r.column("request_digest")),
-      idempotency_key(r.column("idempotency_key")) {}
+      idempotency_key(r.column("idempotency_key")),
+      target_kind(r.column("target_kind")) {}
 
 Pledge pledge_from_row(const sql::Result& r, const PledgeColumns& c, int i) {
   Pledge p;
@@ -39,6 +40,7 @@ Pledge pledge_from_row(const sql::Result& r, const PledgeColumns& c, int i) {
   p.public_name = mask_name(r.text(i, c.donor_name), r.boolean(i, c.anonymous));
   p.message = r.text(i, c.message);
   p.channel = r.text(i, c.channel);
+  p.target_kind = r.text(i, c.target_kind);
   p.created_us = r.int64(i, c.created_us);
   return p;
 }

@@ -16,7 +16,7 @@ inline constexpr const char* kPledgeColumns =
     "p.id, p.reference, p.campaign_id, c.slug AS campaign, p.fund_id, f.slug AS fund, "
     "p.amount_fen, p.paid_fen, p.refunded_fen, p.status, p.donor_name, p.anonymous, p.message, "
     "p.channel, floor(extract(epoch FROM p.created_at) * 1000000)::bigint AS created_us, "
-    "p.request_digest, p.idempotency_key";
+    "p.request_digest, p.idempotency_key, coalesce(p.target_kind, '') AS target_kind";
 inline constexpr const char* kPledgeFrom =
     "pledges p JOIN campaigns c ON c.id = p.campaign_id JOIN funds f ON f.id = p.fund_id";
 
@@ -24,7 +24,8 @@ inline constexpr const char* kPledgeFrom =
 struct PledgeColumns {
   explicit PledgeColumns(const sql::Result& r);
   int id, reference, campaign_id, campaign, fund_id, fund, amount, paid, refunded, status,
-      donor_name, anonymous, message, channel, created_us, request_digest, idempotency_key;
+      donor_name, anonymous, message, channel, created_us, request_digest, idempotency_key,
+      target_kind;
 };
 
 Pledge pledge_from_row(const sql::Result& r, const PledgeColumns& columns, int row);

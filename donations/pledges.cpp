@@ -8,6 +8,7 @@
 #include "donations/ledger_hash.hpp"
 #include "donations/outbox.hpp"
 #include "donations/pledge_rows.hpp"
+#include "donations/sale_orders.hpp"
 #include "donations/text_rules.hpp"
 #include "sql/transaction.hpp"
 
@@ -99,7 +100,14 @@ std::expected<Pledge, Error> cancel_pledge(sql::Connection& conn, const std::str
     if (!u) {
       return std::unexpected(failed(u.error()));
     }
-    ledger.append(detail::pledge_entry(pledge, kind == "expire" ? "expire" : "cancel", status));
+    if (pledge.target_kind == "sale") {
+      // A sale order gives its stock back, and its entry is a sale's, not a gift's.
+      if (auto r = detail::release_sale_order(tx, ledger, pledge, kind == "expire"); !r) {
+        return std::unexpected(r.error());
+      }
+    } else {
+      ledger.append(detail::pledge_entry(pledge, kind == "expire" ? "expire" : "cancel", status));
+    }
     if (auto f = ledger.finish(); !f) {
       return std::unexpected(f.error());
     }

@@ -35,10 +35,20 @@ struct Totals {
   Money refunded;
   Money spent;
   std::int64_t pledge_count = 0;
+  // Charity sales, apart from gifts: orders, expired or cancelled orders, payments, refunds.
+  Money sold;
+  Money sale_cancelled;
+  Money sale_received;
+  Money sale_refunded;
+  std::int64_t sale_count = 0;
 
   // What stands after cancellations and refunds: the figures the room and the overlay show.
   Money net_pledged() const { return Money::from_fen(pledged.fen() - cancelled.fen()); }
   Money net_received() const { return Money::from_fen(received.fen() - refunded.fen()); }
+  Money net_sold() const { return Money::from_fen(sold.fen() - sale_cancelled.fen()); }
+  Money net_sale_received() const {
+    return Money::from_fen(sale_received.fen() - sale_refunded.fen());
+  }
 
   bool operator==(const Totals&) const = default;
 };
@@ -53,7 +63,7 @@ struct PledgeRequest {
   std::string contact;  // finance only
   std::string message;
   std::string channel = "live";            // live, online, desk
-  std::optional<std::string> target_kind;  // "wish", "sale_item" (later issues)
+  std::optional<std::string> target_kind;  // "wish", "sale"
   std::optional<std::int64_t> target_id;
 };
 
@@ -71,6 +81,7 @@ struct Pledge {
   std::string public_name;  // masked
   std::string message;
   std::string channel;
+  std::string target_kind;  // "" for a gift to a fund, "wish", or "sale" for a sale order
   std::int64_t created_us = 0;
   bool replayed = false;  // true when an idempotent retry returned an earlier pledge
 };

@@ -95,4 +95,21 @@ std::string mask_name(std::string_view name, bool anonymous) {
   return trimmed.substr(0, first) + std::string(stars, '*');
 }
 
+std::expected<std::string, Error> checked_text(const char* what, const std::string& text,
+                                               std::size_t max_chars, bool required) {
+  if (!is_storable_text(text)) {
+    return std::unexpected(
+        make_error("text_invalid", std::string(what) + " is not valid UTF-8 text"));
+  }
+  auto trimmed = trim_text(text);
+  if (required && trimmed.empty()) {
+    return std::unexpected(make_error("bad_request", std::string(what) + " is empty"));
+  }
+  if (char_count(trimmed) > max_chars) {
+    return std::unexpected(make_error("too_long", std::string(what) + " is at most " +
+                                                      std::to_string(max_chars) + " characters"));
+  }
+  return trimmed;
+}
+
 }  // namespace boai::donations

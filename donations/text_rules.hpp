@@ -3,9 +3,12 @@
 #pragma once
 
 #include <cstddef>
+#include <expected>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "base/error.hpp"
 
 namespace boai::donations {
 
@@ -18,6 +21,11 @@ std::size_t char_count(std::string_view text);
 std::string trim_text(std::string_view text);
 
 inline constexpr std::string_view kAnonymousName = "爱心人士";
+
+// A text field a person typed, trimmed: valid UTF-8 without NUL (text_invalid), not empty when
+// required (bad_request), at most max_chars characters (too_long). `what` names it in messages.
+std::expected<std::string, Error> checked_text(const char* what, const std::string& text,
+                                               std::size_t max_chars, bool required = true);
 
 // "张三" -> "张*", "Lily" -> "L***", anonymous or empty -> "爱心人士".
 std::string mask_name(std::string_view name, bool anonymous);

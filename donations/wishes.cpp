@@ -62,24 +62,6 @@ std::expected<std::vector<Wish>, Error> select_wishes(sql::Connection& conn,
   return out;
 }
 
-// A text field a person typed: trimmed, valid UTF-8 without NUL, 1 to max characters.
-std::expected<std::string, Error> checked_text(const char* what, const std::string& text,
-                                               std::size_t max_chars, bool required = true) {
-  if (!is_storable_text(text)) {
-    return std::unexpected(
-        make_error("text_invalid", std::string(what) + " is not valid UTF-8 text"));
-  }
-  auto trimmed = trim_text(text);
-  if (required && trimmed.empty()) {
-    return std::unexpected(make_error("bad_request", std::string(what) + " is empty"));
-  }
-  if (char_count(trimmed) > max_chars) {
-    return std::unexpected(make_error("too_long", std::string(what) + " is at most " +
-                                                      std::to_string(max_chars) + " characters"));
-  }
-  return trimmed;
-}
-
 std::optional<Error> check_amount(Money amount, const WishLimits& limits) {
   if (amount.fen() < 100 || amount > limits.max_amount) {
     return make_error("amount_out_of_range", "a wish is " + Money::from_yuan(1).format() + " to " +

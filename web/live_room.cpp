@@ -8,6 +8,9 @@
 
 namespace boai::web {
 
+// How often this node looks for unpaid sale orders past their hold.
+constexpr std::chrono::seconds kSaleExpirySweep{2};
+
 LiveRoom::LiveRoom(LiveRoomConfig config, sql::WorkerPool& pool, donations::PledgeBatcher& pledges,
                    Authenticator authenticate, Metrics& metrics, GMainContext* context,
                    const std::string& conninfo)
@@ -18,9 +21,10 @@ LiveRoom::LiveRoom(LiveRoomConfig config, sql::WorkerPool& pool, donations::Pled
       context_(context),
       counters_(metrics),
       requests_({hello_requests(), chat_requests(), pledge_requests(), moderation_requests(),
-                 studio_requests(), wish_requests()}),
+                 studio_requests(), wish_requests(), sale_requests()}),
       feed_(config_.replay_events, pool, counters_, context, conninfo,
-            [this](RoomState& room) { close_banned(room); }) {
+            [this](RoomState& room) { close_banned(room); }),
+      sale_expiry_(*this, kSaleExpirySweep) {
   metrics.gauge("boai_ws_connections", "open WebSocket connections",
                 [this] { return static_cast<double>(sessions_.size()); });
   metrics.gauge("boai_rooms", "rooms open on this node",

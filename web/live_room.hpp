@@ -18,6 +18,7 @@
 #include "web/room_feed.hpp"
 #include "web/room_requests.hpp"
 #include "web/room_session.hpp"
+#include "web/sale_expiry.hpp"
 #include "web/studio_control.hpp"
 #include "web/ws_endpoint.hpp"
 
@@ -79,6 +80,7 @@ class LiveRoom final : public WsEndpoint, private RoomContext {
   RequestTable requests_;
   std::map<std::uint64_t, std::unique_ptr<RoomSession>> sessions_;
   RoomFeed feed_;
+  SaleExpiry sale_expiry_;
   StudioControl* studio_ = nullptr;
 };
 

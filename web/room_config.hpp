@@ -2,6 +2,7 @@
 // /metrics.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 
@@ -25,6 +26,7 @@ struct LiveRoomConfig {
   std::size_t recent_chat = 50;
   std::size_t recent_donations = 8;
   int bad_frames_before_close = 20;
+  std::chrono::seconds sale_hold{30 * 60};  // how long an unpaid sale order keeps its stock
   PayInfo pay;
 };
 

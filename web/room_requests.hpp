@@ -43,6 +43,7 @@ std::vector<RequestRoute> pledge_requests();
 std::vector<RequestRoute> moderation_requests();
 std::vector<RequestRoute> studio_requests();
 std::vector<RequestRoute> wish_requests();
+std::vector<RequestRoute> sale_requests();
 
 class RequestTable {
  public:

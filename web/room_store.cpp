@@ -75,7 +75,10 @@ nlohmann::json totals_json(const donations::Campaign& c, const donations::Totals
           {"pledged_fen", t.net_pledged().fen()},
           {"received_fen", t.net_received().fen()},
           {"spent_fen", t.spent.fen()},
-          {"pledge_count", t.pledge_count}};
+          {"pledge_count", t.pledge_count},
+          {"sold_fen", t.net_sold().fen()},
+          {"sale_received_fen", t.net_sale_received().fen()},
+          {"sale_count", t.sale_count}};
 }
 
 std::expected<std::optional<RoomSnapshot>, Error> load_room(sql::Connection& conn,

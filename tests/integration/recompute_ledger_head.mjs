@@ -55,18 +55,25 @@ function recompute(entries, source) {
   return [seq, prev];
 }
 
+// The columns of a totals row; sales have their own, apart from gifts.
+const COLUMNS = ['pledged_fen', 'cancelled_fen', 'received_fen', 'refunded_fen', 'spent_fen',
+  'pledge_count', 'sold_fen', 'sale_cancelled_fen', 'sale_received_fen', 'sale_refunded_fen',
+  'sale_count'];
+
 // The totals per campaign (0: none) and fund, summed from the entries by kind.
 function totals(entries) {
   const column = { pledge: 'pledged_fen', cancel: 'cancelled_fen', expire: 'cancelled_fen',
     payment: 'received_fen', correction_received: 'received_fen', refund: 'refunded_fen',
-    expenditure: 'spent_fen', correction_spent: 'spent_fen' };
+    expenditure: 'spent_fen', correction_spent: 'spent_fen', sale: 'sold_fen',
+    sale_expire: 'sale_cancelled_fen', sale_cancel: 'sale_cancelled_fen',
+    sale_payment: 'sale_received_fen', sale_refund: 'sale_refunded_fen' };
   const sums = new Map();
   for (const e of entries) {
     const key = `${id(e.campaign) || 0}/${e.fund}`;
-    const s = sums.get(key) ?? { pledged_fen: 0n, cancelled_fen: 0n, received_fen: 0n,
-      refunded_fen: 0n, spent_fen: 0n, pledge_count: 0n };
+    const s = sums.get(key) ?? Object.fromEntries(COLUMNS.map((name) => [name, 0n]));
     if (column[e.kind]) s[column[e.kind]] += BigInt(e.amount_fen);
     if (e.kind === 'pledge') s.pledge_count += 1n;
+    if (e.kind === 'sale') s.sale_count += 1n;
     sums.set(key, s);
   }
   return sums;
@@ -84,8 +91,7 @@ try {
   const sums = totals(csvEntries);
   for (const t of json.totals) {
     const s = sums.get(`${t.campaign}/${t.fund}`);
-    for (const name of ['pledged_fen', 'cancelled_fen', 'received_fen', 'refunded_fen',
-      'spent_fen', 'pledge_count']) {
+    for (const name of COLUMNS) {
       if ((s ? s[name] : 0n) !== BigInt(t[name])) {
         throw new Error(`totals of campaign ${t.campaign}, fund ${t.fund}: ${name} differs`);
       }

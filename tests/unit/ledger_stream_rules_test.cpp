@@ -67,7 +67,7 @@ TEST_CASE("a checkpoint is written and read back, and a damaged one is refused")
   auto c = chain(4);
   Checkpoint cp{4, c.back().entry_hash, sums_of(c, 4)};
   auto text = format_checkpoint(cp);
-  CHECK(text.starts_with("boai-ledger-checkpoint-v1\nseq=4\nhash=" + cp.hash + "\ntotals=1 1 "));
+  CHECK(text.starts_with("boai-ledger-checkpoint-v2\nseq=4\nhash=" + cp.hash + "\ntotals=1 1 "));
   auto back = parse_checkpoint(text);
   REQUIRE(back);
   CHECK(back->seq == 4);
@@ -75,9 +75,9 @@ TEST_CASE("a checkpoint is written and read back, and a damaged one is refused")
   CHECK(back->sums == cp.sums);
   for (const std::string& bad :
        {std::string("boai-ledger-checkpoint-v2\nseq=4\nhash=") + cp.hash + "\n",
-        std::string("boai-ledger-checkpoint-v1\nseq=x\nhash=") + cp.hash + "\n",
-        std::string("boai-ledger-checkpoint-v1\nseq=4\nhash=ABC\n"),
-        std::string("boai-ledger-checkpoint-v1\nseq=4\n"), text + "totals=1 2 3\n",
+        std::string("boai-ledger-checkpoint-v2\nseq=x\nhash=") + cp.hash + "\n",
+        std::string("boai-ledger-checkpoint-v2\nseq=4\nhash=ABC\n"),
+        std::string("boai-ledger-checkpoint-v2\nseq=4\n"), text + "totals=1 2 3\n",
         text + "something else\n"}) {
     INFO(bad);
     auto parsed = parse_checkpoint(bad);
