@@ -136,6 +136,7 @@ void Show::on_wish(const web::RoomState& room, const web::RoomWish& wish, bool f
     return;
   }
   featured_wish_ = wish.id;
+  featured_sale_ = 0;  // one card: the wish takes the place of a sale item
   if (wish.id == 0) {
     state_.featured.reset();
   } else {
@@ -144,6 +145,25 @@ void Show::on_wish(const web::RoomState& room, const web::RoomWish& wish, bool f
     stream::CardProgress progress{raised, goal, wish.pledged.format(), left.format()};
     state_.featured = stream::FeaturedCard{wish.title, "红心愿 · 目标 " + wish.amount.format(),
                                            std::nullopt, progress};
+  }
+  publish();
+}
+
+// A featured sale item's card: its title, price and what is left, updated as it sells.
+void Show::on_sale(const web::RoomState& room, const web::RoomSale& item, bool featured) {
+  if (room.slug() != room_name_ || (!featured && item.id != featured_sale_)) {
+    return;
+  }
+  featured_sale_ = item.id;
+  featured_wish_ = 0;
+  if (item.id == 0) {
+    state_.featured.reset();
+  } else {
+    std::string left =
+        item.available > 0 ? "剩 " + std::to_string(item.available) + " 件" : "已售罄";
+    std::string donor = item.donated_by.empty() ? "" : " · " + item.donated_by + " 捐";
+    state_.featured =
+        stream::FeaturedCard{item.title, "爱心特卖 · " + left + donor, item.price.format(), {}};
   }
   publish();
 }

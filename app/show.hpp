@@ -39,6 +39,7 @@ class Show final : public web::StudioControl, public web::RoomObserver {
   void on_donation(const web::RoomState& room, const web::RoomDonation& donation) override;
   void on_totals(const web::RoomState& room) override;
   void on_wish(const web::RoomState& room, const web::RoomWish& wish, bool featured) override;
+  void on_sale(const web::RoomState& room, const web::RoomSale& item, bool featured) override;
 
  private:
   Show(std::unique_ptr<stream::Studio> studio, std::string room, web::LiveRoom& live_room);
@@ -55,6 +56,7 @@ class Show final : public web::StudioControl, public web::RoomObserver {
   stream::OverlayState state_;  // the working copy; the studio only sees immutable snapshots
   std::unique_ptr<LoopTimer> timer_;
   std::int64_t featured_wish_ = 0;  // the wish on the card, updated as gifts arrive
+  std::int64_t featured_sale_ = 0;  // or the sale item, updated as it sells
 };
 
 // The studio's health as the host console reads it.

@@ -43,6 +43,16 @@ std::optional<RoomWish> decode_wish(const StoredRoomEvent& event) {
                   body.value("status", std::string())};
 }
 
+std::optional<RoomSale> decode_sale(const StoredRoomEvent& event) {
+  auto body = json::parse(event.payload, nullptr, false);
+  if (!body.is_object()) {
+    return std::nullopt;
+  }
+  return RoomSale{body.value("id", std::int64_t{0}), body.value("title", std::string()),
+                  donations::Money::from_fen(body.value("price_fen", std::int64_t{0})),
+                  body.value("available", 0), body.value("donated_by", std::string())};
+}
+
 }  // namespace
 
 FramePtr settings_frame(const RoomState& room) {
@@ -205,6 +215,12 @@ void RoomFeed::tell_observers(const RoomState& room, const StoredRoomEvent& even
     if (auto wish = decode_wish(event)) {
       for (auto* o : observers_) {
         o->on_wish(room, *wish, event.type == "wish.featured");
+      }
+    }
+  } else if (event.type == "sale.updated" || event.type == "sale.featured") {
+    if (auto item = decode_sale(event)) {
+      for (auto* o : observers_) {
+        o->on_sale(room, *item, event.type == "sale.featured");
       }
     }
   }

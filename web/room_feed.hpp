@@ -38,8 +38,17 @@ struct RoomWish {
   std::string status;
 };
 
-// What the studio's show listens to: the room's donations, totals and wishes as they are
-// delivered.
+// A charity-sale item as the room shows it, decoded once from its room event.
+struct RoomSale {
+  std::int64_t id = 0;  // 0 in a sale.featured event: the card is taken off
+  std::string title;
+  donations::Money price;
+  int available = 0;
+  std::string donated_by;
+};
+
+// What the studio's show listens to: the room's donations, totals, wishes and sale items as they
+// are delivered.
 class RoomObserver {
  public:
   virtual ~RoomObserver() = default;
@@ -47,6 +56,8 @@ class RoomObserver {
   virtual void on_totals(const RoomState& room) = 0;
   // featured: a host put it on the video (wish.featured); otherwise its progress changed.
   virtual void on_wish(const RoomState& room, const RoomWish& wish, bool featured) = 0;
+  // featured: a host put it on the video (sale.featured); otherwise its stock changed.
+  virtual void on_sale(const RoomState& room, const RoomSale& item, bool featured) = 0;
 };
 
 class RoomFeed {
