@@ -8,12 +8,24 @@
 #include "donations/catalog.hpp"
 #include "donations/payments.hpp"
 #include "donations/wishes.hpp"
+#include "web/room_store.hpp"
+#include "web/wish_json.hpp"
 
 namespace boai::app {
 
 namespace {
 
 using donations::Wish;
+
+// Viewers of the wish's room, on every node, see it change: the same wish.updated event the
+// room's own review sends. A room nobody has opened yet has no one to tell.
+void tell_room(sql::Connection& conn, const Wish& w) {
+  auto told = web::append_room_events(
+      conn, w.campaign, {web::NewRoomEvent{"wish.updated", web::wish_json(w), "", "", {}}});
+  if (!told && told.error().code != "room_not_found") {
+    std::fprintf(stderr, "boai: the room was not told: %s\n", told.error().message.c_str());
+  }
+}
 
 void print_wish(const Wish& w) {
   std::printf("#%lld  %-9s %s  %s / %s  %s (%s)  room %s  fund %s\n", static_cast<long long>(w.id),
@@ -78,6 +90,9 @@ int review(const Invocation& inv, sql::Connection& conn) {
   if (!wish) {
     return report(wish.error());
   }
+  if (wish->status == "approved") {
+    tell_room(conn, *wish);
+  }
   print_wish(*wish);
   return 0;
 }
@@ -135,6 +150,7 @@ int fulfil(const Invocation& inv, sql::Connection& conn) {
   if (!done) {
     return report(done.error());
   }
+  tell_room(conn, *done);
   print_wish(*done);
   return 0;
 }

@@ -180,7 +180,7 @@ TEST_CASE("a thousand buyers racing for five pieces end with five orders") {
   CHECK(v->ok());
 }
 
-TEST_CASE("an unpaid order expires and its stock returns; a paid one goes to fulfilment") {
+TEST_CASE("an unpaid order expires and its stock returns, and a paid one goes to fulfilment") {
   auto f = LedgerFixture::make("sale-expiry");
   auto item = must_add(f, item_of(3, 1000));
   auto unpaid = order_of("expire-01", item.id, 2);

@@ -128,6 +128,9 @@ test('a wish goes from posted to fulfilled, and its contact never reaches a view
   const done = await runBoai(['wish', 'fulfil', String(id), '--note', '已送到张奶奶家', '--proof', proof,
     '--amount', '180', '--payee', '柯桥助听器店', '--approved-by', '王站长', '--data-dir', dataDir]);
   assert.equal(done.code, 0, done.output);
+  // The desk's fulfilment reaches the room as it happens, with the proof.
+  const told = await viewer.next((f) => f.type === 'wish.updated' && f.id === id && f.status === 'fulfilled');
+  assert.match(told.proof_url, /^\/proofs\/wish-/);
   const fulfilled = await poster.request({ type: 'wish.mine', ids: [id] });
   assert.equal(fulfilled.wishes[0].status, 'fulfilled');
   const image = await fetch(`http://127.0.0.1:${server.port}${fulfilled.wishes[0].proof_url}`);
