@@ -39,6 +39,9 @@ json welcome_frame(RoomContext& context, const RoomSession& s, RoomState& room) 
                     {"goal_fen", room.campaign.goal.fen()},
                     {"funds", funds}}},
                   {"slow_mode_seconds", room.slow_mode_seconds}};
+  // What is on the video's card now, for a phone that joins after it was featured.
+  json featured = room.latest("wish.featured", "sale.featured");
+  welcome["featured"] = featured.is_object() && featured.value("id", 0) != 0 ? featured : json();
   if (s.staff) {
     welcome["staff"] = {{"name", s.staff->name}, {"role", s.staff->role}};
   }

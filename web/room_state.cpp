@@ -107,4 +107,13 @@ nlohmann::json RoomState::recent(const std::string& type, std::size_t count) con
   return out;
 }
 
+nlohmann::json RoomState::latest(const std::string& type, const std::string& or_type) const {
+  for (auto it = ring_.rbegin(); it != ring_.rend(); ++it) {
+    if (it->stored.type == type || it->stored.type == or_type) {
+      return nlohmann::json::parse(it->stored.payload, nullptr, false);
+    }
+  }
+  return nullptr;
+}
+
 }  // namespace boai::web

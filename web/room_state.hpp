@@ -46,6 +46,8 @@ class RoomState {
   std::optional<std::vector<const RoomEvent*>> since(std::int64_t last_seq) const;
   // The latest events of a type still standing (removed chat left out), oldest first.
   nlohmann::json recent(const std::string& type, std::size_t count) const;
+  // The latest event of either type still in the ring, or null.
+  nlohmann::json latest(const std::string& type, const std::string& or_type) const;
 
   // Whether a mute or ban in force covers this session id, address or (mutes only) nickname.
   bool sanctioned(const std::string& kind, const std::string& session_id,

@@ -159,6 +159,12 @@ test('a featured item reaches viewers; a paid order goes to fulfilment, its mone
   const card = await watcher.next((f) => f.type === 'sale.featured' && f.id === item);
   assert.equal(card.price_fen, 2500);
   assert.equal(card.donated_by, '李阿姨');
+  // A phone that joins later finds it in its welcome, on either node.
+  const late = await Client.open(one.port);
+  const lateWelcome = await late.hello('firstaid');
+  assert.equal(lateWelcome.featured.type, 'sale.featured');
+  assert.equal(lateWelcome.featured.id, item);
+  await late.close();
 
   const gift = await watcher.request({ type: 'pledge.create', idempotency_key: key('gift'), amount_fen: 10000 });
   assert.equal(gift.type, 'ack');
