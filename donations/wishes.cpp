@@ -62,6 +62,22 @@ std::expected<std::vector<Wish>, Error> select_wishes(sql::Connection& conn,
   return out;
 }
 
+// The wish posted earlier with this key, if any (none for an empty key).
+std::expected<std::optional<Wish>, Error> wish_by_key(sql::Connection& conn,
+                                                      const std::string& key) {
+  if (key.empty()) {
+    return std::nullopt;
+  }
+  auto found = select_wishes(conn, "w.idempotency_key = $1", sql::params(key));
+  if (!found) {
+    return std::unexpected(found.error());
+  }
+  if (found->empty()) {
+    return std::nullopt;
+  }
+  return found->front();
+}
+
 std::optional<Error> check_amount(Money amount, const WishLimits& limits) {
   if (amount.fen() < 100 || amount > limits.max_amount) {
     return make_error("amount_out_of_range", "a wish is " + Money::from_yuan(1).format() + " to " +
@@ -91,6 +107,14 @@ std::expected<WishRequest, Error> check_wish_request(const WishRequest& r,
   if (auto e = check_amount(r.amount, limits)) {
     return std::unexpected(*e);
   }
+  const auto& key = r.idempotency_key;
+  bool key_ok = key.empty() ||
+                (key.size() >= 8 && key.size() <= 128 &&
+                 std::all_of(key.begin(), key.end(), [](char c) { return c > ' ' && c < 127; }));
+  if (!key_ok) {
+    return std::unexpected(make_error("idempotency_key_invalid",
+                                      "an idempotency key is 8 to 128 visible ASCII characters"));
+  }
   out.title = *title;
   out.story = *story;
   out.requester_name = *name;
@@ -110,6 +134,9 @@ std::expected<Wish, Error> post_wish(sql::Connection& conn, const WishRequest& r
   if (!r) {
     return std::unexpected(r.error());
   }
+  if (auto earlier = wish_by_key(conn, r->idempotency_key); !earlier || *earlier) {
+    return earlier ? **earlier : std::expected<Wish, Error>(std::unexpected(earlier.error()));
+  }
   auto campaign = find_campaign(conn, r->campaign);
   if (!campaign) {
     return std::unexpected(campaign.error());
@@ -118,14 +145,21 @@ std::expected<Wish, Error> post_wish(sql::Connection& conn, const WishRequest& r
   // from one address cannot both pass.
   auto inserted = conn.exec(
       "INSERT INTO wishes (campaign_id, fund_id, title, story, category, amount_fen, "
-      "requester_name, contact, posted_session, posted_address) "
-      "SELECT $1, (SELECT id FROM funds WHERE slug = 'wishes'), $2, $3, $4, $5, $6, $7, $8, $9 "
+      "requester_name, contact, posted_session, posted_address, idempotency_key) "
+      "SELECT $1, (SELECT id FROM funds WHERE slug = 'wishes'), $2, $3, $4, $5, $6, $7, $8, $9, "
+      "nullif($11, '') "
       "WHERE (SELECT count(*) FROM wishes WHERE posted_address = $9 AND $9 <> '' "
       "       AND created_at > now() - interval '1 hour') < $10 "
       "RETURNING id",
       sql::params(campaign->id, r->title, r->story, r->category, r->amount.fen(), r->requester_name,
-                  r->contact, r->session, r->address, limits.posts_per_hour_per_address));
+                  r->contact, r->session, r->address, limits.posts_per_hour_per_address,
+                  r->idempotency_key));
   if (!inserted) {
+    // The same key posted at the same moment from another connection: that one is the wish.
+    auto earlier = wish_by_key(conn, r->idempotency_key);
+    if (earlier && *earlier) {
+      return **earlier;
+    }
     return std::unexpected(sql::db_failure(inserted.error()));
   }
   if (inserted->rows() == 0) {

@@ -24,6 +24,7 @@ struct WishRequest {
   std::string contact;  // staff only
   std::string session;  // who posted it, for the per-poster limit
   std::string address;
+  std::string idempotency_key;  // empty: none; a retry with the same key returns the first wish
 };
 
 struct Wish {

@@ -33,7 +33,8 @@ std::expected<donations::WishRequest, Error> wish_request(const Request& r) {
   auto name = string_field(f, "requester_name");
   auto contact = string_field(f, "contact");
   auto amount = integer_field(f, "amount_fen");
-  for (const auto* field : {&title, &story, &category, &name, &contact}) {
+  auto key = string_field(f, "idempotency_key", false);
+  for (const auto* field : {&title, &story, &category, &name, &contact, &key}) {
     if (!*field) {
       return std::unexpected(field->error());
     }
@@ -49,7 +50,8 @@ std::expected<donations::WishRequest, Error> wish_request(const Request& r) {
                                 *name,
                                 *contact,
                                 r.session.session_id,
-                                r.session.conn->peer()};
+                                r.session.conn->peer(),
+                                *key};
 }
 
 void wish_post(RoomContext& context, const Request& r) {

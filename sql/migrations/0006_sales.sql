@@ -1,4 +1,5 @@
 -- Charity sales (爱心特卖): donated goods sold in the live room, the proceeds going to a fund.
+-- (And an idempotency key for posting a red wish, at the end.)
 -- An order is a pledge with target_kind 'sale' (its reference, idempotency and payment as any
 -- pledge's), beside a sale_orders row for what was bought. Proceeds are not gifts: their ledger
 -- entries have kinds of their own (sale, sale_expire, sale_payment, sale_refund) and columns of
@@ -36,6 +37,9 @@ CREATE TABLE sale_orders (
 );
 CREATE INDEX sale_orders_unpaid ON sale_orders (expires_at) WHERE stage = 'awaiting_payment';
 CREATE INDEX sale_orders_buyer ON sale_orders (item_id, buyer_key);
+
+-- A phone that posts a wish and loses the answer sends it again with the same key: one wish.
+ALTER TABLE wishes ADD COLUMN idempotency_key text UNIQUE;
 
 ALTER TABLE ledger_totals
   ADD COLUMN sold_fen           bigint NOT NULL DEFAULT 0,

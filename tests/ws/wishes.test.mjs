@@ -57,10 +57,14 @@ test('a wish goes from posted to fulfilled, and its contact never reaches a view
   await poster.hello('firstaid', { nickname: '志愿者' });
   await viewer.hello('firstaid');
 
-  const posted = await poster.request(wish());
+  const postKey = key('post');
+  const posted = await poster.request(wish({ idempotency_key: postKey }));
   assert.equal(posted.type, 'ack', JSON.stringify(posted));
   assert.equal(posted.wish.status, 'pending');
   const id = posted.wish.id;
+  // The answer was lost and the phone sends it again, from a new connection: still one wish.
+  const resent = await viewer.request(wish({ idempotency_key: postKey }));
+  assert.equal(resent.wish.id, id);
 
   // Pending: the poster sees its status, viewers do not see it, only staff may review.
   const mine = await poster.request({ type: 'wish.mine', ids: [id] });
@@ -175,6 +179,8 @@ test('bad wishes get a stable code and write nothing', async () => {
     [{ amount_fen: 12.5 }, 'bad_request'],
     [{ requester_name: 'a\u0000b' }, 'text_invalid'],
     [{ contact: undefined }, 'bad_request'],
+    [{ idempotency_key: 'short' }, 'idempotency_key_invalid'],
+    [{ idempotency_key: 42 }, 'bad_request'],
   ];
   for (const [extra, code] of cases) {
     const r = await c.request(wish(extra));
