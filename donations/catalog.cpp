@@ -236,19 +236,58 @@ std::expected<std::vector<Campaign>, Error> list_campaigns(sql::Connection& conn
   return out;
 }
 
+namespace {
+
+// The one place that maps ledger_totals' columns to Totals: the sums a query selects (over the
+// rows of one campaign, or of each campaign in a GROUP BY) and how a row of them is read.
+constexpr const char* kTotalsSums =
+    "coalesce(sum(t.pledged_fen), 0) AS pledged, coalesce(sum(t.cancelled_fen), 0) AS cancelled, "
+    "coalesce(sum(t.received_fen), 0) AS received, coalesce(sum(t.refunded_fen), 0) AS refunded, "
+    "coalesce(sum(t.spent_fen), 0) AS spent, coalesce(sum(t.pledge_count), 0) AS pledge_count";
+
+Totals totals_from_row(const sql::Result& r, int row) {
+  auto money = [&](const char* column) { return Money::from_fen(r.int64(row, r.column(column))); };
+  return Totals{money("pledged"),  money("cancelled"), money("received"),
+                money("refunded"), money("spent"),     r.int64(row, r.column("pledge_count"))};
+}
+
+}  // namespace
+
 sql::Statement campaign_totals_statement(std::int64_t campaign_id) {
-  return {
-      "SELECT coalesce(sum(pledged_fen), 0) AS pledged, "
-      "coalesce(sum(cancelled_fen), 0) AS cancelled, coalesce(sum(received_fen), 0) AS received, "
-      "coalesce(sum(refunded_fen), 0) AS refunded, coalesce(sum(spent_fen), 0) AS spent, "
-      "coalesce(sum(pledge_count), 0) AS pledge_count FROM ledger_totals WHERE campaign_id = $1",
-      params(campaign_id)};
+  return {std::string("SELECT ") + kTotalsSums + " FROM ledger_totals t WHERE t.campaign_id = $1",
+          params(campaign_id)};
 }
 
 Totals totals_from_result(const sql::Result& r) {
-  auto money = [&r](const char* column) { return Money::from_fen(r.int64(0, r.column(column))); };
-  return Totals{money("pledged"),  money("cancelled"), money("received"),
-                money("refunded"), money("spent"),     r.int64(0, r.column("pledge_count"))};
+  return totals_from_row(r, 0);
+}
+
+std::expected<std::vector<CampaignWithTotals>, Error> list_campaigns_with_totals(
+    sql::Connection& conn) {
+  auto r = conn.exec(std::string("SELECT c.id, c.slug, c.title, c.goal_fen, c.status, "
+                                 "c.default_fund_id, ") +
+                     kTotalsSums +
+                     " FROM campaigns c LEFT JOIN ledger_totals t ON t.campaign_id = c.id "
+                     "GROUP BY c.id ORDER BY c.id");
+  if (!r) {
+    return std::unexpected(failed(r.error()));
+  }
+  int id = r->column("id"), slug = r->column("slug"), title = r->column("title"),
+      goal = r->column("goal_fen"), status = r->column("status"),
+      fund = r->column("default_fund_id");
+  std::vector<CampaignWithTotals> out;
+  out.reserve(static_cast<std::size_t>(r->rows()));
+  for (int i = 0; i < r->rows(); ++i) {
+    Campaign c{r->int64(i, id),
+               std::string(r->text(i, slug)),
+               std::string(r->text(i, title)),
+               Money::from_fen(r->int64(i, goal)),
+               std::string(r->text(i, status)),
+               r->int64(i, fund),
+               {}};
+    out.push_back({std::move(c), totals_from_row(*r, i)});
+  }
+  return out;
 }
 
 std::expected<Totals, Error> campaign_totals(sql::Connection& conn, std::int64_t campaign_id) {
