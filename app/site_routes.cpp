@@ -5,9 +5,10 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "app/recording_routes.hpp"
+#include "app/route_support.hpp"
 #include "app/show.hpp"
 #include "donations/catalog.hpp"
-#include "stream/recordings.hpp"
 #include "web/room_store.hpp"
 #include "web/staff_routes.hpp"
 
@@ -16,10 +17,6 @@ namespace boai::app {
 using nlohmann::json;
 
 namespace {
-
-web::HttpResponse json_response(int status, const json& body) {
-  return {status, "application/json", body.dump(), {{"Cache-Control", "no-store"}}};
-}
 
 // Pages are small and read once, at start: the loop never waits on the disk for them.
 web::HttpHandler page(const std::string& path) {
@@ -67,20 +64,6 @@ web::HttpHandler rooms_handler(sql::WorkerPool& pool) {
   };
 }
 
-web::HttpHandler recordings_handler(const std::string& recordings_dir) {
-  return [recordings_dir](const web::HttpRequest&, web::HttpResponder respond) {
-    json list = json::array();
-    for (const auto& r : stream::list_recordings(recordings_dir)) {
-      list.push_back({{"name", r.file_name},
-                      {"room", r.room},
-                      {"url", "/recordings/" + r.file_name},
-                      {"bytes", r.size_bytes},
-                      {"started", r.started_utc}});
-    }
-    respond(json_response(200, list));
-  };
-}
-
 // The studio's current frame as PNG, for the host console: hosts and admins only.
 web::HttpHandler preview_handler(sql::WorkerPool& pool, Show* show) {
   return [&pool, show](const web::HttpRequest& request, web::HttpResponder respond) {
@@ -122,7 +105,7 @@ std::vector<web::HttpRoute> site_routes(const SiteInfo& site, sql::WorkerPool& p
          respond(json_response(200, station));
        }},
       {"/api/rooms", rooms_handler(pool)},
-      {"/api/recordings", recordings_handler(site.recordings_dir)},
+      recordings_route(site.recordings_dir, pool),
       {"/api/studio/preview.png", preview_handler(pool, show)},
   };
 }
