@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "app/ledger_routes.hpp"
 #include "app/recording_routes.hpp"
 #include "app/route_support.hpp"
 #include "app/show.hpp"
@@ -106,6 +107,7 @@ std::vector<web::HttpRoute> site_routes(const SiteInfo& site, sql::WorkerPool& p
        }},
       {"/api/rooms", rooms_handler(pool)},
       recordings_route(site.recordings_dir, pool),
+      ledger_entries_route(pool),
       {"/api/studio/preview.png", preview_handler(pool, show)},
   };
 }
