@@ -98,10 +98,14 @@ ChildPeak run_for_peak(const std::vector<std::string>& argv, const ChildSetup& s
     }
     int signal = 0;
     if (!options_set) {
-      ptrace(PTRACE_SETOPTIONS, pid, nullptr, PTRACE_O_TRACEEXIT);  // the stop after exec
+      // The stop after the first exec. Later execs (a wrapper such as Debian's psql, which
+      // execs the real one) then stop as PTRACE_EVENT_EXEC, not with a SIGTRAP to pass on.
+      ptrace(PTRACE_SETOPTIONS, pid, nullptr, PTRACE_O_TRACEEXIT | PTRACE_O_TRACEEXEC);
       options_set = true;
     } else if (status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXIT << 8))) {
       run.peak_kb = peak_resident_kb(pid);
+    } else if (status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXEC << 8))) {
+      // another program in the same process: nothing to pass on
     } else {
       signal = WSTOPSIG(status);  // the child's own signal, passed on
     }
