@@ -121,10 +121,10 @@ void print_rows(const std::vector<Row>& rows, std::int64_t appended) {
       "entries", "grow s", "\\copy s", "sorted s", "export s", "xCOPY", "CPU s", "peak MB",
       "files MB", "sha256sum s");
   for (const auto& r : rows) {
-    std::printf("%10lld %8.1f %9.2f %9.2f %9.2f %7.2f %9.1f %9.0f %11.2f\n",
+    std::printf("%10lld %8.1f %9.2f %9.2f %9.2f %7.2f %7.2f %9.1f %9.0f %11.2f\n",
                 static_cast<long long>(r.entries), r.grow_s, r.copy.seconds, r.copy_sorted.seconds,
-                r.exported.seconds, r.exported.seconds / r.copy.seconds, r.exported.peak_mb,
-                r.export_mb, r.sha.seconds);
+                r.exported.seconds, r.exported.seconds / r.copy.seconds, r.exported.cpu_seconds,
+                r.exported.peak_mb, r.export_mb, r.sha.seconds);
   }
   std::printf(
       "\nverify: full, and from the checkpoint the full one kept after %lld more entries; the\n"
