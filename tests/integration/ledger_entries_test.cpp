@@ -6,12 +6,13 @@
 #include "donations/ledger_appender.hpp"
 #include "donations/ledger_export.hpp"
 #include "tests/support/boai_process.hpp"
-#include "tests/support/http_client.hpp"
+#include "tests/support/http_json.hpp"
 #include "tests/support/ledger_fixture.hpp"
 #include "tests/support/test_cluster.hpp"
 
 using namespace boai::donations;
 using boai::test::BoaiProcess;
+using boai::test::get_json;
 using boai::test::LedgerFixture;
 using nlohmann::json;
 
@@ -41,13 +42,6 @@ void append_entries(LedgerFixture& f, int n) {
   }
   REQUIRE(ledger->finish());
   REQUIRE(f.conn.exec("COMMIT"));
-}
-
-json get_json(int port, const std::string& path, int expected_status = 200) {
-  auto reply = boai::test::http_get(port, path);
-  INFO(path << " -> " << reply.status << " " << reply.body);
-  REQUIRE(reply.status == expected_status);
-  return json::parse(reply.body);
 }
 
 }  // namespace

@@ -7,11 +7,12 @@
 #include <thread>
 
 #include "tests/support/boai_process.hpp"
-#include "tests/support/http_client.hpp"
+#include "tests/support/http_json.hpp"
 #include "tests/support/test_cluster.hpp"
 
 namespace fs = std::filesystem;
 using boai::test::BoaiProcess;
+using boai::test::get_json;
 using nlohmann::json;
 
 namespace {
@@ -45,13 +46,6 @@ std::vector<std::string> make_library(const fs::path& dir, int n) {
     return start(a) != start(b) ? start(a) > start(b) : a > b;
   });
   return names;
-}
-
-json get_json(int port, const std::string& path, int expected_status = 200) {
-  auto reply = boai::test::http_get(port, path);
-  INFO(path << " -> " << reply.status << " " << reply.body);
-  REQUIRE(reply.status == expected_status);
-  return json::parse(reply.body);
 }
 
 }  // namespace
