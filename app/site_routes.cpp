@@ -5,9 +5,11 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "app/ledger_routes.hpp"
+#include "app/recording_routes.hpp"
+#include "app/route_support.hpp"
 #include "app/show.hpp"
 #include "donations/catalog.hpp"
-#include "stream/recordings.hpp"
 #include "web/room_store.hpp"
 #include "web/staff_routes.hpp"
 
@@ -16,10 +18,6 @@ namespace boai::app {
 using nlohmann::json;
 
 namespace {
-
-web::HttpResponse json_response(int status, const json& body) {
-  return {status, "application/json", body.dump(), {{"Cache-Control", "no-store"}}};
-}
 
 // Pages are small and read once, at start: the loop never waits on the disk for them.
 web::HttpHandler page(const std::string& path) {
@@ -35,27 +33,23 @@ web::HttpHandler page(const std::string& path) {
   };
 }
 
-// The campaigns, live first, each with its totals.
+// The campaigns, live first, each with its totals: one query, however many campaigns.
 std::expected<json, Error> list_rooms(sql::Connection& c) {
-  auto campaigns = donations::list_campaigns(c);
+  auto campaigns = donations::list_campaigns_with_totals(c);
   if (!campaigns) {
     return std::unexpected(campaigns.error());
   }
   json live = json::array(), others = json::array();
-  for (const auto& campaign : *campaigns) {
-    auto totals = donations::campaign_totals(c, campaign.id);
-    if (!totals) {
-      return std::unexpected(totals.error());
-    }
+  for (const auto& [campaign, totals] : *campaigns) {
     json room = {{"slug", campaign.slug},
                  {"title", campaign.title},
                  {"status", campaign.status},
                  {"goal_fen", campaign.goal.fen()},
-                 {"totals", web::totals_json(campaign, *totals)}};
-    (campaign.status == "live" ? live : others).push_back(room);
+                 {"totals", web::totals_json(campaign, totals)}};
+    (campaign.status == "live" ? live : others).push_back(std::move(room));
   }
   for (auto& r : others) {
-    live.push_back(r);
+    live.push_back(std::move(r));
   }
   return live;
 }
@@ -68,20 +62,6 @@ web::HttpHandler rooms_handler(sql::WorkerPool& pool) {
       }
       respond(json_response(200, *rooms));
     });
-  };
-}
-
-web::HttpHandler recordings_handler(const std::string& recordings_dir) {
-  return [recordings_dir](const web::HttpRequest&, web::HttpResponder respond) {
-    json list = json::array();
-    for (const auto& r : stream::list_recordings(recordings_dir)) {
-      list.push_back({{"name", r.file_name},
-                      {"room", r.room},
-                      {"url", "/recordings/" + r.file_name},
-                      {"bytes", r.size_bytes},
-                      {"started", r.started_utc}});
-    }
-    respond(json_response(200, list));
   };
 }
 
@@ -126,7 +106,8 @@ std::vector<web::HttpRoute> site_routes(const SiteInfo& site, sql::WorkerPool& p
          respond(json_response(200, station));
        }},
       {"/api/rooms", rooms_handler(pool)},
-      {"/api/recordings", recordings_handler(site.recordings_dir)},
+      recordings_route(site.recordings_dir, pool),
+      ledger_entries_route(pool),
       {"/api/studio/preview.png", preview_handler(pool, show)},
   };
 }

@@ -6,9 +6,6 @@
 //                [--appended 10000]
 // The ledger grows through the real LedgerAppender (20,000 entries a transaction): one ledger,
 // measured at each size. Without a URL it starts a private cluster in a temporary directory.
-#include <fcntl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -24,6 +21,7 @@
 #include "donations/ledger_appender.hpp"
 #include "sql/connection.hpp"
 #include "sql/migrations.hpp"
+#include "tests/support/child_peak.hpp"
 
 using namespace boai;
 using Clock = std::chrono::steady_clock;
@@ -34,38 +32,17 @@ struct Measured {
   int exit_code = -1;
   double seconds = 0;      // wall
   double cpu_seconds = 0;  // user + system, the child alone
-  double peak_mb = 0;      // ru_maxrss
+  double peak_mb = 0;      // VmHWM at its exit (tests/support/child_peak.hpp)
 };
 
-// Runs argv to the end with its output in `log`, timed by the clock and by wait4's rusage.
+// Runs argv to the end with its output in `log`, timed by the clock and by wait4's rusage, its
+// peak read at its exit stop: ru_maxrss would count this process's forked copy before exec.
 Measured measure(const std::vector<std::string>& args, const std::filesystem::path& log) {
-  std::vector<std::string> copy = args;
-  std::vector<char*> argv;
-  for (auto& a : copy) {
-    argv.push_back(a.data());
-  }
-  argv.push_back(nullptr);
-  auto start = Clock::now();
-  pid_t pid = fork();
-  if (pid == 0) {
-    int out = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    dup2(out, STDOUT_FILENO);
-    dup2(out, STDERR_FILENO);
-    execvp(argv[0], argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  rusage usage{};
-  wait4(pid, &status, 0, &usage);
-  Measured m;
-  m.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  m.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  auto secs = [](const timeval& t) {
-    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
-  };
-  m.cpu_seconds = secs(usage.ru_utime) + secs(usage.ru_stime);
-  m.peak_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;
-  return m;
+  test::ChildSetup setup;
+  setup.output = log;
+  auto child = test::run_for_peak(args, setup);
+  return {child.exit_code, child.seconds, child.cpu_seconds,
+          static_cast<double>(child.peak_kb) / 1024.0};
 }
 
 // Entries through the real appender until the ledger has `target`, as pledges of the campaign
@@ -144,10 +121,10 @@ void print_rows(const std::vector<Row>& rows, std::int64_t appended) {
       "entries", "grow s", "\\copy s", "sorted s", "export s", "xCOPY", "CPU s", "peak MB",
       "files MB", "sha256sum s");
   for (const auto& r : rows) {
-    std::printf("%10lld %8.1f %9.2f %9.2f %9.2f %7.2f %9.1f %9.0f %11.2f\n",
+    std::printf("%10lld %8.1f %9.2f %9.2f %9.2f %7.2f %7.2f %9.1f %9.0f %11.2f\n",
                 static_cast<long long>(r.entries), r.grow_s, r.copy.seconds, r.copy_sorted.seconds,
-                r.exported.seconds, r.exported.seconds / r.copy.seconds, r.exported.peak_mb,
-                r.export_mb, r.sha.seconds);
+                r.exported.seconds, r.exported.seconds / r.copy.seconds, r.exported.cpu_seconds,
+                r.exported.peak_mb, r.export_mb, r.sha.seconds);
   }
   std::printf(
       "\nverify: full, and from the checkpoint the full one kept after %lld more entries; the\n"

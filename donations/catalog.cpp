@@ -237,17 +237,22 @@ std::expected<std::vector<Campaign>, Error> list_campaigns(sql::Connection& conn
   return out;
 }
 
-sql::Statement campaign_totals_statement(std::int64_t campaign_id) {
+namespace {
+
+// The one place that maps ledger_totals' columns to Totals: the sums a query selects (over the
+// rows of one campaign, or of each campaign in a GROUP BY) and how a row of them is read. The
+// columns are totals_columns.hpp's list.
+std::string totals_sums() {
   std::string sums;
   for (const char* name : kTotalsColumnNames) {
-    sums += std::string(sums.empty() ? "" : ", ") + "coalesce(sum(" + name + "), 0) AS " + name;
+    sums += std::string(sums.empty() ? "" : ", ") + "coalesce(sum(t." + name + "), 0) AS " + name;
   }
-  return {"SELECT " + sums + " FROM ledger_totals WHERE campaign_id = $1", params(campaign_id)};
+  return sums;
 }
 
-Totals totals_from_result(const sql::Result& r) {
-  auto fen = [&r](TotalsColumn c) {
-    return r.int64(0, r.column(kTotalsColumnNames[static_cast<std::size_t>(c)]));
+Totals totals_from_row(const sql::Result& r, int row) {
+  auto fen = [&](TotalsColumn c) {
+    return r.int64(row, r.column(kTotalsColumnNames[static_cast<std::size_t>(c)]));
   };
   auto money = [&fen](TotalsColumn c) { return Money::from_fen(fen(c)); };
   Totals t;
@@ -263,6 +268,45 @@ Totals totals_from_result(const sql::Result& r) {
   t.sale_refunded = money(TotalsColumn::kSaleRefunded);
   t.sale_count = fen(TotalsColumn::kSaleCount);
   return t;
+}
+
+}  // namespace
+
+sql::Statement campaign_totals_statement(std::int64_t campaign_id) {
+  return {"SELECT " + totals_sums() + " FROM ledger_totals t WHERE t.campaign_id = $1",
+          params(campaign_id)};
+}
+
+Totals totals_from_result(const sql::Result& r) {
+  return totals_from_row(r, 0);
+}
+
+std::expected<std::vector<CampaignWithTotals>, Error> list_campaigns_with_totals(
+    sql::Connection& conn) {
+  auto r = conn.exec(std::string("SELECT c.id, c.slug, c.title, c.goal_fen, c.status, "
+                                 "c.default_fund_id, ") +
+                     totals_sums() +
+                     " FROM campaigns c LEFT JOIN ledger_totals t ON t.campaign_id = c.id "
+                     "GROUP BY c.id ORDER BY c.id");
+  if (!r) {
+    return std::unexpected(failed(r.error()));
+  }
+  int id = r->column("id"), slug = r->column("slug"), title = r->column("title"),
+      goal = r->column("goal_fen"), status = r->column("status"),
+      fund = r->column("default_fund_id");
+  std::vector<CampaignWithTotals> out;
+  out.reserve(static_cast<std::size_t>(r->rows()));
+  for (int i = 0; i < r->rows(); ++i) {
+    Campaign c{r->int64(i, id),
+               std::string(r->text(i, slug)),
+               std::string(r->text(i, title)),
+               Money::from_fen(r->int64(i, goal)),
+               std::string(r->text(i, status)),
+               r->int64(i, fund),
+               {}};
+    out.push_back({std::move(c), totals_from_row(*r, i)});
+  }
+  return out;
 }
 
 std::expected<Totals, Error> campaign_totals(sql::Connection& conn, std::int64_t campaign_id) {

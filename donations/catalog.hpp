@@ -38,6 +38,14 @@ std::expected<Campaign, Error> add_campaign_fund(sql::Connection& conn, const st
                                                  const std::string& fund);
 std::expected<Campaign, Error> find_campaign(sql::Connection& conn, const std::string& slug);
 std::expected<std::vector<Campaign>, Error> list_campaigns(sql::Connection& conn);
+
+struct CampaignWithTotals {
+  Campaign campaign;  // without its funds
+  Totals totals;      // what campaign_totals gives
+};
+// Every campaign, by id, with its totals: one query however many campaigns there are.
+std::expected<std::vector<CampaignWithTotals>, Error> list_campaigns_with_totals(
+    sql::Connection& conn);
 // The campaign's totals over all its funds, and per fund.
 std::expected<Totals, Error> campaign_totals(sql::Connection& conn, std::int64_t campaign_id);
 

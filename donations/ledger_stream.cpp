@@ -28,11 +28,12 @@ enum Column {
   kEntryHash,
   kColumnCount
 };
-constexpr const char* kCopyEntries =
-    "COPY (SELECT seq, kind, recorded_us, campaign_id, fund_id, pledge_id, payment_id, "
+constexpr const char* kSelectEntries =
+    "SELECT seq, kind, recorded_us, campaign_id, fund_id, pledge_id, payment_id, "
     "object_id, amount_fen, public_name, reference, memo, prev_hash, entry_hash "
-    "FROM ledger_entries WHERE seq > current_setting('boai.after_seq')::bigint ORDER BY seq) "
-    "TO STDOUT";
+    "FROM ledger_entries WHERE seq > current_setting('boai.after_seq')::bigint ORDER BY seq";
+// A page stops after boai.limit rows: the primary key's range scan, cut short.
+constexpr const char* kPageLimit = " LIMIT current_setting('boai.limit')::bigint";
 
 void read_entry(const sql::CopyRow& row, LedgerEntry& e) {
   if (row.columns() != kColumnCount) {
@@ -56,16 +57,22 @@ void read_entry(const sql::CopyRow& row, LedgerEntry& e) {
 
 }  // namespace
 
-std::expected<std::int64_t, Error> for_each_entry(
-    sql::Connection& conn, std::int64_t after_seq,
+namespace {
+
+std::expected<std::int64_t, Error> copy_entries(
+    sql::Connection& conn, std::int64_t after_seq, std::optional<std::int64_t> limit,
     const std::function<void(const LedgerEntry&)>& on_entry) {
-  auto set = conn.exec("SELECT set_config('boai.after_seq', $1, false)",
-                       sql::params(std::to_string(after_seq)));
+  auto set = conn.exec(
+      "SELECT set_config('boai.after_seq', $1, false), "
+      "set_config('boai.limit', $2, false)",
+      sql::params(std::to_string(after_seq), std::to_string(limit.value_or(0))));
   if (!set) {
     return std::unexpected(detail::failed(set.error()));
   }
   LedgerEntry entry;
-  auto rows = conn.copy_rows(kCopyEntries, [&](const sql::CopyRow& row) {
+  std::string copy =
+      std::string("COPY (") + kSelectEntries + (limit ? kPageLimit : "") + ") TO STDOUT";
+  auto rows = conn.copy_rows(copy, [&](const sql::CopyRow& row) {
     read_entry(row, entry);
     on_entry(entry);
   });
@@ -73,6 +80,20 @@ std::expected<std::int64_t, Error> for_each_entry(
     return std::unexpected(detail::failed(rows.error()));
   }
   return *rows;
+}
+
+}  // namespace
+
+std::expected<std::int64_t, Error> for_each_entry(
+    sql::Connection& conn, std::int64_t after_seq,
+    const std::function<void(const LedgerEntry&)>& on_entry) {
+  return copy_entries(conn, after_seq, std::nullopt, on_entry);
+}
+
+std::expected<std::int64_t, Error> for_each_entry(
+    sql::Connection& conn, std::int64_t after_seq, std::int64_t limit,
+    const std::function<void(const LedgerEntry&)>& on_entry) {
+  return copy_entries(conn, after_seq, limit, on_entry);
 }
 
 }  // namespace boai::donations

@@ -17,5 +17,9 @@ namespace boai::donations {
 std::expected<std::int64_t, Error> for_each_entry(
     sql::Connection& conn, std::int64_t after_seq,
     const std::function<void(const LedgerEntry&)>& on_entry);
+// The same for at most `limit` entries: a page, read by the primary key's range.
+std::expected<std::int64_t, Error> for_each_entry(
+    sql::Connection& conn, std::int64_t after_seq, std::int64_t limit,
+    const std::function<void(const LedgerEntry&)>& on_entry);
 
 }  // namespace boai::donations

@@ -81,6 +81,13 @@ nlohmann::json totals_json(const donations::Campaign& c, const donations::Totals
           {"sale_count", t.sale_count}};
 }
 
+sql::Statement latest_events_statement(const std::string& slug, int max_events) {
+  return {std::string("SELECT ") + kEventColumns +
+              " FROM (SELECT * FROM room_events WHERE room = $1 ORDER BY seq DESC LIMIT $2) e "
+              "ORDER BY seq",
+          params(slug, max_events)};
+}
+
 std::expected<std::optional<RoomSnapshot>, Error> load_room(sql::Connection& conn,
                                                             const std::string& slug,
                                                             int max_events) {
@@ -103,10 +110,8 @@ std::expected<std::optional<RoomSnapshot>, Error> load_room(sql::Connection& con
     return std::unexpected(failed(room.error()));
   }
   snap.last_seq = room->int64(0, 0);
-  auto events = conn.exec(std::string("SELECT ") + kEventColumns +
-                              " FROM (SELECT * FROM room_events WHERE room = $1 ORDER BY seq DESC "
-                              "LIMIT $2) e ORDER BY seq",
-                          params(slug, max_events));
+  auto latest = latest_events_statement(slug, max_events);
+  auto events = conn.exec(latest.sql, latest.params);
   if (!events) {
     return std::unexpected(failed(events.error()));
   }

@@ -64,6 +64,10 @@ struct RoomSnapshot {
   std::vector<Sanction> sanctions;      // still in force
 };
 
+// The room's latest max_events events, oldest first: the primary key (room, seq) read backward
+// and stopped by the LIMIT, so a room with millions of events opens as fast as a new one.
+sql::Statement latest_events_statement(const std::string& slug, int max_events);
+
 // nullopt when no campaign has this slug.
 std::expected<std::optional<RoomSnapshot>, Error> load_room(sql::Connection& conn,
                                                             const std::string& slug,

@@ -160,7 +160,7 @@ test('stopping the broadcast: the viewer sees the offline notice', async () => {
 });
 
 test('the broadcast that ended is in the past classes and plays', async () => {
-  const recordings = await (await fetch(`${site.base}/api/recordings`)).json();
+  const { recordings } = await (await fetch(`${site.base}/api/recordings`)).json();
   assert.ok(recordings.length >= 1, JSON.stringify(recordings));
   await viewer.click('.tabs [data-tab=replays]');
   const first = viewer.locator('#replay-list li').first();

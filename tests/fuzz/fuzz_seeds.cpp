@@ -103,6 +103,20 @@ std::vector<std::string> stored_password_hash_seeds() {
           ""};
 }
 
+std::vector<std::string> paging_seeds() {
+  return {"limit=50",
+          "after_seq=100&limit=500",
+          "limit=10&before=firstaid-20260311T091502Z.mkv",
+          "before=first-aid-20260311T091502Z-2.mkv",
+          "limit=-1&limit=5",
+          "after_seq=99999999999999999999",
+          "limit",
+          "=&&=",
+          "before=../x-20260101T000000Z.mkv",
+          "x-20260311T0915Z.mkv",
+          ""};
+}
+
 std::vector<std::string> source_seeds() {
   return {"test",
           "",
@@ -151,6 +165,8 @@ const std::vector<FuzzTarget>& fuzz_targets() {
       {"room_presence", room_presence, room_presence_seeds()},
       {"room_notice", room_notice, room_notice_seeds()},
       {"stored_password_hash", stored_password_hash, stored_password_hash_seeds()},
+      {"paging_query", paging_query, paging_seeds()},
+      {"recording_name", recording_name, paging_seeds()},
       {"source", source, source_seeds()},
       {"push_url", push_url, push_url_seeds()}};
   return kTargets;

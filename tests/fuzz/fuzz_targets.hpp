@@ -21,6 +21,8 @@ void cookie_header(const std::uint8_t* data, std::size_t size);         // sessi
 void room_presence(const std::uint8_t* data, std::size_t size);         // RoomPresence::heard
 void room_notice(const std::uint8_t* data, std::size_t size);           // web::parse_room_notice
 void stored_password_hash(const std::uint8_t* data, std::size_t size);  // verify_password
+void paging_query(const std::uint8_t* data, std::size_t size);    // query_value, parse_bounded
+void recording_name(const std::uint8_t* data, std::size_t size);  // stream::parse_recording_name
 
 // What hosts type for the studio (fuzz_targets_stream.cpp).
 void source(const std::uint8_t* data, std::size_t size);    // stream::parse_source

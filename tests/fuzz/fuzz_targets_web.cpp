@@ -1,5 +1,6 @@
 // Fuzz targets for what reaches the web layer from outside: the sign-in body, the Cookie header,
-// other nodes' NOTIFY payloads, and password hashes as stored (an edited row included).
+// other nodes' NOTIFY payloads, password hashes as stored (an edited row included), and the
+// paged lists' query (limit, after_seq, before).
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -7,8 +8,10 @@
 #include <string_view>
 
 #include "donations/text_rules.hpp"
+#include "stream/recordings.hpp"
 #include "tests/fuzz/fuzz_targets.hpp"
 #include "web/password_hash.hpp"
+#include "web/query_params.hpp"
 #include "web/room_presence.hpp"
 #include "web/room_store.hpp"
 #include "web/staff_accounts.hpp"
@@ -108,6 +111,38 @@ void stored_password_hash(const std::uint8_t* data, std::size_t size) {
   require(web::verify_password(kPassword, encoded) == valid,
           "only an encoding hash_password could have written for it verifies a password");
   require(!web::verify_password("wrong password", encoded), "a wrong password never verifies");
+}
+
+void paging_query(const std::uint8_t* data, std::size_t size) {
+  auto query = view(data, size);
+  for (const char* name : {"limit", "after_seq", "before"}) {
+    auto value = web::query_value(query, name);
+    if (!value) {
+      continue;
+    }
+    require(query.find(std::string(name) + "=" + *value) != std::string_view::npos ||
+                (value->empty() && query.find(name) != std::string_view::npos),
+            "a value is what followed its name in the query");
+    for (std::int64_t max : {std::int64_t{0}, std::int64_t{500}, INT64_MAX}) {
+      auto n = web::parse_bounded(*value, max);
+      if (n) {
+        require(*n >= 0 && *n <= max, "a number is within its bound");
+        require(std::to_string(*n).size() <= value->size(), "a number is its digits");
+      }
+    }
+  }
+}
+
+void recording_name(const std::uint8_t* data, std::size_t size) {
+  std::string name(view(data, size));
+  auto r = stream::parse_recording_name(name);
+  if (!r) {
+    return;
+  }
+  require(name.ends_with(".mkv") && name.find('/') == std::string::npos,
+          "a recording is a .mkv file in the directory");
+  require(r->file_name == name && name.starts_with(r->room + "-"), "the room begins the name");
+  require(r->started_utc.size() == 20 && r->started_utc.ends_with("Z"), "a start is ISO 8601 UTC");
 }
 
 }  // namespace boai::fuzz

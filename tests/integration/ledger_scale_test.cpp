@@ -1,24 +1,19 @@
 // The ledger at size (issue #18): export and verify of a ledger larger than the memory they are
 // given, in a child process under that limit; and verify from a checkpoint after entries were
 // appended, which reads only what came after it.
-#include <fcntl.h>
-#include <sys/ptrace.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "donations/ledger_appender.hpp"
 #include "donations/ledger_checkpoint.hpp"
 #include "donations/ledger_verify.hpp"
 #include "donations/pledges.hpp"
 #include "tests/support/boai_process.hpp"
+#include "tests/support/child_peak.hpp"
 #include "tests/support/ledger_fixture.hpp"
 #include "tests/support/test_cluster.hpp"
 
@@ -53,82 +48,29 @@ std::string read_file(const std::filesystem::path& path) {
   return text.str();
 }
 
-// The "VmHWM:" line of /proc/PID/status, in MB.
-long peak_resident_mb(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(status, line);) {
-    if (line.starts_with("VmHWM:")) {
-      return std::stol(line.substr(6)) / 1024;
-    }
-  }
-  return -1;
-}
-
 // boai with args, its address space limited (ulimit -v) unless under AddressSanitizer; waits
-// for it to exit, at most two minutes. Its peak is read at its exit stop (ptrace): wait4's
-// ru_maxrss would count the forked copy of this big test process before exec.
+// for it to exit, at most two minutes. Its peak is read at its exit stop (child_peak.hpp).
 LimitedRun run_boai_limited(const std::vector<std::string>& args) {
-  auto log = boai::test::temp_dir("limited") / "output";
-  std::vector<std::string> argv_s = {BOAI_BINARY};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) {
-    argv.push_back(a.data());
-  }
-  argv.push_back(nullptr);
-  // LeakSanitizer stops the world with ptrace, which a traced process cannot.
-  std::string asan = "ASAN_OPTIONS=quarantine_size_mb=16:";
-  if (const char* given = std::getenv("ASAN_OPTIONS")) {
-    asan += given;
-  }
-  asan += ":detect_leaks=0";
-  pid_t pid = fork();
-  if (pid == 0) {
-    int out = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(out, STDOUT_FILENO);
-    dup2(out, STDERR_FILENO);
-    if (kAddressSanitizer) {
-      putenv(asan.data());
-    } else {
-      auto bytes = static_cast<rlim_t>(kAddressSpaceMb) << 20;
-      rlimit limit{bytes, bytes};
-      setrlimit(RLIMIT_AS, &limit);
+  boai::test::ChildSetup setup;
+  setup.output = boai::test::temp_dir("limited") / "output";
+  setup.timeout = std::chrono::minutes(2);
+  if (kAddressSanitizer) {
+    // LeakSanitizer stops the world with ptrace, which a traced process cannot.
+    std::string asan = "ASAN_OPTIONS=quarantine_size_mb=16:";
+    if (const char* given = std::getenv("ASAN_OPTIONS")) {
+      asan += given;
     }
-    ptrace(PTRACE_TRACEME, 0, nullptr, nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
+    setup.extra_env.push_back(asan + ":detect_leaks=0");
+  } else {
+    setup.address_space_mb = kAddressSpaceMb;
   }
+  std::vector<std::string> argv = {BOAI_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto child = boai::test::run_for_peak(argv, setup);
   LimitedRun run;
-  int status = 0;
-  bool options_set = false;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(2);
-  for (;;) {
-    pid_t got = waitpid(pid, &status, WNOHANG);
-    if (got == 0) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // polling for the exit
-      continue;
-    }
-    if (got < 0 || !WIFSTOPPED(status)) {
-      break;
-    }
-    int signal = 0;
-    if (!options_set) {
-      ptrace(PTRACE_SETOPTIONS, pid, nullptr, PTRACE_O_TRACEEXIT);  // the stop after exec
-      options_set = true;
-    } else if (status >> 8 == (SIGTRAP | (PTRACE_EVENT_EXIT << 8))) {
-      run.peak_mb = peak_resident_mb(pid);
-    } else {
-      signal = WSTOPSIG(status);  // boai's own signal, passed on
-    }
-    ptrace(PTRACE_CONT, pid, nullptr, reinterpret_cast<void*>(static_cast<long>(signal)));
-  }
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.output = read_file(log);
+  run.exit_code = child.exit_code;
+  run.output = read_file(setup.output);
+  run.peak_mb = child.peak_kb < 0 ? -1 : child.peak_kb / 1024;
   return run;
 }
 

@@ -1,4 +1,5 @@
-// Past broadcasts (GET /api/recordings): the first-aid class library, played in a <video>.
+// Past broadcasts (GET /api/recordings, its first page: the newest 50): the first-aid class
+// library, played in a <video>.
 import { $, el, dateTime } from './dom.js';
 import { apiOrNull } from './api.js';
 import { t } from './i18n.js';
@@ -12,7 +13,7 @@ function size(bytes) {
 export async function loadReplays() {
   const list = $('#replay-list');
   const [recordings, rooms] = await Promise.all([
-    apiOrNull('/api/recordings').then((r) => r ?? []),
+    apiOrNull('/api/recordings').then((r) => r?.recordings ?? []),
     apiOrNull('/api/rooms').then((r) => r ?? []),
   ]);
   const titles = new Map(rooms.map((r) => [r.slug, r.title]));
