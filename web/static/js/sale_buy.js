@@ -7,7 +7,7 @@ import { t } from './i18n.js';
 import { formatFen } from './money.js';
 import { newIdempotencyKey } from './live_client.js';
 import { showPayInstructions, wireCopyButton } from './pay_view.js';
-import { itemById, onItemChanged } from './sale_list_view.js';
+import { applySaleEvent, itemById, onItemChanged } from './sale_list_view.js';
 import { isOpen, maxQuantity, photo, priceText, saleErrorText, soldOut,
   stockText } from './sale_parts.js';
 import { expiryLine, keepOrder } from './sale_orders.js';
@@ -104,6 +104,9 @@ async function buy() {
     if (err.code === 'sold_out' && Number.isInteger(err.details?.available)) {
       item = { ...item, available: Math.min(item.available ?? 0, err.details.available) };
       setQuantity(quantity());
+    } else if (err.code === 'sale_closed' || err.code === 'item_not_found') {
+      // Withdrawn at the desk (no room event says so): off the list, and the form says so.
+      applySaleEvent({ ...item, status: 'withdrawn' });
     }
     showError(err);
   } finally {

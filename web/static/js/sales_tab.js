@@ -41,13 +41,17 @@ export function wireSales(client) {
   document.addEventListener('boai:lang', () => onTotals(null));
 }
 
-// The room's items are asked for when the tab is first opened, not by every phone that joins (a
-// broadcast's start brings thousands at once); events keep them current from then on.
+// The room's items are asked for when the tab is opened, not by every phone that joins (a
+// broadcast's start brings thousands at once); events keep what is left current. Items the desk
+// adds or withdraws are no room event, so an opening after a while asks again.
+const FRESH_MS = 20000;
 let opened = false;
 let stale = true; // the list is to be asked for again (never asked, a resync, a failure)
+let loadedAt = 0;
 
 async function load(client) {
   stale = false;
+  loadedAt = Date.now();
   stale = !(await reloadSales(client));
 }
 
@@ -64,7 +68,7 @@ export function onWelcome(client, fresh) {
 // are no room events, so only asking tells them).
 export function onOpened(client) {
   opened = true;
-  if (stale) {
+  if (stale || Date.now() - loadedAt > FRESH_MS) {
     load(client);
   }
   refreshOrders();
