@@ -225,6 +225,32 @@ test('a sold-out item shows 已售罄 and cannot be bought', async () => {
   await screenshot(viewer, 'viewer-sales');
 });
 
+test('an order whose answer was lost is sent again with its key: one order, not two', async () => {
+  // The connection drops just as the order's ack arrives: the page never sees it.
+  await other.evaluate(() => {
+    const ws = window.boai.client.ws;
+    const deliver = ws.onmessage;
+    ws.onmessage = (m) => {
+      const f = JSON.parse(m.data);
+      if (f.type === 'ack' && f.order) {
+        window.lostAck = f.order.reference;
+        ws.close();
+        return;
+      }
+      deliver(m);
+    };
+  });
+  await buy(other, ids.scarf, { name: '孙八', contact: '13500000000' });
+  await other.waitForSelector('#buy-result:not([hidden])');
+  const shown = (await other.textContent('#buy-result [data-pay=reference]')).trim();
+  assert.equal(shown, await other.evaluate(() => window.lostAck), 'the first order, replayed');
+  await viewer.locator(`#sale-list li.sale[data-id="${ids.scarf}"][data-available="2"]`)
+    .waitFor({ state: 'attached' });
+  const r = await runBoai(['sale', 'orders', '--item', String(ids.scarf), '--data-dir', site.dataDir]);
+  assert.equal(r.output.trim().split('\n').length, 2, r.output);
+  assert.equal(await card(other, ids.scarf).getAttribute('data-available'), '2');
+});
+
 test('the host puts an item on the video and takes it off; viewers see it first, highlighted', async () => {
   host = await phone(browser, `${site.base}/host`);
   await host.setViewportSize({ width: 1100, height: 900 });
@@ -234,8 +260,8 @@ test('the host puts an item on the video and takes it off; viewers see it first,
   await host.click('#signin-submit');
   await host.waitForFunction(() => window.boai?.client?.welcomed);
   const item = (id) => host.locator(`#host-sales li[data-id="${id}"]`);
-  await host.locator(`#host-sales li[data-id="${ids.scarf}"][data-available="3"]`).waitFor();
-  assert.equal(await item(ids.scarf).locator('.sale-stock').textContent(), '剩 3 / 共 5 件');
+  await host.locator(`#host-sales li[data-id="${ids.scarf}"][data-available="2"]`).waitFor();
+  assert.equal(await item(ids.scarf).locator('.sale-stock').textContent(), '剩 2 / 共 5 件');
   assert.equal(await item(ids.kit).locator('.sale-stock').textContent(), '已售罄');
   assert.equal(await item(ids.xss).locator('.sale-title').textContent(), XSS);
   assert.equal(await host.locator('#host-sales img, #host-sales b').count(), 0);

@@ -134,9 +134,11 @@ export function keepOrder(order) {
   if (!order?.reference || !REFERENCE.test(order.reference)) {
     return;
   }
-  const refs = myReferences().filter((r) => r !== order.reference);
-  refs.push(order.reference);
-  storeReferences(refs);
+  const refs = myReferences();
+  if (!refs.includes(order.reference)) { // a new one is the newest; a known one keeps its place
+    refs.push(order.reference);
+    storeReferences(refs);
+  }
   mine.set(order.reference, { ...mine.get(order.reference), ...order });
   if (!order.pay) {
     delete mine.get(order.reference).pay; // no longer payable
