@@ -338,12 +338,31 @@ test('an unpaid order past its hold shows 已过期 once the phone asks; the sto
   await buyer.context().close();
 });
 
+test('paid, then picked up: 我的订单 says 待取货, then 已取货, as the phone asks', async () => {
+  let r = await runBoai(['payment', 'add', '--provider', 'wechat', '--txn', 'wx-e2e-sale-1',
+    '--amount', '50', '--reference', reference, '--data-dir', site.dataDir]);
+  assert.equal(r.code, 0, r.output);
+  const mine = viewer.locator(`#my-orders li[data-reference="${reference}"]`);
+  await viewer.click('#orders-refresh');
+  await viewer.locator(`#my-orders li[data-reference="${reference}"][data-stage="to_fulfil"]`).waitFor();
+  assert.equal(await mine.locator('.sale-stage').textContent(), '待取货');
+  assert.equal(await mine.locator('.sale-expiry').count(), 0, 'paid: no time left to pay');
+  assert.equal(await mine.locator('button.show-pay').count(), 0);
+  r = await runBoai(['sale', 'hand-over', reference, '--picked-up', '--data-dir', site.dataDir]);
+  assert.equal(r.code, 0, r.output);
+  // Opening the tab again asks too.
+  await viewer.click('.tabs [data-tab=chat]');
+  await openSales(viewer);
+  await viewer.locator(`#my-orders li[data-reference="${reference}"][data-stage="picked_up"]`).waitFor();
+  assert.equal(await mine.locator('.sale-stage').textContent(), '已取货');
+});
+
 test('English on request; the buyer\'s contact is nowhere in a viewer\'s page', async () => {
   await viewer.click('#lang-switch');
   assert.equal(await viewer.textContent('.tabs [data-tab=sales]'), 'Sales');
   assert.equal(await card(viewer, ids.kit).locator('.sale-stock').textContent(), 'Sold out');
   assert.equal(await viewer.locator(`#my-orders li[data-reference="${reference}"] .sale-stage`)
-    .textContent(), 'To pay');
+    .textContent(), 'Picked up');
   await viewer.click('#lang-switch');
   assert.ok(viewerFrames.some((f) => f.includes('sale.updated')), 'the frames are watched');
   assert.ok(!viewerFrames.some((f) => f.includes('0000 1111') || f.includes('13900000000')
