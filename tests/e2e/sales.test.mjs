@@ -133,7 +133,9 @@ test('a phone buys two: reference, how to pay, time left; another phone sees the
   await viewer.click('#buy-submit');
   assert.equal(await viewer.textContent('#buy-error'), '请填写姓名');
   await viewer.fill('#buy-name', '王五');
+  assert.equal(await viewer.isVisible('#buy-error'), false);
   await viewer.fill('#buy-contact', CONTACT);
+  await screenshot(viewer, 'viewer-sale-buy');
   await viewer.click('#buy-submit');
   await viewer.waitForSelector('#buy-result:not([hidden])');
 

@@ -145,6 +145,14 @@ export function wireBuy(liveClient, show) {
   $('#buy-more').addEventListener('click', () => setQuantity(quantity() + 1));
   $('#buy-quantity').addEventListener('input', refresh);
   $('#buy-quantity').addEventListener('change', () => setQuantity(quantity()));
+  // Typing what was missing makes the complaint about it moot.
+  for (const [field, code] of [['#buy-name', 'need_name'], ['#buy-contact', 'need_contact']]) {
+    $(field).addEventListener('input', () => {
+      if ($('#buy-error').dataset.code === code) {
+        $('#buy-error').hidden = true;
+      }
+    });
+  }
   $('#sale-buy').addEventListener('submit', (e) => {
     e.preventDefault();
     buy();
