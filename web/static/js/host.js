@@ -1,6 +1,6 @@
 // The host console's entry: sign in (or not: then only the form shows), pick the studio's room,
 // join it over boai.v1 with the session cookie, and hand frames to the panels (studio, chat and
-// pledges, red wishes).
+// pledges, red wishes, charity sales).
 import { $, el } from './dom.js';
 import { applyWords, wireLangSwitch, t, errorText } from './i18n.js';
 import { api, apiOrNull } from './api.js';
@@ -9,6 +9,7 @@ import { loadStation } from './station.js';
 import * as studio from './host_studio.js';
 import * as room from './host_chat.js';
 import * as wishes from './host_wishes.js';
+import * as sales from './host_sales.js';
 
 let client = null;
 let station = {};
@@ -89,6 +90,7 @@ function join(slug) {
   window.boai = { client, room: slug };
   room.setChatClient(client);
   wishes.setWishClient(client);
+  sales.setSaleClient(client);
   client.on('status', (s) => {
     const conn = $('#conn-state');
     conn.textContent = s === 'open' ? t('host.connection.open') : t('host.connection.closed');
@@ -100,8 +102,10 @@ function join(slug) {
       for (const m of welcome.recent ?? []) room.addChat(m);
       for (const d of welcome.recent_donations ?? []) room.addPledge(d);
       wishes.loadWishes();
+      sales.loadSales();
     }
     room.showTotals({ goal_fen: welcome.campaign?.goal_fen, ...welcome.totals });
+    sales.showSaleTotals(welcome.totals);
     room.showSlow(welcome.slow_mode_seconds);
   });
   client.on('event', (e) => {
@@ -113,10 +117,17 @@ function join(slug) {
       wishes.applyWishEvent(e);
     } else if (e.type === 'wish.featured') {
       wishes.setFeatured(e);
+    } else if (e.type === 'sale.updated') {
+      sales.applySaleEvent(e);
+    } else if (e.type === 'sale.featured') {
+      sales.setFeatured(e);
     }
   });
   client.on('state', (s) => {
-    if (s.type === 'totals') room.showTotals(s.totals);
+    if (s.type === 'totals') {
+      room.showTotals(s.totals);
+      sales.showSaleTotals(s.totals);
+    }
     else if (s.type === 'room.settings') room.showSlow(s.slow_mode_seconds);
     else if (s.type === 'studio.health') {
       window.boai.health = s.health ?? s;
@@ -135,6 +146,7 @@ async function main() {
   studio.wireStudio(() => client);
   room.wireModeration();
   wishes.wireHostWishes();
+  sales.wireHostSales();
   station = await loadStation();
   let me = null;
   try {

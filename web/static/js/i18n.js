@@ -1,6 +1,7 @@
 // The pages' words in zh-CN (the default) and English, the switch kept in localStorage, and the
 // protocol's error codes (web/PROTOCOL.md) told in words.
 import { WISH_WORDS, WISH_ERRORS } from './words_wishes.js';
+import { SALE_WORDS, SALE_ERRORS } from './words_sales.js';
 
 const WORDS = {
   'zh-CN': {
@@ -380,8 +381,8 @@ const ERRORS = {
 };
 
 for (const lang of ['zh-CN', 'en']) {
-  Object.assign(WORDS[lang], WISH_WORDS[lang]);
-  Object.assign(ERRORS[lang], WISH_ERRORS[lang]);
+  Object.assign(WORDS[lang], WISH_WORDS[lang], SALE_WORDS[lang]);
+  Object.assign(ERRORS[lang], WISH_ERRORS[lang], SALE_ERRORS[lang]);
 }
 
 const KEY = 'boai.lang';

@@ -1,5 +1,5 @@
 // The viewer page's entry: finds the room, joins it over boai.v1, and wires the video, chat,
-// donations, goal bar, red wishes, past classes and footer together.
+// donations, goal bar, red wishes, charity sales, past classes and footer together.
 import { $, el } from './dom.js';
 import { applyWords, wireLangSwitch, t, errorText } from './i18n.js';
 import { apiOrNull } from './api.js';
@@ -11,6 +11,7 @@ import * as chat from './chat_view.js';
 import { wireDonate, setFunds, setCampaignOpen } from './donate_view.js';
 import { loadReplays } from './replays.js';
 import * as wishes from './wishes_tab.js';
+import * as sales from './sales_tab.js';
 import { formatFen } from './money.js';
 
 function roomFromLocation() {
@@ -51,6 +52,9 @@ function wireTabs(client) {
       if (tab.dataset.tab === 'replays') loadReplays();
       if (tab.dataset.tab === 'wishes') {
         wishes.onOpened(client);
+      }
+      if (tab.dataset.tab === 'sales') {
+        sales.onOpened(client);
       }
     });
   }
@@ -103,6 +107,8 @@ function wireClient(client) {
     chat.showNickname(welcome.nickname ?? '');
     showViewers(welcome.viewers);
     wishes.onWelcome(client, fresh);
+    sales.onTotals(welcome.totals);
+    sales.onWelcome(client, fresh);
     if (fresh) {
       chat.clearChat();
       for (const m of welcome.recent ?? []) chat.addMessage(m);
@@ -119,12 +125,17 @@ function wireClient(client) {
     else if (e.type === 'donation') {
       addDonation(e);
       chat.addDonationLine(e);
+    } else if (e.type.startsWith('sale.')) {
+      sales.onRoomEvent(e);
     } else {
       wishes.onRoomEvent(e);
     }
   });
   client.on('state', (s) => {
-    if (s.type === 'totals') renderTotals(s.totals);
+    if (s.type === 'totals') {
+      renderTotals(s.totals);
+      sales.onTotals(s.totals);
+    }
     else if (s.type === 'viewers') showViewers(s.count);
     else if (s.type === 'room.settings') chat.showSlowMode(s.slow_mode_seconds);
   });
@@ -136,7 +147,8 @@ function wireClient(client) {
     }
     chat.showChatError(err);
     $('#chat-error').hidden = false;
-    const forms = '#chat-form button, #chat-form input, #donate-form button, #tab-wishes button';
+    const forms = '#chat-form button, #chat-form input, #donate-form button, #tab-wishes button,'
+      + ' #tab-sales button';
     for (const b of document.querySelectorAll(forms)) {
       b.disabled = true;
     }
@@ -168,6 +180,7 @@ async function main() {
   chat.wireChat(client);
   wireDonate(client);
   wishes.wireWishes(client);
+  sales.wireSales(client);
   wirePlayer(room);
   document.addEventListener('boai:lang', () => {
     const n = Number($('#viewer-count').dataset.count);
