@@ -279,6 +279,13 @@ test('the host puts an item on the video and takes it off; viewers see it first,
   assert.equal(await item(ids.cup).locator('button.on-air').count(), 0);
   await screenshot(viewer, 'viewer-sale-featured');
   await screenshot(host, 'host-sales');
+  // A phone that opens the page now finds it featured from its welcome.
+  const late = await phone(browser);
+  await late.goto(`${site.base}/r/${site.room}`);
+  await joined(late);
+  await openSales(late);
+  await late.locator(`#sale-list li.sale[data-id="${ids.cup}"][data-featured="1"]`).waitFor();
+  await late.close();
 
   // Another one replaces it; 下屏 takes it off.
   await item(ids.scarf).locator('button.on-air').click();

@@ -110,6 +110,13 @@ function wireClient(client) {
     sales.onTotals(welcome.totals);
     sales.onWelcome(client, fresh);
     if (fresh) {
+      // What is on the video's card, for a phone that joins after it was featured. Only on a
+      // fresh start: after a catch-up the replayed events are newer than this card.
+      const card = welcome.featured;
+      wishes.onRoomEvent(card?.type === 'wish.featured' ? card : { type: 'wish.featured', id: 0 });
+      sales.onRoomEvent(card?.type === 'sale.featured' ? card : { type: 'sale.featured', id: 0 });
+    }
+    if (fresh) {
       chat.clearChat();
       for (const m of welcome.recent ?? []) chat.addMessage(m);
       if (Array.isArray(welcome.recent_donations)) {
