@@ -59,15 +59,19 @@ test('without signing in, /host shows the sign-in form only, and the server refu
   await page.context().close();
 });
 
-test('a wrong password and a finance account are turned away in words', async () => {
+test('a wrong password is turned away in words; finance gets the console to vet wishes only', async () => {
   const page = await phone(browser, `${site.base}/host`);
   await page.waitForSelector('#signin:not([hidden])');
   await signInAs(page, HOST_NAME, 'not the password');
   await page.waitForSelector('#signin-error:not([hidden])');
   assert.equal(await page.textContent('#signin-error'), '用户名或密码不正确');
   await signInAs(page, '李会计', 'finance-pass-2026');
-  await page.waitForFunction(() => document.querySelector('#signin-error').textContent.includes('主播权限'));
-  assert.equal(await page.isHidden('#console'), true);
+  await page.waitForSelector('#console:not([hidden])');
+  await page.waitForFunction(() => window.boai?.client?.welcomed);
+  assert.equal(await page.isVisible('#wishes-card'), true);
+  for (const hidden of ['#broadcast-card', '#sales-card', '.chat-card']) {
+    assert.equal(await page.isHidden(hidden), true, `${hidden} is the hosts'`);
+  }
   await page.context().close();
 });
 

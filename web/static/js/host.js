@@ -55,7 +55,13 @@ async function signOut() {
 }
 
 async function openConsole(me) {
-  if (me.role !== 'host' && me.role !== 'admin') return showSignin('host.need_host');
+  const hosts = me.role === 'host' || me.role === 'admin';
+  if (!hosts && me.role !== 'finance') return showSignin('host.need_host');
+  // Finance vets red wishes here; the studio, the video's card, sales on air and moderation are
+  // the hosts' (the server refuses them to anyone else as well).
+  for (const card of document.querySelectorAll('#console section.card')) {
+    if (!hosts && card.id !== 'wishes-card') card.hidden = true;
+  }
   $('#who').textContent = me.name;
   $('#who').title = t('host.signed_in_as', { name: me.name, role: me.role });
   $('#who').hidden = false;
