@@ -1,4 +1,5 @@
-// Charity sales in the room: sale.list, sale.buy, sale.order, sale.on_air. Stock is taken in the
+// Charity sales in the room: sale.list, sale.buy, sale.order, sale.on_air, sale.add,
+// sale.withdraw. Stock is taken in the
 // order's own transaction (donations/sale_orders.cpp); the room hears how much is left as a
 // sale.updated event, on every node.
 #include "web/room_sales.hpp"
@@ -129,6 +130,81 @@ void sale_order(RoomContext& context, const Request& r) {
       });
 }
 
+std::expected<donations::NewSaleItem, Error> new_item(const Request& r) {
+  const auto& f = r.frame;
+  auto title = string_field(f, "title");
+  auto fund = string_field(f, "fund", false);
+  auto donor = string_field(f, "donated_by", false);
+  auto description = string_field(f, "description", false);
+  for (const auto* field : {&title, &fund, &donor, &description}) {
+    if (!*field) {
+      return std::unexpected(field->error());
+    }
+  }
+  auto price = integer_field(f, "price_fen");
+  auto quantity = integer_field(f, "quantity");
+  auto per_buyer = integer_field(f, "per_buyer", std::int64_t{0});
+  for (const auto* field : {&price, &quantity, &per_buyer}) {
+    if (!*field) {
+      return std::unexpected(field->error());
+    }
+  }
+  // Out of int's range is as wrong as zero: the item's checks say so.
+  auto small = [](std::int64_t n) { return n >= 0 && n <= 1'000'000 ? static_cast<int>(n) : -1; };
+  return donations::NewSaleItem{*title,
+                                *description,
+                                *donor,
+                                "",
+                                donations::Money::from_fen(*price),
+                                small(*quantity),
+                                small(*per_buyer),
+                                fund->empty() ? "general" : *fund,
+                                r.session.staff->name};
+}
+
+// Staff add an item from the console (no photo: that is the desk's `boai sale add --photo`); the
+// room sees it at once.
+void sale_add(RoomContext& context, const Request& r) {
+  auto item = new_item(r);
+  if (!item) {
+    return context.refuse(r.session, r.frame, item.error());
+  }
+  context.pool().run_expected<donations::SaleItem>(
+      [item = *item](sql::Connection& c) { return donations::add_sale_item(c, item); },
+      [answer = context.later(r.session, r.frame), room = r.session.room](auto added) {
+        auto* room_context = answer.context();
+        if (room_context == nullptr) {
+          return;
+        }
+        if (!added) {
+          return answer.refuse(added.error());
+        }
+        announce_sale_item(*room_context, room, *added, "sale.updated");
+        answer.ack({{"item", sale_item_json(*added)}});
+      });
+}
+
+// Staff take an item off sale; the room sees it go. Unpaid orders run out as usual.
+void sale_withdraw(RoomContext& context, const Request& r) {
+  auto id = integer_field(r.frame, "item_id");
+  if (!id) {
+    return context.refuse(r.session, r.frame, id.error());
+  }
+  context.pool().run_expected<donations::SaleItem>(
+      [id = *id](sql::Connection& c) { return donations::withdraw_sale_item(c, id); },
+      [answer = context.later(r.session, r.frame), room = r.session.room](auto item) {
+        auto* room_context = answer.context();
+        if (room_context == nullptr) {
+          return;
+        }
+        if (!item) {
+          return answer.refuse(item.error());
+        }
+        announce_sale_item(*room_context, room, *item, "sale.updated");
+        answer.ack({{"item", sale_item_json(*item)}});
+      });
+}
+
 // A host puts an item on the video (the overlay's card), or takes it off with item_id 0.
 void sale_on_air(RoomContext& context, const Request& r) {
   auto id = integer_field(r.frame, "item_id");
@@ -163,7 +239,9 @@ std::vector<RequestRoute> sale_requests() {
   return {{"sale.list", sale_list, Sender::kAnyone, true},
           {"sale.buy", sale_buy, Sender::kAnyone, true},
           {"sale.order", sale_order, Sender::kAnyone, true},
-          {"sale.on_air", sale_on_air, Sender::kHost, true}};
+          {"sale.on_air", sale_on_air, Sender::kHost, true},
+          {"sale.add", sale_add, Sender::kStaff, true},
+          {"sale.withdraw", sale_withdraw, Sender::kStaff, true}};
 }
 
 }  // namespace boai::web

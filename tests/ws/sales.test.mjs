@@ -197,3 +197,38 @@ test('a featured item reaches viewers; a paid order goes to fulfilment, its mone
   await host.close();
   await watcher.close();
 });
+
+test('staff add and withdraw items from the room, which sees them come and go', async () => {
+  const cookie = await signIn(one.port, '王站长', 'a long password');
+  const host = await Client.open(one.port, { cookie });
+  await host.hello('firstaid');
+  const watcher = await viewer(two.port);
+  const item = { type: 'sale.add', title: '爱心笔记本', price_fen: 1200, quantity: 10, per_buyer: 3,
+    donated_by: '文具店' };
+  const refused = [
+    [{ ...item, price_fen: 0 }, 'amount_out_of_range'],
+    [{ ...item, quantity: 0 }, 'quantity_invalid'],
+    [{ ...item, per_buyer: 11 }, 'quantity_invalid'],
+    [{ ...item, quantity: 1e12 }, 'quantity_invalid'],
+    [{ ...item, title: '' }, 'bad_request'],
+    [{ ...item, fund: 'nosuchfund' }, 'fund_not_found'],
+  ];
+  for (const [frame, code] of refused) {
+    const answer = await host.request(frame);
+    assert.equal(answer.code, code, `${JSON.stringify(frame)} -> ${JSON.stringify(answer)}`);
+  }
+  assert.equal((await watcher.request(item)).code, 'not_allowed');
+  const added = await host.request(item);
+  assert.equal(added.type, 'ack', JSON.stringify(added));
+  assert.equal(added.item.available, 10);
+  const seen = await watcher.next((f) => f.type === 'sale.updated' && f.id === added.item.id);
+  assert.equal(seen.status, 'open');
+  assert.equal(seen.fund, 'general');
+  assert.equal((await watcher.request({ type: 'sale.withdraw', item_id: added.item.id })).code, 'not_allowed');
+  const withdrawn = await host.request({ type: 'sale.withdraw', item_id: added.item.id });
+  assert.equal(withdrawn.item.status, 'withdrawn');
+  await watcher.next((f) => f.type === 'sale.updated' && f.id === added.item.id && f.status === 'withdrawn');
+  assert.equal((await host.request({ type: 'sale.withdraw', item_id: 987654 })).code, 'item_not_found');
+  await host.close();
+  await watcher.close();
+});

@@ -1,9 +1,10 @@
 // The host console's charity sales: the room's open items (sale.list) with what is left, kept
 // current by sale.updated room events, a 上屏 button per item that puts it on the video
-// (sale.on_air) and 下屏 (item_id 0) that takes it off. Every text from the server goes in as text.
+// (sale.on_air) and 下屏 (item_id 0) that takes it off, 下架 (sale.withdraw), and a form that adds
+// an item (sale.add). Every text from the server goes in as text.
 import { $, el } from './dom.js';
 import { t } from './i18n.js';
-import { formatFen } from './money.js';
+import { formatFen, parseYuanToFen } from './money.js';
 import { act, toastError } from './host_actions.js';
 import { isOpen, priceText } from './sale_parts.js';
 
@@ -27,7 +28,9 @@ function saleItem(item) {
         : t('host.sale_stock', { available: item.available ?? 0, quantity: item.quantity ?? 0 }) }),
     featured ? el('span', { class: 'sale-featured', text: t('host.sale_is_on_air') }) : null,
     featured ? null : el('button', { type: 'button', class: 'on-air', text: t('host.sale_on_air'),
-      onclick: (e) => act(client, { type: 'sale.on_air', item_id: item.id }, e.currentTarget) }));
+      onclick: (e) => act(client, { type: 'sale.on_air', item_id: item.id }, e.currentTarget) }),
+    el('button', { type: 'button', class: 'withdraw link-button', text: t('host.sale_withdraw'),
+      onclick: (e) => act(client, { type: 'sale.withdraw', item_id: item.id }, e.currentTarget) }));
 }
 
 function render() {
@@ -111,7 +114,24 @@ export function showSaleTotals(totals) {
     sold: formatFen(lastTotals?.sold_fen ?? 0), n: lastTotals?.sale_count ?? 0 });
 }
 
+// The console's form: an item without a photo (the desk's `boai sale add --photo` has one). The
+// price is typed in yuan and sent in fen; the server checks the rest.
+async function addItem(e) {
+  e.preventDefault();
+  const value = (id) => $(id).value.trim();
+  const frame = {
+    type: 'sale.add', title: value('#sale-add-title'), price_fen: parseYuanToFen(value('#sale-add-price')) ?? 0,
+    quantity: Number.parseInt(value('#sale-add-quantity'), 10) || 0,
+    per_buyer: Number.parseInt(value('#sale-add-per-buyer') || '0', 10) || 0,
+    donated_by: value('#sale-add-donor'),
+  };
+  if (await act(client, frame, e.submitter)) {
+    $('#sale-add-form').reset();
+  }
+}
+
 export function wireHostSales() {
+  $('#sale-add-form').addEventListener('submit', addItem);
   $('#sales-refresh').addEventListener('click', loadSales);
   $('#sale-off-air').addEventListener('click',
     (e) => act(client, { type: 'sale.on_air', item_id: 0 }, e.currentTarget));
