@@ -41,12 +41,14 @@ TEST_CASE("a push target added at runtime receives H.264 and AAC and can be remo
   CHECK(live);
 
   REQUIRE(studio->remove_push_target(*id));
-  // The ingest sees the stream end and exits on its own; if it has not by the deadline, SIGINT
-  // makes sure, and lets it finish the file.
-  if (!ingest.wait_for(20s)) {
+  // The ingest sees the stream end and exits on its own: removed, the push ends its stream. If it
+  // has not by the deadline, SIGINT lets it finish the file for the probe below.
+  bool ended = ingest.wait_for(20s).has_value();
+  if (!ended) {
     ingest.kill(SIGINT);
     ingest.wait();
   }
+  CHECK(ended);
   std::string probe =
       bt::run_command("ffprobe -v error -show_entries stream=codec_name,width -of default=nw=1 '" +
                       received + "' 2>&1");
