@@ -300,11 +300,18 @@ std::optional<Frame> fresh_frame_matching(Studio& studio, const Frame& reference
 }
 
 std::optional<Frame> steady_frame(Studio& studio, Rect region) {
-  std::optional<Frame> previous = fresh_frame(studio);
-  if (!previous) {
-    return std::nullopt;
-  }
-  return fresh_frame_matching(studio, *previous, region);
+  // Each frame against the one before it, not all against the first: a first frame sent without
+  // the camera's buffer would otherwise match none after it.
+  std::optional<Frame> previous;
+  std::optional<Frame> frame;
+  bool steady = run_loop_until(
+      [&] {
+        previous = std::move(frame);
+        frame = fresh_frame(studio);
+        return previous && frame && mean_difference(*previous, *frame, region) < 1.0;
+      },
+      std::chrono::seconds(20));
+  return steady ? frame : std::nullopt;
 }
 
 const StudioEvent* EventLog::find(StudioEvent::Kind kind, const std::string& subject) const {
