@@ -1,8 +1,10 @@
 // The studio on the test source: HLS ladder, master playlist, decodable segments, the overlay in
 // the frames, and scene switches that keep the segments coming.
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -194,22 +196,27 @@ TEST_CASE("a frame after an overlay change shows the new text and markup stays l
   CHECK(ink_markup < ink_brackets * 2);
   CHECK(bt::mean_difference(*frame_markup, *frame_brackets, *title) < 1.0);
 
-  // An alert shows for its few seconds, then goes.
+  // An alert shows until it expires, then goes. Shown: one that lasts an hour, so that no busy
+  // machine can let it expire before a frame is composed.
   auto alert = std::make_shared<bs::OverlayState>(*b);
   alert->alert = bs::Alert{
       "\xE6\x84\x9F\xE8\xB0\xA2 \xE5\xBC\xA0* \xC2\xA5"
       "50.00",
-      std::chrono::system_clock::now() + 2s};
+      std::chrono::system_clock::now() + 1h};
   studio->set_overlay(alert);
-  auto frame_alert = bt::fresh_frame(*studio);
+  auto frame_alert = bt::fresh_frame_matching(*studio, *frame_a, kPicture);
   REQUIRE(frame_alert);
   auto alert_rect = bt::layer_rect(*alert, false, "alert");
   REQUIRE(alert_rect);
   CHECK(bt::mean_difference(*frame_b, *frame_alert, *alert_rect) > 10.0);
-  bt::run_loop_for(2500ms);
-  auto frame_after = bt::fresh_frame(*studio);
-  REQUIRE(frame_after);
+  // Gone: the same alert expiring in a second leaves the frames as they were without it, within
+  // a deadline generous for any machine.
+  auto expiring = std::make_shared<bs::OverlayState>(*alert);
+  expiring->alert->until = std::chrono::system_clock::now() + 1s;
+  studio->set_overlay(expiring);
+  auto frame_after = bt::fresh_frame_matching(*studio, *frame_b, *alert_rect);
   INFO("on air: " << bs::scene_name(studio->on_air()));
+  REQUIRE(frame_after);
   CHECK(bt::mean_difference(*frame_b, *frame_after, *alert_rect) < 1.0);
 }
 
@@ -239,29 +246,48 @@ TEST_CASE("scene switches mid-stream keep segments coming without a gap") {
   auto start = bt::wait_for_sequence(*studio, "720p", 1, 30s);
   REQUIRE(start);
 
-  // Every segment name seen in the 720p playlist while the scenes change.
+  // Every segment name seen in the 720p playlist while the scenes change, read between frames.
+  std::string playlist = studio->room_dir() + "/720p/index.m3u8";
   std::set<int> seen;
   bool discontinuity = false;
-  auto watch = [&](std::chrono::milliseconds duration) {
+  std::int64_t sequence = start->media_sequence;
+  auto look = [&] {
+    if (auto p = bt::read_media_playlist(playlist)) {
+      for (const auto& s : p->segments) {
+        seen.insert(bt::segment_number(s));
+      }
+      discontinuity |= p->discontinuity;
+      sequence = std::max(sequence, p->media_sequence);
+    }
+  };
+  // A fresh frame once `shows` holds for it (a scene's picture takes a few frames to arrive), or
+  // the last one tried when it never does: the checks after it say what was wrong.
+  auto frame_showing = [&](const std::function<bool(const bs::Frame&)>& shows) {
+    std::optional<bs::Frame> frame;
     bt::run_loop_until(
         [&] {
-          if (auto p = bt::read_media_playlist(studio->room_dir() + "/720p/index.m3u8")) {
-            for (const auto& s : p->segments) {
-              seen.insert(bt::segment_number(s));
-            }
-            discontinuity |= p->discontinuity;
-          }
-          return false;
+          look();
+          frame = bt::fresh_frame(*studio);
+          return frame && shows(*frame);
         },
-        duration);
+        20s);
+    look();
+    return frame;
+  };
+  auto centre_red = [](const bs::Frame& f) {
+    const std::uint8_t* c = f.pixel(640, 360);
+    return c[0] > 200 && c[1] < 60 && c[2] < 60;
+  };
+  auto centre_blue = [](const bs::Frame& f) {
+    const std::uint8_t* c = f.pixel(640, 360);
+    return c[2] > 200 && c[0] < 60;
   };
 
   auto camera = bt::fresh_frame(*studio);
   REQUIRE(camera);
   studio->switch_scene(bs::Scene::kSlides);
   CHECK(studio->on_air() == bs::Scene::kSlides);
-  watch(1500ms);
-  auto red = bt::fresh_frame(*studio);
+  auto red = frame_showing(centre_red);
   REQUIRE(red);
   const std::uint8_t* p = red->pixel(640, 360);
   CHECK(p[0] > 200);
@@ -272,8 +298,7 @@ TEST_CASE("scene switches mid-stream keep segments coming without a gap") {
 
   REQUIRE(studio->next_slide());
   CHECK_FALSE(studio->next_slide());
-  watch(1500ms);
-  auto blue = bt::fresh_frame(*studio);
+  auto blue = frame_showing(centre_blue);
   REQUIRE(blue);
   p = blue->pixel(640, 360);
   CHECK(p[2] > 200);
@@ -283,19 +308,29 @@ TEST_CASE("scene switches mid-stream keep segments coming without a gap") {
 
   studio->switch_scene(bs::Scene::kSlate);
   CHECK(studio->on_air() == bs::Scene::kSlate);
-  watch(1500ms);
-  auto slate = bt::fresh_frame(*studio);
-  REQUIRE(slate);
   auto slate_rect = bt::layer_rect(bs::OverlayState{}, true, "slate");
   REQUIRE(slate_rect);
+  auto slate = frame_showing(
+      [&](const bs::Frame& f) { return bt::mean_difference(*camera, f, *slate_rect) > 20; });
+  REQUIRE(slate);
   CHECK(bt::mean_difference(*camera, *slate, *slate_rect) > 20);
 
   studio->switch_scene(bs::Scene::kCamera);
-  watch(2500ms);
-  auto back = bt::fresh_frame(*studio);
+  auto back = frame_showing(
+      [&](const bs::Frame& f) { return bt::mean_difference(*camera, f, kPicture) < 1.0; });
   REQUIRE(back);
   CHECK(bt::mean_difference(*camera, *back, kPicture) < 1.0);
 
+  // Segments went on through all of it: five at least, and the window moved on by five.
+  bool went_on = bt::run_loop_until(
+      [&] {
+        look();
+        return seen.size() >= 5 && sequence >= start->media_sequence + 5;
+      },
+      60s);
+  INFO(seen.size() << " segments seen, media sequence " << start->media_sequence << " to "
+                   << sequence);
+  CHECK(went_on);
   REQUIRE(seen.size() >= 5);
   // Numbering continuous from the first segment seen to the last: no gap, no restart.
   CHECK(*seen.rbegin() - *seen.begin() + 1 == static_cast<int>(seen.size()));
@@ -326,10 +361,14 @@ TEST_CASE("overlay snapshots swapped from another thread at full speed never sto
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
   });
+  // Frames keep coming while the swaps go on: until both have piled up, however slowly a busy
+  // machine lets either run. The writer stops before any REQUIRE could throw past it.
   std::uint64_t frames = studio->health().frames;
-  bt::run_loop_for(3s);
+  bool both = bt::run_loop_until(
+      [&] { return swaps.load() > 100 && studio->health().frames > frames + 30; }, 60s);
   done.store(true);
   writer.join();
+  CHECK(both);
   CHECK(swaps.load() > 100);
   CHECK(studio->health().frames > frames + 30);
   CHECK(bt::wait_for_sequence(*studio, "720p", start->media_sequence + 2, 30s));

@@ -17,16 +17,16 @@ TEST_CASE("a push target added at runtime receives H.264 and AAC and can be remo
   std::uint16_t port = bt::closed_tcp_port();
   std::string url = "rtmp://127.0.0.1:" + std::to_string(port) + "/live/key-for-test";
   std::string received = dir.path() + "/received.flv";
-  // ffmpeg as the platform's ingest: it accepts one publisher and writes what it gets.
+  // ffmpeg as the platform's ingest: it accepts one publisher and writes what it gets. Until it
+  // listens, the push target fails and is retried (1 s, 2 s, 4 s... apart): no sleep for it here.
   bt::Child ingest(
       {"ffmpeg", "-v", "error", "-listen", "1", "-i", url, "-c", "copy", "-f", "flv", received});
-  bt::run_loop_for(1s);
 
   bt::EventLog log;
   auto studio = bt::start_studio(bt::test_config(dir, "push"), log);
   auto id = studio->add_push_target(url);
   REQUIRE(id);
-  REQUIRE(bt::run_loop_until([&] { return log.find(Kind::kOutputUp, *id) != nullptr; }, 30s));
+  REQUIRE(bt::run_loop_until([&] { return log.find(Kind::kOutputUp, *id) != nullptr; }, 60s));
   REQUIRE(bt::run_loop_until(
       [&] {
         std::error_code ec;
@@ -41,10 +41,14 @@ TEST_CASE("a push target added at runtime receives H.264 and AAC and can be remo
   CHECK(live);
 
   REQUIRE(studio->remove_push_target(*id));
-  // The ingest sees the stream end and exits; SIGINT makes sure, and lets it finish the file.
-  bt::run_loop_for(1s);
-  ingest.kill(SIGINT);
-  ingest.wait();
+  // The ingest sees the stream end and exits on its own: removed, the push ends its stream. If it
+  // has not by the deadline, SIGINT lets it finish the file for the probe below.
+  bool ended = ingest.wait_for(20s).has_value();
+  if (!ended) {
+    ingest.kill(SIGINT);
+    ingest.wait();
+  }
+  CHECK(ended);
   std::string probe =
       bt::run_command("ffprobe -v error -show_entries stream=codec_name,width -of default=nw=1 '" +
                       received + "' 2>&1");

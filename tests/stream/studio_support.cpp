@@ -165,12 +165,23 @@ void Child::kill(int signal) {
 
 int Child::wait() {
   if (reaped_) {
-    return 0;
+    return status_;
   }
-  int status = 0;
-  waitpid(pid_, &status, 0);
+  waitpid(pid_, &status_, 0);
   reaped_ = true;
-  return status;
+  return status_;
+}
+
+std::optional<int> Child::wait_for(std::chrono::milliseconds timeout) {
+  run_loop_until(
+      [&] {
+        if (!reaped_ && waitpid(pid_, &status_, WNOHANG) == pid_) {
+          reaped_ = true;
+        }
+        return reaped_;
+      },
+      timeout);
+  return reaped_ ? std::optional<int>(status_) : std::nullopt;
 }
 
 std::string Child::read_line(std::chrono::milliseconds timeout) {
@@ -265,12 +276,15 @@ std::optional<Rect> layer_rect(const OverlayState& state, bool slate, const std:
 }
 
 std::optional<Frame> fresh_frame(Studio& studio) {
+  // Frames are counted, and the overlay painted, as they leave the compositor: the fourth new one
+  // was painted after the call. The grab branch's appsink takes frames on a thread of its own, a
+  // little behind: four composed frames more (about the 100 ms once slept here on a quiet
+  // machine) leave it time, and stretch on a busy one, where the compositor slows down too.
   std::uint64_t start = studio.health().frames;
-  if (!run_loop_until([&] { return studio.health().frames >= start + 4; },
+  if (!run_loop_until([&] { return studio.health().frames >= start + 8; },
                       std::chrono::seconds(20))) {
     return std::nullopt;
   }
-  run_loop_for(std::chrono::milliseconds(100));
   return studio.last_frame();
 }
 
@@ -286,11 +300,18 @@ std::optional<Frame> fresh_frame_matching(Studio& studio, const Frame& reference
 }
 
 std::optional<Frame> steady_frame(Studio& studio, Rect region) {
-  std::optional<Frame> previous = fresh_frame(studio);
-  if (!previous) {
-    return std::nullopt;
-  }
-  return fresh_frame_matching(studio, *previous, region);
+  // Each frame against the one before it, not all against the first: a first frame sent without
+  // the camera's buffer would otherwise match none after it.
+  std::optional<Frame> previous;
+  std::optional<Frame> frame;
+  bool steady = run_loop_until(
+      [&] {
+        previous = std::move(frame);
+        frame = fresh_frame(studio);
+        return previous && frame && mean_difference(*previous, *frame, region) < 1.0;
+      },
+      std::chrono::seconds(20));
+  return steady ? frame : std::nullopt;
 }
 
 const StudioEvent* EventLog::find(StudioEvent::Kind kind, const std::string& subject) const {

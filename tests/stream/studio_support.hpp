@@ -57,7 +57,9 @@ class Child {
   Child(const Child&) = delete;
   Child& operator=(const Child&) = delete;
   void kill(int signal);
-  int wait();                                                // the exit status from waitpid
+  int wait();  // the exit status from waitpid
+  // Runs the GLib loop until the child exits on its own: its status, or nullopt at the timeout.
+  std::optional<int> wait_for(std::chrono::milliseconds timeout);
   std::string read_line(std::chrono::milliseconds timeout);  // from stdout when captured
   pid_t pid() const { return pid_; }
 
@@ -65,6 +67,7 @@ class Child {
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
   bool reaped_ = false;
+  int status_ = 0;
 };
 
 std::uint16_t free_udp_port();
@@ -85,7 +88,8 @@ int bright_pixels(const Frame& frame, Rect r, int threshold = 200);
 // Where the renderer puts `layer` on a 1280x720 frame for `state`.
 std::optional<Rect> layer_rect(const OverlayState& state, bool slate, const std::string& layer);
 
-// A frame composed after everything set before the call: waits for a few new frames first.
+// A frame composed after everything set before the call: waits for a few new frames first, then
+// a few more for the grab branch's own thread to take one of them.
 std::optional<Frame> fresh_frame(Studio& studio);
 // A fresh frame whose `region` matches `reference`. On a busy machine the compositor may send a
 // frame without the camera's late buffer; such a frame says nothing about the overlay.
