@@ -1,8 +1,9 @@
-// Charity sales in the room: sale.list, sale.buy, sale.order, sale.on_air, sale.add,
-// sale.withdraw. Stock is taken in the
-// order's own transaction (donations/sale_orders.cpp); the room hears how much is left as a
-// sale.updated event, on every node.
+// Charity sales in the room: sale.list, sale.buy, sale.order, sale.on_air, sale.add and
+// sale.withdraw. Stock is taken in the order's own transaction (donations/sale_orders.cpp); the
+// room hears how much is left as a sale.updated event, on every node.
 #include "web/room_sales.hpp"
+
+#include <functional>
 
 #include "donations/sale_orders.hpp"
 #include "sql/transaction.hpp"
@@ -130,6 +131,27 @@ void sale_order(RoomContext& context, const Request& r) {
       });
 }
 
+// The answer to a request that changed or featured an item: the room hears it as `type` (on every
+// node), the sender gets the item. A featured item must still be open (sale_closed).
+std::function<void(std::expected<donations::SaleItem, Error>)> tell_room_and_answer(
+    LaterReply answer, std::string room, const char* type, bool must_be_open = false) {
+  return [answer = std::move(answer), room = std::move(room), type,
+          must_be_open](std::expected<donations::SaleItem, Error> item) {
+    auto* room_context = answer.context();
+    if (room_context == nullptr) {
+      return;
+    }
+    if (!item) {
+      return answer.refuse(item.error());
+    }
+    if (must_be_open && item->status != "open") {
+      return answer.refuse(make_error("sale_closed", "this item is no longer for sale"));
+    }
+    announce_sale_item(*room_context, room, *item, type);
+    answer.ack({{"item", sale_item_json(*item)}});
+  };
+}
+
 std::expected<donations::NewSaleItem, Error> new_item(const Request& r) {
   const auto& f = r.frame;
   auto title = string_field(f, "title");
@@ -171,17 +193,7 @@ void sale_add(RoomContext& context, const Request& r) {
   }
   context.pool().run_expected<donations::SaleItem>(
       [item = *item](sql::Connection& c) { return donations::add_sale_item(c, item); },
-      [answer = context.later(r.session, r.frame), room = r.session.room](auto added) {
-        auto* room_context = answer.context();
-        if (room_context == nullptr) {
-          return;
-        }
-        if (!added) {
-          return answer.refuse(added.error());
-        }
-        announce_sale_item(*room_context, room, *added, "sale.updated");
-        answer.ack({{"item", sale_item_json(*added)}});
-      });
+      tell_room_and_answer(context.later(r.session, r.frame), r.session.room, "sale.updated"));
 }
 
 // Staff take an item off sale; the room sees it go. Unpaid orders run out as usual.
@@ -192,17 +204,7 @@ void sale_withdraw(RoomContext& context, const Request& r) {
   }
   context.pool().run_expected<donations::SaleItem>(
       [id = *id](sql::Connection& c) { return donations::withdraw_sale_item(c, id); },
-      [answer = context.later(r.session, r.frame), room = r.session.room](auto item) {
-        auto* room_context = answer.context();
-        if (room_context == nullptr) {
-          return;
-        }
-        if (!item) {
-          return answer.refuse(item.error());
-        }
-        announce_sale_item(*room_context, room, *item, "sale.updated");
-        answer.ack({{"item", sale_item_json(*item)}});
-      });
+      tell_room_and_answer(context.later(r.session, r.frame), r.session.room, "sale.updated"));
 }
 
 // A host puts an item on the video (the overlay's card), or takes it off with item_id 0.
@@ -217,20 +219,8 @@ void sale_on_air(RoomContext& context, const Request& r) {
   }
   context.pool().run_expected<donations::SaleItem>(
       [id = *id](sql::Connection& c) { return donations::find_sale_item(c, id); },
-      [answer = context.later(r.session, r.frame), room = r.session.room](auto item) {
-        auto* room_context = answer.context();
-        if (room_context == nullptr) {
-          return;
-        }
-        if (!item) {
-          return answer.refuse(item.error());
-        }
-        if (item->status != "open") {
-          return answer.refuse(make_error("sale_closed", "this item is no longer for sale"));
-        }
-        announce_sale_item(*room_context, room, *item, "sale.featured");
-        answer.ack({{"item", sale_item_json(*item)}});
-      });
+      tell_room_and_answer(context.later(r.session, r.frame), r.session.room, "sale.featured",
+                           true));
 }
 
 }  // namespace
