@@ -234,35 +234,25 @@ std::expected<PlacedOrder, SaleOrderRefusal> place_sale_order(sql::Connection& c
   if (auto e = check_request(request)) {
     return refuse(*e);
   }
-  if (auto b = conn.exec("BEGIN"); !b) {
-    return refuse(sql::db_failure(b.error()));
-  }
-  auto result = [&]() -> std::expected<PlacedOrder, SaleOrderRefusal> {
-    auto ledger = LedgerAppender::lock(conn);
-    if (!ledger) {
-      return refuse(ledger.error());
-    }
-    auto earlier = earlier_order(conn, request);
-    if (!earlier) {
-      return refuse(earlier.error());
-    }
-    if (*earlier) {
-      auto item = find_sale_item(conn, (*earlier)->item_id);
-      if (!item) {
-        return refuse(item.error());
-      }
-      return PlacedOrder{**earlier, *item};
-    }
-    return place_locked(conn, *ledger, request);
-  }();
-  if (!result) {
-    (void)conn.exec("ROLLBACK");
-    return result;
-  }
-  if (auto c = conn.exec("COMMIT"); !c) {
-    return refuse(make_error("db_unavailable", "the order may not have been saved; send it again"));
-  }
-  return result;
+  return sql::in_transaction(
+      conn, [&](sql::Connection& tx) -> std::expected<PlacedOrder, SaleOrderRefusal> {
+        auto ledger = LedgerAppender::lock(tx);
+        if (!ledger) {
+          return refuse(ledger.error());
+        }
+        auto earlier = earlier_order(tx, request);
+        if (!earlier) {
+          return refuse(earlier.error());
+        }
+        if (*earlier) {
+          auto item = find_sale_item(tx, (*earlier)->item_id);
+          if (!item) {
+            return refuse(item.error());
+          }
+          return PlacedOrder{**earlier, *item};
+        }
+        return place_locked(tx, *ledger, request);
+      });
 }
 
 std::expected<SaleOrder, Error> find_sale_order(sql::Connection& conn,

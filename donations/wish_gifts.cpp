@@ -145,35 +145,25 @@ std::expected<WishGift, WishGiftRefusal> give_to_wish(sql::Connection& conn,
   if (auto e = validate_pledge(request, PledgeLimits{})) {
     return refuse(*e);
   }
-  if (auto b = conn.exec("BEGIN"); !b) {
-    return refuse(sql::db_failure(b.error()));
-  }
-  auto result = [&]() -> std::expected<WishGift, WishGiftRefusal> {
-    auto ledger = LedgerAppender::lock(conn);
+  using Result = std::expected<WishGift, WishGiftRefusal>;
+  return sql::in_transaction(conn, [&](sql::Connection& tx) -> Result {
+    auto ledger = LedgerAppender::lock(tx);
     if (!ledger) {
       return refuse(ledger.error());
     }
-    auto earlier = earlier_gift(conn, request);
+    auto earlier = earlier_gift(tx, request);
     if (!earlier) {
       return refuse(earlier.error());
     }
     if (*earlier) {
-      auto wish = find_wish(conn, wish_id);
+      auto wish = find_wish(tx, wish_id);
       if (!wish) {
         return refuse(wish.error());
       }
       return WishGift{**earlier, *wish, {}};
     }
-    return give_locked(conn, *ledger, request, wish_id, rest_to_fund);
-  }();
-  if (!result) {
-    (void)conn.exec("ROLLBACK");
-    return result;
-  }
-  if (auto c = conn.exec("COMMIT"); !c) {
-    return refuse(make_error("db_unavailable", "the gift may not have been saved; send it again"));
-  }
-  return result;
+    return give_locked(tx, *ledger, request, wish_id, rest_to_fund);
+  });
 }
 
 }  // namespace boai::donations
