@@ -4,8 +4,8 @@
 
 #include "app/command_support.hpp"
 #include "app/commands.hpp"
-#include "app/proof_images.hpp"
 #include "donations/sale_orders.hpp"
+#include "web/proof_images.hpp"
 
 namespace boai::app {
 
@@ -56,7 +56,8 @@ int add(const Invocation& inv, sql::Connection& conn) {
                               inv.value("--fund"),
                               inv.value("--by", "desk")};
   if (inv.has("--photo")) {
-    auto saved = save_proof_file(inv.options.data_dir + "/proofs", "item", inv.value("--photo"));
+    auto saved =
+        web::save_proof_file(inv.options.data_dir + "/proofs", "item", inv.value("--photo"));
     if (!saved) {
       return report(saved.error());
     }

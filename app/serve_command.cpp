@@ -12,6 +12,7 @@
 #include "app/database_health.hpp"
 #include "app/database_setup.hpp"
 #include "app/ledger_event_hub.hpp"
+#include "app/photo_routes.hpp"
 #include "app/serve_config.hpp"
 #include "app/show.hpp"
 #include "app/site_routes.hpp"
@@ -97,8 +98,9 @@ web::Authenticator staff_authenticator(sql::WorkerPool& pool) {
 
 std::vector<web::HttpRoute> all_routes(const DatabaseHealth& health, web::Metrics& metrics,
                                        sql::WorkerPool& pool, bool tls, const SiteInfo& site,
-                                       Show* show) {
+                                       Show* show, const ServeDirs& dirs) {
   auto routes = health_routes(health, metrics);
+  routes.push_back(photo_route(pool, dirs.proofs));
   for (auto& r : web::staff_routes(pool, tls)) {
     routes.push_back(std::move(r));
   }
@@ -193,7 +195,7 @@ int run_serve(const Options& options) {
   auto config = live_service_config(options, dirs, room);
   SiteInfo site{options.static_dir,  options.station_name, options.certificate,
                 options.credit_code, studio_room,          dirs.recordings};
-  auto routes = all_routes(health, metrics, pool, tls, site, show.get());
+  auto routes = all_routes(health, metrics, pool, tls, site, show.get(), dirs);
   auto service = web::LiveService::start(loop.get(), config, std::move(routes), metrics);
   if (!service) {
     std::fprintf(stderr, "boai: %s\n", service.error().message.c_str());

@@ -44,6 +44,7 @@ ServeDirs serve_dirs(const Options& options) {
 web::LiveRoomConfig live_room_config(const Options& options) {
   web::LiveRoomConfig config;
   config.pay = {options.pay_account, options.pay_qr_url};
+  config.proofs_dir = serve_dirs(options).proofs;
   config.max_text_chars = static_cast<std::size_t>(limit(options, "chat_chars"));
   config.max_nickname_chars = static_cast<std::size_t>(limit(options, "nickname_chars"));
   config.messages_per_second = limit(options, "messages_per_second");

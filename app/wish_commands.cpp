@@ -4,10 +4,10 @@
 
 #include "app/command_support.hpp"
 #include "app/commands.hpp"
-#include "app/proof_images.hpp"
 #include "donations/catalog.hpp"
-#include "donations/payments.hpp"
+#include "donations/wish_fulfilment.hpp"
 #include "donations/wishes.hpp"
+#include "web/proof_images.hpp"
 #include "web/room_store.hpp"
 #include "web/wish_json.hpp"
 
@@ -97,30 +97,17 @@ int review(const Invocation& inv, sql::Connection& conn) {
   return 0;
 }
 
-// The spending that fulfilled the wish, recorded from its fund and tied to it.
-std::expected<void, Error> record_spending(const Invocation& inv, sql::Connection& conn,
-                                           const Wish& wish) {
+// The spending that paid for the wish (--amount, --payee, --approved-by, --evidence), if given.
+std::expected<std::optional<donations::WishSpending>, Error> spending_of(const Invocation& inv) {
+  if (!inv.has("--amount")) {
+    return std::nullopt;
+  }
   auto amount = money_flag(inv, "--amount");
   if (!amount) {
     return std::unexpected(amount.error());
   }
-  donations::ExpenditureRequest e{wish.fund,
-                                  wish.campaign,
-                                  *amount,
-                                  "红心愿 #" + std::to_string(wish.id) + " " + wish.title,
-                                  inv.value("--payee"),
-                                  inv.value("--approved-by"),
-                                  inv.value("--evidence")};
-  auto spent = donations::record_expenditure(conn, e);
-  if (!spent) {
-    return std::unexpected(spent.error());
-  }
-  auto linked = conn.exec("UPDATE expenditures SET wish_id = $1 WHERE id = $2",
-                          sql::params(wish.id, spent->id));
-  if (!linked) {
-    return std::unexpected(make_error(linked.error().code, linked.error().message));
-  }
-  return {};
+  return donations::WishSpending{*amount, inv.value("--payee"), inv.value("--approved-by"),
+                                 inv.value("--evidence")};
 }
 
 int fulfil(const Invocation& inv, sql::Connection& conn) {
@@ -128,25 +115,23 @@ int fulfil(const Invocation& inv, sql::Connection& conn) {
   if (!id) {
     return report(id.error());
   }
-  auto wish = donations::find_wish(conn, *id);
-  if (!wish) {
+  auto spending = spending_of(inv);
+  if (!spending) {
+    return report(spending.error());
+  }
+  if (auto wish = donations::find_wish(conn, *id); !wish) {
     return report(wish.error());
   }
   std::string proof;
   if (inv.has("--proof")) {
-    auto saved = save_proof_file(inv.options.data_dir + "/proofs", "wish-" + std::to_string(*id),
-                                 inv.value("--proof"));
+    auto saved = web::save_proof_file(inv.options.data_dir + "/proofs",
+                                      "wish-" + std::to_string(*id), inv.value("--proof"));
     if (!saved) {
       return report(saved.error());
     }
     proof = *saved;
   }
-  if (inv.has("--amount")) {
-    if (auto spent = record_spending(inv, conn, *wish); !spent) {
-      return report(spent.error());
-    }
-  }
-  auto done = donations::fulfil_wish(conn, *id, inv.value("--note"), proof);
+  auto done = donations::fulfil_wish(conn, {*id, inv.value("--note"), proof, *spending});
   if (!done) {
     return report(done.error());
   }

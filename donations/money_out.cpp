@@ -84,8 +84,9 @@ std::expected<Pledge, Error> refund_pledge(sql::Connection& conn, const std::str
   });
 }
 
-std::expected<Expenditure, Error> record_expenditure(sql::Connection& conn,
-                                                     const ExpenditureRequest& req) {
+namespace {
+
+std::expected<void, Error> check_expenditure(const ExpenditureRequest& req) {
   if (req.amount.fen() <= 0 || req.amount > kMaxPayment) {
     return std::unexpected(make_error("amount_out_of_range", "an expenditure is more than ¥0"));
   }
@@ -98,58 +99,96 @@ std::expected<Expenditure, Error> record_expenditure(sql::Connection& conn,
   if (!is_storable_text(req.evidence_ref) || char_count(req.evidence_ref) > 200) {
     return std::unexpected(make_error("text_invalid", "the evidence reference is too long"));
   }
+  return {};
+}
+
+// The fund's and the campaign's ids for their slugs (no campaign: nullopt).
+std::expected<std::pair<std::int64_t, std::optional<std::int64_t>>, Error> spending_target(
+    sql::Connection& tx, const ExpenditureRequest& req) {
+  auto fund = tx.exec("SELECT id FROM funds WHERE slug = $1", params(req.fund));
+  if (!fund) {
+    return std::unexpected(failed(fund.error()));
+  }
+  if (fund->rows() == 0) {
+    return std::unexpected(make_error("fund_not_found", "no fund \"" + req.fund + "\""));
+  }
+  std::optional<std::int64_t> campaign_id;
+  if (!req.campaign.empty()) {
+    auto c = tx.exec("SELECT id FROM campaigns WHERE slug = $1", params(req.campaign));
+    if (!c) {
+      return std::unexpected(failed(c.error()));
+    }
+    if (c->rows() == 0) {
+      return std::unexpected(
+          make_error("campaign_not_found", "no campaign \"" + req.campaign + "\""));
+    }
+    campaign_id = c->int64(0, 0);
+  }
+  return std::pair{fund->int64(0, 0), campaign_id};
+}
+
+}  // namespace
+
+namespace detail {
+
+std::expected<Expenditure, Error> add_expenditure(sql::Connection& tx, LedgerAppender& ledger,
+                                                  const ExpenditureRequest& req,
+                                                  std::optional<std::int64_t> wish_id) {
+  if (auto checked = check_expenditure(req); !checked) {
+    return std::unexpected(checked.error());
+  }
+  auto target = spending_target(tx, req);
+  if (!target) {
+    return std::unexpected(target.error());
+  }
+  auto [fund_id, campaign_id] = *target;
+  auto ins = tx.exec(
+      "INSERT INTO expenditures (fund_id, campaign_id, amount_fen, purpose, payee, approved_by, "
+      "evidence_ref, wish_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+      {param(fund_id), campaign_id ? param(*campaign_id) : std::nullopt, param(req.amount.fen()),
+       param(req.purpose), param(req.payee), param(req.approved_by), param(req.evidence_ref),
+       wish_id ? param(*wish_id) : std::nullopt});
+  if (!ins) {
+    return std::unexpected(failed(ins.error()));
+  }
+  LedgerEntry entry;
+  entry.kind = "expenditure";
+  entry.campaign_id = campaign_id;
+  entry.fund_id = fund_id;
+  entry.object_id = ins->int64(0, 0);
+  entry.amount_fen = req.amount.fen();
+  entry.public_name = req.payee;  // organisations paid by the station are public
+  entry.reference = req.evidence_ref;
+  entry.memo = req.purpose;
+  ledger.append(entry);
+  if (auto o =
+          add_outbox_event(tx, "expenditure.recorded", campaign_id.value_or(0), ins->int64(0, 0));
+      !o) {
+    return std::unexpected(o.error());
+  }
+  return Expenditure{ins->int64(0, 0), fund_id, req.amount, req.purpose};
+}
+
+}  // namespace detail
+
+std::expected<Expenditure, Error> record_expenditure(sql::Connection& conn,
+                                                     const ExpenditureRequest& req) {
+  if (auto checked = check_expenditure(req); !checked) {
+    return std::unexpected(checked.error());
+  }
   return sql::in_transaction(conn, [&](sql::Connection& tx) -> std::expected<Expenditure, Error> {
     auto ledger = LedgerAppender::lock(tx);
     if (!ledger) {
       return std::unexpected(ledger.error());
     }
-    auto fund = tx.exec("SELECT id FROM funds WHERE slug = $1", params(req.fund));
-    if (!fund) {
-      return std::unexpected(failed(fund.error()));
+    auto spent = detail::add_expenditure(tx, *ledger, req, std::nullopt);
+    if (!spent) {
+      return spent;
     }
-    if (fund->rows() == 0) {
-      return std::unexpected(make_error("fund_not_found", "no fund \"" + req.fund + "\""));
-    }
-    std::optional<std::int64_t> campaign_id;
-    if (!req.campaign.empty()) {
-      auto c = tx.exec("SELECT id FROM campaigns WHERE slug = $1", params(req.campaign));
-      if (!c) {
-        return std::unexpected(failed(c.error()));
-      }
-      if (c->rows() == 0) {
-        return std::unexpected(
-            make_error("campaign_not_found", "no campaign \"" + req.campaign + "\""));
-      }
-      campaign_id = c->int64(0, 0);
-    }
-    auto ins = tx.exec(
-        "INSERT INTO expenditures (fund_id, campaign_id, amount_fen, purpose, payee, approved_by, "
-        "evidence_ref) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        {param(fund->int64(0, 0)), campaign_id ? param(*campaign_id) : std::nullopt,
-         param(req.amount.fen()), param(req.purpose), param(req.payee), param(req.approved_by),
-         param(req.evidence_ref)});
-    if (!ins) {
-      return std::unexpected(failed(ins.error()));
-    }
-    LedgerEntry entry;
-    entry.kind = "expenditure";
-    entry.campaign_id = campaign_id;
-    entry.fund_id = fund->int64(0, 0);
-    entry.object_id = ins->int64(0, 0);
-    entry.amount_fen = req.amount.fen();
-    entry.public_name = req.payee;  // organisations paid by the station are public
-    entry.reference = req.evidence_ref;
-    entry.memo = req.purpose;
-    ledger->append(entry);
     if (auto f = ledger->finish(); !f) {
       return std::unexpected(f.error());
     }
-    if (auto o =
-            add_outbox_event(tx, "expenditure.recorded", campaign_id.value_or(0), ins->int64(0, 0));
-        !o) {
-      return std::unexpected(o.error());
-    }
-    return Expenditure{ins->int64(0, 0), fund->int64(0, 0), req.amount, req.purpose};
+    return spent;
   });
 }
 

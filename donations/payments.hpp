@@ -2,7 +2,9 @@
 // (refunds, which reduce or void the receipt), and money spent (expenditures).
 #pragma once
 
+#include <cstdint>
 #include <expected>
+#include <optional>
 #include <string>
 
 #include "base/error.hpp"
@@ -10,6 +12,8 @@
 #include "sql/connection.hpp"
 
 namespace boai::donations {
+
+class LedgerAppender;
 
 // The most one payment or expenditure may be.
 inline constexpr Money kMaxPayment = Money::from_yuan(10'000'000);
@@ -30,6 +34,16 @@ std::expected<Pledge, Error> refund_pledge(sql::Connection& conn, const std::str
 // Errors: fund_not_found, campaign_not_found, amount_out_of_range, text_invalid, too_long.
 std::expected<Expenditure, Error> record_expenditure(sql::Connection& conn,
                                                      const ExpenditureRequest& request);
+
+namespace detail {
+
+// Inside a transaction that holds the ledger head: checks the request, writes the expenditure and
+// appends its entry (the caller finishes the appender). A wish's spending names the wish.
+std::expected<Expenditure, Error> add_expenditure(sql::Connection& tx, LedgerAppender& ledger,
+                                                  const ExpenditureRequest& request,
+                                                  std::optional<std::int64_t> wish_id);
+
+}  // namespace detail
 
 std::expected<std::optional<Receipt>, Error> receipt_for(sql::Connection& conn,
                                                          std::int64_t pledge_id);

@@ -259,28 +259,4 @@ std::expected<Wish, Error> review_wish(sql::Connection& conn, const WishReview& 
   return find_wish(conn, review.id);
 }
 
-std::expected<Wish, Error> fulfil_wish(sql::Connection& conn, std::int64_t id,
-                                       const std::string& note, const std::string& proof_file) {
-  auto checked = checked_text("the note", note, 500);
-  if (!checked) {
-    return std::unexpected(checked.error());
-  }
-  auto updated = conn.exec(
-      "UPDATE wishes SET status = 'fulfilled', fulfil_note = $2, proof_file = $3, "
-      "updated_at = now() WHERE id = $1 AND status IN ('approved', 'funded') RETURNING id",
-      sql::params(id, *checked, proof_file));
-  if (!updated) {
-    return std::unexpected(sql::db_failure(updated.error()));
-  }
-  if (updated->rows() == 0) {
-    auto wish = find_wish(conn, id);
-    if (!wish) {
-      return std::unexpected(wish.error());
-    }
-    return std::unexpected(
-        make_error("wish_not_open", "wish #" + std::to_string(id) + " is " + wish->status));
-  }
-  return find_wish(conn, id);
-}
-
 }  // namespace boai::donations

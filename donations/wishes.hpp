@@ -91,12 +91,6 @@ struct WishReview {
 std::expected<Wish, Error> review_wish(sql::Connection& conn, const WishReview& review,
                                        const WishLimits& limits);
 
-// A funded (or approved) wish is fulfilled: the note, the proof image's file name and, when the
-// spending is recorded with it, the expenditure that paid for it. Errors: wish_not_found,
-// wish_not_open.
-std::expected<Wish, Error> fulfil_wish(sql::Connection& conn, std::int64_t id,
-                                       const std::string& note, const std::string& proof_file);
-
 bool is_wish_category(const std::string& category);
 
 }  // namespace boai::donations

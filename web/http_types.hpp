@@ -1,6 +1,7 @@
 // An HTTP request as the route handlers see it, and the response they give back.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <string>
 #include <utility>
@@ -31,6 +32,7 @@ using HttpHandler = std::function<void(const HttpRequest&, HttpResponder)>;
 struct HttpRoute {
   std::string prefix;  // "/healthz" matches "/healthz" and "/healthz/..."
   HttpHandler handler;
+  std::size_t max_body_bytes = 0;  // a larger body is answered 413; 0: the service's limit
 };
 
 }  // namespace boai::web

@@ -52,7 +52,7 @@ class LiveRoom final : public WsEndpoint, private RoomContext {
   // Loads a room (if it exists) without a viewer, so its totals are known: the studio's room.
   void open_room(const std::string& slug);
   // Sends a frame to the staff members in a room (studio health and events).
-  void send_to_staff(const std::string& room, const std::string& text);
+  void send_to_staff(const std::string& room, const std::string& text) override;
 
   // Stops accepting and says goodbye to everyone (1001).
   void close_all();

@@ -38,7 +38,8 @@ constexpr int kWritesPerTurn = 256;
 // libwebsockets allocates this per connection, zeroed; it only points at our C++ state.
 struct HttpSessionData {
   HttpExchange* exchange;
-  std::uint64_t id;  // the exchange's name in messages between the threads
+  std::uint64_t id;        // the exchange's name in messages between the threads
+  std::size_t body_limit;  // the route's, known from the path before the body comes
 };
 
 void log_lws(int level, const char* line) {
@@ -100,6 +101,12 @@ struct LiveService::Impl {
       }
     }
     return best;
+  }
+
+  std::size_t body_limit_for(const std::string& path) const {
+    const HttpRoute* route = route_for(path);
+    return route != nullptr && route->max_body_bytes > 0 ? route->max_body_bytes
+                                                         : config.max_body_bytes;
   }
 
   // I/O thread: hands a message to the loop thread, waking it once per batch.
@@ -262,6 +269,7 @@ int LiveService::Impl::callback(lws* wsi, lws_callback_reasons reason, void* use
         self->exchanges[session->id] = session->exchange;
         auto& method = session->exchange->request().method;
         if (method == "POST" || method == "PUT") {
+          session->body_limit = self->body_limit_for(session->exchange->request().path);
           return 0;  // wait for the body
         }
         self->dispatch(*session);
@@ -269,8 +277,7 @@ int LiveService::Impl::callback(lws* wsi, lws_callback_reasons reason, void* use
       }
       case LWS_CALLBACK_HTTP_BODY:
         if (session->exchange != nullptr) {
-          session->exchange->append_body(static_cast<const char*>(in), len,
-                                         self->config.max_body_bytes);
+          session->exchange->append_body(static_cast<const char*>(in), len, session->body_limit);
         }
         return 0;
       case LWS_CALLBACK_HTTP_BODY_COMPLETION:

@@ -28,6 +28,7 @@ struct LiveRoomConfig {
   int bad_frames_before_close = 20;
   std::chrono::seconds sale_hold{30 * 60};  // how long an unpaid sale order keeps its stock
   PayInfo pay;
+  std::string proofs_dir;  // where POST /api/photos saved what wish.fulfil and sale.add name
 };
 
 struct RoomCounters {

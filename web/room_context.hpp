@@ -37,6 +37,8 @@ class RoomContext {
   virtual RoomSession* session(std::uint64_t id) = 0;
   // Closes the connections of a room that a ban in force covers (staff excepted).
   virtual void close_banned(RoomState& room) = 0;
+  // Sends a frame to the staff in a room on this node only (viewers never see it).
+  virtual void send_to_staff(const std::string& room, const std::string& text) = 0;
 
   void reply(RoomSession& s, const std::string& text);
   void refuse(RoomSession& s, const ClientFrame& f, const Error& e);

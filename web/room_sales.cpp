@@ -7,6 +7,7 @@
 
 #include "donations/sale_orders.hpp"
 #include "sql/transaction.hpp"
+#include "web/proof_images.hpp"
 #include "web/room_requests.hpp"
 #include "web/sale_json.hpp"
 
@@ -158,7 +159,8 @@ std::expected<donations::NewSaleItem, Error> new_item(const Request& r) {
   auto fund = string_field(f, "fund", false);
   auto donor = string_field(f, "donated_by", false);
   auto description = string_field(f, "description", false);
-  for (const auto* field : {&title, &fund, &donor, &description}) {
+  auto photo = string_field(f, "photo", false);
+  for (const auto* field : {&title, &fund, &donor, &description, &photo}) {
     if (!*field) {
       return std::unexpected(field->error());
     }
@@ -176,7 +178,7 @@ std::expected<donations::NewSaleItem, Error> new_item(const Request& r) {
   return donations::NewSaleItem{*title,
                                 *description,
                                 *donor,
-                                "",
+                                *photo,
                                 donations::Money::from_fen(*price),
                                 small(*quantity),
                                 small(*per_buyer),
@@ -184,15 +186,22 @@ std::expected<donations::NewSaleItem, Error> new_item(const Request& r) {
                                 r.session.staff->name};
 }
 
-// Staff add an item from the console (no photo: that is the desk's `boai sale add --photo`); the
-// room sees it at once.
+// Staff add an item from the console, with a photo POST /api/photos saved first; the room sees it
+// at once.
 void sale_add(RoomContext& context, const Request& r) {
   auto item = new_item(r);
   if (!item) {
     return context.refuse(r.session, r.frame, item.error());
   }
   context.pool().run_expected<donations::SaleItem>(
-      [item = *item](sql::Connection& c) { return donations::add_sale_item(c, item); },
+      [item = *item, proofs = context.config().proofs_dir](
+          sql::Connection& c) -> std::expected<donations::SaleItem, Error> {
+        if (!item.photo_file.empty() && !is_saved_proof(proofs, item.photo_file)) {
+          return std::unexpected(
+              make_error("photo_not_found", "upload the photo first (POST /api/photos)"));
+        }
+        return donations::add_sale_item(c, item);
+      },
       tell_room_and_answer(context.later(r.session, r.frame), r.session.room, "sale.updated"));
 }
 

@@ -3,8 +3,10 @@
 #include "web/room_wishes.hpp"
 
 #include "base/on_loop.hpp"
+#include "donations/wish_fulfilment.hpp"
 #include "donations/wish_gifts.hpp"
 #include "donations/wishes.hpp"
+#include "web/proof_images.hpp"
 #include "web/wish_json.hpp"
 
 namespace boai::web {
@@ -76,6 +78,12 @@ void wish_post(RoomContext& context, const Request& r) {
       [answer = context.later(r.session, r.frame)](std::expected<donations::Wish, Error> wish) {
         if (!wish) {
           return answer.refuse(wish.error());
+        }
+        // The consoles on this node list it at once; those on other nodes on their next refresh.
+        if (auto* room_context = answer.context(); room_context && wish->status == "pending") {
+          room_context->send_to_staff(
+              wish->campaign,
+              json{{"type", "wish.pending"}, {"wish", wish_json(*wish, true)}}.dump());
         }
         answer.ack({{"wish", {{"id", wish->id}, {"status", wish->status}}}});
       });
@@ -225,6 +233,59 @@ void wish_feature(RoomContext& context, const Request& r) {
       });
 }
 
+std::expected<donations::WishFulfilment, Error> fulfilment_of(const Request& r) {
+  const auto& f = r.frame;
+  auto id = integer_field(f, "id");
+  if (!id) {
+    return std::unexpected(id.error());
+  }
+  auto note = string_field(f, "note");
+  auto proof = string_field(f, "proof", false);
+  auto payee = string_field(f, "payee", false);
+  auto evidence = string_field(f, "evidence", false);
+  for (const auto* field : {&note, &proof, &payee, &evidence}) {
+    if (!*field) {
+      return std::unexpected(field->error());
+    }
+  }
+  donations::WishFulfilment fulfilment{*id, *note, *proof, std::nullopt};
+  if (f.body.contains("spent_fen") && !f.body["spent_fen"].is_null()) {
+    auto spent = integer_field(f, "spent_fen");
+    if (!spent) {
+      return std::unexpected(spent.error());
+    }
+    fulfilment.spending = donations::WishSpending{donations::Money::from_fen(*spent), *payee,
+                                                  r.session.staff->name, *evidence};
+  }
+  return fulfilment;
+}
+
+// Staff mark a wish fulfilled: the note, the proof POST /api/photos saved, and what was spent.
+void wish_fulfil(RoomContext& context, const Request& r) {
+  auto fulfilment = fulfilment_of(r);
+  if (!fulfilment) {
+    return context.refuse(r.session, r.frame, fulfilment.error());
+  }
+  context.pool().run_expected<donations::Wish>(
+      [f = *fulfilment, proofs = context.config().proofs_dir](
+          sql::Connection& c) -> std::expected<donations::Wish, Error> {
+        if (!f.proof_file.empty() && !is_saved_proof(proofs, f.proof_file)) {
+          return std::unexpected(
+              make_error("proof_not_found", "upload the proof first (POST /api/photos)"));
+        }
+        return donations::fulfil_wish(c, f);
+      },
+      [answer = context.later(r.session, r.frame)](std::expected<donations::Wish, Error> wish) {
+        if (!wish) {
+          return answer.refuse(wish.error());
+        }
+        if (auto* room_context = answer.context()) {
+          announce(*room_context, *wish, "wish.updated");
+        }
+        answer.ack({{"wish", wish_json(*wish, true)}});
+      });
+}
+
 json gift_json(const donations::WishGift& gift, const PayInfo& pay) {
   const auto& p = gift.pledge;
   return {{"reference", p.reference},
@@ -280,6 +341,7 @@ std::vector<RequestRoute> wish_requests() {
       {"wish.mine", wish_mine, Sender::kAnyone, false},
       {"wish.list", wish_list, Sender::kAnyone, true},
       {"wish.review", wish_review, Sender::kStaff, false},
+      {"wish.fulfil", wish_fulfil, Sender::kStaff, false},
       {"wish.feature", wish_feature, Sender::kHost, true},
   };
 }

@@ -298,15 +298,23 @@ test('the host puts an item on the video and takes it off; viewers see it first,
   assert.deepEqual(await viewer.locator('#sale-list li.sale').evaluateAll(
     (lis) => lis.map((li) => Number(li.dataset.id))), [ids.scarf, ids.xss, ids.kit, ids.cup]);
 
-  // An item added in the console reaches the phone without a reload; 下架 takes it away.
+  // An item added in the console, with its photo, reaches the phone without a reload; 下架 takes
+  // it away.
+  const jpeg = Buffer.concat([Buffer.from('ffd8ffe0', 'hex'), Buffer.alloc(128, 3)]);
   await host.fill('#sale-add-title', '爱心笔记本');
   await host.fill('#sale-add-price', '12.5');
   await host.fill('#sale-add-quantity', '6');
   await host.fill('#sale-add-donor', '文具店');
+  await host.setInputFiles('#sale-add-photo', { name: 'book.jpg', mimeType: 'image/jpeg',
+    buffer: jpeg });
   await host.click('#sale-add-form button[type=submit]');
   const added = viewer.locator('#sale-list li.sale', { hasText: '爱心笔记本' });
   await added.waitFor();
   assert.match(await added.textContent(), /12\.50/);
+  const photo = await added.locator('img').getAttribute('src');
+  assert.match(photo, /^\/proofs\/item-[0-9a-f]{16}\.jpg$/);
+  const served = await fetch(`${site.base}${photo}`);
+  assert.deepEqual(Buffer.from(await served.arrayBuffer()), jpeg);
   assert.equal(await host.inputValue('#sale-add-title'), '', 'the form is cleared once added');
   await host.locator('#host-sales li', { hasText: '爱心笔记本' }).locator('button.withdraw').click();
   await added.waitFor({ state: 'detached' });

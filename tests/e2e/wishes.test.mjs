@@ -180,7 +180,7 @@ test('a gift above what is left may give just what is left', async () => {
   assert.ok(posted.ack, JSON.stringify(posted));
   const id = posted.ack.wish.id;
   await other.context().close();
-  await host.click('#wishes-refresh');
+  // The console hears of it without a refresh (wish.pending).
   const item = host.locator(`#pending-wishes li[data-id="${id}"]`);
   await item.waitFor();
   await item.locator('button.approve').click();
@@ -221,7 +221,7 @@ test('English on request; a rejection tells its poster why', async () => {
   const id = posted.ack.wish.id;
   await viewer.evaluate((x) => localStorage.setItem('boai.my_wishes',
     JSON.stringify([...JSON.parse(localStorage.getItem('boai.my_wishes')), x])), id);
-  await host.click('#wishes-refresh');
+  // The console hears of it without a refresh (wish.pending).
   const item = host.locator(`#pending-wishes li[data-id="${id}"]`);
   await item.waitFor();
   await item.locator('.reason').fill('不符合救助范围');
@@ -234,6 +234,35 @@ test('English on request; a rejection tells its poster why', async () => {
   await mine.waitFor();
   assert.equal(await mine.locator('.wish-reason').textContent(), '未通过的原因：不符合救助范围');
   assert.equal(await card(viewer, id).count(), 0);
+});
+
+test('the host marks the wish fulfilled with a proof photo and the spending; viewers see the proof', async () => {
+  const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(256, 7)]);
+  const item = host.locator(`#public-wishes li[data-id="${wishId}"]`);
+  await item.locator('details.fulfil summary').click();
+  // A file that is not an image is refused in words, and the wish stays as it was.
+  await item.locator('.fulfil-note').fill('助听器已送到张奶奶家');
+  await item.locator('.fulfil-proof').setInputFiles({ name: 'proof.png', mimeType: 'image/png',
+    buffer: Buffer.from('not a picture') });
+  await item.locator('button.fulfil').click();
+  await host.waitForSelector('#toast.error[data-code="proof_not_image"]');
+  assert.equal(await item.getAttribute('data-status'), 'funded');
+
+  await item.locator('.fulfil-proof').setInputFiles({ name: 'proof.png', mimeType: 'image/png',
+    buffer: png });
+  await item.locator('.fulfil-spent').fill('180');
+  await item.locator('.fulfil-payee').fill('柯桥助听器店');
+  await item.locator('button.fulfil').click();
+  await host.locator(`#public-wishes li[data-id="${wishId}"][data-status="fulfilled"]`).waitFor();
+  await screenshot(host, 'host-wish-fulfilled');
+
+  const proof = card(viewer, wishId).locator('a.wish-proof');
+  await proof.waitFor();
+  const href = await proof.getAttribute('href');
+  assert.match(href, new RegExp(`^/proofs/wish-${wishId}-[0-9a-f]{16}\\.png$`));
+  const served = await fetch(`${site.base}${href}`);
+  assert.equal(served.status, 200);
+  assert.deepEqual(Buffer.from(await served.arrayBuffer()), png);
 });
 
 test('the requester\'s contact is in the console and nowhere in the viewer\'s page', async () => {

@@ -47,3 +47,21 @@ export async function apiOrNull(path) {
     return null;
   }
 }
+
+// Uploads a PNG or JPEG (staff only) for a wish's proof (wish: its id) or a sale item's photo;
+// answers {file, url}. The server checks the bytes and the size (at most 5 MiB).
+export async function uploadPhoto(file, { wish } = {}) {
+  const path = wish ? `/api/photos?wish=${encodeURIComponent(wish)}` : '/api/photos';
+  let res;
+  try {
+    res = await fetch(path, { method: 'POST', credentials: 'same-origin', body: file,
+      headers: { 'Content-Type': file.type || 'application/octet-stream' } });
+  } catch (e) {
+    throw new ApiError(0, 'network', String(e));
+  }
+  const data = await res.json().catch(() => null);
+  if (!res.ok) {
+    throw new ApiError(res.status, data?.error || `http_${res.status}`, data?.message ?? '');
+  }
+  return data;
+}

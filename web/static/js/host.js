@@ -140,6 +140,7 @@ function join(slug) {
       studio.renderHealth(s);
     }
     else if (s.type === 'studio.event') studio.addStudioEvent(s);
+    else if (s.type === 'wish.pending') wishes.addPending(s.wish);
   });
   client.connect();
 }

@@ -6,6 +6,7 @@ import { $, el } from './dom.js';
 import { t } from './i18n.js';
 import { formatFen, parseYuanToFen } from './money.js';
 import { act, toastError } from './host_actions.js';
+import { uploadChosen } from './host_wish_fulfil.js';
 import { isOpen, priceText } from './sale_parts.js';
 
 let client = null;
@@ -114,18 +115,25 @@ export function showSaleTotals(totals) {
     sold: formatFen(lastTotals?.sold_fen ?? 0), n: lastTotals?.sale_count ?? 0 });
 }
 
-// The console's form: an item without a photo (the desk's `boai sale add --photo` has one). The
+// The console's form. A photo is uploaded first (POST /api/photos) and named in sale.add; the
 // price is typed in yuan and sent in fen; the server checks the rest.
 async function addItem(e) {
   e.preventDefault();
+  const button = e.submitter;
+  button.disabled = true;
+  const photo = await uploadChosen($('#sale-add-photo'));
+  button.disabled = false;
+  if (photo === null) {
+    return;
+  }
   const value = (id) => $(id).value.trim();
   const frame = {
     type: 'sale.add', title: value('#sale-add-title'), price_fen: parseYuanToFen(value('#sale-add-price')) ?? 0,
     quantity: Number.parseInt(value('#sale-add-quantity'), 10) || 0,
     per_buyer: Number.parseInt(value('#sale-add-per-buyer') || '0', 10) || 0,
-    donated_by: value('#sale-add-donor'),
+    donated_by: value('#sale-add-donor'), photo,
   };
-  if (await act(client, frame, e.submitter)) {
+  if (await act(client, frame, button)) {
     $('#sale-add-form').reset();
   }
 }

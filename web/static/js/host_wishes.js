@@ -1,14 +1,17 @@
 // The host console's red wishes: those waiting for review (wish.list pending, contact included),
 // approved as posted or with the title, story or amount edited, or rejected with a reason; and the
 // public ones with their progress and a button that puts one on the video (wish.feature; 0 takes
-// it off). Every text from the server goes in as text.
+// it off), and for approved or funded ones a form that marks them fulfilled (host_wish_fulfil.js).
+// Every text from the server goes in as text.
 import { $, el } from './dom.js';
 import { t } from './i18n.js';
 import { formatFen, parseYuanToFen, yuanText } from './money.js';
 import { act, toast, toastError } from './host_actions.js';
 import { PUBLIC_STATUSES, categoryText, progress, statusBadge } from './wish_parts.js';
+import { fulfilForm } from './host_wish_fulfil.js';
 
-// No event tells staff of a new post (pending wishes are not public): ask again now and then.
+// A new post reaches the consoles on the node it was posted to (wish.pending); those on other
+// nodes ask again now and then.
 const POLL_MS = 20000;
 
 let client = null;
@@ -16,6 +19,7 @@ const pending = new Map(); // id -> wish waiting for review
 const shown = new Map(); // id -> public wish
 const listings = new Set(); // public wish.list requests in flight: ids events changed meanwhile
 let featuredId = 0;
+const fulfilForms = new Map(); // id -> its form, kept across re-renders so typing is not lost
 
 function tags(w, ...more) {
   return el('div', { class: 'wish-tags' },
@@ -125,7 +129,15 @@ function publicItem(w) {
       featured ? el('span', { class: 'wish-featured', text: t('wish.featured') }) : null),
     el('p', { class: 'wish-title', text: w.title ?? '' }),
     progress(w),
-    featured ? null : feature);
+    featured ? null : feature,
+    w.status === 'fulfilled' ? null : fulfilFormFor(w));
+}
+
+function fulfilFormFor(w) {
+  if (!fulfilForms.has(w.id)) {
+    fulfilForms.set(w.id, fulfilForm(client, w));
+  }
+  return fulfilForms.get(w.id);
 }
 
 // Oldest first (first come, first vetted). Items already shown stay as they are, so that a poll
@@ -217,8 +229,17 @@ export function setWishClient(c) {
   pending.clear();
   shown.clear();
   featuredId = 0;
+  fulfilForms.clear();
   renderPending({ rebuild: true });
   renderPublic();
+}
+
+// wish.pending: a wish just posted in this room, for staff only.
+export function addPending(w) {
+  if (w && !pending.has(Number(w.id))) {
+    pending.set(Number(w.id), w);
+    renderPending();
+  }
 }
 
 export function applyWishEvent(e) {
@@ -251,6 +272,7 @@ export function wireHostWishes() {
     }
   }, POLL_MS);
   document.addEventListener('boai:lang', () => {
+    fulfilForms.clear();
     renderPending({ rebuild: true });
     renderPublic();
   });

@@ -1,14 +1,15 @@
 // Proof images: a check of the first bytes and size, then a write to a temporary name renamed
 // into place, so a half-written file is never served.
-#include "app/proof_images.hpp"
+#include "web/proof_images.hpp"
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "web/random_id.hpp"
 
-namespace boai::app {
+namespace boai::web {
 
 std::expected<std::string, Error> proof_extension(std::string_view bytes) {
   if (bytes.size() > kMaxProofBytes) {
@@ -29,7 +30,7 @@ std::expected<std::string, Error> save_proof(const std::string& proofs_dir,
   if (!extension) {
     return std::unexpected(extension.error());
   }
-  std::string name = prefix + "-" + web::random_id().substr(0, 16) + *extension;
+  std::string name = prefix + "-" + random_id().substr(0, 16) + *extension;
   std::error_code ec;
   std::filesystem::create_directories(proofs_dir, ec);
   auto path = std::filesystem::path(proofs_dir) / name;
@@ -61,4 +62,11 @@ std::expected<std::string, Error> save_proof_file(const std::string& proofs_dir,
   return save_proof(proofs_dir, prefix, bytes.str());
 }
 
-}  // namespace boai::app
+bool is_saved_proof(const std::string& proofs_dir, const std::string& name) {
+  static const std::regex kShape("(wish-[0-9]{1,18}|item)-[0-9a-f]{16}\\.(png|jpg)");
+  std::error_code ec;
+  return std::regex_match(name, kShape) &&
+         std::filesystem::is_regular_file(std::filesystem::path(proofs_dir) / name, ec);
+}
+
+}  // namespace boai::web

@@ -1,5 +1,6 @@
-// Proof images of fulfilled wishes: checked (PNG or JPEG by their first bytes, at most 5 MiB) and
-// kept under DATA_DIR/proofs with a name nobody can guess in advance, served at /proofs/.
+// Proof images of fulfilled wishes and photos of sale items: checked (PNG or JPEG by their first
+// bytes, at most 5 MiB) and kept under DATA_DIR/proofs with a name nobody can guess in advance,
+// served at /proofs/.
 #pragma once
 
 #include <expected>
@@ -8,7 +9,7 @@
 
 #include "base/error.hpp"
 
-namespace boai::app {
+namespace boai::web {
 
 inline constexpr std::size_t kMaxProofBytes = 5 * 1024 * 1024;
 
@@ -25,4 +26,8 @@ std::expected<std::string, Error> save_proof_file(const std::string& proofs_dir,
                                                   const std::string& prefix,
                                                   const std::string& file);
 
-}  // namespace boai::app
+// Whether name is a file save_proof wrote (its shape, so no path leaves proofs_dir) and it is
+// there. Blocking (a stat): call it on a worker thread.
+bool is_saved_proof(const std::string& proofs_dir, const std::string& name);
+
+}  // namespace boai::web
