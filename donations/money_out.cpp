@@ -4,6 +4,7 @@
 #include "donations/outbox.hpp"
 #include "donations/payments.hpp"
 #include "donations/pledge_rows.hpp"
+#include "donations/sale_orders.hpp"
 #include "donations/text_rules.hpp"
 #include "sql/transaction.hpp"
 
@@ -63,6 +64,11 @@ std::expected<Pledge, Error> refund_pledge(sql::Connection& conn, const std::str
                "refund " + amount.format_plain() + ": " + reason));
     if (!rc) {
       return std::unexpected(failed(rc.error()));
+    }
+    if (whole && pledge.target_kind == "sale") {
+      if (auto back = detail::refund_sale_order(tx, pledge); !back) {
+        return std::unexpected(back.error());
+      }
     }
 
     LedgerEntry entry = detail::pledge_entry(

@@ -143,7 +143,7 @@ std::expected<SaleItem, SaleOrderRefusal> lockable_item(sql::Connection& tx,
   if (item.per_buyer > 0) {
     auto held = tx.exec(
         "SELECT coalesce(sum(quantity), 0) FROM sale_orders WHERE item_id = $1 AND buyer_key = $2 "
-        "AND stage <> 'expired'",
+        "AND stage NOT IN ('expired', 'refunded')",
         sql::params(item.id, buyer_key(r.contact)));
     if (!held) {
       return refuse(sql::db_failure(held.error()));
@@ -346,6 +346,25 @@ std::expected<void, Error> release_sale_order(sql::Connection& tx, LedgerAppende
   }
   ledger.append(pledge_entry(pledge, expired ? "sale_expire" : "sale_cancel",
                              expired ? "expired unpaid" : "cancelled"));
+  return {};
+}
+
+std::expected<void, Error> refund_sale_order(sql::Connection& tx, const Pledge& pledge) {
+  auto order = tx.exec(
+      "UPDATE sale_orders SET stage = 'refunded', updated_at = now() WHERE pledge_id = $1 "
+      "AND stage = 'to_fulfil' RETURNING item_id, quantity",
+      sql::params(pledge.id));
+  if (!order) {
+    return std::unexpected(sql::db_failure(order.error()));
+  }
+  if (order->rows() == 1) {
+    auto stock = tx.exec(
+        "UPDATE sale_items SET available = available + $2, updated_at = now() WHERE id = $1",
+        sql::params(order->int64(0, 0), order->int64(0, 1)));
+    if (!stock) {
+      return std::unexpected(sql::db_failure(stock.error()));
+    }
+  }
   return {};
 }
 

@@ -78,6 +78,9 @@ namespace detail {
 // and a sale_expire or sale_cancel entry is staged (cancel_pledge calls this for sale orders).
 std::expected<void, Error> release_sale_order(sql::Connection& tx, LedgerAppender& ledger,
                                               const Pledge& pledge, bool expired);
+// Inside a refund's transaction, when the whole order is refunded: one not yet handed over is
+// `refunded` and its stock goes back to its item.
+std::expected<void, Error> refund_sale_order(sql::Connection& tx, const Pledge& pledge);
 // Inside a paying transaction: a fully paid order goes to fulfilment.
 std::expected<void, Error> mark_sale_order_paid(sql::Connection& tx, const Pledge& pledge);
 }  // namespace detail

@@ -244,6 +244,48 @@ TEST_CASE("an unpaid order expires and its stock returns, and a paid one goes to
   CHECK(f.count("receipts") == 0);
 }
 
+TEST_CASE("an order refunded before hand-over puts its pieces back, one after it does not") {
+  auto f = LedgerFixture::make("sale-refund");
+  auto item = must_add(f, item_of(2, 1000, 1));
+  auto pay = [&](const PlacedOrder& placed, const std::string& txn) {
+    PaymentRequest payment;
+    payment.provider = "wechat";
+    payment.provider_txn_id = txn;
+    payment.amount = Money::from_fen(1000);
+    payment.reference = placed.order.pledge.reference;
+    REQUIRE(record_payment(f.conn, payment));
+  };
+  auto kept = place_sale_order(f.conn, order_of("refund-01", item.id, 1, "13600000000"));
+  auto taken = place_sale_order(f.conn, order_of("refund-02", item.id, 1, "13500000000"));
+  REQUIRE(kept);
+  REQUIRE(taken);
+  pay(*kept, "wx-refund-1");
+  pay(*taken, "wx-refund-2");
+  REQUIRE(hand_over_sale_order(f.conn, taken->order.pledge.reference, "picked_up"));
+  CHECK(available(f, item.id) == 0);
+
+  // Part of it back: the order still stands.
+  REQUIRE(refund_pledge(f.conn, kept->order.pledge.reference, Money::from_fen(400), "少一条"));
+  CHECK(available(f, item.id) == 0);
+  REQUIRE(refund_pledge(f.conn, kept->order.pledge.reference, Money::from_fen(600), "不要了"));
+  auto refunded = find_sale_order(f.conn, kept->order.pledge.reference);
+  REQUIRE(refunded);
+  CHECK(refunded->stage == "refunded");
+  CHECK(refunded->pledge.status == "refunded");
+  CHECK(available(f, item.id) == 1);
+  // The same buyer may take one again: a refunded order is not held against the limit.
+  CHECK(place_sale_order(f.conn, order_of("refund-03", item.id, 1, "13600000000")));
+
+  REQUIRE(refund_pledge(f.conn, taken->order.pledge.reference, Money::from_fen(1000), "退货"));
+  auto handed = find_sale_order(f.conn, taken->order.pledge.reference);
+  REQUIRE(handed);
+  CHECK(handed->stage == "picked_up");
+  CHECK(available(f, item.id) == 0);
+  auto v = verify_ledger(f.conn);
+  REQUIRE(v);
+  CHECK(v->ok());
+}
+
 TEST_CASE("sale proceeds are counted apart from gifts, in the totals and the ledger") {
   auto f = LedgerFixture::make("sale-totals");
   auto item = must_add(f, item_of(10, 3000));
