@@ -11,6 +11,7 @@
 #include "app/commands.hpp"
 #include "app/database_health.hpp"
 #include "app/database_setup.hpp"
+#include "app/finance_routes.hpp"
 #include "app/ledger_event_hub.hpp"
 #include "app/photo_routes.hpp"
 #include "app/serve_config.hpp"
@@ -101,6 +102,9 @@ std::vector<web::HttpRoute> all_routes(const DatabaseHealth& health, web::Metric
                                        Show* show, const ServeDirs& dirs) {
   auto routes = health_routes(health, metrics);
   routes.push_back(photo_route(pool, dirs.proofs));
+  for (auto& r : finance_routes(pool)) {
+    routes.push_back(std::move(r));
+  }
   for (auto& r : web::staff_routes(pool, tls)) {
     routes.push_back(std::move(r));
   }

@@ -101,6 +101,7 @@ std::vector<web::HttpRoute> site_routes(const SiteInfo& site, sql::WorkerPool& p
   return {
       {"/r", page(site.static_dir + "/index.html")},
       {"/host", page(site.static_dir + "/host.html")},
+      {"/finance", page(site.static_dir + "/finance.html")},
       {"/api/station",
        [station](const web::HttpRequest&, web::HttpResponder respond) {
          respond(json_response(200, station));

@@ -2,8 +2,9 @@
 // join it over boai.v1 with the session cookie, and hand frames to the panels (studio, chat and
 // pledges, red wishes, charity sales).
 import { $, el } from './dom.js';
-import { applyWords, wireLangSwitch, t, errorText } from './i18n.js';
-import { api, apiOrNull } from './api.js';
+import { applyWords, wireLangSwitch, t } from './i18n.js';
+import { apiOrNull } from './api.js';
+import { showSignin, showSignedIn, startSignin } from './staff_signin.js';
 import { LiveClient } from './live_client.js';
 import { loadStation } from './station.js';
 import * as studio from './host_studio.js';
@@ -14,46 +15,6 @@ import * as sales from './host_sales.js';
 let client = null;
 let station = {};
 
-function showSignin(errorKey) {
-  $('#console').hidden = true;
-  $('#signin').hidden = false;
-  $('#who').hidden = true;
-  $('#signout').hidden = !errorKey;
-  if (errorKey) {
-    $('#signin-error').textContent = t(errorKey);
-    $('#signin-error').hidden = false;
-  }
-  $('#signin-name').focus();
-}
-
-async function signIn(e) {
-  e.preventDefault();
-  const button = $('#signin-submit');
-  button.disabled = true;
-  $('#signin-error').hidden = true;
-  try {
-    const me = await api('/api/login', {
-      method: 'POST',
-      body: { name: $('#signin-name').value.trim(), password: $('#signin-password').value },
-    });
-    $('#signin-password').value = '';
-    await openConsole(me);
-  } catch (err) {
-    $('#signin-error').textContent = errorText(err);
-    $('#signin-error').dataset.code = err.code ?? '';
-    $('#signin-error').hidden = false;
-  } finally {
-    button.disabled = false;
-  }
-}
-
-async function signOut() {
-  await api('/api/logout', { method: 'POST' }).catch(() => null);
-  if (client) client.stop();
-  client = null;
-  location.reload();
-}
-
 async function openConsole(me) {
   const hosts = me.role === 'host' || me.role === 'admin';
   if (!hosts && me.role !== 'finance') return showSignin('host.need_host');
@@ -62,12 +23,7 @@ async function openConsole(me) {
   for (const card of document.querySelectorAll('#console section.card')) {
     if (!hosts && card.id !== 'wishes-card') card.hidden = true;
   }
-  $('#who').textContent = me.name;
-  $('#who').title = t('host.signed_in_as', { name: me.name, role: me.role });
-  $('#who').hidden = false;
-  $('#signout').hidden = false;
-  $('#signin').hidden = true;
-  $('#console').hidden = false;
+  showSignedIn(me);
 
   const rooms = (await apiOrNull('/api/rooms')) ?? [];
   const picker = $('#room-picker');
@@ -148,21 +104,12 @@ function join(slug) {
 async function main() {
   applyWords(document);
   wireLangSwitch($('#lang-switch'));
-  $('#signin-form').addEventListener('submit', signIn);
-  $('#signout').addEventListener('click', signOut);
   studio.wireStudio(() => client);
   room.wireModeration();
   wishes.wireHostWishes();
   sales.wireHostSales();
   station = await loadStation();
-  let me = null;
-  try {
-    me = await api('/api/me');
-  } catch {
-    me = null;
-  }
-  if (me) await openConsole(me);
-  else showSignin();
+  await startSignin({ openPage: openConsole, beforeSignOut: () => client?.stop() });
 }
 
 main();
