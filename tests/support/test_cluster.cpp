@@ -1,9 +1,12 @@
-// The shared test cluster: one EmbeddedPostgres per test binary, released at exit.
+// The shared test cluster: the one ctest started for the run (BOAI_TEST_CLUSTER_DIR, see
+// shared_cluster_main.cpp) or, run by hand, one EmbeddedPostgres per test binary, released at exit.
 #include "tests/support/test_cluster.hpp"
 
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -39,6 +42,21 @@ Cleanup& cleanup() {
   return c;
 }
 
+// The conninfo of the run's cluster, when ctest started one; "" otherwise.
+std::string run_cluster() {
+  const char* dir = std::getenv("BOAI_TEST_CLUSTER_DIR");
+  if (dir == nullptr || *dir == '\0') {
+    return "";
+  }
+  std::ifstream in(fs::path(dir) / "conninfo");
+  std::string conninfo;
+  std::getline(in, conninfo);
+  if (conninfo.empty()) {
+    throw std::runtime_error(std::string("no running test cluster in ") + dir);
+  }
+  return conninfo;
+}
+
 }  // namespace
 
 fs::path temp_dir(const std::string& prefix) {
@@ -57,8 +75,8 @@ fs::path temp_dir(const std::string& prefix) {
 std::string fresh_database(const std::string& hint) {
   static std::atomic<int> counter{0};
   auto& c = cleanup();
-  std::string base;
-  {
+  std::string base = run_cluster();
+  if (base.empty()) {
     std::lock_guard lock(c.mutex);
     if (!c.cluster) {
       std::string pattern = "/tmp/boai-cluster-XXXXXX";
