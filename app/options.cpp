@@ -41,6 +41,7 @@ const std::map<std::string, double>& limit_defaults() {
                                                           {"connections_per_address", 64},
                                                           {"pledges_per_minute", 10},
                                                           {"sale_hold_minutes", 30},
+                                                          {"refund_approval_above_yuan", 500},
                                                           {"queued_frames", 1024},
                                                           {"ping_after_idle_seconds", 30},
                                                           {"close_after_silent_seconds", 75}};

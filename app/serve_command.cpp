@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "app/approval_routes.hpp"
 #include "app/commands.hpp"
 #include "app/database_health.hpp"
 #include "app/database_setup.hpp"
@@ -99,10 +100,14 @@ web::Authenticator staff_authenticator(sql::WorkerPool& pool) {
 
 std::vector<web::HttpRoute> all_routes(const DatabaseHealth& health, web::Metrics& metrics,
                                        sql::WorkerPool& pool, bool tls, const SiteInfo& site,
-                                       Show* show, const ServeDirs& dirs) {
+                                       Show* show, const ServeDirs& dirs,
+                                       donations::Money refund_approval_above) {
   auto routes = health_routes(health, metrics);
   routes.push_back(photo_route(pool, dirs.proofs));
   for (auto& r : finance_routes(pool)) {
+    routes.push_back(std::move(r));
+  }
+  for (auto& r : approval_routes(pool, refund_approval_above)) {
     routes.push_back(std::move(r));
   }
   for (auto& r : web::staff_routes(pool, tls)) {
@@ -199,7 +204,8 @@ int run_serve(const Options& options) {
   auto config = live_service_config(options, dirs, room);
   SiteInfo site{options.static_dir,  options.station_name, options.certificate,
                 options.credit_code, studio_room,          dirs.recordings};
-  auto routes = all_routes(health, metrics, pool, tls, site, show.get(), dirs);
+  auto routes = all_routes(health, metrics, pool, tls, site, show.get(), dirs,
+                           refund_approval_above(options));
   auto service = web::LiveService::start(loop.get(), config, std::move(routes), metrics);
   if (!service) {
     std::fprintf(stderr, "boai: %s\n", service.error().message.c_str());

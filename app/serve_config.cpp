@@ -41,6 +41,11 @@ ServeDirs serve_dirs(const Options& options) {
       (data_dir / "proofs").string()};
 }
 
+donations::Money refund_approval_above(const Options& options) {
+  return donations::Money::from_fen(
+      std::llround(limit(options, "refund_approval_above_yuan") * 100));
+}
+
 web::LiveRoomConfig live_room_config(const Options& options) {
   web::LiveRoomConfig config;
   config.pay = {options.pay_account, options.pay_qr_url};

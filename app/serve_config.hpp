@@ -5,6 +5,7 @@
 #include <string>
 
 #include "app/options.hpp"
+#include "donations/money.hpp"
 #include "stream/studio_config.hpp"
 #include "web/live_room.hpp"
 #include "web/live_service.hpp"
@@ -19,6 +20,8 @@ struct ServeDirs {
 ServeDirs serve_dirs(const Options& options);
 
 web::LiveRoomConfig live_room_config(const Options& options);
+// The largest refund one finance member may make alone (--limits refund_approval_above_yuan).
+donations::Money refund_approval_above(const Options& options);
 web::LiveServiceConfig live_service_config(const Options& options, const ServeDirs& dirs,
                                            web::WsEndpoint& room);
 // Reads the first live campaign when no --room was given (a blocking query: startup only).

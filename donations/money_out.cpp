@@ -14,80 +14,88 @@ using detail::failed;
 using sql::param;
 using sql::params;
 
+namespace detail {
+
+std::expected<Pledge, Error> refund_in(sql::Connection& tx, const std::string& reference,
+                                       Money amount, const std::string& reason) {
+  auto locked = lock_pledge(tx, reference);
+  if (!locked) {
+    return std::unexpected(locked.error());
+  }
+  auto& ledger = locked->ledger;
+  Pledge pledge = locked->pledge;
+  auto refundable = pledge.paid.minus(pledge.refunded);
+  if (!refundable) {
+    return std::unexpected(refundable.error());
+  }
+  if (amount.fen() <= 0 || amount > *refundable) {
+    return std::unexpected(
+        make_error("amount_out_of_range", "at most " + refundable->format() + " can be refunded"));
+  }
+  auto ins = tx.exec(
+      "INSERT INTO refunds (pledge_id, amount_fen, reason) VALUES ($1, $2, $3) "
+      "RETURNING id",
+      params(pledge.id, amount.fen(), reason));
+  if (!ins) {
+    return std::unexpected(failed(ins.error()));
+  }
+  auto refunded = pledge.refunded.plus(amount);
+  if (!refunded) {
+    return std::unexpected(refunded.error());
+  }
+  bool whole = *refunded == pledge.paid;
+  auto u = tx.exec(
+      "UPDATE pledges SET refunded_fen = $2, status = CASE WHEN $3 THEN 'refunded' ELSE status "
+      "END, "
+      "updated_at = now() WHERE id = $1",
+      params(pledge.id, refunded->fen(), whole));
+  if (!u) {
+    return std::unexpected(failed(u.error()));
+  }
+  // The receipt keeps its number for ever: voided or reduced, with the reason.
+  auto rc = tx.exec(
+      "UPDATE receipts SET status = CASE WHEN $2 THEN 'void' ELSE 'reduced' END, "
+      "amount_fen = $3, note = CASE WHEN note = '' THEN $4 ELSE note || '; ' || $4 END "
+      "WHERE pledge_id = $1",
+      params(pledge.id, whole, pledge.paid.fen() - refunded->fen(),
+             "refund " + amount.format_plain() + ": " + reason));
+  if (!rc) {
+    return std::unexpected(failed(rc.error()));
+  }
+  if (whole && pledge.target_kind == "sale") {
+    if (auto back = refund_sale_order(tx, pledge); !back) {
+      return std::unexpected(back.error());
+    }
+  }
+
+  LedgerEntry entry =
+      pledge_entry(pledge, pledge.target_kind == "sale" ? "sale_refund" : "refund", reason);
+  entry.object_id = ins->int64(0, 0);
+  entry.amount_fen = amount.fen();
+  ledger.append(entry);
+  if (auto f = ledger.finish(); !f) {
+    return std::unexpected(f.error());
+  }
+  if (auto o = add_outbox_event(tx, "pledge.refunded", pledge.campaign_id, pledge.id); !o) {
+    return std::unexpected(o.error());
+  }
+  auto fresh = select_pledge(tx, "p.id = $1", params(pledge.id), false);
+  if (!fresh) {
+    return std::unexpected(fresh.error());
+  }
+  return **fresh;
+}
+
+}  // namespace detail
+
 std::expected<Pledge, Error> refund_pledge(sql::Connection& conn, const std::string& reference,
                                            Money amount, const std::string& reason) {
   if (!is_storable_text(reason) || trim_text(reason).empty() || char_count(reason) > 200) {
     return std::unexpected(
         make_error("text_invalid", "a refund needs a reason (up to 200 characters)"));
   }
-  return sql::in_transaction(conn, [&](sql::Connection& tx) -> std::expected<Pledge, Error> {
-    auto locked = detail::lock_pledge(tx, reference);
-    if (!locked) {
-      return std::unexpected(locked.error());
-    }
-    auto& ledger = locked->ledger;
-    Pledge pledge = locked->pledge;
-    auto refundable = pledge.paid.minus(pledge.refunded);
-    if (!refundable) {
-      return std::unexpected(refundable.error());
-    }
-    if (amount.fen() <= 0 || amount > *refundable) {
-      return std::unexpected(make_error("amount_out_of_range",
-                                        "at most " + refundable->format() + " can be refunded"));
-    }
-    auto ins = tx.exec(
-        "INSERT INTO refunds (pledge_id, amount_fen, reason) VALUES ($1, $2, $3) "
-        "RETURNING id",
-        params(pledge.id, amount.fen(), reason));
-    if (!ins) {
-      return std::unexpected(failed(ins.error()));
-    }
-    auto refunded = pledge.refunded.plus(amount);
-    if (!refunded) {
-      return std::unexpected(refunded.error());
-    }
-    bool whole = *refunded == pledge.paid;
-    auto u = tx.exec(
-        "UPDATE pledges SET refunded_fen = $2, status = CASE WHEN $3 THEN 'refunded' ELSE status "
-        "END, "
-        "updated_at = now() WHERE id = $1",
-        params(pledge.id, refunded->fen(), whole));
-    if (!u) {
-      return std::unexpected(failed(u.error()));
-    }
-    // The receipt keeps its number for ever: voided or reduced, with the reason.
-    auto rc = tx.exec(
-        "UPDATE receipts SET status = CASE WHEN $2 THEN 'void' ELSE 'reduced' END, "
-        "amount_fen = $3, note = CASE WHEN note = '' THEN $4 ELSE note || '; ' || $4 END "
-        "WHERE pledge_id = $1",
-        params(pledge.id, whole, pledge.paid.fen() - refunded->fen(),
-               "refund " + amount.format_plain() + ": " + reason));
-    if (!rc) {
-      return std::unexpected(failed(rc.error()));
-    }
-    if (whole && pledge.target_kind == "sale") {
-      if (auto back = detail::refund_sale_order(tx, pledge); !back) {
-        return std::unexpected(back.error());
-      }
-    }
-
-    LedgerEntry entry = detail::pledge_entry(
-        pledge, pledge.target_kind == "sale" ? "sale_refund" : "refund", reason);
-    entry.object_id = ins->int64(0, 0);
-    entry.amount_fen = amount.fen();
-    ledger.append(entry);
-    if (auto f = ledger.finish(); !f) {
-      return std::unexpected(f.error());
-    }
-    if (auto o = add_outbox_event(tx, "pledge.refunded", pledge.campaign_id, pledge.id); !o) {
-      return std::unexpected(o.error());
-    }
-    auto fresh = detail::select_pledge(tx, "p.id = $1", params(pledge.id), false);
-    if (!fresh) {
-      return std::unexpected(fresh.error());
-    }
-    return **fresh;
-  });
+  return sql::in_transaction(
+      conn, [&](sql::Connection& tx) { return detail::refund_in(tx, reference, amount, reason); });
 }
 
 namespace {

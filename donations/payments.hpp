@@ -37,6 +37,11 @@ std::expected<Expenditure, Error> record_expenditure(sql::Connection& conn,
 
 namespace detail {
 
+// refund_pledge inside the caller's transaction (it locks the head and the pledge); the reason is
+// the caller's to check.
+std::expected<Pledge, Error> refund_in(sql::Connection& tx, const std::string& reference,
+                                       Money amount, const std::string& reason);
+
 // Inside a transaction that holds the ledger head: checks the request, writes the expenditure and
 // appends its entry (the caller finishes the appender). A wish's spending names the wish.
 std::expected<Expenditure, Error> add_expenditure(sql::Connection& tx, LedgerAppender& ledger,

@@ -1,7 +1,7 @@
 // The finance desk in Chromium against a real boai serve: only finance and admin staff get in (the
 // server refuses the rest too); pledges and payments are listed newest first, searched by
 // reference, name, contact, status, provider and "matches no pledge", a page at a time; donors'
-// markup stays text.
+// markup stays text; a refund above the limit waits for a second finance member.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSite, launchBrowser, phone, screenshot, signIn, HOST_NAME, HOST_PASSWORD } from './support.mjs';
@@ -26,7 +26,9 @@ async function pledgeAdd(key, yuan, extra) {
 }
 
 before(async () => {
-  site = await startSite({ serveArgs: ['--no-studio'] });
+  site = await startSite({ serveArgs: ['--no-studio', '--limits', 'refund_approval_above_yuan=50'] });
+  await runBoai(['user', 'add', '赵会计', '--role', 'finance', '--data-dir', site.dataDir],
+    { input: 'second-finance-2026\n' });
   refs.paid = await pledgeAdd('paid', '100', ['--name', '张三', '--contact', '13900000001']);
   refs.anonymous = await pledgeAdd('anon', '50', ['--name', '李四', '--anonymous',
     '--contact', 'wx-lisi']);
@@ -80,8 +82,8 @@ test('finance signs in and sees pledges newest first, with names, contacts and w
   assert.equal(paid[4], '¥100.00');
   assert.equal(paid[5], '¥100.00');
   assert.equal(paid[6], '已到账');
-  assert.deepEqual(paid.slice(7), ['张三', '13900000001']);
-  assert.deepEqual(listed[1].slice(6), ['待付款', '李四（匿名捐赠）', 'wx-lisi']);
+  assert.deepEqual(paid.slice(7), ['张三', '13900000001', '退款']);
+  assert.deepEqual(listed[1].slice(6), ['待付款', '李四（匿名捐赠）', 'wx-lisi', ''], 'nothing to refund');
   assert.equal(listed[0][7], XSS_IMG);
   assert.equal(await desk.locator('#pledge-table img').count(), 0);
   assert.equal(await desk.evaluate(() => window.__xss), undefined);
@@ -143,6 +145,55 @@ test('the API pages by id and refuses a bad page or filter', async () => {
   assert.equal((await get('/api/finance/payments?provider=paypal')).status, 400);
   const like = await get(`/api/finance/payments?q=${encodeURIComponent('%')}`);
   assert.deepEqual(like.body.payments, [], 'a % is looked for as written, not as a wildcard');
+});
+
+test('a refund up to the limit is made at once; above it a second member must approve it', async () => {
+  await desk.click('.desk-tabs [data-tab=pledges]');
+  await desk.fill('#pledge-q', refs.paid);
+  await desk.selectOption('#pledge-status', '');
+  await desk.click('#pledge-filter button[type=submit]');
+  const row = desk.locator(`#pledge-table tr[data-reference="${refs.paid}"]`);
+  await desk.waitForFunction(() => document.querySelectorAll('#pledge-table tbody tr').length === 1);
+  const refund = async (yuan, reason) => {
+    await row.locator('button.refund-open').click();
+    const form = desk.locator('#pledge-table .refund-form');
+    await form.locator('.refund-amount').fill(yuan);
+    await form.locator('.refund-reason').fill(reason);
+    await form.locator('button[type=submit]').click();
+  };
+  await refund('10', '重复扫码');
+  await desk.waitForFunction(() => document.querySelector('#desk-notice').textContent === '已退款');
+  await desk.waitForFunction((ref) => document.querySelector(`#pledge-table tr[data-reference="${ref}"]`)
+    ?.cells[5].textContent === '¥90.00', refs.paid);
+
+  await refund('60', '捐错了活动');
+  await desk.waitForFunction(() => /等待另一位财务批准/.test(document.querySelector('#desk-notice').textContent));
+  assert.equal(await row.locator('td').nth(5).textContent(), '¥90.00', 'a proposal moves no money');
+  await desk.click('.desk-tabs [data-tab=approvals]');
+  const item = desk.locator('#approval-list li[data-status="proposed"]');
+  await item.waitFor();
+  assert.equal(await item.locator('button.approve').isDisabled(), true, 'not for the proposer');
+  const id = await item.getAttribute('data-id');
+  const self = await desk.evaluate(async (n) => (await fetch(`/api/finance/requests/${n}/approve`,
+    { method: 'POST', body: '{}' })).json(), id);
+  assert.equal(self.error, 'same_person');
+
+  const second = await signIn(site.port, '赵会计', 'second-finance-2026');
+  const approved = await fetch(`${site.base}/api/finance/requests/${id}/approve`,
+    { method: 'POST', headers: { Cookie: second }, body: JSON.stringify({ note: '核对无误' }) });
+  assert.equal(approved.status, 200);
+  assert.equal((await approved.json()).request.status, 'approved');
+  const twice = await fetch(`${site.base}/api/finance/requests/${id}/approve`,
+    { method: 'POST', headers: { Cookie: second } });
+  assert.equal(twice.status, 409);
+
+  await desk.click('.desk-tabs [data-tab=approvals]');
+  await desk.locator(`#approval-list li[data-id="${id}"][data-status="approved"]`).waitFor();
+  await screenshot(desk, 'finance-approvals');
+  await desk.click('.desk-tabs [data-tab=pledges]');
+  await desk.click('#pledge-filter button[type=submit]');
+  await desk.waitForFunction((ref) => document.querySelector(`#pledge-table tr[data-reference="${ref}"]`)
+    ?.cells[5].textContent === '¥30.00', refs.paid);
 });
 
 test('English on request', async () => {

@@ -1,5 +1,6 @@
 // The finance desk's entry: sign in (finance or admin), then two searchable lists, pledges and the
-// payments that arrived, each newest first and a page at a time. Every text from the server goes
+// payments that arrived, each newest first and a page at a time, and refunds with their approvals
+// (desk_refunds.js). Every text from the server goes
 // in as text; names and contacts are shown here only, to staff.
 import { $, el } from './dom.js';
 import { applyWords, wireLangSwitch, t, errorDetail } from './i18n.js';
@@ -8,6 +9,7 @@ import { formatFen } from './money.js';
 import { showSignin, showSignedIn, startSignin } from './staff_signin.js';
 import { loadStation } from './station.js';
 import { PagedTable } from './desk_table.js';
+import { loadRequests, refundCell, setDeskMember } from './desk_refunds.js';
 
 let pledges;
 let payments;
@@ -21,7 +23,7 @@ function pledgeRow(p) {
     td(when(p.created_us)), td(p.reference, 'ref'), td(p.campaign), td(t(`desk.kind.${p.kind}`)),
     td(formatFen(p.amount_fen), 'num'), td(formatFen(p.paid_fen - p.refunded_fen), 'num'),
     td(t(`desk.status.${p.status}`), 'status'), td(p.anonymous ? `${p.donor_name}${t('desk.anonymous')}` : p.donor_name, 'wrap'),
-    td(p.contact, 'wrap'));
+    td(p.contact, 'wrap'), refundCell(p));
 }
 
 function paymentRow(m) {
@@ -32,20 +34,25 @@ function paymentRow(m) {
 }
 
 function showError(err) {
-  const p = $('#desk-error');
-  p.textContent = t('error.prefix') + errorDetail(err);
-  p.dataset.code = err?.code ?? '';
+  tell(err, 'error');
+}
+
+// A notice above the lists: words, or an error from the server in words.
+function tell(what, kind = 'ok') {
+  const p = $('#desk-notice');
+  p.textContent = kind === 'error' && typeof what !== 'string'
+    ? t('error.prefix') + errorDetail(what) : what;
+  p.dataset.code = what?.code ?? '';
+  p.className = `toast ${kind}`;
   p.hidden = false;
 }
 
 function searchPledges() {
-  $('#desk-error').hidden = true;
   return pledges.search({ q: $('#pledge-q').value.trim(), status: $('#pledge-status').value,
     campaign: $('#pledge-campaign').value });
 }
 
 function searchPayments() {
-  $('#desk-error').hidden = true;
   return payments.search({ q: $('#payment-q').value.trim(), provider: $('#payment-provider').value,
     unmatched: $('#payment-unmatched').checked ? '1' : '' });
 }
@@ -62,10 +69,11 @@ function showTab(name) {
 async function openDesk(me) {
   if (me.role !== 'finance' && me.role !== 'admin') return showSignin('desk.need_finance');
   showSignedIn(me);
+  setDeskMember(me, { tell, changed: () => Promise.all([searchPledges(), loadRequests()]) });
   const rooms = (await apiOrNull('/api/rooms')) ?? [];
   $('#pledge-campaign').append(...rooms.map((r) =>
     el('option', { value: r.slug, text: `${r.title} (${r.slug})` })));
-  await Promise.all([searchPledges(), searchPayments()]);
+  await Promise.all([searchPledges(), searchPayments(), loadRequests()]);
 }
 
 function wire() {
@@ -83,12 +91,16 @@ function wire() {
     searchPayments();
   });
   for (const b of document.querySelectorAll('.desk-tabs [data-tab]')) {
-    b.addEventListener('click', () => showTab(b.dataset.tab));
+    b.addEventListener('click', () => {
+      showTab(b.dataset.tab);
+      if (b.dataset.tab === 'approvals') loadRequests();
+    });
   }
   // The rows' words follow the language: search again rather than keep two renderings.
   document.addEventListener('boai:lang', () => {
     searchPledges();
     searchPayments();
+    loadRequests();
   });
 }
 

@@ -2,7 +2,7 @@
 // protocol's error codes (web/PROTOCOL.md) told in words.
 import { WISH_WORDS, WISH_ERRORS } from './words_wishes.js';
 import { SALE_WORDS, SALE_ERRORS } from './words_sales.js';
-import { DESK_WORDS } from './words_finance.js';
+import { DESK_WORDS, DESK_ERRORS } from './words_finance.js';
 
 const WORDS = {
   'zh-CN': {
@@ -383,7 +383,7 @@ const ERRORS = {
 
 for (const lang of ['zh-CN', 'en']) {
   Object.assign(WORDS[lang], WISH_WORDS[lang], SALE_WORDS[lang], DESK_WORDS[lang]);
-  Object.assign(ERRORS[lang], WISH_ERRORS[lang], SALE_ERRORS[lang]);
+  Object.assign(ERRORS[lang], WISH_ERRORS[lang], SALE_ERRORS[lang], DESK_ERRORS[lang]);
 }
 
 const KEY = 'boai.lang';
