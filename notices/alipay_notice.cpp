@@ -82,35 +82,29 @@ std::string alipay_signed_text(const Params& params, bool with_empty) {
   return text;
 }
 
-std::expected<VerifiedNotice, Error> verify_alipay_notice(const AlipaySettings& settings,
-                                                          std::string_view body) {
-  auto params = parse_form_body(body);
-  if (!params) {
-    return std::unexpected(params.error());
-  }
-  if (auto signed_ok = check_signature(settings, *params); !signed_ok) {
-    return std::unexpected(signed_ok.error());
-  }
-  if (param(*params, "app_id") != settings.app_id ||
-      (!settings.seller_id.empty() && param(*params, "seller_id") != settings.seller_id)) {
+std::expected<VerifiedNotice, Error> read_alipay_fields(const AlipaySettings& settings,
+                                                        const Params& params,
+                                                        std::string_view body) {
+  if (param(params, "app_id") != settings.app_id ||
+      (!settings.seller_id.empty() && param(params, "seller_id") != settings.seller_id)) {
     return fail("merchant_mismatch", "the notice is for another app_id or seller_id");
   }
   VerifiedNotice n;
   n.via = "alipay";
   n.provider = "alipay";
-  n.reference = param(*params, "out_trade_no");
-  n.txn_id = param(*params, "trade_no");
-  n.state = param(*params, "trade_status");
+  n.reference = param(params, "out_trade_no");
+  n.txn_id = param(params, "trade_no");
+  n.state = param(params, "trade_status");
   if (!is_identifier(n.reference) || !is_identifier(n.txn_id) || !is_identifier(n.state)) {
     return fail("notice_malformed", "out_trade_no, trade_no and trade_status are required");
   }
   n.paid = n.state == "TRADE_SUCCESS" || n.state == "TRADE_FINISHED";
-  auto amount = yuan(param(*params, "total_amount"));
+  auto amount = yuan(param(params, "total_amount"));
   if (!amount || *amount > donations::kMaxPayment) {
     return fail("amount_invalid", "total_amount is not an amount of yuan above 0");
   }
   n.amount = *amount;
-  if (auto when = param(*params, "gmt_payment"); !when.empty()) {
+  if (auto when = param(params, "gmt_payment"); !when.empty()) {
     n.paid_us = parse_beijing_time_us(when);
     if (!n.paid_us) {
       return fail("notice_malformed", "gmt_payment is not yyyy-MM-dd HH:mm:ss");
@@ -121,6 +115,18 @@ std::expected<VerifiedNotice, Error> verify_alipay_notice(const AlipaySettings& 
   }
   n.raw_body = std::string(body);
   return n;
+}
+
+std::expected<VerifiedNotice, Error> verify_alipay_notice(const AlipaySettings& settings,
+                                                          std::string_view body) {
+  auto params = parse_form_body(body);
+  if (!params) {
+    return std::unexpected(params.error());
+  }
+  if (auto signed_ok = check_signature(settings, *params); !signed_ok) {
+    return std::unexpected(signed_ok.error());
+  }
+  return read_alipay_fields(settings, *params, body);
 }
 
 }  // namespace boai::notices

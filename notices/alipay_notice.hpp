@@ -25,6 +25,12 @@ struct AlipaySettings {
 std::expected<VerifiedNotice, Error> verify_alipay_notice(const AlipaySettings& settings,
                                                           std::string_view body);
 
+// The fields of a notice whose signature held (merchant, ids, state, amount, time): for
+// verify_alipay_notice and the fuzz targets.
+std::expected<VerifiedNotice, Error> read_alipay_fields(
+    const AlipaySettings& settings, const std::map<std::string, std::string>& params,
+    std::string_view body);
+
 // The text Alipay signs from a notice's parameters; with_empty false leaves out parameters
 // whose value is empty (as Alipay's Java SDK checks), true keeps them (as its Node SDK does).
 std::string alipay_signed_text(const std::map<std::string, std::string>& params, bool with_empty);

@@ -142,13 +142,8 @@ std::string wechat_signed_text(std::string_view timestamp, std::string_view nonc
   return text;
 }
 
-std::expected<VerifiedNotice, Error> verify_wechat_notice(const WechatSettings& settings,
-                                                          const WechatHeaders& headers,
-                                                          std::string_view body,
-                                                          std::int64_t now_seconds) {
-  if (auto signed_ok = check_signature(settings, headers, body, now_seconds); !signed_ok) {
-    return std::unexpected(signed_ok.error());
-  }
+std::expected<VerifiedNotice, Error> read_wechat_body(const WechatSettings& settings,
+                                                      std::string_view body) {
   auto envelope = json::parse(body, nullptr, false);
   if (envelope.is_discarded() || !envelope.is_object() || !donations::is_storable_text(body)) {
     return fail("notice_malformed", "the body is not a JSON object");
@@ -163,14 +158,26 @@ std::expected<VerifiedNotice, Error> verify_wechat_notice(const WechatSettings& 
     return std::unexpected(plaintext.error());
   }
   auto notice = read_transaction(settings, *plaintext);
-  if (!notice) {
-    return notice;
+  if (notice) {
+    notice->raw_body = std::string(body);
   }
-  notice->raw_body = std::string(body);
-  notice->raw_headers = "Wechatpay-Timestamp: " + headers.timestamp +
-                        "\nWechatpay-Nonce: " + headers.nonce +
-                        "\nWechatpay-Serial: " + headers.serial +
-                        "\nWechatpay-Signature: " + headers.signature + "\n";
+  return notice;
+}
+
+std::expected<VerifiedNotice, Error> verify_wechat_notice(const WechatSettings& settings,
+                                                          const WechatHeaders& headers,
+                                                          std::string_view body,
+                                                          std::int64_t now_seconds) {
+  if (auto signed_ok = check_signature(settings, headers, body, now_seconds); !signed_ok) {
+    return std::unexpected(signed_ok.error());
+  }
+  auto notice = read_wechat_body(settings, body);
+  if (notice) {
+    notice->raw_headers = "Wechatpay-Timestamp: " + headers.timestamp +
+                          "\nWechatpay-Nonce: " + headers.nonce +
+                          "\nWechatpay-Serial: " + headers.serial +
+                          "\nWechatpay-Signature: " + headers.signature + "\n";
+  }
   return notice;
 }
 

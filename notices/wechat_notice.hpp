@@ -39,6 +39,11 @@ std::expected<VerifiedNotice, Error> verify_wechat_notice(const WechatSettings& 
                                                           std::string_view body,
                                                           std::int64_t now_seconds);
 
+// The body read once its signature held: the envelope, the decrypted transaction, its fields
+// (all of the errors above but the signature's). For verify_wechat_notice and the fuzz targets.
+std::expected<VerifiedNotice, Error> read_wechat_body(const WechatSettings& settings,
+                                                      std::string_view body);
+
 // What WeChat Pay signs: exposed for tests and the documentation's examples.
 std::string wechat_signed_text(std::string_view timestamp, std::string_view nonce,
                                std::string_view body);
