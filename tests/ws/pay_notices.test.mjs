@@ -343,7 +343,7 @@ test('/metrics counts notices by provider and outcome, refusals by provider and 
   assert.equal(refused('wechat', 'timestamp_stale'), 1);
   assert.equal(refused('wechat', 'merchant_mismatch'), 1);
   assert.equal(refused('wechat', 'decrypt_failed'), 2);
-  assert.equal(refused('wechat', 'signature_invalid'), 3);
+  assert.equal(refused('wechat', 'signature_invalid'), 4);
   assert.equal(refused('wechat', 'method_not_allowed'), 1);
   assert.equal(refused('alipay', 'signature_invalid'), 2);
   assert.equal(refused('alipay', 'merchant_mismatch'), 2);
