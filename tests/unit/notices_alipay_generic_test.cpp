@@ -150,7 +150,7 @@ TEST_CASE("Alipay: only TRADE_SUCCESS and TRADE_FINISHED mean paid") {
   }
 }
 
-TEST_CASE("a genuine generic notice is read; its signed text is t, a line feed, the body") {
+TEST_CASE("a genuine generic notice is read, its signed text t, a line feed, the body") {
   auto header = notices::generic_signature_header(kHmacKey, kNow, kGenericBody);
   CHECK(header == "t=1717207200,v1=" + notices::hex_encode(notices::hmac_sha256(
                                            kHmacKey, "1717207200\n" + kGenericBody)));

@@ -1,7 +1,9 @@
 // WeChat Pay notices, built here with our own RSA keys, self-signed platform certificates and
 // APIv3 key: genuine ones read, and each kind of forgery and tampering refused with its code.
 #include <catch2/catch.hpp>
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 #include "notices/wechat_notice.hpp"
 #include "tests/support/notice_keys.hpp"
@@ -138,30 +140,38 @@ TEST_CASE("WeChat Pay: forged, unknown serial, stale and tampered notices are re
 }
 
 TEST_CASE("WeChat Pay: a resource tampered under a valid signature does not decrypt") {
-  auto s = settings();
-  auto body = paid_body();
-  auto j = nlohmann::json::parse(body);
-  auto sealed = *notices::base64_decode(j["resource"]["ciphertext"].get<std::string>());
-
-  SECTION("the GCM tag") {
-    sealed.back() = static_cast<char>(sealed.back() ^ 1);
-    j["resource"]["ciphertext"] = notices::base64_encode(sealed);
+  auto flip = [](bool tag) {
+    return [tag](nlohmann::json& j, WechatSettings&) {
+      auto sealed = *notices::base64_decode(j["resource"]["ciphertext"].get<std::string>());
+      char& byte = tag ? sealed.back() : sealed.front();
+      byte = static_cast<char>(byte ^ 1);
+      j["resource"]["ciphertext"] = notices::base64_encode(sealed);
+    };
+  };
+  struct Tamper {
+    const char* what;
+    std::function<void(nlohmann::json&, WechatSettings&)> change;
+  };
+  std::vector<Tamper> tampers = {
+      {"the GCM tag", flip(true)},
+      {"the ciphertext", flip(false)},
+      {"the resource's nonce",
+       [](nlohmann::json& j, WechatSettings&) { j["resource"]["nonce"] = "r4nd0mN0nce2"; }},
+      {"the associated data",
+       [](nlohmann::json& j, WechatSettings&) { j["resource"]["associated_data"] = "cert"; }},
+      {"another APIv3 key",
+       [](nlohmann::json&, WechatSettings& s) {
+         s.apiv3_key = "vutsrqponmlkjihgfedcba9876543210";
+       }},
+  };
+  for (const auto& t : tampers) {
+    INFO(t.what);
+    auto s = settings();
+    auto j = nlohmann::json::parse(paid_body());
+    t.change(j, s);
+    auto p = test::sign_wechat(platform_key(), j.dump(), kNow);
+    CHECK(refused(s, headers(p), p.body) == "decrypt_failed");
   }
-  SECTION("the ciphertext") {
-    sealed.front() = static_cast<char>(sealed.front() ^ 1);
-    j["resource"]["ciphertext"] = notices::base64_encode(sealed);
-  }
-  SECTION("the resource's nonce") {
-    j["resource"]["nonce"] = "r4nd0mN0nce2";
-  }
-  SECTION("the associated data") {
-    j["resource"]["associated_data"] = "certificate";
-  }
-  SECTION("another APIv3 key") {
-    s.apiv3_key = "vutsrqponmlkjihgfedcba9876543210";
-  }
-  auto p = test::sign_wechat(platform_key(), j.dump(), kNow);
-  CHECK(refused(s, headers(p), p.body) == "decrypt_failed");
 }
 
 TEST_CASE("WeChat Pay: another merchant's, unpaid, odd and malformed notices") {
