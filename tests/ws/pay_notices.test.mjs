@@ -212,6 +212,9 @@ test('WeChat Pay: an unknown reference and a differing amount wait for finance, 
   assert.match(shown, /payments: 0\n/);
   assert.match(shown, /¥29\.99: amount_differs, waits for finance \(2 deliveries/);
   assert.match(boai.output(), /waits for finance: unknown_reference/);
+  const none = await runBoai(['pledge', 'show', 'NOSUCHREF', '--data-dir', dataDir]);
+  assert.equal(none.code, 1, none.output);
+  assert.match(none.output, /boai: pledge_not_found: /);
 });
 
 test('a provider not configured here refuses its notices clearly', async () => {
