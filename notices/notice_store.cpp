@@ -94,6 +94,9 @@ std::expected<NoticeResult, Error> apply(sql::Connection& conn, const VerifiedNo
   if (!u) {
     return std::unexpected(db_error(u.error()));
   }
+  // Another delivery of the same notice, at the same moment, decided it first: this one is a
+  // repeat (record_payment answered it with that delivery's payment).
+  result.repeated = u->affected() == 0;
   return result;
 }
 
