@@ -34,21 +34,49 @@ Setter set_text(Field Options::*field) {
   };
 }
 
+std::vector<std::string> comma_list(const std::string& v) {
+  std::vector<std::string> items;
+  std::string item;
+  for (char c : v + ",") {
+    if (c != ',') {
+      item += c;
+    } else if (!item.empty()) {
+      items.push_back(item);
+      item.clear();
+    }
+  }
+  return items;
+}
+
 // A flag whose value is a comma-separated list.
 Setter set_list(std::vector<std::string> Options::*field) {
   return [field](Options& o, const std::string& v) -> std::optional<std::string> {
-    (o.*field).clear();
-    std::string item;
-    for (char c : v + ",") {
-      if (c != ',') {
-        item += c;
-      } else if (!item.empty()) {
-        (o.*field).push_back(item);
-        item.clear();
-      }
-    }
+    o.*field = comma_list(v);
     return std::nullopt;
   };
+}
+
+// A payment-notice flag kept as it is in Options::pay_notices.
+Setter set_notice_text(std::string notices::NoticeFiles::*field) {
+  return [field](Options& o, const std::string& v) -> std::optional<std::string> {
+    o.pay_notices.*field = v;
+    return std::nullopt;
+  };
+}
+
+std::optional<std::string> set_notice_certs(Options& o, const std::string& v) {
+  o.pay_notices.wechat_platform_certs = comma_list(v);
+  return std::nullopt;
+}
+
+std::optional<std::string> set_notice_skew(Options& o, const std::string& v) {
+  std::int64_t seconds = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), seconds);
+  if (ec != std::errc() || end != v.data() + v.size() || seconds < 1 || seconds > 86400) {
+    return "--pay-notify-max-skew wants seconds from 1 to 86400, got \"" + v + "\"";
+  }
+  o.pay_notices.max_skew_seconds = seconds;
+  return std::nullopt;
 }
 
 std::optional<std::string> set_limits(Options& o, const std::string& v) {
@@ -145,6 +173,27 @@ const std::vector<SharedFlag>& shared_flags() {
        set_text(&Options::credit_code)},
       {"--pay-qr-url", "BOAI_PAY_QR_URL", "the station's payment QR image", true,
        set_text(&Options::pay_qr_url)},
+      {"--wechatpay-mchid", "BOAI_WECHATPAY_MCHID",
+       "WeChat Pay merchant id whose notices POST /api/pay/notify/wechat takes", true,
+       set_notice_text(&notices::NoticeFiles::wechat_mchid)},
+      {"--wechatpay-apiv3-key-file", "BOAI_WECHATPAY_APIV3_KEY_FILE",
+       "file holding the 32-byte WeChat Pay APIv3 key", true,
+       set_notice_text(&notices::NoticeFiles::wechat_apiv3_key_file)},
+      {"--wechatpay-platform-cert", "BOAI_WECHATPAY_PLATFORM_CERT",
+       "WeChat Pay platform certificates (PEM), comma separated; serials read from them", true,
+       set_notice_certs},
+      {"--alipay-app-id", "BOAI_ALIPAY_APP_ID",
+       "Alipay app_id whose notices POST /api/pay/notify/alipay takes", true,
+       set_notice_text(&notices::NoticeFiles::alipay_app_id)},
+      {"--alipay-seller-id", "BOAI_ALIPAY_SELLER_ID", "the station's Alipay seller_id (PID)", true,
+       set_notice_text(&notices::NoticeFiles::alipay_seller_id)},
+      {"--alipay-public-key", "BOAI_ALIPAY_PUBLIC_KEY", "file holding Alipay's RSA public key",
+       true, set_notice_text(&notices::NoticeFiles::alipay_public_key_file)},
+      {"--pay-notify-hmac-key-file", "BOAI_PAY_NOTIFY_HMAC_KEY_FILE",
+       "file holding the HMAC key of POST /api/pay/notify/generic (32 bytes or more)", true,
+       set_notice_text(&notices::NoticeFiles::hmac_key_file)},
+      {"--pay-notify-max-skew", "BOAI_PAY_NOTIFY_MAX_SKEW",
+       "seconds a notice's timestamp may be off our clock (default 300)", true, set_notice_skew},
   };
   return kFlags;
 }
@@ -201,6 +250,12 @@ const std::vector<CommandSpec>& commands() {
         {"--idempotency-key", "KEY", "the same key twice records one pledge"}},
        {"--campaign", "--amount", "--idempotency-key"}},
       {Command::kPledgeCancel, "pledge cancel", "REFERENCE", "cancel an unpaid pledge", {}, {}},
+      {Command::kPledgeShow,
+       "pledge show",
+       "REFERENCE",
+       "a pledge with its status, payments, receipt and payment notices (finance)",
+       {},
+       {}},
       {Command::kPaymentAdd,
        "payment add",
        nullptr,

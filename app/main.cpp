@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
       return run_serve(inv->options);
     case Command::kMigrate:
       return run_migrate(inv->options);
+    case Command::kPledgeShow:
+      return run_pledge_show(*inv);
     case Command::kUserAdd:
       return run_user_add(*inv);
     case Command::kWishList:

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "notices/notice_settings.hpp"
+
 namespace boai::app {
 
 enum class Command {
@@ -21,6 +23,7 @@ enum class Command {
   kCampaignStatus,
   kPledgeAdd,
   kPledgeCancel,
+  kPledgeShow,
   kPaymentAdd,
   kRefundAdd,
   kExpenditureAdd,
@@ -63,6 +66,8 @@ struct Options {
   std::string station_name = "博爱家园 · 大爱玉兰 直播间";
   std::string certificate;
   std::string credit_code;
+  // Payment notices: the providers' merchant ids and the files of their keys (serve only).
+  notices::NoticeFiles pay_notices;
   // The live room's limits from --limits "name=value,..." (see limit_defaults()).
   std::map<std::string, double> limits;
 };

@@ -14,6 +14,7 @@
 #include "app/database_setup.hpp"
 #include "app/finance_routes.hpp"
 #include "app/ledger_event_hub.hpp"
+#include "app/pay_notice_routes.hpp"
 #include "app/photo_routes.hpp"
 #include "app/serve_config.hpp"
 #include "app/show.hpp"
@@ -156,6 +157,12 @@ int run_serve(const Options& options) {
     std::fprintf(stderr, "boai: %s\n", busy->message.c_str());
     return 1;
   }
+  // The payment providers' keys: a key or certificate that cannot be read stops us here.
+  auto notice_settings = notices::load_notice_settings(options.pay_notices);
+  if (!notice_settings) {
+    std::fprintf(stderr, "boai: %s\n", notice_settings.error().message.c_str());
+    return 1;
+  }
   auto db = open_database(options, false);
   if (!db) {
     std::fprintf(stderr, "boai: %s\n", db.error().message.c_str());
@@ -202,10 +209,15 @@ int run_serve(const Options& options) {
   }
 
   auto config = live_service_config(options, dirs, room);
+  config.request_headers = pay_notice_headers();
   SiteInfo site{options.static_dir,  options.station_name, options.certificate,
                 options.credit_code, studio_room,          dirs.recordings};
   auto routes = all_routes(health, metrics, pool, tls, site, show.get(), dirs,
                            refund_approval_above(options));
+  for (auto& r :
+       pay_notice_routes(std::move(*notice_settings), pool, metrics, [&relay] { relay.poke(); })) {
+    routes.push_back(std::move(r));
+  }
   auto service = web::LiveService::start(loop.get(), config, std::move(routes), metrics);
   if (!service) {
     std::fprintf(stderr, "boai: %s\n", service.error().message.c_str());

@@ -159,6 +159,25 @@ std::expected<std::optional<Pledge>, Error> payable_pledge(sql::Connection& tx,
   return pledge;
 }
 
+// A verified notice's payment must be exactly what its pledge still owes, checked under the
+// pledge's lock; anything else waits for finance instead of being applied.
+std::optional<Error> check_exact_amount(const PaymentRequest& req,
+                                        const std::optional<Pledge>& pledge) {
+  if (!req.exact_amount) {
+    return std::nullopt;
+  }
+  if (!pledge) {
+    return make_error("pledge_not_found", "the payment names no pledge");
+  }
+  auto owed = pledge->amount.fen() - pledge->paid.fen();
+  if (req.amount.fen() != owed) {
+    return make_error("amount_differs", "pledge " + pledge->reference + " owes " +
+                                            donations::Money::from_fen(owed).format() +
+                                            ", the payment is " + req.amount.format());
+  }
+  return std::nullopt;
+}
+
 // The payment's row and its ledger entry: into the pledge's fund and campaign, or, unmatched,
 // into the general fund.
 std::expected<Payment, Error> insert_payment(sql::Connection& tx, LedgerAppender& ledger,
@@ -292,6 +311,9 @@ std::expected<Payment, Error> record_payment(sql::Connection& conn, const Paymen
     auto pledge = payable_pledge(tx, reference, reference_given);
     if (!pledge) {
       return std::unexpected(pledge.error());
+    }
+    if (auto differs = check_exact_amount(req, *pledge)) {
+      return std::unexpected(*differs);
     }
     auto payment = insert_payment(tx, *ledger, req, *pledge);
     if (!payment) {

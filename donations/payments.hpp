@@ -23,7 +23,8 @@ inline constexpr Money kMaxPayment = Money::from_yuan(10'000'000);
 // provider transaction recorded twice returns the first record (replayed). Errors:
 // provider_invalid, txn_id_invalid, amount_out_of_range, fee_invalid, payment_conflict (same
 // transaction id, different amount), pledge_not_found (a reference was given and is unknown),
-// pledge_not_payable (cancelled, expired or refunded).
+// pledge_not_payable (cancelled, expired or refunded); with exact_amount, amount_differs (not
+// what the pledge still owes) and pledge_not_found (no pledge named or found in the remark).
 std::expected<Payment, Error> record_payment(sql::Connection& conn, const PaymentRequest& request);
 
 // Gives back part or all of what a pledge received. Errors: pledge_not_found, amount_out_of_range

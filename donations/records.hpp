@@ -95,6 +95,9 @@ struct PaymentRequest {
   std::string reference;                // the pledge's reference code, when known
   std::string payer_remark;             // free text; a reference code inside it is found
   std::string raw_notice;               // kept as received
+  // A verified notice applies only as what its pledge still owes: with this set, a payment that
+  // names no pledge, or another amount, is refused (pledge_not_found, amount_differs).
+  bool exact_amount = false;
 };
 
 struct Receipt {

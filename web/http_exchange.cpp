@@ -27,7 +27,7 @@ std::string query_string(lws* wsi) {
 
 }  // namespace
 
-HttpExchange::HttpExchange(lws* wsi) : wsi_(wsi) {
+HttpExchange::HttpExchange(lws* wsi, const std::vector<std::string>& extra_headers) : wsi_(wsi) {
   struct Method {
     lws_token_indexes token;
     const char* name;
@@ -53,6 +53,11 @@ HttpExchange::HttpExchange(lws* wsi) : wsi_(wsi) {
   request_.query = query_string(wsi);
   request_.cookie = lws_header(wsi, WSI_TOKEN_HTTP_COOKIE);
   request_.peer = lws_peer(wsi);
+  for (const auto& name : extra_headers) {
+    if (auto value = lws_custom_header(wsi, name); !value.empty()) {
+      request_.headers.emplace_back(name, std::move(value));
+    }
+  }
 }
 
 void HttpExchange::append_body(const char* data, std::size_t len, std::size_t limit) {

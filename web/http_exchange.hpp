@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "web/http_types.hpp"
 
@@ -13,7 +14,8 @@ namespace boai::web {
 
 class HttpExchange {
  public:
-  explicit HttpExchange(lws* wsi);
+  // Reads the request line, the cookie, and the extra headers named (lower case).
+  HttpExchange(lws* wsi, const std::vector<std::string>& extra_headers);
 
   HttpRequest& request() { return request_; }
   bool body_too_large() const { return body_too_large_; }

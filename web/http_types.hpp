@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,18 @@ struct HttpRequest {
   std::string body;
   std::string cookie;  // the Cookie header, as sent
   std::string peer;    // the client's address
+  // The headers LiveServiceConfig::request_headers asks for that came, by lower-case name.
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  // A header's value by lower-case name; "" when it did not come or was not asked for.
+  std::string header(std::string_view name) const {
+    for (const auto& [n, v] : headers) {
+      if (n == name) {
+        return v;
+      }
+    }
+    return {};
+  }
 };
 
 struct HttpResponse {

@@ -264,7 +264,7 @@ int LiveService::Impl::callback(lws* wsi, lws_callback_reasons reason, void* use
     switch (reason) {
       case LWS_CALLBACK_HTTP: {
         self->forget_exchange(*session);
-        session->exchange = new HttpExchange(wsi);
+        session->exchange = new HttpExchange(wsi, self->config.request_headers);
         session->id = self->next_exchange++;
         self->exchanges[session->id] = session->exchange;
         auto& method = session->exchange->request().method;

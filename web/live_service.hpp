@@ -31,6 +31,9 @@ struct LiveServiceConfig {
   WsEndpoint* ws_endpoint = nullptr;  // the boai.v1 endpoint at /ws; none: no WebSocket
   WsLimits ws_limits;
   std::string tls_cert, tls_key;  // both set: HTTPS and WSS (HTTP/2 for pages)
+  // Request headers beyond Cookie that routes read (lower case, e.g. "wechatpay-serial"): lws
+  // keeps unknown headers by name, and a route finds them in HttpRequest::headers.
+  std::vector<std::string> request_headers;
 };
 
 class LiveService {

@@ -19,6 +19,23 @@ inline std::string lws_header(lws* wsi, lws_token_indexes token) {
   return value;
 }
 
+// A header lws has no token for, by lower-case name without the colon; "" when absent. HTTP/1
+// keeps the name with its colon, HTTP/2 without.
+inline std::string lws_custom_header(lws* wsi, const std::string& name) {
+  for (const std::string& key : {name + ":", name}) {
+    int n = static_cast<int>(key.size());
+    int len = lws_hdr_custom_length(wsi, key.c_str(), n);
+    if (len < 0) {
+      continue;
+    }
+    std::string value(static_cast<std::size_t>(len) + 1, '\0');
+    int got = lws_hdr_custom_copy(wsi, value.data(), len + 1, key.c_str(), n);
+    value.resize(got > 0 ? static_cast<std::size_t>(got) : 0);
+    return value;
+  }
+  return {};
+}
+
 inline std::string lws_peer(lws* wsi) {
   char peer[64] = {0};
   lws_get_peer_simple(wsi, peer, sizeof peer);

@@ -25,11 +25,17 @@ void Metrics::gauge(const std::string& name, const std::string& help,
 std::string Metrics::render() const {
   std::lock_guard lock(mutex_);
   std::string out;
+  std::string family;  // labelled series of one family sort together: HELP and TYPE once
   for (const auto& [name, e] : entries_) {
-    out += "# HELP " + name + " " + e.help + "\n";
+    std::string base = name.substr(0, name.find('{'));
+    bool first = base != family;
+    family = base;
+    if (first) {
+      out += "# HELP " + base + " " + e.help + "\n";
+    }
     if (e.counter) {
-      out +=
-          "# TYPE " + name + " counter\n" + name + " " + std::to_string(e.counter->value()) + "\n";
+      out += (first ? "# TYPE " + base + " counter\n" : std::string()) + name + " " +
+             std::to_string(e.counter->value()) + "\n";
       continue;
     }
     double v = e.gauge ? e.gauge() : 0;
@@ -39,7 +45,7 @@ std::string Metrics::render() const {
     } else {
       std::snprintf(value, sizeof value, "%.6g", v);
     }
-    out += "# TYPE " + name + " gauge\n" + name + " " + value + "\n";
+    out += (first ? "# TYPE " + base + " gauge\n" : std::string()) + name + " " + value + "\n";
   }
   return out;
 }

@@ -22,7 +22,8 @@ class Counter {
 
 class Metrics {
  public:
-  // Returns the counter of that name, creating it once; the reference stays valid.
+  // Returns the counter of that name, creating it once; the reference stays valid. A name may
+  // carry labels, `family{label="value"}`: the family's series share one HELP and TYPE.
   Counter& counter(const std::string& name, const std::string& help);
   // A gauge read when /metrics is rendered (on the loop thread).
   void gauge(const std::string& name, const std::string& help, std::function<double()> read);

@@ -150,6 +150,44 @@ std::vector<std::string> push_url_seeds() {
           "rtmp://"};
 }
 
+// WeChat Pay: decrypted transactions (the target seals them) and whole envelopes.
+std::vector<std::string> wechat_notice_seeds() {
+  return {R"({"mchid":"1900000109","out_trade_no":"7KQ2MZ9D","transaction_id":"4200000001",)"
+          R"("trade_state":"SUCCESS","success_time":"2024-06-01T10:00:00+08:00",)"
+          R"("amount":{"total":100,"payer_total":100,"currency":"CNY"}})",
+          R"({"mchid":"1900000109","out_trade_no":"A","transaction_id":"B","trade_state":"CLOSED",)"
+          R"("amount":{"total":9223372036854775807}})",
+          R"({"mchid":"1900000109","out_trade_no":"","transaction_id":"B",)"
+          R"("trade_state":"SUCCESS","amount":{"total":1,"currency":"USD"}})",
+          R"({"id":"EV-1","event_type":"TRANSACTION.SUCCESS","resource":{"original_type":)"
+          R"("transaction","algorithm":"AEAD_AES_256_GCM","ciphertext":"AAAAAAAAAAAAAAAAAAAAAA==",)"
+          R"("nonce":"r4nd0mN0nce1","associated_data":"transaction"}})",
+          R"({"resource":{"algorithm":"AEAD_AES_256_GCM","ciphertext":"","nonce":""}})",
+          "{}",
+          ""};
+}
+
+std::vector<std::string> alipay_notice_seeds() {
+  return {
+      "app_id=2021000000000001&seller_id=2088102177846880&out_trade_no=7KQ2MZ9D&"
+      "trade_no=2024060122001473030500000001&trade_status=TRADE_SUCCESS&total_amount=88.80&"
+      "gmt_payment=2024-06-01+10%3A00%3A00&sign_type=RSA2&sign=AAAA",
+      "app_id=2021000000000001&seller_id=2088102177846880&out_trade_no=A&trade_no=B&"
+      "trade_status=WAIT_BUYER_PAY&total_amount=0.01&subject=%E7%88%B1%E5%BF%83",
+      "total_amount=1%2C000.00&total_amount=-5&charset=GBK&sign=%zz", "a=&=b&&c", ""};
+}
+
+std::vector<std::string> generic_notice_seeds() {
+  return {R"({"provider":"bank","transaction_id":"CMB-1","reference":"7KQ2MZ9D",)"
+          R"("amount_fen":10000,"status":"paid","paid_at":"2024-06-01T10:00:00+08:00"})",
+          R"({"transaction_id":"T","amount_fen":1,"status":"pending","remark":"捐款 7KQ2MZ9D"})",
+          R"({"transaction_id":"T","amount_fen":18446744073709551615,"status":"paid"})",
+          R"({"provider":"cash","transaction_id":"","amount_fen":-1})",
+          "t=1717207200,v1=00ff",
+          "t=,v1=",
+          ""};
+}
+
 }  // namespace
 
 const std::vector<FuzzTarget>& fuzz_targets() {
@@ -168,7 +206,10 @@ const std::vector<FuzzTarget>& fuzz_targets() {
       {"paging_query", paging_query, paging_seeds()},
       {"recording_name", recording_name, paging_seeds()},
       {"source", source, source_seeds()},
-      {"push_url", push_url, push_url_seeds()}};
+      {"push_url", push_url, push_url_seeds()},
+      {"wechat_notice", wechat_notice, wechat_notice_seeds()},
+      {"alipay_notice", alipay_notice, alipay_notice_seeds()},
+      {"generic_notice", generic_notice, generic_notice_seeds()}};
   return kTargets;
 }
 

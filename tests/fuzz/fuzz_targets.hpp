@@ -24,6 +24,11 @@ void stored_password_hash(const std::uint8_t* data, std::size_t size);  // verif
 void paging_query(const std::uint8_t* data, std::size_t size);    // query_value, parse_bounded
 void recording_name(const std::uint8_t* data, std::size_t size);  // stream::parse_recording_name
 
+// What payment providers push (fuzz_targets_notices.cpp).
+void wechat_notice(const std::uint8_t* data, std::size_t size);  // WeChat Pay envelope, transaction
+void alipay_notice(const std::uint8_t* data, std::size_t size);  // Alipay's form notice
+void generic_notice(const std::uint8_t* data, std::size_t size);  // generic JSON, signature header
+
 // What hosts type for the studio (fuzz_targets_stream.cpp).
 void source(const std::uint8_t* data, std::size_t size);    // stream::parse_source
 void push_url(const std::uint8_t* data, std::size_t size);  // stream::parse_push_url

@@ -58,3 +58,28 @@ TEST_CASE("help and version") {
   CHECK(parse_command_line({"serve", "--help"}, {})->command == Command::kHelp);
   CHECK(parse_command_line({"--version"}, {})->command == Command::kVersion);
 }
+
+TEST_CASE("payment notice flags: certificates as a list, the skew in whole seconds") {
+  Environment env = {{"BOAI_ALIPAY_APP_ID", "2021000000000001"},
+                     {"BOAI_PAY_NOTIFY_HMAC_KEY_FILE", "/etc/boai/hmac.key"}};
+  auto inv = parse_command_line(
+      {"serve", "--wechatpay-mchid", "1900000109", "--wechatpay-platform-cert", "a.pem,b.pem",
+       "--wechatpay-apiv3-key-file", "/etc/boai/apiv3.key", "--pay-notify-max-skew", "60"},
+      env);
+  REQUIRE(inv);
+  const auto& n = inv->options.pay_notices;
+  CHECK(n.wechat_mchid == "1900000109");
+  CHECK(n.wechat_platform_certs == std::vector<std::string>{"a.pem", "b.pem"});
+  CHECK(n.wechat_apiv3_key_file == "/etc/boai/apiv3.key");
+  CHECK(n.max_skew_seconds == 60);
+  CHECK(n.alipay_app_id == "2021000000000001");
+  CHECK(n.hmac_key_file == "/etc/boai/hmac.key");
+  for (const char* skew : {"0", "-5", "1.5", "86401", "x"}) {
+    INFO(skew);
+    CHECK_FALSE(parse_command_line({"serve", "--pay-notify-max-skew", skew}, {}));
+  }
+  auto show = parse_command_line({"pledge", "show", "7KQ2MZ9D"}, {});
+  REQUIRE(show);
+  CHECK(show->command == Command::kPledgeShow);
+  CHECK(show->positional == std::vector<std::string>{"7KQ2MZ9D"});
+}

@@ -1,0 +1,29 @@
+// The providers' public keys as the station configures them: an RSA public key in PEM (Alipay's),
+// and platform certificates (WeChat Pay's), each named by its serial number.
+#pragma once
+
+#include <expected>
+#include <string>
+#include <string_view>
+
+#include "base/error.hpp"
+#include "notices/crypto.hpp"
+
+namespace boai::notices {
+
+struct Certificate {
+  std::string serial;  // upper-case hex without leading zeros, as Wechatpay-Serial names it
+  PublicKey key;
+};
+
+// A PEM public key ("BEGIN PUBLIC KEY" or "BEGIN RSA PUBLIC KEY"), or the bare base64 of one, as
+// Alipay's console shows it. Errors: key_invalid.
+std::expected<PublicKey, Error> parse_public_key(std::string_view text);
+
+// A PEM X.509 certificate with an RSA key. Errors: certificate_invalid.
+std::expected<Certificate, Error> parse_certificate(std::string_view pem);
+
+// A whole small file (a key, a certificate). Errors: file_unreadable.
+std::expected<std::string, Error> read_small_file(const std::string& path);
+
+}  // namespace boai::notices
