@@ -35,6 +35,11 @@ enum class Command {
   kSaleWithdraw,
   kSaleOrders,
   kSaleHandOver,
+  kReconcileImport,
+  kReconcilePost,
+  kReconcileExceptions,
+  kReconcileOverdue,
+  kReconcileBankProfile,
 };
 
 // Settings shared by every command that touches the database, and those of `serve`.
@@ -63,6 +68,9 @@ struct Options {
   std::string station_name = "博爱家园 · 大爱玉兰 直播间";
   std::string certificate;
   std::string credit_code;
+  // The payment providers' accounts: statements and notices for others are refused.
+  std::string wechatpay_mchid;
+  std::string alipay_seller_id;
   // The live room's limits from --limits "name=value,..." (see limit_defaults()).
   std::map<std::string, double> limits;
 };
