@@ -111,9 +111,9 @@ CROSS JOIN LATERAL (
   FROM pledges p
   CROSS JOIN LATERAL (SELECT CASE WHEN p.amount_fen = l.amount_fen THEN 0
       ELSE 100 + (abs(p.amount_fen - l.amount_fen) * 1000 / l.amount_fen)::int END AS ap) a
-  CROSS JOIN LATERAL (SELECT CASE WHEN l.occurred_at < p.created_at THEN 50
-      ELSE least(280, 20 * floor(extract(epoch FROM l.occurred_at - p.created_at) / 86400)::int)
-      END AS dp) d
+  CROSS JOIN LATERAL (SELECT
+      least(280, 20 * floor(abs(extract(epoch FROM l.occurred_at - p.created_at)) / 86400)::int)
+      + CASE WHEN l.occurred_at < p.created_at - interval '1 hour' THEN 50 ELSE 0 END AS dp) d
   CROSS JOIN LATERAL (SELECT CASE
       WHEN l.provider = 'wechat' OR btrim(l.counterparty) = '' OR btrim(p.donor_name) = ''
            OR p.anonymous THEN 100
