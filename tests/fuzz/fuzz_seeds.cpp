@@ -168,7 +168,10 @@ const std::vector<FuzzTarget>& fuzz_targets() {
       {"paging_query", paging_query, paging_seeds()},
       {"recording_name", recording_name, paging_seeds()},
       {"source", source, source_seeds()},
-      {"push_url", push_url, push_url_seeds()}};
+      {"push_url", push_url, push_url_seeds()},
+      {"wechat_bill", wechat_bill, wechat_bill_seeds()},
+      {"alipay_bill", alipay_bill, alipay_bill_seeds()},
+      {"bank_statement", bank_statement, bank_statement_seeds()}};
   return kTargets;
 }
 
