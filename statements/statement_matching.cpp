@@ -21,8 +21,9 @@ constexpr const char* kDropSeen =
     "DELETE FROM statement_stage s USING statement_lines l "
     "WHERE l.provider = $1 AND l.txn_id = s.txn_id";
 
-// $1 provider, $2 import id. earlier_fen: what lines before this one in the same file paid the
-// same pledge (computed only for references that appear more than once).
+// $1 provider, $2 import id. before_fen: what lines before this one in the same file paid the
+// same pledge (computed only for references that appear more than once), and lines of earlier
+// imports still waiting to be posted to it.
 constexpr const char* kJudge = R"(
 WITH multi AS (
   SELECT reference FROM statement_stage WHERE kind = 'payment' AND reference <> ''
@@ -32,6 +33,9 @@ earlier AS (
            ORDER BY s.occurred_us, s.line_no ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
          0) AS fen
   FROM statement_stage s JOIN multi m ON m.reference = s.reference WHERE s.kind = 'payment'),
+waiting AS (
+  SELECT pledge_id, sum(amount_fen) AS fen FROM statement_lines
+  WHERE post_as <> 'none' AND payment_id IS NULL AND pledge_id IS NOT NULL GROUP BY pledge_id),
 resolved AS (
   SELECT s.*, pay.id AS payment_id, pay.amount_fen AS recorded_fen,
     CASE WHEN pay.id IS NOT NULL THEN pay.pledge_id
@@ -50,7 +54,7 @@ resolved AS (
   LEFT JOIN earlier e ON e.line_no = s.line_no),
 judged AS (
   SELECT r.*, p.status AS pledge_status, p.reference AS pledge_reference,
-    p.amount_fen - p.paid_fen - r.earlier_fen AS open_fen,
+    p.amount_fen - p.paid_fen - r.before_fen AS open_fen,
     CASE
       WHEN r.kind = 'refund' THEN
         CASE WHEN p.refunded_fen >= r.amount_fen THEN 'matched' ELSE 'refund' END
@@ -60,10 +64,12 @@ judged AS (
              ELSE 'matched' END
       WHEN p.id IS NULL OR p.status IN ('cancelled', 'expired', 'refunded')
         THEN 'payment_without_pledge'
-      WHEN p.paid_fen + r.earlier_fen >= p.amount_fen THEN 'duplicate_payment'
-      WHEN p.amount_fen - p.paid_fen - r.earlier_fen <> r.amount_fen THEN 'amount_differs'
+      WHEN p.paid_fen + r.before_fen >= p.amount_fen THEN 'duplicate_payment'
+      WHEN p.amount_fen - p.paid_fen - r.before_fen <> r.amount_fen THEN 'amount_differs'
       ELSE 'matched' END AS outcome
-  FROM resolved r LEFT JOIN pledges p ON p.id = r.pledge_id),
+  FROM (SELECT r0.*, r0.earlier_fen + coalesce(w.fen, 0) AS before_fen
+        FROM resolved r0 LEFT JOIN waiting w ON w.pledge_id = r0.pledge_id) r
+  LEFT JOIN pledges p ON p.id = r.pledge_id),
 kept AS (
   INSERT INTO statement_lines (import_id, provider, txn_id, kind, line_no, occurred_at,
     amount_fen, fee_fen, reference, original_txn_id, counterparty, remark, outcome,
