@@ -21,9 +21,9 @@ std::expected<int, Error> count_flag(const Invocation& inv, const std::string& f
   char* end = nullptr;
   long n = std::strtol(text.c_str(), &end, 10);
   if (text.empty() || *end != '\0' || n < low || n > high) {
-    return std::unexpected(make_error("bad_request", flag + " is a whole number from " +
-                                                         std::to_string(low) + " to " +
-                                                         std::to_string(high)));
+    return std::unexpected(make_error(
+        "bad_request",
+        flag + " is a whole number from " + std::to_string(low) + " to " + std::to_string(high)));
   }
   return static_cast<int>(n);
 }
@@ -58,8 +58,7 @@ int import(const Invocation& inv, sql::Connection& conn) {
       "import %lld: %lld rows read, %lld matched, %lld exceptions, %lld skipped; "
       "%lld payments recorded%s; %lld pledges newly overdue\n",
       static_cast<long long>(r->import_id), static_cast<long long>(r->rows_read),
-      static_cast<long long>(r->matched),
-      static_cast<long long>(r->exceptions + r->post_failed),
+      static_cast<long long>(r->matched), static_cast<long long>(r->exceptions + r->post_failed),
       static_cast<long long>(r->skipped), static_cast<long long>(r->posted),
       r->post_failed > 0 ? (", " + std::to_string(r->post_failed) + " refused").c_str() : "",
       static_cast<long long>(r->overdue_added));
@@ -108,8 +107,8 @@ int overdue(const Invocation& inv, sql::Connection& conn) {
   }
   for (const auto& o : *list) {
     std::printf("%s  %s  %lld days  %s  %s  contact %s  (%s, since %s)\n", o.reference.c_str(),
-                o.amount.format().c_str(), static_cast<long long>(o.days),
-                o.campaign.c_str(), o.donor_name.empty() ? "-" : o.donor_name.c_str(),
+                o.amount.format().c_str(), static_cast<long long>(o.days), o.campaign.c_str(),
+                o.donor_name.empty() ? "-" : o.donor_name.c_str(),
                 o.contact.empty() ? "-" : o.contact.c_str(),
                 ("exception #" + std::to_string(o.exception_id)).c_str(), o.created.c_str());
   }
@@ -121,10 +120,14 @@ int bank_profile(const Invocation& inv, sql::Connection& conn) {
   if (!skip) {
     return report(skip.error());
   }
-  statements::BankProfile p{inv.positional[0],  inv.value("--date"),
-                            inv.value("--amount"), inv.value("--counterparty"),
-                            inv.value("--remark"), inv.value("--txn"),
-                            inv.value("--encoding", "utf-8"), *skip};
+  statements::BankProfile p{inv.positional[0],
+                            inv.value("--date"),
+                            inv.value("--amount"),
+                            inv.value("--counterparty"),
+                            inv.value("--remark"),
+                            inv.value("--txn"),
+                            inv.value("--encoding", "utf-8"),
+                            *skip};
   auto saved = statements::save_bank_profile(conn, p);
   if (!saved) {
     return report(saved.error());

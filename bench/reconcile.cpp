@@ -74,15 +74,15 @@ void write_bill(const std::filesystem::path& path, std::int64_t first, std::int6
 }
 
 // Pledges R0000000.. with the bill's amounts, by SQL: what matching reads of them.
-bool make_pledges(sql::Connection& conn, std::int64_t campaign, std::int64_t fund,
-                  std::int64_t n) {
+bool make_pledges(sql::Connection& conn, std::int64_t campaign, std::int64_t fund, std::int64_t n) {
   return conn
-      .exec("INSERT INTO pledges (reference, campaign_id, fund_id, amount_fen, donor_name, "
-            "channel, idempotency_key, request_digest, created_at) "
-            "SELECT 'R' || lpad(i::text, 7, '0'), $1, $2, 1000 + i % 9000, '张三', 'live', "
-            "'bench-' || i, '', timestamptz '2026-11-28 00:00:00+08' "
-            "FROM generate_series(0, $3::bigint - 1) AS i",
-            sql::params(campaign, fund, n))
+      .exec(
+          "INSERT INTO pledges (reference, campaign_id, fund_id, amount_fen, donor_name, "
+          "channel, idempotency_key, request_digest, created_at) "
+          "SELECT 'R' || lpad(i::text, 7, '0'), $1, $2, 1000 + i % 9000, '张三', 'live', "
+          "'bench-' || i, '', timestamptz '2026-11-28 00:00:00+08' "
+          "FROM generate_series(0, $3::bigint - 1) AS i",
+          sql::params(campaign, fund, n))
       .has_value();
 }
 
@@ -180,10 +180,10 @@ int main(int argc, char** argv) {
   std::int64_t floor_rows = 0;
   double floor_s = copy_floor(*conn, dir / "bill.csv", floor_rows);
   auto import = [&](const std::string& file) {
-    return run_boai({boai, "reconcile", "import", "--provider", "wechat", "--no-post",
-                     "--wechatpay-mchid", test::kMchid, "--database-url", url,
-                     (dir / file).string()},
-                    dir / "import.log");
+    return run_boai(
+        {boai, "reconcile", "import", "--provider", "wechat", "--no-post", "--wechatpay-mchid",
+         test::kMchid, "--database-url", url, (dir / file).string()},
+        dir / "import.log");
   };
   auto small_run = import("small.csv");
   auto big = import("bill.csv");
@@ -192,25 +192,26 @@ int main(int argc, char** argv) {
                  big.output.c_str());
     return 1;
   }
-  auto post = run_boai({boai, "reconcile", "post", "--limit", std::to_string(sample),
-                        "--database-url", url},
-                       dir / "post.log");
+  auto post = run_boai(
+      {boai, "reconcile", "post", "--limit", std::to_string(sample), "--database-url", url},
+      dir / "post.log");
   std::printf("bill: %lld rows, %.0f MB\n", static_cast<long long>(rows), size_mb);
   std::printf("COPY of its rows into a plain table: %.2f s, %.0f rows/s (%lld rows)\n", floor_s,
               static_cast<double>(floor_rows) / floor_s, static_cast<long long>(floor_rows));
-  std::printf("boai reconcile import (parse, COPY, match, keep): %.2f s, %.0f rows/s, %.2f of "
-              "COPY's; peak %.1f MB\n  %s",
-              big.seconds, static_cast<double>(rows) / big.seconds,
-              (static_cast<double>(rows) / big.seconds) /
-                  (static_cast<double>(floor_rows) / floor_s),
-              big.peak_mb, big.output.c_str());
+  std::printf(
+      "boai reconcile import (parse, COPY, match, keep): %.2f s, %.0f rows/s, %.2f of "
+      "COPY's; peak %.1f MB\n  %s",
+      big.seconds, static_cast<double>(rows) / big.seconds,
+      (static_cast<double>(rows) / big.seconds) / (static_cast<double>(floor_rows) / floor_s),
+      big.peak_mb, big.output.c_str());
   std::printf("the same at %lld rows: %.2f s, %.0f rows/s; peak %.1f MB\n",
               static_cast<long long>(small), small_run.seconds,
               static_cast<double>(small) / small_run.seconds, small_run.peak_mb);
-  std::printf("boai reconcile post (record_payment a line) on %lld lines: %.2f s, %.0f lines/s; "
-              "peak %.1f MB\n  %s",
-              static_cast<long long>(sample), post.seconds,
-              static_cast<double>(sample) / post.seconds, post.peak_mb, post.output.c_str());
+  std::printf(
+      "boai reconcile post (record_payment a line) on %lld lines: %.2f s, %.0f lines/s; "
+      "peak %.1f MB\n  %s",
+      static_cast<long long>(sample), post.seconds, static_cast<double>(sample) / post.seconds,
+      post.peak_mb, post.output.c_str());
   std::printf("load average after: %s\n", load_average().c_str());
   pg.reset();
   if (keep.empty()) {

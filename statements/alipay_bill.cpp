@@ -164,11 +164,11 @@ std::expected<void, Error> AlipayRows::check_total(
   }
   std::int64_t fen = sum->negative ? -sum->size.fen() : sum->size.fen();
   if (says.first != rows.count || fen != rows.fen) {
-    return std::unexpected(line_error(
-        r.line, "summary_mismatch",
-        "the footer says " + std::to_string(says.first) + " rows and " + says.second +
-            " but the rows are " + std::to_string(rows.count) + " and " +
-            donations::Money::from_fen(rows.fen).format_plain()));
+    return std::unexpected(line_error(r.line, "summary_mismatch",
+                                      "the footer says " + std::to_string(says.first) +
+                                          " rows and " + says.second + " but the rows are " +
+                                          std::to_string(rows.count) + " and " +
+                                          donations::Money::from_fen(rows.fen).format_plain()));
   }
   return {};
 }
@@ -210,9 +210,9 @@ std::expected<void, Error> preamble(CsvReader& reader, CsvRecord& record,
     }
   }
   if (!config.seller_id.empty() && !account.starts_with(config.seller_id)) {
-    return std::unexpected(line_error(record.line, "merchant_mismatch",
-                                      "the bill is for account " + account +
-                                          ", not the station's " + config.seller_id));
+    return std::unexpected(line_error(
+        record.line, "merchant_mismatch",
+        "the bill is for account " + account + ", not the station's " + config.seller_id));
   }
   return {};
 }
@@ -266,9 +266,9 @@ std::expected<ParseTally, Error> parse_alipay_bill(ByteSource& gbk_source,
     }
   }
   if (!listed) {
-    return std::unexpected(make_error(
-        "file_truncated", "line " + std::to_string(reader.lines() + 1) +
-                              ": the file ends before #----业务明细列表结束----"));
+    return std::unexpected(
+        make_error("file_truncated", "line " + std::to_string(reader.lines() + 1) +
+                                         ": the file ends before #----业务明细列表结束----"));
   }
   return tally;
 }

@@ -38,9 +38,9 @@ std::expected<BankProfile, Error> save_bank_profile(sql::Connection& conn,
           "bad_request", "a bank profile names its date, amount, counterparty and remark columns"));
     }
   }
-  for (const auto* text : {&profile.name, &profile.date_column, &profile.amount_column,
-                           &profile.counterparty_column, &profile.remark_column,
-                           &profile.txn_column}) {
+  for (const auto* text :
+       {&profile.name, &profile.date_column, &profile.amount_column, &profile.counterparty_column,
+        &profile.remark_column, &profile.txn_column}) {
     if (!donations::is_storable_text(*text) || text->size() > 200) {
       return std::unexpected(make_error("text_invalid", "a column name is not UTF-8 or too long"));
     }
@@ -55,9 +55,8 @@ std::expected<BankProfile, Error> save_bank_profile(sql::Connection& conn,
           ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (name) DO UPDATE SET "
           "date_column = $2, amount_column = $3, counterparty_column = $4, remark_column = $5, "
           "txn_column = $6, encoding = $7, skip_lines = $8, updated_at = now()",
-      params(profile.name, profile.date_column, profile.amount_column,
-             profile.counterparty_column, profile.remark_column, profile.txn_column,
-             profile.encoding, profile.skip_lines));
+      params(profile.name, profile.date_column, profile.amount_column, profile.counterparty_column,
+             profile.remark_column, profile.txn_column, profile.encoding, profile.skip_lines));
   if (!r) {
     return std::unexpected(sql::db_failure(r.error()));
   }

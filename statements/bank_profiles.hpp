@@ -16,8 +16,7 @@ namespace boai::statements {
 std::expected<BankProfile, Error> save_bank_profile(sql::Connection& conn,
                                                     const BankProfile& profile);
 // Errors: bank_profile_not_found, db_unavailable.
-std::expected<BankProfile, Error> find_bank_profile(sql::Connection& conn,
-                                                    const std::string& name);
+std::expected<BankProfile, Error> find_bank_profile(sql::Connection& conn, const std::string& name);
 std::expected<std::vector<BankProfile>, Error> list_bank_profiles(sql::Connection& conn);
 
 }  // namespace boai::statements

@@ -44,9 +44,9 @@ std::expected<Columns, Error> find_columns(const CsvRecord& header, const BankPr
   for (auto [name, slot] : wanted) {
     auto i = index(*name);
     if (!i) {
-      return std::unexpected(line_error(header.line, "columns_missing",
-                                        "the header has no column \"" + *name + "\" (profile " +
-                                            p.name + ")"));
+      return std::unexpected(
+          line_error(header.line, "columns_missing",
+                     "the header has no column \"" + *name + "\" (profile " + p.name + ")"));
     }
     *slot = *i;
   }

@@ -53,7 +53,7 @@ class GbkSource final : public ByteSource {
 
  private:
   ByteSource& inner_;
-  void* iconv_;  // iconv_t, kept out of this header
+  void* iconv_;          // iconv_t, kept out of this header
   std::string pending_;  // read from inner, not yet converted
   bool inner_done_ = false;
   long line_ = 1;  // of the output so far, for the error's message

@@ -34,8 +34,8 @@ std::expected<bool, Error> CsvReader::fill() {
 }
 
 std::expected<void, Error> CsvReader::too_long(const CsvRecord& record) const {
-  return std::unexpected(make_error("line_too_long", "line " + std::to_string(record.line) +
-                                                         ": a record is over 64 KiB"));
+  return std::unexpected(make_error(
+      "line_too_long", "line " + std::to_string(record.line) + ": a record is over 64 KiB"));
 }
 
 std::expected<bool, Error> CsvReader::next(CsvRecord& record) {

@@ -49,8 +49,7 @@ std::optional<donations::Money> money_or_null(const sql::Result& r, int row, int
 }  // namespace
 
 std::expected<std::vector<QueueEntry>, Error> list_exceptions(sql::Connection& conn,
-                                                              const std::string& kind,
-                                                              int limit) {
+                                                              const std::string& kind, int limit) {
   static const std::set<std::string> kKinds = {"",
                                                "amount_differs",
                                                "pledge_without_payment",
@@ -58,9 +57,9 @@ std::expected<std::vector<QueueEntry>, Error> list_exceptions(sql::Connection& c
                                                "duplicate_payment",
                                                "refund"};
   if (!kKinds.contains(kind)) {
-    return std::unexpected(make_error(
-        "kind_invalid", "--kind is amount_differs, pledge_without_payment, "
-                        "payment_without_pledge, duplicate_payment or refund"));
+    return std::unexpected(make_error("kind_invalid",
+                                      "--kind is amount_differs, pledge_without_payment, "
+                                      "payment_without_pledge, duplicate_payment or refund"));
   }
   auto r = conn.exec(kOpen, params(kind, limit));
   if (!r) {

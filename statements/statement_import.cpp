@@ -55,8 +55,8 @@ using Parse = std::function<std::expected<ParseTally, Error>(ByteSource&, const 
 std::expected<Parse, Error> parser_for(sql::Connection& conn, const ImportRequest& req) {
   if (req.provider == "wechat") {
     if (req.wechat_mchid.empty()) {
-      return std::unexpected(make_error(
-          "merchant_not_configured", "set --wechatpay-mchid: a bill is checked against it"));
+      return std::unexpected(make_error("merchant_not_configured",
+                                        "set --wechatpay-mchid: a bill is checked against it"));
     }
     WechatBillConfig config{req.wechat_mchid};
     return Parse([config](ByteSource& s, const LineSink& sink) {
@@ -65,8 +65,8 @@ std::expected<Parse, Error> parser_for(sql::Connection& conn, const ImportReques
   }
   if (req.provider == "alipay") {
     if (req.alipay_seller_id.empty()) {
-      return std::unexpected(make_error(
-          "merchant_not_configured", "set --alipay-seller-id: a bill is checked against it"));
+      return std::unexpected(make_error("merchant_not_configured",
+                                        "set --alipay-seller-id: a bill is checked against it"));
     }
     AlipayBillConfig config{req.alipay_seller_id};
     return Parse([config](ByteSource& s, const LineSink& sink) {
@@ -82,8 +82,9 @@ std::expected<Parse, Error> parser_for(sql::Connection& conn, const ImportReques
       return parse_bank_statement(s, p, sink);
     });
   }
-  return std::unexpected(make_error("provider_invalid", "a statement comes from wechat, alipay or "
-                                                        "bank"));
+  return std::unexpected(make_error("provider_invalid",
+                                    "a statement comes from wechat, alipay or "
+                                    "bank"));
 }
 
 // Parses the file into the staging table. Errors: the parser's, db_unavailable.
@@ -124,8 +125,7 @@ std::expected<ParseTally, Error> stage(sql::Connection& tx, const Parse& parse,
 
 }  // namespace
 
-std::expected<ImportReport, Error> import_statement(sql::Connection& conn,
-                                                    const ImportRequest& req,
+std::expected<ImportReport, Error> import_statement(sql::Connection& conn, const ImportRequest& req,
                                                     ByteSource& source) {
   auto parse = parser_for(conn, req);
   if (!parse) {

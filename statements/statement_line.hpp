@@ -17,14 +17,14 @@ enum class LineKind { kPayment, kRefund };
 struct StatementLine {
   std::int64_t line = 0;  // in the file, from 1
   LineKind kind = LineKind::kPayment;
-  std::string txn_id;           // the provider's id of this line, unique per provider
+  std::string txn_id;  // the provider's id of this line, unique per provider
   // A bank line without the bank's serial number: txn_id is a digest of its content, and the
   // import tells identical lines apart by their order in the file.
   bool txn_id_derived = false;
   std::string original_txn_id;  // a refund: the payment it gives back
   std::string reference;        // our pledge reference (out_trade_no, or found in a remark)
   std::int64_t occurred_us = 0;
-  donations::Money amount;  // more than zero
+  donations::Money amount;   // more than zero
   std::int64_t fee_fen = 0;  // the provider's fee, never negative (a refund's is given back)
   std::string counterparty;  // the payer, as the statement names them
   std::string remark;

@@ -53,8 +53,8 @@ donations::PaymentRequest request_of(const sql::Result& r, int i) {
   req.amount = donations::Money::from_fen(r.int64(i, 3));
   req.fee = donations::Money::from_fen(std::min(r.int64(i, 4), r.int64(i, 3)));
   req.paid_us = r.int64(i, 5);
-  std::string source = "statement import " + std::string(r.text(i, 9)) + " line " +
-                       std::string(r.text(i, 10));
+  std::string source =
+      "statement import " + std::string(r.text(i, 9)) + " line " + std::string(r.text(i, 10));
   if (r.text(i, 6) == "pledge") {
     req.reference = r.text(i, 7);
     req.payer_remark = r.text(i, 8);
@@ -72,15 +72,14 @@ donations::PaymentRequest request_of(const sql::Result& r, int i) {
 // record_payment's answers about the line itself (payments.hpp), not about the database.
 bool refusal(const Error& e) {
   static const std::set<std::string> kCodes = {
-      "txn_id_invalid",   "amount_out_of_range", "fee_invalid",       "payment_conflict",
-      "pledge_not_found", "pledge_not_payable",  "text_invalid",      "provider_invalid"};
+      "txn_id_invalid",   "amount_out_of_range", "fee_invalid",  "payment_conflict",
+      "pledge_not_found", "pledge_not_payable",  "text_invalid", "provider_invalid"};
   return kCodes.contains(e.code);
 }
 
 }  // namespace
 
-std::expected<PostReport, Error> post_statement_lines(sql::Connection& conn,
-                                                      std::int64_t import_id,
+std::expected<PostReport, Error> post_statement_lines(sql::Connection& conn, std::int64_t import_id,
                                                       std::int64_t limit) {
   PostReport report;
   std::int64_t after = 0;

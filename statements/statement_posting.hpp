@@ -19,8 +19,7 @@ struct PostReport {
 
 // Posts the waiting lines of one import (import_id 0: of every import), at most limit of them
 // (0: all). Errors: db_unavailable.
-std::expected<PostReport, Error> post_statement_lines(sql::Connection& conn,
-                                                      std::int64_t import_id,
+std::expected<PostReport, Error> post_statement_lines(sql::Connection& conn, std::int64_t import_id,
                                                       std::int64_t limit = 0);
 
 }  // namespace boai::statements

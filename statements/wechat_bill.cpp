@@ -152,8 +152,8 @@ std::expected<void, Error> WechatRows::row(const CsvRecord& r, ParseTally& tally
   } else if (state == "REFUND") {
     added = add_refund(r);
   } else {
-    return std::unexpected(line_error(r.line, "value_invalid",
-                                      "交易状态 \"" + std::string(state) + "\" is unknown"));
+    return std::unexpected(
+        line_error(r.line, "value_invalid", "交易状态 \"" + std::string(state) + "\" is unknown"));
   }
   if (!added) {
     return added;
@@ -191,7 +191,10 @@ std::expected<void, Error> WechatRows::summary(const CsvRecord& r) const {
     return mismatch(0, std::to_string(sums_.rows));
   }
   const std::array<std::pair<std::size_t, std::int64_t>, 5> fen_columns = {
-      {{1, sums_.settlement}, {2, sums_.refunds}, {3, sums_.recharge_refunds}, {5, sums_.order_amount},
+      {{1, sums_.settlement},
+       {2, sums_.refunds},
+       {3, sums_.recharge_refunds},
+       {5, sums_.order_amount},
        {6, sums_.refund_requested}}};
   for (auto [column, want] : fen_columns) {
     auto got = bill_amount(bill_value(r.fields[column]), r.line, "the summary");
@@ -239,9 +242,9 @@ std::expected<ParseTally, Error> parse_wechat_bill(ByteSource& source,
       return std::unexpected(more.error());
     }
     if (!*more) {
-      return std::unexpected(make_error(
-          "file_truncated", "line " + std::to_string(reader.lines() + 1) +
-                                ": the file ends before the summary (总交易单数 ...)"));
+      return std::unexpected(
+          make_error("file_truncated", "line " + std::to_string(reader.lines() + 1) +
+                                           ": the file ends before the summary (总交易单数 ...)"));
     }
     if (bill_value(record.fields[0]) == kWechatSummaryColumns[0]) {
       break;
@@ -255,10 +258,10 @@ std::expected<ParseTally, Error> parse_wechat_bill(ByteSource& source,
   }
   more = reader.next(record);
   if (!more || !*more) {
-    return std::unexpected(more ? make_error("file_truncated",
-                                             "line " + std::to_string(reader.lines() + 1) +
-                                                 ": the summary row is missing")
-                                : more.error());
+    return std::unexpected(
+        more ? make_error("file_truncated", "line " + std::to_string(reader.lines() + 1) +
+                                                ": the summary row is missing")
+             : more.error());
   }
   if (auto s = rows.summary(record); !s) {
     return std::unexpected(s.error());

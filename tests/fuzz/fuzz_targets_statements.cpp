@@ -23,9 +23,9 @@ void require(bool property, const char* what) {
 
 const std::set<std::string>& known_codes() {
   static const std::set<std::string> kCodes = {
-      "encoding_invalid", "header_mismatch",  "columns_missing",      "columns_extra",
+      "encoding_invalid",  "header_mismatch",      "columns_missing", "columns_extra",
       "merchant_mismatch", "currency_unsupported", "amount_invalid",  "time_invalid",
-      "value_invalid",    "summary_mismatch", "file_truncated",       "trailing_data",
+      "value_invalid",     "summary_mismatch",     "file_truncated",  "trailing_data",
       "line_too_long"};
   return kCodes;
 }
@@ -35,8 +35,7 @@ template <typename Parse>
 void check_parse(const std::uint8_t* data, std::size_t size, Parse&& parse) {
   statements::TextSource source(std::string_view(reinterpret_cast<const char*>(data), size));
   std::int64_t lines = 0;
-  auto tally = parse(source, [&](const statements::StatementLine& l)
-                                 -> std::expected<void, Error> {
+  auto tally = parse(source, [&](const statements::StatementLine& l) -> std::expected<void, Error> {
     require(l.amount.fen() > 0, "a line moves money");
     require(l.fee_fen >= 0, "a fee is never negative");
     require(!l.txn_id.empty(), "a line has an id");
@@ -67,7 +66,7 @@ void alipay_bill(const std::uint8_t* data, std::size_t size) {
 
 void bank_statement(const std::uint8_t* data, std::size_t size) {
   static const statements::BankProfile kProfile{"fuzz", "交易日期", "贷方发生额", "对方户名",
-                                                "摘要", "", "utf-8", 0};
+                                                "摘要", "",         "utf-8",      0};
   check_parse(data, size, [](statements::ByteSource& s, const statements::LineSink& sink) {
     return statements::parse_bank_statement(s, kProfile, sink);
   });
@@ -89,8 +88,15 @@ std::vector<std::string> wechat_bill_seeds() {
 }
 
 std::vector<std::string> alipay_bill_seeds() {
-  test::AlipayRow trade{"2026112822001400001", "7KQ2MZ9D", "交易", "2026-11-28 10:00:05",
-                        "张*(zha***@163.com)", 10000, 60, "", "捐款"};
+  test::AlipayRow trade{"2026112822001400001",
+                        "7KQ2MZ9D",
+                        "交易",
+                        "2026-11-28 10:00:05",
+                        "张*(zha***@163.com)",
+                        10000,
+                        60,
+                        "",
+                        "捐款"};
   test::AlipayRow refund = trade;
   refund.kind = "退款";
   refund.received_fen = -3000;
@@ -100,9 +106,10 @@ std::vector<std::string> alipay_bill_seeds() {
 }
 
 std::vector<std::string> bank_statement_seeds() {
-  return {"交易日期,贷方发生额,对方户名,摘要\n2026-11-28 09:30:00,100.00,张三,捐款 7KQ2MZ9D\n"
-          "20261128,-5.00,某超市,采购\n2026/11/28,\"1,000.00\",\"李四, 王五\",\"say \"\"hi\"\"\"\n",
-          "交易日期,贷方发生额,对方户名,摘要\r\n2026-11-28,0.01,a,b\r\n"};
+  return {
+      "交易日期,贷方发生额,对方户名,摘要\n2026-11-28 09:30:00,100.00,张三,捐款 7KQ2MZ9D\n"
+      "20261128,-5.00,某超市,采购\n2026/11/28,\"1,000.00\",\"李四, 王五\",\"say \"\"hi\"\"\"\n",
+      "交易日期,贷方发生额,对方户名,摘要\r\n2026-11-28,0.01,a,b\r\n"};
 }
 
 }  // namespace boai::fuzz

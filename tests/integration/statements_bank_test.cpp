@@ -25,8 +25,8 @@ constexpr bool kAddressSanitizer = false;
 #endif
 
 std::string bank_csv(const std::string& ref_a, const std::string& when) {
-  return "账户明细\n交易时间,收入金额,支出金额,对方户名,附言\n" + when + ",100.00,,张三,捐款 " + ref_a +
-         "\n" + when + ",66.00,,李四,爱心捐款\n" + when + ",,30.00,某超市,采购\n";
+  return "账户明细\n交易时间,收入金额,支出金额,对方户名,附言\n" + when + ",100.00,,张三,捐款 " +
+         ref_a + "\n" + when + ",66.00,,李四,爱心捐款\n" + when + ",,30.00,某超市,采购\n";
 }
 
 // A WeChat bill of n rows written to path row by row, every row a stranger's payment.
@@ -60,10 +60,10 @@ Peak import_child(const std::string& url, const std::filesystem::path& file) {
     }
     setup.extra_env.push_back(asan + ":detect_leaks=0");
   }
-  auto child = run_for_peak({BOAI_BINARY, "reconcile", "import", "--provider", "wechat",
-                             "--no-post", "--wechatpay-mchid", kMchid, "--database-url", url,
-                             file.string()},
-                            setup);
+  auto child =
+      run_for_peak({BOAI_BINARY, "reconcile", "import", "--provider", "wechat", "--no-post",
+                    "--wechatpay-mchid", kMchid, "--database-url", url, file.string()},
+                   setup);
   std::ifstream in(setup.output);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   return Peak{child.exit_code, child.peak_kb / 1024, text};

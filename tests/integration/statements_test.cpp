@@ -26,9 +26,10 @@ void require_verified(LedgerFixture& f) {
 }
 
 std::string outcome_of(LedgerFixture& f, const std::string& txn) {
-  auto r = f.conn.exec("SELECT outcome || '/' || match_method FROM statement_lines "
-                       "WHERE txn_id = $1",
-                       params(txn));
+  auto r = f.conn.exec(
+      "SELECT outcome || '/' || match_method FROM statement_lines "
+      "WHERE txn_id = $1",
+      params(txn));
   REQUIRE(r);
   REQUIRE(r->rows() == 1);
   return std::string(r->text(0, 0));
@@ -159,8 +160,8 @@ TEST_CASE("every matching outcome of a WeChat bill reaches the queue") {
   CHECK(late->front().contact == "wangwu@example.org");
   CHECK(late->front().days == 10);
   // Paid at last: it leaves the list.
-  auto settle = must_import(f, "wechat",
-                            wechat_bill({wechat_paid("4200000018", overdue.reference, 8800)}));
+  auto settle =
+      must_import(f, "wechat", wechat_bill({wechat_paid("4200000018", overdue.reference, 8800)}));
   CHECK(settle.matched == 1);
   CHECK(boai::statements::list_overdue(f.conn, 7)->empty());
   require_verified(f);
@@ -169,8 +170,8 @@ TEST_CASE("every matching outcome of a WeChat bill reaches the queue") {
 TEST_CASE("a broken statement adds nothing, however far it got") {
   auto f = LedgerFixture::make("stmt-broken");
   auto a = must_pledge(f, "broken-a", 10000);
-  auto bill = wechat_bill({wechat_paid("4200000021", a.reference, 10000),
-                           wechat_paid("4200000022", "ZZZZZZZZ", 500)});
+  auto bill = wechat_bill(
+      {wechat_paid("4200000021", a.reference, 10000), wechat_paid("4200000022", "ZZZZZZZZ", 500)});
   bill.replace(bill.rfind("`105.00"), 7, "`105.01");
   auto r = import_text(f, "wechat", bill);
   REQUIRE_FALSE(r);
@@ -191,8 +192,15 @@ TEST_CASE("a broken statement adds nothing, however far it got") {
 TEST_CASE("an Alipay bill is matched by out_trade_no; its refund waits for staff") {
   auto f = LedgerFixture::make("stmt-alipay");
   auto a = must_pledge(f, "ali-a", 10000);
-  AlipayRow trade{"2026112822001400001", a.reference, "交易", local_time(0), "张*(zha***@163.com)",
-                  10000, 60, "", "捐款"};
+  AlipayRow trade{"2026112822001400001",
+                  a.reference,
+                  "交易",
+                  local_time(0),
+                  "张*(zha***@163.com)",
+                  10000,
+                  60,
+                  "",
+                  "捐款"};
   AlipayRow refund = trade;
   refund.kind = "退款";
   refund.received_fen = -10000;

@@ -125,11 +125,12 @@ std::string alipay_bill_utf8(const std::vector<AlipayRow>& rows, const std::stri
            "\t,0.00\t,0.00\t,0.00\t,0.00\t,0.00\t,\t,0.00\t,0.00\t," + r.refund_batch + "\t," +
            fee + "\t,0.00\t,\r\n";
   }
-  out += "#-----------------------------------------业务明细列表结束------------------------------"
-         "------\r\n#交易合计：" +
-         std::to_string(trades) + "笔，商家实收共" + yuan(trade_fen) +
-         "元，商家优惠共0.00元\r\n#退款合计：" + std::to_string(refunds) + "笔，商家实收共" +
-         yuan(refund_fen) + "元，商家优惠共0.00元\r\n#导出时间：[2026年11月29日 10:21:12]\r\n";
+  out +=
+      "#-----------------------------------------业务明细列表结束------------------------------"
+      "------\r\n#交易合计：" +
+      std::to_string(trades) + "笔，商家实收共" + yuan(trade_fen) +
+      "元，商家优惠共0.00元\r\n#退款合计：" + std::to_string(refunds) + "笔，商家实收共" +
+      yuan(refund_fen) + "元，商家优惠共0.00元\r\n#导出时间：[2026年11月29日 10:21:12]\r\n";
   return out;
 }
 

@@ -32,8 +32,15 @@ Parsed alipay(const std::string& bytes, const std::string& seller = boai::test::
 }
 
 std::vector<AlipayRow> alipay_rows() {
-  AlipayRow trade{"2026112822001400001", "7KQ2MZ9D", "交易", "2026-11-28 10:00:05",
-                  "张*(zha***@163.com)", 10000, 60, "", "捐款"};
+  AlipayRow trade{"2026112822001400001",
+                  "7KQ2MZ9D",
+                  "交易",
+                  "2026-11-28 10:00:05",
+                  "张*(zha***@163.com)",
+                  10000,
+                  60,
+                  "",
+                  "捐款"};
   AlipayRow refund = trade;
   refund.kind = "退款";
   refund.received_fen = -3000;
@@ -103,7 +110,8 @@ TEST_CASE("broken Alipay bills are refused with a stable code and their line") {
     CHECK(p.tally.error().message.starts_with("line 6: "));
   }
   SECTION("truncated: no end of the list") {
-    auto cut = utf8.substr(0, utf8.find("#------------------------------------------业务明细列表结束"));
+    auto cut =
+        utf8.substr(0, utf8.find("#------------------------------------------业务明细列表结束"));
     cut = utf8.substr(0, utf8.rfind("\r\n#-") + 2);
     CHECK(code_of(alipay(boai::test::gbk(cut))) == "file_truncated");
   }
