@@ -91,7 +91,7 @@ TEST_CASE("a bank statement is matched by the reference in its remark, and by na
   CHECK(r.matched == 1);
   CHECK(r.exceptions == 1);
   CHECK(r.skipped == 1);  // the money paid out
-  CHECK(find_pledge(f.conn, a.reference)->status == "paid");
+  CHECK(boai::donations::find_pledge(f.conn, a.reference)->status == "paid");
   auto queue = boai::statements::list_exceptions(f.conn, "payment_without_pledge");
   REQUIRE(queue);
   REQUIRE(queue->size() == 1);
