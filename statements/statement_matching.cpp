@@ -35,7 +35,7 @@ earlier AS (
   FROM statement_stage s JOIN multi m ON m.reference = s.reference WHERE s.kind = 'payment'),
 waiting AS (
   SELECT pledge_id, sum(amount_fen) AS fen FROM statement_lines
-  WHERE post_as <> 'none' AND payment_id IS NULL AND pledge_id IS NOT NULL GROUP BY pledge_id),
+  WHERE post_as = 'pledge' AND payment_id IS NULL GROUP BY pledge_id),
 resolved AS (
   SELECT s.*, pay.id AS payment_id, pay.amount_fen AS recorded_fen,
     CASE WHEN pay.id IS NOT NULL THEN pay.pledge_id
