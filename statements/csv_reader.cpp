@@ -17,19 +17,24 @@ std::expected<bool, Error> CsvReader::fill() {
   if (eof_) {
     return false;
   }
-  auto n = source_.read(buffer_.data(), buffer_.size());
-  if (!n) {
-    return std::unexpected(n.error());
-  }
   pos_ = 0;
-  end_ = *n;
-  eof_ = *n == 0;
-  if (!started_ && end_ > 0) {
+  end_ = 0;
+  // The first fill reads at least three bytes, if there are, to see a byte order mark whole.
+  do {
+    auto n = source_.read(buffer_.data() + end_, buffer_.size() - end_);
+    if (!n) {
+      return std::unexpected(n.error());
+    }
+    end_ += *n;
+    eof_ = *n == 0;
+  } while (!started_ && !eof_ && end_ < 3);
+  if (!started_) {
     started_ = true;
     if (end_ >= 3 && std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) {
       pos_ = 3;  // the byte order mark Windows tools put first
     }
   }
+  eof_ = end_ == 0;
   return !eof_;
 }
 

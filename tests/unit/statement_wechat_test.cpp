@@ -128,7 +128,7 @@ TEST_CASE("broken WeChat bills are refused with a stable code and their line") {
     for (const char* bad : {"1,000.00", "-5", "abc"}) {
       INFO(bad);
       auto text = good;
-      text.replace(text.find("`20.50"), 6, std::string("`") + bad);
+      text.replace(text.find("`20.50"), 6, std::string("\"`") + bad + "\"");
       auto p = parse(text);
       CHECK(code_of(p) == "amount_invalid");
       CHECK(p.tally.error().message.starts_with("line 3: "));
