@@ -158,7 +158,8 @@ TEST_CASE("broken WeChat bills are refused with a stable code and their line") {
 }
 
 TEST_CASE("a sink's error stops the WeChat parse") {
-  TextSource source(boai::test::wechat_bill(three_rows()));
+  auto bill = boai::test::wechat_bill(three_rows());
+  TextSource source(bill);
   int seen = 0;
   auto r = parse_wechat_bill(source, WechatBillConfig{boai::test::kMchid},
                              [&](const StatementLine&) -> std::expected<void, boai::Error> {
