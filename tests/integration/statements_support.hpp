@@ -17,7 +17,7 @@ namespace boai::test {
 inline donations::Pledge must_pledge(LedgerFixture& f, const std::string& key, std::int64_t fen,
                                      const std::string& name = "张三",
                                      const std::string& contact = "13800000000") {
-  auto r = f.pledge(key, fen, name);
+  auto r = f.pledge("statement-" + key, fen, name);  // keys are 8 characters or more
   r.contact = contact;
   auto batch = donations::write_pledges(f.conn, {r}, donations::PledgeLimits{});
   REQUIRE(batch);
