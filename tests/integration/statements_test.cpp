@@ -47,7 +47,7 @@ const boai::statements::QueueEntry* entry(const std::vector<boai::statements::Qu
 
 }  // namespace
 
-TEST_CASE("a WeChat bill is matched and posted once; the same file or transactions add nothing") {
+TEST_CASE("a WeChat bill is matched and posted once, and the same file or transactions add nothing") {
   auto f = LedgerFixture::make("stmt-idem");
   auto a = must_pledge(f, "idem-a", 10000);
   auto b = must_pledge(f, "idem-b", 2050);
@@ -189,7 +189,7 @@ TEST_CASE("a broken statement adds nothing, however far it got") {
   CHECK(unconfigured.error().code == "merchant_not_configured");
 }
 
-TEST_CASE("an Alipay bill is matched by out_trade_no; its refund waits for staff") {
+TEST_CASE("an Alipay bill is matched by out_trade_no and its refund waits for staff") {
   auto f = LedgerFixture::make("stmt-alipay");
   auto a = must_pledge(f, "ali-a", 10000);
   AlipayRow trade{"2026112822001400001",
