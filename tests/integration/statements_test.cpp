@@ -47,7 +47,7 @@ const boai::statements::QueueEntry* entry(const std::vector<boai::statements::Qu
 
 }  // namespace
 
-TEST_CASE("a WeChat bill is matched and posted once, and the same file or transactions add nothing") {
+TEST_CASE("a WeChat bill is posted once, and the same file or transactions again add nothing") {
   auto f = LedgerFixture::make("stmt-idem");
   auto a = must_pledge(f, "idem-a", 10000);
   auto b = must_pledge(f, "idem-b", 2050);
