@@ -61,7 +61,7 @@ CREATE TABLE statement_lines (
   payment_id      bigint,
   UNIQUE (provider, txn_id)
 );
-CREATE INDEX statement_lines_to_post ON statement_lines (import_id, id)
+CREATE INDEX statement_lines_to_post ON statement_lines (id)
   WHERE post_as <> 'none' AND payment_id IS NULL;
 
 -- What staff must look at. A line's exception names the line; an overdue pledge's names the
