@@ -80,7 +80,7 @@ bool make_pledges(sql::Connection& conn, std::int64_t campaign, std::int64_t fun
           "INSERT INTO pledges (reference, campaign_id, fund_id, amount_fen, donor_name, "
           "channel, idempotency_key, request_digest, created_at) "
           "SELECT 'R' || lpad(i::text, 7, '0'), $1, $2, 1000 + i % 9000, '张三', 'live', "
-          "'bench-' || i, '', timestamptz '2026-11-28 00:00:00+08' "
+          "'bench-' || i, '', now() - interval '1 hour' "
           "FROM generate_series(0, $3::bigint - 1) AS i",
           sql::params(campaign, fund, n))
       .has_value();

@@ -133,9 +133,12 @@ std::expected<ImportReport, Error> import_statement(sql::Connection& conn, const
   }
   auto imported =
       sql::in_transaction(conn, [&](sql::Connection& tx) -> std::expected<ImportReport, Error> {
-        // The matching joins a million rows at once: give its hashes room (bounded all the same).
-        if (auto w = tx.exec("SET LOCAL work_mem = '64MB'"); !w) {
-          return std::unexpected(sql::db_failure(w.error()));
+        // The matching joins a million rows at once: its hashes get room (bounded all the same),
+        // and its few statements are not worth compiling (JIT cost more than it saved).
+        for (const char* setting : {"SET LOCAL work_mem = '256MB'", "SET LOCAL jit = off"}) {
+          if (auto w = tx.exec(setting); !w) {
+            return std::unexpected(sql::db_failure(w.error()));
+          }
         }
         auto created = tx.exec(
             "INSERT INTO statement_imports (provider, bank_profile, file_name, imported_by) "
