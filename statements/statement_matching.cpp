@@ -44,32 +44,47 @@ resolved AS (
          WHEN orig.pledge_id IS NOT NULL THEN 'original_txn'
          WHEN byref.id IS NOT NULL THEN CASE WHEN $1 = 'bank' THEN 'remark' ELSE 'reference' END
          ELSE '' END AS method,
-    coalesce(e.fen, 0) AS earlier_fen
+    coalesce(e.fen, 0) AS earlier_fen,
+    -- The pledge's row from whichever join found it: the pledges are hashed once (for the
+    -- reference), and the few found through a payment are read by their key.
+    CASE WHEN pay.id IS NOT NULL THEN pp.status WHEN orig.pledge_id IS NOT NULL THEN po.status
+         ELSE byref.status END AS p_status,
+    CASE WHEN pay.id IS NOT NULL THEN pp.amount_fen
+         WHEN orig.pledge_id IS NOT NULL THEN po.amount_fen ELSE byref.amount_fen END AS p_amount,
+    CASE WHEN pay.id IS NOT NULL THEN pp.paid_fen WHEN orig.pledge_id IS NOT NULL THEN po.paid_fen
+         ELSE byref.paid_fen END AS p_paid,
+    CASE WHEN pay.id IS NOT NULL THEN pp.refunded_fen
+         WHEN orig.pledge_id IS NOT NULL THEN po.refunded_fen ELSE byref.refunded_fen END
+      AS p_refunded,
+    CASE WHEN pay.id IS NOT NULL THEN pp.reference
+         WHEN orig.pledge_id IS NOT NULL THEN po.reference ELSE byref.reference END
+      AS pledge_reference
   FROM statement_stage s
   LEFT JOIN payments pay
     ON s.kind = 'payment' AND pay.provider = $1 AND pay.provider_txn_id = s.txn_id
+  LEFT JOIN pledges pp ON pp.id = pay.pledge_id
   LEFT JOIN payments orig
     ON s.kind = 'refund' AND orig.provider = $1 AND orig.provider_txn_id = s.original_txn_id
+  LEFT JOIN pledges po ON po.id = orig.pledge_id
   LEFT JOIN pledges byref ON s.reference <> '' AND byref.reference = s.reference
   LEFT JOIN earlier e ON e.line_no = s.line_no),
 judged AS (
-  SELECT r.*, p.status AS pledge_status, p.reference AS pledge_reference,
-    p.amount_fen - p.paid_fen - r.before_fen AS open_fen,
+  SELECT r.*, r.p_status AS pledge_status,
+    r.p_amount - r.p_paid - r.before_fen AS open_fen,
     CASE
       WHEN r.kind = 'refund' THEN
-        CASE WHEN p.refunded_fen >= r.amount_fen THEN 'matched' ELSE 'refund' END
+        CASE WHEN r.p_refunded >= r.amount_fen THEN 'matched' ELSE 'refund' END
       WHEN r.payment_id IS NOT NULL THEN
         CASE WHEN r.recorded_fen <> r.amount_fen THEN 'amount_differs'
              WHEN r.pledge_id IS NULL THEN 'payment_without_pledge'
              ELSE 'matched' END
-      WHEN p.id IS NULL OR p.status IN ('cancelled', 'expired', 'refunded')
+      WHEN r.p_status IS NULL OR r.p_status IN ('cancelled', 'expired', 'refunded')
         THEN 'payment_without_pledge'
-      WHEN p.paid_fen + r.before_fen >= p.amount_fen THEN 'duplicate_payment'
-      WHEN p.amount_fen - p.paid_fen - r.before_fen <> r.amount_fen THEN 'amount_differs'
+      WHEN r.p_paid + r.before_fen >= r.p_amount THEN 'duplicate_payment'
+      WHEN r.p_amount - r.p_paid - r.before_fen <> r.amount_fen THEN 'amount_differs'
       ELSE 'matched' END AS outcome
   FROM (SELECT r0.*, r0.earlier_fen + coalesce(w.fen, 0) AS before_fen
-        FROM resolved r0 LEFT JOIN waiting w ON w.pledge_id = r0.pledge_id) r
-  LEFT JOIN pledges p ON p.id = r.pledge_id),
+        FROM resolved r0 LEFT JOIN waiting w ON w.pledge_id = r0.pledge_id) r),
 kept AS (
   INSERT INTO statement_lines (import_id, provider, txn_id, kind, line_no, occurred_at,
     amount_fen, fee_fen, reference, original_txn_id, counterparty, remark, outcome,
