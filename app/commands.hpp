@@ -16,5 +16,7 @@ int run_user_add(const Invocation& invocation);
 // `wish list`, `wish review`, `wish fulfil`.
 int run_wish_command(const Invocation& invocation);
 int run_sale_command(const Invocation& invocation);
+// `reconcile import|post|exceptions|overdue|bank-profile`: statements and the exception queue.
+int run_reconcile_command(const Invocation& invocation);
 
 }  // namespace boai::app

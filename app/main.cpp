@@ -41,6 +41,12 @@ int main(int argc, char** argv) {
     case Command::kSaleOrders:
     case Command::kSaleHandOver:
       return run_sale_command(*inv);
+    case Command::kReconcileImport:
+    case Command::kReconcilePost:
+    case Command::kReconcileExceptions:
+    case Command::kReconcileOverdue:
+    case Command::kReconcileBankProfile:
+      return run_reconcile_command(*inv);
     default:
       return run_ledger_command(*inv);
   }

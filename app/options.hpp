@@ -38,6 +38,11 @@ enum class Command {
   kSaleWithdraw,
   kSaleOrders,
   kSaleHandOver,
+  kReconcileImport,
+  kReconcilePost,
+  kReconcileExceptions,
+  kReconcileOverdue,
+  kReconcileBankProfile,
 };
 
 // Settings shared by every command that touches the database, and those of `serve`.

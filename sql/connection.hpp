@@ -24,6 +24,9 @@ struct Statement {
   Params params;
 };
 
+// One field of a COPY text-format row: backslash, tab, newline and carriage return escaped.
+void append_copy_field(std::string& row, std::string_view field);
+
 class Connection {
  public:
   // conninfo is a libpq keyword string or a postgresql:// URL.
@@ -46,6 +49,12 @@ class Connection {
   // set_config() in the same transaction and read them with current_setting() (sql/copy_rows.cpp).
   std::expected<std::int64_t, DbError> copy_rows(std::string_view copy_sql,
                                                  const std::function<void(const CopyRow&)>& on_row);
+  // Runs `COPY ... FROM STDIN` (text format): begin, then hand over the rows in chunks of any
+  // size as they are made (append_copy_field writes a field), then end. end(why) with a reason
+  // aborts the COPY, so nothing it sent stays: for a producer that found its input broken.
+  std::expected<void, DbError> copy_in_begin(std::string_view copy_sql);
+  std::expected<void, DbError> copy_in_put(std::string_view rows);
+  std::expected<std::int64_t, DbError> copy_in_end(const char* abort_reason = nullptr);
   // Several statements in one string, without parameters: for migration files only.
   std::expected<void, DbError> exec_script(std::string_view sql);
 

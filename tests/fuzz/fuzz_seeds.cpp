@@ -209,7 +209,10 @@ const std::vector<FuzzTarget>& fuzz_targets() {
       {"push_url", push_url, push_url_seeds()},
       {"wechat_notice", wechat_notice, wechat_notice_seeds()},
       {"alipay_notice", alipay_notice, alipay_notice_seeds()},
-      {"generic_notice", generic_notice, generic_notice_seeds()}};
+      {"generic_notice", generic_notice, generic_notice_seeds()},
+      {"wechat_bill", wechat_bill, wechat_bill_seeds()},
+      {"alipay_bill", alipay_bill, alipay_bill_seeds()},
+      {"bank_statement", bank_statement, bank_statement_seeds()}};
   return kTargets;
 }
 

@@ -5,6 +5,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace boai::fuzz {
 
@@ -32,5 +34,13 @@ void generic_notice(const std::uint8_t* data, std::size_t size);  // generic JSO
 // What hosts type for the studio (fuzz_targets_stream.cpp).
 void source(const std::uint8_t* data, std::size_t size);    // stream::parse_source
 void push_url(const std::uint8_t* data, std::size_t size);  // stream::parse_push_url
+
+// Statements finance staff import (fuzz_targets_statements.cpp), with seeds in each format.
+void wechat_bill(const std::uint8_t* data, std::size_t size);     // parse_wechat_bill
+void alipay_bill(const std::uint8_t* data, std::size_t size);     // parse_alipay_bill
+void bank_statement(const std::uint8_t* data, std::size_t size);  // parse_bank_statement
+std::vector<std::string> wechat_bill_seeds();
+std::vector<std::string> alipay_bill_seeds();
+std::vector<std::string> bank_statement_seeds();
 
 }  // namespace boai::fuzz

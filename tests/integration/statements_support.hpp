@@ -1,0 +1,75 @@
+// What the statement tests share: pledges made quickly, an import of text, local times near now
+// (candidates are searched within days of the payment), and a row count.
+#pragma once
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <ctime>
+#include <string>
+
+#include "donations/pledges.hpp"
+#include "statements/statement_import.hpp"
+#include "tests/support/ledger_fixture.hpp"
+#include "tests/support/statement_files.hpp"
+
+namespace boai::test {
+
+inline donations::Pledge must_pledge(LedgerFixture& f, const std::string& key, std::int64_t fen,
+                                     const std::string& name = "张三",
+                                     const std::string& contact = "13800000000") {
+  auto r = f.pledge("statement-" + key, fen, name);  // keys are 8 characters or more
+  r.contact = contact;
+  auto batch = donations::write_pledges(f.conn, {r}, donations::PledgeLimits{});
+  REQUIRE(batch);
+  REQUIRE(batch->pledges[0]);
+  return *batch->pledges[0];
+}
+
+// "2026-11-28 10:00:00" in China Standard Time, minutes from now.
+inline std::string local_time(int minutes_from_now) {
+  auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() +
+                                                std::chrono::minutes(minutes_from_now) +
+                                                std::chrono::hours(8));
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
+inline std::expected<statements::ImportReport, Error> import_text(
+    LedgerFixture& f, const std::string& provider, const std::string& text, bool post = true,
+    const std::string& bank_profile = "") {
+  statements::ImportRequest req;
+  req.provider = provider;
+  req.bank_profile = bank_profile;
+  req.file_name = "test." + provider + ".csv";
+  req.wechat_mchid = kMchid;
+  req.alipay_seller_id = kSellerId;
+  req.imported_by = "test";
+  req.post = post;
+  statements::TextSource source(text);
+  return statements::import_statement(f.conn, req, source);
+}
+
+inline statements::ImportReport must_import(LedgerFixture& f, const std::string& provider,
+                                            const std::string& text, bool post = true,
+                                            const std::string& bank_profile = "") {
+  auto r = import_text(f, provider, text, post, bank_profile);
+  INFO((r ? std::string() : r.error().code + ": " + r.error().message));
+  REQUIRE(r);
+  return *r;
+}
+
+inline WechatRow wechat_paid(const std::string& txn, const std::string& ref, std::int64_t fen,
+                             int minutes_from_now = 0) {
+  WechatRow r;
+  r.txn_id = txn;
+  r.out_trade_no = ref;
+  r.amount_fen = fen;
+  r.fee_e5 = fen * 6;
+  r.time = local_time(minutes_from_now);
+  return r;
+}
+
+}  // namespace boai::test
