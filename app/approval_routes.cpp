@@ -5,9 +5,9 @@
 #include <limits>
 
 #include "app/route_support.hpp"
+#include "app/staff_gate.hpp"
 #include "donations/approvals.hpp"
 #include "web/query_params.hpp"
-#include "web/staff_routes.hpp"
 
 namespace boai::app {
 
@@ -39,18 +39,6 @@ int status_for(const Error& e) {
 }
 
 // Runs then(member) for finance or admin staff; answers 401 or 403 otherwise.
-void as_finance(sql::WorkerPool& pool, const web::HttpRequest& request, web::HttpResponder respond,
-                std::function<void(const web::StaffSession&, web::HttpResponder)> then) {
-  web::authenticate(pool, request.cookie, [respond, then](std::optional<web::StaffSession> s) {
-    if (!s) {
-      return respond(error_response(401, "not_signed_in", "sign in first"));
-    }
-    if (!web::role_allows(s->role, "finance")) {
-      return respond(error_response(403, "not_allowed", "the desk is for finance staff"));
-    }
-    then(*s, respond);
-  });
-}
 
 std::optional<donations::RefundProposal> proposal_of(const std::string& body) {
   auto j = json::parse(body, nullptr, false);
@@ -74,8 +62,8 @@ void refund(sql::WorkerPool& pool, donations::Money limit, const web::HttpReques
     return respond(error_response(
         400, "bad_json", R"(send {"reference": "...", "amount_fen": N, "reason": "..."})"));
   }
-  as_finance(
-      pool, request, std::move(respond),
+  with_staff(
+      pool, request, std::move(respond), kFinanceDesk,
       [&pool, limit, proposal = *proposal](const web::StaffSession& s,
                                            web::HttpResponder answer) mutable {
         proposal.by = s.name;
@@ -104,7 +92,7 @@ void list(sql::WorkerPool& pool, const web::HttpRequest& request, web::HttpRespo
   if (status != "" && status != "proposed" && status != "approved" && status != "rejected") {
     return respond(error_response(400, "bad_request", "status is proposed, approved or rejected"));
   }
-  as_finance(pool, request, std::move(respond),
+  with_staff(pool, request, std::move(respond), kFinanceDesk,
              [&pool, status](const web::StaffSession&, web::HttpResponder answer) {
                pool.run_expected<std::vector<donations::ApprovalRequest>>(
                    [status](sql::Connection& c) { return donations::list_requests(c, status); },
@@ -141,7 +129,7 @@ void decide(sql::WorkerPool& pool, const web::HttpRequest& request, web::HttpRes
     return respond(error_response(400, "bad_json", R"(send {"note": "..."} or nothing)"));
   }
   std::string note = body.value("note", "");
-  as_finance(pool, request, std::move(respond),
+  with_staff(pool, request, std::move(respond), kFinanceDesk,
              [&pool, id = *id, approve = action == "approve", note](const web::StaffSession& s,
                                                                     web::HttpResponder answer) {
                pool.run_expected<donations::ApprovalRequest>(

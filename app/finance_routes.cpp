@@ -6,9 +6,9 @@
 #include <limits>
 
 #include "app/route_support.hpp"
+#include "app/staff_gate.hpp"
 #include "donations/desk_search.hpp"
 #include "web/query_params.hpp"
-#include "web/staff_routes.hpp"
 
 namespace boai::app {
 
@@ -89,15 +89,9 @@ web::HttpResponse page_of(const char* key, const std::vector<Row>& rows, int lim
 template <typename Row, typename Search>
 void for_finance(sql::WorkerPool& pool, const web::HttpRequest& request, web::HttpResponder respond,
                  const char* key, int limit, json (*to_json)(const Row&), Search search) {
-  web::authenticate(
-      pool, request.cookie,
-      [&pool, respond, key, limit, to_json, search](std::optional<web::StaffSession> s) {
-        if (!s) {
-          return respond(error_response(401, "not_signed_in", "sign in first"));
-        }
-        if (!web::role_allows(s->role, "finance")) {
-          return respond(error_response(403, "not_allowed", "the desk is for finance staff"));
-        }
+  with_staff(
+      pool, request, std::move(respond), kFinanceDesk,
+      [&pool, key, limit, to_json, search](const web::StaffSession&, web::HttpResponder respond) {
         pool.run_expected<std::vector<Row>>(
             search, [respond, key, limit, to_json](std::expected<std::vector<Row>, Error> rows) {
               if (!rows) {

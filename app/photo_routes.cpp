@@ -5,9 +5,9 @@
 #include <limits>
 
 #include "app/route_support.hpp"
+#include "app/staff_gate.hpp"
 #include "web/proof_images.hpp"
 #include "web/query_params.hpp"
-#include "web/staff_routes.hpp"
 
 namespace boai::app {
 
@@ -59,15 +59,11 @@ web::HttpRoute photo_route(sql::WorkerPool& pool, std::string proofs_dir) {
     if (!prefix) {
       return respond(error_response(400, "bad_request", "wish is a wish's id"));
     }
-    web::authenticate(pool, request.cookie,
-                      [&pool, proofs_dir, prefix = *prefix, bytes = request.body,
-                       respond](std::optional<web::StaffSession> staff) mutable {
-                        if (!staff) {
-                          return respond(error_response(401, "not_signed_in",
-                                                        "sign in as staff to upload a photo"));
-                        }
-                        save(pool, proofs_dir, prefix, std::move(bytes), std::move(respond));
-                      });
+    with_staff(pool, request, std::move(respond), kAnyStaff,
+               [&pool, proofs_dir, prefix = *prefix, bytes = request.body](
+                   const web::StaffSession&, web::HttpResponder respond) mutable {
+                 save(pool, proofs_dir, prefix, std::move(bytes), std::move(respond));
+               });
   };
   return {"/api/photos", handler, web::kMaxProofBytes};
 }

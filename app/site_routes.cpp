@@ -9,9 +9,9 @@
 #include "app/recording_routes.hpp"
 #include "app/route_support.hpp"
 #include "app/show.hpp"
+#include "app/staff_gate.hpp"
 #include "donations/catalog.hpp"
 #include "web/room_store.hpp"
-#include "web/staff_routes.hpp"
 
 namespace boai::app {
 
@@ -68,25 +68,20 @@ web::HttpHandler rooms_handler(sql::WorkerPool& pool) {
 // The studio's current frame as PNG, for the host console: hosts and admins only.
 web::HttpHandler preview_handler(sql::WorkerPool& pool, Show* show) {
   return [&pool, show](const web::HttpRequest& request, web::HttpResponder respond) {
-    web::authenticate(pool, request.cookie, [show, respond](std::optional<web::StaffSession> s) {
-      if (!s) {
-        return respond(json_response(401, {{"error", "not_signed_in"}}));
-      }
-      if (s->role != "host" && s->role != "admin") {
-        return respond(json_response(403, {{"error", "not_allowed"}}));
-      }
-      if (show == nullptr) {
-        return respond(json_response(503, {{"error", "studio_unavailable"}}));
-      }
-      auto png = show->studio().snapshot_png();
-      if (!png) {
-        return respond(json_response(503, {{"error", png.error().code}}));
-      }
-      respond({200,
-               "image/png",
-               std::string(png->begin(), png->end()),
-               {{"Cache-Control", "no-store"}}});
-    });
+    with_staff(pool, request, std::move(respond), {"host", "the preview is for hosts"},
+               [show](const web::StaffSession&, web::HttpResponder respond) {
+                 if (show == nullptr) {
+                   return respond(json_response(503, {{"error", "studio_unavailable"}}));
+                 }
+                 auto png = show->studio().snapshot_png();
+                 if (!png) {
+                   return respond(json_response(503, {{"error", png.error().code}}));
+                 }
+                 respond({200,
+                          "image/png",
+                          std::string(png->begin(), png->end()),
+                          {{"Cache-Control", "no-store"}}});
+               });
   };
 }
 
