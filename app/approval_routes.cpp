@@ -25,14 +25,16 @@ json request_json(const donations::ApprovalRequest& r) {
           {"proposed_us", r.proposed_us},
           {"status", r.status},
           {"decided_by", r.decided_by},
-          {"note", r.note}};
+          {"note", r.note},
+          {"exception_id", r.exception_id == 0 ? json(nullptr) : json(r.exception_id)}};
 }
 
 int status_for(const Error& e) {
   if (e.code == "request_not_found" || e.code == "pledge_not_found") {
     return 404;
   }
-  if (e.code == "request_decided" || e.code == "same_person") {
+  if (e.code == "request_decided" || e.code == "same_person" ||
+      e.code == "pledge_not_cancellable") {
     return 409;
   }
   return e.code.starts_with("db_") ? 503 : 400;

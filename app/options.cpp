@@ -42,6 +42,7 @@ const std::map<std::string, double>& limit_defaults() {
                                                           {"pledges_per_minute", 10},
                                                           {"sale_hold_minutes", 30},
                                                           {"refund_approval_above_yuan", 500},
+                                                          {"overdue_days", 7},
                                                           {"queued_frames", 1024},
                                                           {"ping_after_idle_seconds", 30},
                                                           {"close_after_silent_seconds", 75}};

@@ -12,6 +12,7 @@
 #include "app/commands.hpp"
 #include "app/database_health.hpp"
 #include "app/database_setup.hpp"
+#include "app/exception_routes.hpp"
 #include "app/finance_routes.hpp"
 #include "app/ledger_event_hub.hpp"
 #include "app/pay_notice_routes.hpp"
@@ -19,6 +20,7 @@
 #include "app/serve_config.hpp"
 #include "app/show.hpp"
 #include "app/site_routes.hpp"
+#include "app/statement_routes.hpp"
 #include "donations/outbox_relay.hpp"
 #include "donations/pledge_batcher.hpp"
 #include "sql/worker_pool.hpp"
@@ -214,10 +216,18 @@ int run_serve(const Options& options) {
                 options.credit_code, studio_room,          dirs.recordings};
   auto routes = all_routes(health, metrics, pool, tls, site, show.get(), dirs,
                            refund_approval_above(options));
-  for (auto& r :
-       pay_notice_routes(std::move(*notice_settings), pool, metrics, [&relay] { relay.poke(); })) {
+  auto money_moved = [&relay] { relay.poke(); };
+  for (auto& r : pay_notice_routes(std::move(*notice_settings), pool, metrics, money_moved)) {
     routes.push_back(std::move(r));
   }
+  for (auto& r : exception_routes(pool, {refund_approval_above(options), overdue_days(options)},
+                                  money_moved)) {
+    routes.push_back(std::move(r));
+  }
+  routes.push_back(statement_route(pool,
+                                   {options.pay_notices.wechat_mchid,
+                                    options.pay_notices.alipay_seller_id, overdue_days(options)},
+                                   money_moved));
   auto service = web::LiveService::start(loop.get(), config, std::move(routes), metrics);
   if (!service) {
     std::fprintf(stderr, "boai: %s\n", service.error().message.c_str());

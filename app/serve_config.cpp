@@ -46,6 +46,10 @@ donations::Money refund_approval_above(const Options& options) {
       std::llround(limit(options, "refund_approval_above_yuan") * 100));
 }
 
+int overdue_days(const Options& options) {
+  return static_cast<int>(std::clamp(limit(options, "overdue_days"), 0.0, 3650.0));
+}
+
 web::LiveRoomConfig live_room_config(const Options& options) {
   web::LiveRoomConfig config;
   config.pay = {options.pay_account, options.pay_qr_url};

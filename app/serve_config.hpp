@@ -22,6 +22,9 @@ ServeDirs serve_dirs(const Options& options);
 web::LiveRoomConfig live_room_config(const Options& options);
 // The largest refund one finance member may make alone (--limits refund_approval_above_yuan).
 donations::Money refund_approval_above(const Options& options);
+// Days a pledge may wait for its money before the desk's queue lists it (--limits overdue_days;
+// 0: at once).
+int overdue_days(const Options& options);
 web::LiveServiceConfig live_service_config(const Options& options, const ServeDirs& dirs,
                                            web::WsEndpoint& room);
 // Reads the first live campaign when no --room was given (a blocking query: startup only).

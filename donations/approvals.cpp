@@ -1,9 +1,11 @@
-// Deciding locks the request's row first, then (approving) refund_in takes the ledger head and the
-// pledge. Money-changing transactions take the head before any row they change; nothing else locks
-// a request's row, so taking it before the head cannot deadlock, and a second decision of the same
-// request waits here and then finds it decided.
+// Deciding locks the request's row first, then its exception's (if it came from the queue), then
+// (approving) refund_in or cancel_in takes the ledger head and the pledge. Money-changing
+// transactions take the head before any row they change; nothing else locks a request's row, so
+// taking it before the head cannot deadlock, and a second decision of the same request waits here
+// and then finds it decided.
 #include "donations/approvals.hpp"
 
+#include "donations/exception_resolution.hpp"
 #include "donations/payments.hpp"
 #include "donations/pledges.hpp"
 #include "donations/text_rules.hpp"
@@ -18,7 +20,7 @@ using sql::params;
 constexpr const char* kColumns =
     "id, kind, reference, amount_fen, reason, proposed_by, "
     "(extract(epoch FROM proposed_at) * 1000000)::bigint AS proposed_us, status, "
-    "coalesce(decided_by, '') AS decided_by, note";
+    "coalesce(decided_by, '') AS decided_by, note, coalesce(exception_id, 0) AS exception_id";
 
 std::vector<ApprovalRequest> requests_of(const sql::Result& r) {
   std::vector<ApprovalRequest> out;
@@ -27,7 +29,7 @@ std::vector<ApprovalRequest> requests_of(const sql::Result& r) {
     out.push_back({r.int64(i, r.column("id")), text("kind"), text("reference"),
                    Money::from_fen(r.int64(i, r.column("amount_fen"))), text("reason"),
                    text("proposed_by"), r.int64(i, r.column("proposed_us")), text("status"),
-                   text("decided_by"), text("note")});
+                   text("decided_by"), text("note"), r.int64(i, r.column("exception_id"))});
   }
   return out;
 }
@@ -46,6 +48,48 @@ std::expected<ApprovalRequest, Error> one(sql::Connection& conn, const char* sql
 
 std::expected<std::string, Error> checked_reason(const std::string& reason) {
   return checked_text("the reason", reason, 200);
+}
+
+// Approving moves the money (a refund, or a write-off that cancels the pledge) and resolves the
+// exception the request came from; rejecting puts that exception back in the queue.
+std::expected<void, Error> settle_exception(sql::Connection& tx, const ApprovalRequest& request,
+                                            bool approve, const std::string& by) {
+  auto who = request.proposed_by + " / " + by;
+  if (request.exception_id != 0) {
+    // Taken before the head (the money below), as resolving takes it.
+    auto e = tx.exec(
+        "UPDATE reconcile_exceptions SET approved_by = CASE WHEN $2 THEN $3 END, "
+        "approved_at = CASE WHEN $2 THEN now() END WHERE id = $1",
+        params(request.exception_id, approve, by));
+    if (!e) {
+      return std::unexpected(sql::db_failure(e.error()));
+    }
+    if (!approve) {
+      return detail::reopen_exception(tx, request.exception_id);
+    }
+  }
+  if (!approve) {
+    return {};
+  }
+  auto memo = request.exception_id == 0
+                  ? request.reason + " (" + who + ")"
+                  : "对账 #" + std::to_string(request.exception_id) + " " + request.kind + ": " +
+                        request.reason + " (" + who + ")";
+  if (request.kind == "write_off") {
+    if (auto c = detail::cancel_in(tx, request.reference, "cancel", memo); !c) {
+      return std::unexpected(c.error());
+    }
+  } else if (auto refunded = detail::refund_in(tx, request.reference, request.amount, memo);
+             !refunded) {
+    return std::unexpected(refunded.error());
+  }
+  if (request.exception_id != 0) {
+    auto seq = detail::close_exception(tx, request.exception_id, request.kind, request.reason, who);
+    if (!seq) {
+      return std::unexpected(seq.error());
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -109,12 +153,8 @@ std::expected<ApprovalRequest, Error> decide_request(sql::Connection& conn, std:
           return std::unexpected(
               make_error("same_person", "another finance member must decide what you proposed"));
         }
-        if (approve) {
-          auto memo = locked->reason + " (" + locked->proposed_by + " / " + by + ")";
-          if (auto refunded = detail::refund_in(tx, locked->reference, locked->amount, memo);
-              !refunded) {
-            return std::unexpected(refunded.error());
-          }
+        if (auto settled = settle_exception(tx, *locked, approve, by); !settled) {
+          return std::unexpected(settled.error());
         }
         return one(tx,
                    (std::string("UPDATE approval_requests SET status = $2, decided_by = $3, "

@@ -25,7 +25,7 @@ struct RefundProposal {
 
 struct ApprovalRequest {
   std::int64_t id = 0;
-  std::string kind;  // refund
+  std::string kind;  // refund, write_off
   std::string reference;
   Money amount;
   std::string reason;
@@ -34,6 +34,7 @@ struct ApprovalRequest {
   std::string status;  // proposed, approved, rejected
   std::string decided_by;
   std::string note;
+  std::int64_t exception_id = 0;  // the exception it would resolve (0: a refund from the lists)
 };
 
 // Either the refund was made (at or below the limit) or a request waits for a second person.

@@ -285,51 +285,129 @@ std::expected<void, Error> settle_pledge(sql::Connection& tx, const Pledge& pled
 }  // namespace
 
 std::expected<Payment, Error> record_payment(sql::Connection& conn, const PaymentRequest& req) {
+  return sql::in_transaction(
+      conn, [&](sql::Connection& tx) { return detail::record_payment_in(tx, req); });
+}
+
+namespace detail {
+
+std::expected<Payment, Error> record_payment_in(sql::Connection& tx, const PaymentRequest& req) {
   if (auto e = check_request(req)) {
     return std::unexpected(*e);
   }
-  std::string reference = req.reference;
-  if (reference.empty()) {
+  std::string reference = req.unmatched ? "" : req.reference;
+  if (reference.empty() && !req.unmatched) {
     reference = find_reference_code(req.payer_remark).value_or("");
   }
-  bool reference_given = !req.reference.empty();
-
-  return sql::in_transaction(conn, [&](sql::Connection& tx) -> std::expected<Payment, Error> {
-    auto ledger = LedgerAppender::lock(tx);
-    if (!ledger) {
-      return std::unexpected(ledger.error());
+  bool reference_given = !req.unmatched && !req.reference.empty();
+  auto ledger = LedgerAppender::lock(tx);
+  if (!ledger) {
+    return std::unexpected(ledger.error());
+  }
+  // A notice delivered twice is the same payment, whatever else it says.
+  auto seen = tx.exec("SELECT 1 FROM payments WHERE provider = $1 AND provider_txn_id = $2",
+                      params(req.provider, req.provider_txn_id));
+  if (!seen) {
+    return std::unexpected(failed(seen.error()));
+  }
+  if (seen->rows() > 0) {
+    return existing_payment(tx, req);
+  }
+  auto pledge = payable_pledge(tx, reference, reference_given);
+  if (!pledge) {
+    return std::unexpected(pledge.error());
+  }
+  if (auto differs = check_exact_amount(req, *pledge)) {
+    return std::unexpected(*differs);
+  }
+  auto payment = insert_payment(tx, *ledger, req, *pledge);
+  if (!payment) {
+    return std::unexpected(payment.error());
+  }
+  if (*pledge) {
+    if (auto settled = settle_pledge(tx, **pledge, *payment); !settled) {
+      return std::unexpected(settled.error());
     }
-    // A notice delivered twice is the same payment, whatever else it says.
-    auto seen = tx.exec("SELECT 1 FROM payments WHERE provider = $1 AND provider_txn_id = $2",
-                        params(req.provider, req.provider_txn_id));
-    if (!seen) {
-      return std::unexpected(failed(seen.error()));
-    }
-    if (seen->rows() > 0) {
-      return existing_payment(tx, req);
-    }
-    auto pledge = payable_pledge(tx, reference, reference_given);
-    if (!pledge) {
-      return std::unexpected(pledge.error());
-    }
-    if (auto differs = check_exact_amount(req, *pledge)) {
-      return std::unexpected(*differs);
-    }
-    auto payment = insert_payment(tx, *ledger, req, *pledge);
-    if (!payment) {
-      return std::unexpected(payment.error());
-    }
-    if (*pledge) {
-      if (auto settled = settle_pledge(tx, **pledge, *payment); !settled) {
-        return std::unexpected(settled.error());
-      }
-    }
-    std::int64_t campaign_id = *pledge ? (*pledge)->campaign_id : 0;
-    if (auto o = add_outbox_event(tx, "payment.recorded", campaign_id, payment->id); !o) {
-      return std::unexpected(o.error());
-    }
-    return payment;
-  });
+  }
+  std::int64_t campaign_id = *pledge ? (*pledge)->campaign_id : 0;
+  if (auto o = add_outbox_event(tx, "payment.recorded", campaign_id, payment->id); !o) {
+    return std::unexpected(o.error());
+  }
+  return payment;
 }
+
+std::expected<Payment, Error> assign_payment_in(sql::Connection& tx, std::int64_t payment_id,
+                                                const std::string& reference,
+                                                const std::string& memo) {
+  auto ledger = LedgerAppender::lock(tx);
+  if (!ledger) {
+    return std::unexpected(ledger.error());
+  }
+  auto r = tx.exec(
+      "SELECT p.provider, p.provider_txn_id, p.amount_fen, p.fee_fen, p.pledge_id IS NOT NULL, "
+      "f.id FROM payments p, funds f WHERE p.id = $1 AND f.slug = 'general' FOR UPDATE OF p",
+      params(payment_id));
+  if (!r) {
+    return std::unexpected(failed(r.error()));
+  }
+  if (r->rows() == 0) {
+    return std::unexpected(make_error("payment_not_found", "no such payment"));
+  }
+  if (r->boolean(0, 4)) {
+    return std::unexpected(make_error("payment_matched", "the payment already pays a pledge"));
+  }
+  auto pledge = payable_pledge(tx, reference, true);
+  if (!pledge) {
+    return std::unexpected(pledge.error());
+  }
+  if (!*pledge) {
+    return std::unexpected(make_error("pledge_not_found", "no pledge " + reference));
+  }
+  const Pledge& to = **pledge;
+  Payment payment{payment_id,
+                  std::string(r->text(0, 0)),
+                  std::string(r->text(0, 1)),
+                  Money::from_fen(r->int64(0, 2)),
+                  Money::from_fen(r->int64(0, 3)),
+                  std::nullopt,
+                  std::nullopt,
+                  false};
+  // Out of the general fund, where it was kept unmatched, into the pledge's fund and campaign.
+  LedgerEntry out;
+  out.kind = "correction_received";
+  out.fund_id = r->int64(0, 5);
+  out.payment_id = payment_id;
+  out.amount_fen = -payment.amount.fen();
+  out.public_name = std::string(kAnonymousName);
+  out.memo = "改记至 " + to.reference + ": " + memo;
+  ledger->append(out);
+  LedgerEntry in;
+  in.kind = to.target_kind == "sale" ? "sale_payment" : "payment";
+  in.campaign_id = to.campaign_id;
+  in.fund_id = to.fund_id;
+  in.pledge_id = to.id;
+  in.payment_id = payment_id;
+  in.amount_fen = payment.amount.fen();
+  in.public_name = to.public_name;
+  in.reference = to.reference;
+  in.memo = payment.provider + " 改记: " + memo;
+  ledger->append(in);
+  if (auto f = ledger->finish(); !f) {
+    return std::unexpected(f.error());
+  }
+  auto u = tx.exec("UPDATE payments SET pledge_id = $2 WHERE id = $1", params(payment_id, to.id));
+  if (!u) {
+    return std::unexpected(failed(u.error()));
+  }
+  if (auto settled = settle_pledge(tx, to, payment); !settled) {
+    return std::unexpected(settled.error());
+  }
+  if (auto o = add_outbox_event(tx, "payment.recorded", to.campaign_id, payment_id); !o) {
+    return std::unexpected(o.error());
+  }
+  return payment;
+}
+
+}  // namespace detail
 
 }  // namespace boai::donations

@@ -38,6 +38,18 @@ std::expected<Expenditure, Error> record_expenditure(sql::Connection& conn,
 
 namespace detail {
 
+// record_payment inside the caller's transaction (it takes the ledger head).
+std::expected<Payment, Error> record_payment_in(sql::Connection& tx, const PaymentRequest& request);
+
+// A payment kept unmatched in the general fund, given to the pledge it turned out to pay: a
+// correction_received entry takes it out of the general fund and a payment entry puts it in the
+// pledge's fund and campaign (memo says why); the pledge is then paid as by a new payment.
+// Errors: payment_not_found, payment_matched (it pays a pledge already), pledge_not_found,
+// pledge_not_payable.
+std::expected<Payment, Error> assign_payment_in(sql::Connection& tx, std::int64_t payment_id,
+                                                const std::string& reference,
+                                                const std::string& memo);
+
 // refund_pledge inside the caller's transaction (it locks the head and the pledge); the reason is
 // the caller's to check.
 std::expected<Pledge, Error> refund_in(sql::Connection& tx, const std::string& reference,

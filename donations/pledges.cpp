@@ -82,41 +82,50 @@ std::expected<Pledge, Error> find_pledge(sql::Connection& conn, const std::strin
 
 std::expected<Pledge, Error> cancel_pledge(sql::Connection& conn, const std::string& reference,
                                            const std::string& kind) {
-  return sql::in_transaction(conn, [&](sql::Connection& tx) -> std::expected<Pledge, Error> {
-    auto locked = detail::lock_pledge(tx, reference);
-    if (!locked) {
-      return std::unexpected(locked.error());
-    }
-    auto& ledger = locked->ledger;
-    Pledge pledge = locked->pledge;
-    if (pledge.status != "pledged") {
-      return std::unexpected(
-          make_error("pledge_not_cancellable", "pledge " + reference + " is " + pledge.status +
-                                                   "; only an unpaid pledge can be cancelled"));
-    }
-    auto status = kind == "expire" ? "expired" : "cancelled";
-    auto u = tx.exec("UPDATE pledges SET status = $2, updated_at = now() WHERE id = $1",
-                     params(pledge.id, status));
-    if (!u) {
-      return std::unexpected(failed(u.error()));
-    }
-    if (pledge.target_kind == "sale") {
-      // A sale order gives its stock back, and its entry is a sale's, not a gift's.
-      if (auto r = detail::release_sale_order(tx, ledger, pledge, kind == "expire"); !r) {
-        return std::unexpected(r.error());
-      }
-    } else {
-      ledger.append(detail::pledge_entry(pledge, kind == "expire" ? "expire" : "cancel", status));
-    }
-    if (auto f = ledger.finish(); !f) {
-      return std::unexpected(f.error());
-    }
-    if (auto o = add_outbox_event(tx, "pledge.cancelled", pledge.campaign_id, pledge.id); !o) {
-      return std::unexpected(o.error());
-    }
-    pledge.status = status;
-    return pledge;
-  });
+  return sql::in_transaction(
+      conn, [&](sql::Connection& tx) { return detail::cancel_in(tx, reference, kind, ""); });
 }
+
+namespace detail {
+
+std::expected<Pledge, Error> cancel_in(sql::Connection& tx, const std::string& reference,
+                                       const std::string& kind, const std::string& memo) {
+  auto locked = detail::lock_pledge(tx, reference);
+  if (!locked) {
+    return std::unexpected(locked.error());
+  }
+  auto& ledger = locked->ledger;
+  Pledge pledge = locked->pledge;
+  if (pledge.status != "pledged") {
+    return std::unexpected(
+        make_error("pledge_not_cancellable", "pledge " + reference + " is " + pledge.status +
+                                                 "; only an unpaid pledge can be cancelled"));
+  }
+  auto status = kind == "expire" ? "expired" : "cancelled";
+  auto u = tx.exec("UPDATE pledges SET status = $2, updated_at = now() WHERE id = $1",
+                   params(pledge.id, status));
+  if (!u) {
+    return std::unexpected(failed(u.error()));
+  }
+  if (pledge.target_kind == "sale") {
+    // A sale order gives its stock back, and its entry is a sale's, not a gift's.
+    if (auto r = detail::release_sale_order(tx, ledger, pledge, kind == "expire"); !r) {
+      return std::unexpected(r.error());
+    }
+  } else {
+    ledger.append(detail::pledge_entry(pledge, kind == "expire" ? "expire" : "cancel",
+                                       memo.empty() ? std::string(status) : memo));
+  }
+  if (auto f = ledger.finish(); !f) {
+    return std::unexpected(f.error());
+  }
+  if (auto o = add_outbox_event(tx, "pledge.cancelled", pledge.campaign_id, pledge.id); !o) {
+    return std::unexpected(o.error());
+  }
+  pledge.status = status;
+  return pledge;
+}
+
+}  // namespace detail
 
 }  // namespace boai::donations

@@ -58,4 +58,13 @@ std::expected<Pledge, Error> find_pledge(sql::Connection& conn, const std::strin
 std::expected<Pledge, Error> cancel_pledge(sql::Connection& conn, const std::string& reference,
                                            const std::string& kind = "cancel");
 
+namespace detail {
+
+// cancel_pledge inside the caller's transaction (it takes the ledger head); the entry's memo is
+// memo, or the new status when memo is empty.
+std::expected<Pledge, Error> cancel_in(sql::Connection& tx, const std::string& reference,
+                                       const std::string& kind, const std::string& memo);
+
+}  // namespace detail
+
 }  // namespace boai::donations

@@ -98,6 +98,9 @@ struct PaymentRequest {
   // A verified notice applies only as what its pledge still owes: with this set, a payment that
   // names no pledge, or another amount, is refused (pledge_not_found, amount_differs).
   bool exact_amount = false;
+  // Kept in the general fund whatever reference or remark it names (the desk keeps money whose
+  // pledge cannot take it as a gift).
+  bool unmatched = false;
 };
 
 struct Receipt {

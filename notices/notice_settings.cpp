@@ -88,16 +88,16 @@ std::expected<GenericSettings, Error> load_generic(const NoticeFiles& f) {
 
 std::expected<NoticeSettings, Error> load_notice_settings(const NoticeFiles& f) {
   NoticeSettings settings;
-  if (!f.wechat_mchid.empty() || !f.wechat_apiv3_key_file.empty() ||
-      !f.wechat_platform_certs.empty()) {
+  // A merchant number alone is for statements (their merchant is checked); notices need the
+  // keys as well, and then all of them.
+  if (!f.wechat_apiv3_key_file.empty() || !f.wechat_platform_certs.empty()) {
     auto wechat = load_wechat(f);
     if (!wechat) {
       return std::unexpected(wechat.error());
     }
     settings.wechat = std::move(*wechat);
   }
-  if (!f.alipay_app_id.empty() || !f.alipay_seller_id.empty() ||
-      !f.alipay_public_key_file.empty()) {
+  if (!f.alipay_app_id.empty() || !f.alipay_public_key_file.empty()) {
     auto alipay = load_alipay(f);
     if (!alipay) {
       return std::unexpected(alipay.error());

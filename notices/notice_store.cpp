@@ -42,6 +42,23 @@ std::expected<Kept, Error> keep(sql::Connection& conn, const VerifiedNotice& n) 
   return kept;
 }
 
+// The outcome, once; a notice for finance joins the desk's exception queue in the same statement:
+// a reference nobody has, or a pledge that takes no money, is money without its pledge; another
+// amount, or a transaction recorded before with another amount, an amount that differs.
+constexpr const char* kDecide = R"(
+WITH decided AS (
+  UPDATE payment_notices SET outcome = $2, outcome_detail = $3, payment_id = $4, decided_at = now()
+  WHERE id = $1 AND outcome = 'received'
+  RETURNING id, outcome, reference, amount_fen, outcome_detail),
+queued AS (
+  INSERT INTO reconcile_exceptions (kind, notice_id, pledge_id, expected_fen, actual_fen, detail)
+  SELECT CASE WHEN d.outcome IN ('unknown_reference', 'not_payable')
+              THEN 'payment_without_pledge' ELSE 'amount_differs' END,
+         d.id, p.id, p.amount_fen - p.paid_fen, d.amount_fen, d.outcome_detail
+  FROM decided d LEFT JOIN pledges p ON p.reference = d.reference AND d.reference <> ''
+  WHERE d.outcome IN ('unknown_reference', 'amount_differs', 'not_payable', 'conflict'))
+SELECT count(*) FROM decided)";
+
 // What record_payment's refusals mean for a verified notice: the exception queue.
 std::optional<std::string> exception_for(const std::string& code) {
   if (code == "pledge_not_found") {
@@ -86,17 +103,14 @@ std::expected<NoticeResult, Error> apply(sql::Connection& conn, const VerifiedNo
       return std::unexpected(payment.error());
     }
   }
-  auto u = conn.exec(
-      "UPDATE payment_notices SET outcome = $2, outcome_detail = $3, payment_id = $4, "
-      "decided_at = now() WHERE id = $1 AND outcome = 'received'",
-      {param(notice_id), param(result.outcome), param(result.detail),
-       result.payment_id ? param(*result.payment_id) : std::nullopt});
+  auto u = conn.exec(kDecide, {param(notice_id), param(result.outcome), param(result.detail),
+                               result.payment_id ? param(*result.payment_id) : std::nullopt});
   if (!u) {
     return std::unexpected(db_error(u.error()));
   }
   // Another delivery of the same notice, at the same moment, decided it first: this one is a
   // repeat (record_payment answered it with that delivery's payment).
-  result.repeated = u->affected() == 0;
+  result.repeated = u->int64(0, 0) == 0;
   return result;
 }
 

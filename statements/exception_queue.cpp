@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "donations/exception_resolution.hpp"
 #include "sql/transaction.hpp"
 #include "statements/statement_matching.hpp"
 
@@ -13,20 +14,25 @@ using sql::params;
 namespace {
 
 constexpr const char* kOpen = R"(
-SELECT e.id, e.kind, e.status, coalesce(l.provider, ''), coalesce(l.txn_id, ''),
-       coalesce(l.line_no, 0),
-       to_char(coalesce(l.occurred_at, e.created_at) AT TIME ZONE 'Asia/Shanghai',
+SELECT e.id, e.kind, e.status, coalesce(l.provider, n.provider, ''),
+       coalesce(l.txn_id, n.provider_txn_id, ''), coalesce(l.line_no, 0),
+       to_char(coalesce(l.occurred_at, n.paid_at, e.created_at) AT TIME ZONE 'Asia/Shanghai',
                'YYYY-MM-DD HH24:MI'),
-       coalesce(p.reference, ''), e.expected_fen, e.actual_fen, coalesce(l.counterparty, ''),
-       e.detail,
+       coalesce(p.reference, ''), e.expected_fen, e.actual_fen,
+       coalesce(l.counterparty, n.remark, ''), e.detail,
        coalesce((SELECT string_agg(cp.reference || ' ' || c.score, ', '
                                    ORDER BY c.score DESC, cp.reference)
                  FROM reconcile_candidates c JOIN pledges cp ON cp.id = c.pledge_id
-                 WHERE c.exception_id = e.id), '')
+                 WHERE c.exception_id = e.id), ''),
+       CASE WHEN e.notice_id IS NOT NULL THEN 'notice' WHEN e.line_id IS NOT NULL THEN 'statement'
+            ELSE 'pledge' END,
+       coalesce(p.donor_name, ''), coalesce(p.contact, ''), coalesce(e.proposal, ''),
+       coalesce(e.proposed_by, '')
 FROM reconcile_exceptions e
 LEFT JOIN statement_lines l ON l.id = e.line_id
+LEFT JOIN payment_notices n ON n.id = e.notice_id
 LEFT JOIN pledges p ON p.id = e.pledge_id
-WHERE e.status <> 'resolved' AND ($1 = '' OR e.kind = $1)
+WHERE e.status <> 'resolved' AND ($1 = '' OR e.kind = $1) AND e.id > $3
 ORDER BY e.id LIMIT $2)";
 
 constexpr const char* kOverdueList = R"(
@@ -49,7 +55,8 @@ std::optional<donations::Money> money_or_null(const sql::Result& r, int row, int
 }  // namespace
 
 std::expected<std::vector<QueueEntry>, Error> list_exceptions(sql::Connection& conn,
-                                                              const std::string& kind, int limit) {
+                                                              const std::string& kind, int limit,
+                                                              std::int64_t after_id) {
   static const std::set<std::string> kKinds = {"",
                                                "amount_differs",
                                                "pledge_without_payment",
@@ -61,7 +68,7 @@ std::expected<std::vector<QueueEntry>, Error> list_exceptions(sql::Connection& c
                                       "--kind is amount_differs, pledge_without_payment, "
                                       "payment_without_pledge, duplicate_payment or refund"));
   }
-  auto r = conn.exec(kOpen, params(kind, limit));
+  auto r = conn.exec(kOpen, params(kind, limit, after_id));
   if (!r) {
     return std::unexpected(sql::db_failure(r.error()));
   }
@@ -81,6 +88,12 @@ std::expected<std::vector<QueueEntry>, Error> list_exceptions(sql::Connection& c
     e.counterparty = r->text(i, 10);
     e.detail = r->text(i, 11);
     e.candidates = r->text(i, 12);
+    e.source = r->text(i, 13);
+    e.donor_name = r->text(i, 14);
+    e.contact = r->text(i, 15);
+    e.proposal = r->text(i, 16);
+    e.proposed_by = r->text(i, 17);
+    e.actions = donations::actions_for(e.kind, e.source, !e.reference.empty());
     out.push_back(std::move(e));
   }
   return out;

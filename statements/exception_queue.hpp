@@ -1,5 +1,5 @@
 // What finance staff read: the open exceptions of reconciliation, and the overdue pledges with
-// the donor's contact for a follow-up call. Read here; resolved by the desk (a later step).
+// the donor's contact for a follow-up call. Read here; resolved by donations/exception_resolution.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +28,12 @@ struct QueueEntry {
   std::string counterparty;
   std::string detail;
   std::string candidates;  // "7KQ2MZ9D 930, 8MZ2QK7D 610": proposed pledges and their scores
+  std::string source;      // notice, statement, or pledge (an overdue pledge)
+  std::string donor_name;  // of the pledge it concerns: for staff only
+  std::string contact;
+  std::string proposal;  // waiting for approval: "write_off: reason"
+  std::string proposed_by;
+  std::vector<std::string> actions;  // what may resolve it (donations::actions_for)
 };
 
 struct OverduePledge {
@@ -41,11 +47,12 @@ struct OverduePledge {
   std::int64_t days = 0;
 };
 
-// Open entries (not resolved), oldest first, of one kind or all (kind empty). Errors:
-// kind_invalid, db_unavailable.
+// Open entries (not resolved), oldest first from after_id, of one kind or all (kind empty).
+// Errors: kind_invalid, db_unavailable.
 std::expected<std::vector<QueueEntry>, Error> list_exceptions(sql::Connection& conn,
                                                               const std::string& kind,
-                                                              int limit = 1000);
+                                                              int limit = 1000,
+                                                              std::int64_t after_id = 0);
 
 // Pledges with no payment `days` after they were made (the list refreshed first), oldest first.
 // Errors: db_unavailable.

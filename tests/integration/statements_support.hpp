@@ -7,7 +7,9 @@
 #include <ctime>
 #include <string>
 
+#include "donations/ledger_verify.hpp"
 #include "donations/pledges.hpp"
+#include "statements/exception_queue.hpp"
 #include "statements/statement_import.hpp"
 #include "tests/support/ledger_fixture.hpp"
 #include "tests/support/statement_files.hpp"
@@ -70,6 +72,30 @@ inline WechatRow wechat_paid(const std::string& txn, const std::string& ref, std
   r.fee_e5 = fen * 6;
   r.time = local_time(minutes_from_now);
   return r;
+}
+
+inline std::int64_t scalar(LedgerFixture& f, const std::string& sql, const sql::Params& p = {}) {
+  auto r = f.conn.exec(sql, p);
+  REQUIRE(r);
+  return r->int64(0, 0);
+}
+
+// The chain and the totals recomputed from the entries agree with what is stored.
+inline void require_verified(LedgerFixture& f) {
+  auto v = donations::verify_ledger(f.conn);
+  REQUIRE(v);
+  REQUIRE(v->ok());
+}
+
+// The open exception of this kind for this provider transaction, or nullptr.
+inline const statements::QueueEntry* entry(const std::vector<statements::QueueEntry>& list,
+                                           const std::string& kind, const std::string& txn) {
+  for (const auto& e : list) {
+    if (e.kind == kind && e.txn_id == txn) {
+      return &e;
+    }
+  }
+  return nullptr;
 }
 
 }  // namespace boai::test

@@ -2,9 +2,7 @@
 // transactions again adding nothing, every matching outcome, and a broken file leaving nothing.
 #include <catch2/catch.hpp>
 
-#include "donations/ledger_verify.hpp"
 #include "donations/payments.hpp"
-#include "statements/exception_queue.hpp"
 #include "tests/integration/statements_support.hpp"
 
 using namespace boai::donations;
@@ -12,18 +10,6 @@ using namespace boai::test;
 using boai::sql::params;
 
 namespace {
-
-std::int64_t scalar(LedgerFixture& f, const std::string& sql, const boai::sql::Params& p = {}) {
-  auto r = f.conn.exec(sql, p);
-  REQUIRE(r);
-  return r->int64(0, 0);
-}
-
-void require_verified(LedgerFixture& f) {
-  auto v = verify_ledger(f.conn);
-  REQUIRE(v);
-  REQUIRE(v->ok());
-}
 
 std::string outcome_of(LedgerFixture& f, const std::string& txn) {
   auto r = f.conn.exec(
@@ -33,16 +19,6 @@ std::string outcome_of(LedgerFixture& f, const std::string& txn) {
   REQUIRE(r);
   REQUIRE(r->rows() == 1);
   return std::string(r->text(0, 0));
-}
-
-const boai::statements::QueueEntry* entry(const std::vector<boai::statements::QueueEntry>& list,
-                                          const std::string& kind, const std::string& txn) {
-  for (const auto& e : list) {
-    if (e.kind == kind && e.txn_id == txn) {
-      return &e;
-    }
-  }
-  return nullptr;
 }
 
 }  // namespace

@@ -65,3 +65,26 @@ export async function uploadPhoto(file, { wish } = {}) {
   }
   return data;
 }
+
+// Sends a file as the body of a POST, telling onProgress(sent, total) as the bytes go (fetch
+// cannot report an upload's progress; XMLHttpRequest can). Answers the JSON reply.
+export function uploadWithProgress(path, file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.withCredentials = true;
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onerror = () => reject(new ApiError(0, 'network', 'the upload failed'));
+    xhr.onload = () => {
+      let data = null;
+      try {
+        data = JSON.parse(xhr.responseText);
+      } catch {
+        data = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) return resolve(data);
+      reject(new ApiError(xhr.status, data?.error || `http_${xhr.status}`, data?.message ?? ''));
+    };
+    xhr.send(file);
+  });
+}

@@ -1,6 +1,6 @@
 // Refunds at the desk: a 退款 form under a pledge that received money (POST /api/finance/refunds);
-// up to the limit it is made at once, above it a second finance member must approve it in the
-// 审批 tab (GET /api/finance/requests, POST .../ID/approve|reject). The server knows who is signed
+// up to the limit it is made at once, above it a second finance member must approve it (as the
+// write-offs and refunds the exception queue proposes) in the 审批 tab (GET /api/finance/requests, POST .../ID/approve|reject). The server knows who is signed
 // in and refuses the proposer's own approval; the page only says so first.
 import { $, el } from './dom.js';
 import { t } from './i18n.js';
@@ -78,12 +78,14 @@ function requestItem(r) {
   const mine = r.proposed_by === me?.name;
   const note = el('input', { class: 'decision-note', maxlength: 200,
     placeholder: t('desk.decision_note'), 'aria-label': 'note' });
-  const approve = el('button', { type: 'button', class: 'primary approve', text: t('desk.approve'),
+  const approve = el('button', { type: 'button', class: 'primary approve',
+    text: t(r.kind === 'write_off' ? 'desk.approve_write_off' : 'desk.approve'),
     disabled: mine, onclick: () => decide(r, true, note.value.trim(), approve) });
   const reject = el('button', { type: 'button', class: 'danger reject', text: t('desk.reject'),
     disabled: mine, onclick: () => decide(r, false, note.value.trim(), reject) });
   return el('li', { class: 'approval', dataset: { id: r.id, status: r.status } },
-    el('p', {}, el('strong', { text: formatFen(r.amount_fen) }), ' · ',
+    el('p', {}, el('span', { class: 'request-kind', text: t(`desk.request_kind.${r.kind}`) }), ' ',
+      el('strong', { text: formatFen(r.amount_fen) }), ' · ',
       el('span', { class: 'ref', text: r.reference }), ' · ', el('span', { text: r.reason })),
     el('p', { class: 'muted', text: t('desk.proposed_by', { name: r.proposed_by }) }),
     r.status !== 'proposed'

@@ -1,6 +1,7 @@
 // The finance desk's entry: sign in (finance or admin), then two searchable lists, pledges and the
-// payments that arrived, each newest first and a page at a time, and refunds with their approvals
-// (desk_refunds.js). Every text from the server goes
+// payments that arrived, each newest first and a page at a time; refunds with their approvals
+// (desk_refunds.js); statement uploads (desk_imports.js) and the exception queue
+// (desk_exceptions.js). Every text from the server goes
 // in as text; names and contacts are shown here only, to staff.
 import { $, el } from './dom.js';
 import { applyWords, wireLangSwitch, t, errorDetail } from './i18n.js';
@@ -10,6 +11,8 @@ import { showSignin, showSignedIn, startSignin } from './staff_signin.js';
 import { loadStation } from './station.js';
 import { PagedTable } from './desk_table.js';
 import { loadRequests, refundCell, setDeskMember } from './desk_refunds.js';
+import { loadExceptions, wireExceptions } from './desk_exceptions.js';
+import { wireImports } from './desk_imports.js';
 
 let pledges;
 let payments;
@@ -69,11 +72,16 @@ function showTab(name) {
 async function openDesk(me) {
   if (me.role !== 'finance' && me.role !== 'admin') return showSignin('desk.need_finance');
   showSignedIn(me);
-  setDeskMember(me, { tell, changed: () => Promise.all([searchPledges(), loadRequests()]) });
+  setDeskMember(me, { tell, changed: everything });
   const rooms = (await apiOrNull('/api/rooms')) ?? [];
   $('#pledge-campaign').append(...rooms.map((r) =>
     el('option', { value: r.slug, text: `${r.title} (${r.slug})` })));
-  await Promise.all([searchPledges(), searchPayments(), loadRequests()]);
+  await everything();
+}
+
+// After money moved anywhere on the desk, every list shows it.
+function everything() {
+  return Promise.all([searchPledges(), searchPayments(), loadRequests(), loadExceptions()]);
 }
 
 function wire() {
@@ -82,6 +90,8 @@ function wire() {
     more: $(`#${name.slice(0, -1)}-more`) });
   pledges = table('pledges', '/api/finance/pledges', pledgeRow);
   payments = table('payments', '/api/finance/payments', paymentRow);
+  wireExceptions({ tell, changed: everything });
+  wireImports({ tell, changed: everything });
   $('#pledge-filter').addEventListener('submit', (e) => {
     e.preventDefault();
     searchPledges();
@@ -94,6 +104,7 @@ function wire() {
     b.addEventListener('click', () => {
       showTab(b.dataset.tab);
       if (b.dataset.tab === 'approvals') loadRequests();
+      if (b.dataset.tab === 'exceptions') loadExceptions();
     });
   }
   // The rows' words follow the language: search again rather than keep two renderings.
@@ -101,6 +112,7 @@ function wire() {
     searchPledges();
     searchPayments();
     loadRequests();
+    loadExceptions();
   });
 }
 
