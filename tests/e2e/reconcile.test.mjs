@@ -3,7 +3,7 @@
 // words; the exception queue lists what did not match with the best candidate first; staff give a
 // stray payment to its pledge and keep another as a general gift; an overdue pledge is written
 // off at once below the limit, and above it only when a second finance member approves. Every
-// resolution is in the public ledger with who and why.
+// resolution is in the public ledger with who and why. Long lists come 50 at a time (更多).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSite, launchBrowser, phone, screenshot, signIn } from './support.mjs';
@@ -203,11 +203,35 @@ test('the API refuses what does not fit, and the ledger shows each resolution', 
   assert.ok(resolutions.some((m) => / write_off: 捐赠人已搬走 \(李会计 \/ 赵会计\)$/.test(m)));
 });
 
+test('long lists come a page at a time: 更多 brings the rest', async () => {
+  const strays = Array.from({ length: 55 }, (_, i) => ({ txn: `42000002${String(i).padStart(2, '0')}`,
+    ref: 'ZZZZZZZX', fen: 100 + i }));
+  await desk.click('.desk-tabs [data-tab=exceptions]');
+  await upload('many.csv', wechatBill(strays));
+  await desk.waitForFunction(() => /^读取 55 行：新增 55/.test(document.querySelector('#import-report').textContent));
+  await desk.waitForFunction(() => document.querySelectorAll('#exception-table tbody tr[data-id]').length === 50);
+  assert.equal(await desk.isVisible('#exception-more'), true);
+  await desk.click('#exception-more');
+  await desk.waitForFunction(() => document.querySelectorAll('#exception-table tbody tr[data-id]').length === 55);
+  assert.equal(await desk.isHidden('#exception-more'), true);
+  const txns = await desk.$$eval('#exception-table tbody tr[data-id]', (trs) => trs.map((tr) => tr.cells[3].textContent));
+  assert.equal(new Set(txns).size, 55, 'no row twice, none missing');
+
+  await desk.click('.desk-tabs [data-tab=payments]');
+  await desk.click('#payment-filter button[type=submit]');
+  await desk.waitForFunction(() => document.querySelectorAll('#payment-table tbody tr').length === 50);
+  await desk.click('#payment-more');
+  await desk.waitForFunction(() => document.querySelectorAll('#payment-table tbody tr').length === 58);
+  assert.equal(await desk.isHidden('#payment-more'), true);
+});
+
 test('English on request', async () => {
   await desk.click('.desk-tabs [data-tab=exceptions]');
   await desk.click('#lang-switch');
   await desk.waitForFunction(() => document.querySelector('[data-tab=exceptions]').textContent === 'Reconcile');
   assert.equal(await desk.textContent('#import-submit'), 'Upload and reconcile');
   assert.equal(await desk.textContent('#exception-none'), 'Nothing waits to be resolved');
+  await desk.waitForFunction(() => document.querySelector('#exception-table tbody tr[data-id] td:nth-child(2)')
+    ?.textContent === 'Payment without pledge');
   assert.deepEqual([...desk.pageErrors], []);
 });
