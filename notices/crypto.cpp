@@ -8,6 +8,7 @@
 #include <array>
 
 #include "base/c_handle.hpp"
+#include "base/hex_digit.hpp"
 
 namespace boai::notices {
 
@@ -20,19 +21,6 @@ constexpr std::size_t kGcmTagBytes = 16;
 
 const unsigned char* bytes(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
-}
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
 }
 
 bool is_base64_char(char c) {
@@ -86,8 +74,8 @@ std::optional<std::string> hex_decode(std::string_view text) {
   std::string out;
   out.reserve(text.size() / 2);
   for (std::size_t i = 0; i < text.size(); i += 2) {
-    int hi = hex_digit(text[i]);
-    int lo = hex_digit(text[i + 1]);
+    int hi = hex_digit_value(text[i]);
+    int lo = hex_digit_value(text[i + 1]);
     if (hi < 0 || lo < 0) {
       return std::nullopt;
     }

@@ -3,22 +3,11 @@
 
 #include <optional>
 
+#include "base/hex_digit.hpp"
+
 namespace boai::notices {
 
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
-}
 
 std::optional<std::string> decode(std::string_view text) {
   std::string out;
@@ -28,8 +17,8 @@ std::optional<std::string> decode(std::string_view text) {
     if (c == '+') {
       out.push_back(' ');
     } else if (c == '%') {
-      int hi = i + 2 < text.size() ? hex_value(text[i + 1]) : -1;
-      int lo = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;
+      int hi = i + 2 < text.size() ? hex_digit_value(text[i + 1]) : -1;
+      int lo = i + 2 < text.size() ? hex_digit_value(text[i + 2]) : -1;
       if (hi < 0 || lo < 0) {
         return std::nullopt;
       }

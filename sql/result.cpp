@@ -8,6 +8,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "base/hex_digit.hpp"
+
 namespace boai::sql {
 
 namespace {
@@ -20,19 +22,6 @@ std::int64_t parse_int64(std::string_view t, int column) {
                            " is not an integer: " + std::string(t));
   }
   return value;
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
 }
 
 // COPY's text escapes (PostgreSQL's "COPY", File Formats, Text Format), decoded into out.
@@ -65,10 +54,10 @@ void decode_copy_escapes(std::string_view text, std::string& out) {
         out += '\v';
         break;
       case 'x':
-        if (i + 1 < text.size() && hex_value(text[i + 1]) >= 0) {
-          int value = hex_value(text[++i]);
-          if (i + 1 < text.size() && hex_value(text[i + 1]) >= 0) {
-            value = value * 16 + hex_value(text[++i]);
+        if (i + 1 < text.size() && hex_digit_value(text[i + 1]) >= 0) {
+          int value = hex_digit_value(text[++i]);
+          if (i + 1 < text.size() && hex_digit_value(text[i + 1]) >= 0) {
+            value = value * 16 + hex_digit_value(text[++i]);
           }
           out += static_cast<char>(value);
         } else {
