@@ -226,6 +226,22 @@ std::expected<PlacedOrder, SaleOrderRefusal> place_locked(sql::Connection& tx,
   return PlacedOrder{std::move(order), *after};
 }
 
+// An order that ends unsold (expired, cancelled, refunded before hand-over) gives its pieces back,
+// in one statement. from_stage: the stage it must be in ("" for any).
+std::expected<void, Error> end_unsold(sql::Connection& tx, std::int64_t pledge_id,
+                                      const char* stage, const char* from_stage) {
+  auto r = tx.exec(
+      "WITH o AS (UPDATE sale_orders SET stage = $2, updated_at = now() "
+      "           WHERE pledge_id = $1 AND ($3 = '' OR stage = $3) RETURNING item_id, quantity) "
+      "UPDATE sale_items i SET available = i.available + o.quantity, updated_at = now() "
+      "FROM o WHERE i.id = o.item_id",
+      sql::params(pledge_id, stage, from_stage));
+  if (!r) {
+    return std::unexpected(sql::db_failure(r.error()));
+  }
+  return {};
+}
+
 }  // namespace
 
 std::expected<PlacedOrder, SaleOrderRefusal> place_sale_order(sql::Connection& conn,
@@ -329,20 +345,8 @@ namespace detail {
 
 std::expected<void, Error> release_sale_order(sql::Connection& tx, LedgerAppender& ledger,
                                               const Pledge& pledge, bool expired) {
-  auto order = tx.exec(
-      "UPDATE sale_orders SET stage = 'expired', updated_at = now() WHERE pledge_id = $1 "
-      "RETURNING item_id, quantity",
-      sql::params(pledge.id));
-  if (!order) {
-    return std::unexpected(sql::db_failure(order.error()));
-  }
-  if (order->rows() == 1) {
-    auto stock = tx.exec(
-        "UPDATE sale_items SET available = available + $2, updated_at = now() WHERE id = $1",
-        sql::params(order->int64(0, 0), order->int64(0, 1)));
-    if (!stock) {
-      return std::unexpected(sql::db_failure(stock.error()));
-    }
+  if (auto back = end_unsold(tx, pledge.id, "expired", ""); !back) {
+    return back;
   }
   ledger.append(pledge_entry(pledge, expired ? "sale_expire" : "sale_cancel",
                              expired ? "expired unpaid" : "cancelled"));
@@ -350,22 +354,7 @@ std::expected<void, Error> release_sale_order(sql::Connection& tx, LedgerAppende
 }
 
 std::expected<void, Error> refund_sale_order(sql::Connection& tx, const Pledge& pledge) {
-  auto order = tx.exec(
-      "UPDATE sale_orders SET stage = 'refunded', updated_at = now() WHERE pledge_id = $1 "
-      "AND stage = 'to_fulfil' RETURNING item_id, quantity",
-      sql::params(pledge.id));
-  if (!order) {
-    return std::unexpected(sql::db_failure(order.error()));
-  }
-  if (order->rows() == 1) {
-    auto stock = tx.exec(
-        "UPDATE sale_items SET available = available + $2, updated_at = now() WHERE id = $1",
-        sql::params(order->int64(0, 0), order->int64(0, 1)));
-    if (!stock) {
-      return std::unexpected(sql::db_failure(stock.error()));
-    }
-  }
-  return {};
+  return end_unsold(tx, pledge.id, "refunded", "to_fulfil");
 }
 
 std::expected<void, Error> mark_sale_order_paid(sql::Connection& tx, const Pledge& pledge) {
