@@ -96,8 +96,11 @@ std::optional<std::string> set_limits(Options& o, const std::string& v) {
     }
     char* end = nullptr;
     double value = std::strtod(item.c_str() + eq + 1, &end);
-    if (end == item.c_str() + eq + 1 || *end != '\0' || value <= 0) {
-      return "--limits: " + name + " wants a positive number";
+    // A follow-up list may start at once; every other limit of nothing would stop the room.
+    bool zero_allowed = name == "overdue_days";
+    if (end == item.c_str() + eq + 1 || *end != '\0' || value < 0 ||
+        (value == 0 && !zero_allowed)) {
+      return "--limits: " + name + (zero_allowed ? " wants 0 or more" : " wants a positive number");
     }
     o.limits[name] = value;
     item.clear();
@@ -129,9 +132,10 @@ const std::vector<SharedFlag>& shared_flags() {
       {"--pay-account", "BOAI_PAY_ACCOUNT", "the station's account donors transfer to", true,
        set_text(&Options::pay_account)},
       {"--limits", "BOAI_LIMITS",
-       "live room limits, name=value,... (chat_chars, nickname_chars, frame_bytes, "
+       "limits, name=value,... (chat_chars, nickname_chars, frame_bytes, "
        "messages_per_second, message_burst, connections_per_address, pledges_per_minute, "
-       "queued_frames, ping_after_idle_seconds, close_after_silent_seconds)",
+       "sale_hold_minutes, refund_approval_above_yuan, overdue_days, queued_frames, "
+       "ping_after_idle_seconds, close_after_silent_seconds; README)",
        true, set_limits},
       {"--no-studio", "BOAI_NO_STUDIO", "run the live service without the studio (a web node)",
        true,
