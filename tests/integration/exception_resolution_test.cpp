@@ -231,19 +231,8 @@ TEST_CASE("an overdue pledge is written off, above the limit only with a second 
 TEST_CASE("a refund the provider made is recorded from the queue") {
   auto f = LedgerFixture::make("resolve-refund");
   auto a = must_pledge(f, "res-refund", 10000);
-  AlipayRow trade{"2026112822001400091",
-                  a.reference,
-                  "交易",
-                  local_time(0),
-                  "张*(zha***@163.com)",
-                  10000,
-                  60,
-                  "",
-                  "捐款"};
-  AlipayRow back = trade;
-  back.kind = "退款";
-  back.received_fen = -4000;
-  back.refund_batch = "R9";
+  auto trade = alipay_paid("2026112822001400091", a.reference, 10000);
+  auto back = alipay_refund(trade, 4000, "R9");
   must_import(f, "alipay", gbk(alipay_bill_utf8({trade, back})));
   auto queue = open_queue(f);
   const auto& refund = must_find(queue, "refund", "2026112822001400091/R9");

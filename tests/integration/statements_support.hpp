@@ -74,6 +74,26 @@ inline WechatRow wechat_paid(const std::string& txn, const std::string& ref, std
   return r;
 }
 
+// An Alipay trade paid now for a pledge, and a refund of part or all of it.
+inline AlipayRow alipay_paid(const std::string& trade_no, const std::string& ref,
+                             std::int64_t fen) {
+  AlipayRow r;
+  r.trade_no = trade_no;
+  r.out_trade_no = ref;
+  r.finished = local_time(0);
+  r.received_fen = fen;
+  r.fee_fen = fen * 6 / 1000;
+  return r;
+}
+
+inline AlipayRow alipay_refund(const AlipayRow& trade, std::int64_t fen, const std::string& batch) {
+  AlipayRow r = trade;
+  r.kind = "退款";
+  r.received_fen = -fen;
+  r.refund_batch = batch;
+  return r;
+}
+
 inline std::int64_t scalar(LedgerFixture& f, const std::string& sql, const sql::Params& p = {}) {
   auto r = f.conn.exec(sql, p);
   REQUIRE(r);

@@ -168,19 +168,8 @@ TEST_CASE("a broken statement adds nothing, however far it got") {
 TEST_CASE("an Alipay bill is matched by out_trade_no and its refund waits for staff") {
   auto f = LedgerFixture::make("stmt-alipay");
   auto a = must_pledge(f, "ali-a", 10000);
-  AlipayRow trade{"2026112822001400001",
-                  a.reference,
-                  "交易",
-                  local_time(0),
-                  "张*(zha***@163.com)",
-                  10000,
-                  60,
-                  "",
-                  "捐款"};
-  AlipayRow refund = trade;
-  refund.kind = "退款";
-  refund.received_fen = -10000;
-  refund.refund_batch = "R1";
+  auto trade = alipay_paid("2026112822001400001", a.reference, 10000);
+  auto refund = alipay_refund(trade, 10000, "R1");
   auto r = must_import(f, "alipay", gbk(alipay_bill_utf8({trade, refund})));
   CHECK(r.matched == 1);
   CHECK(r.exceptions == 1);
