@@ -59,6 +59,26 @@ TEST_CASE("a WeChat bill is posted once, and the same file or transactions again
   require_verified(f);
 }
 
+TEST_CASE("a bill that repeats a transaction keeps its first line") {
+  auto f = LedgerFixture::make("stmt-repeat");
+  auto a = must_pledge(f, "repeat-a", 3000);
+  auto bill = wechat_bill({wechat_paid("4200000031", a.reference, 3000),
+                           wechat_paid("4200000032", "ZZZZZZZZ", 700),
+                           wechat_paid("4200000031", a.reference, 3000, 1)});
+  auto r = must_import(f, "wechat", bill);
+  CHECK(r.rows_read == 3);
+  CHECK(r.new_lines == 2);
+  CHECK(r.matched == 1);
+  CHECK(r.exceptions == 1);
+  CHECK(r.skipped == 1);
+  CHECK(r.posted == 2);
+  CHECK(outcome_of(f, "4200000031") == "matched/reference");
+  CHECK(scalar(f, "SELECT line_no FROM statement_lines WHERE txn_id = '4200000031'") == 2);
+  CHECK(f.count("payments") == 2);
+  CHECK(find_pledge(f.conn, a.reference)->paid.fen() == 3000);
+  require_verified(f);
+}
+
 TEST_CASE("every matching outcome of a WeChat bill reaches the queue") {
   auto f = LedgerFixture::make("stmt-outcomes");
   auto by_txn = must_pledge(f, "out-txn", 5000);
