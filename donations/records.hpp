@@ -98,6 +98,9 @@ struct PaymentRequest {
   // A verified notice applies only as what its pledge still owes: with this set, a payment that
   // names no pledge, or another amount, is refused (pledge_not_found, amount_differs).
   bool exact_amount = false;
+  // paid_us was typed by a person (boai payment add --paid-at): refused inside a closed period
+  // (period_closed). A provider's own time (notices, statements) is kept as information only.
+  bool paid_at_typed = false;
 };
 
 struct Receipt {
