@@ -10,6 +10,7 @@ import { showSignin, showSignedIn, startSignin } from './staff_signin.js';
 import { loadStation } from './station.js';
 import { PagedTable } from './desk_table.js';
 import { loadRequests, refundCell, setDeskMember } from './desk_refunds.js';
+import { setupPeriods } from './desk_periods.js';
 
 let pledges;
 let payments;
@@ -73,6 +74,7 @@ async function openDesk(me) {
   const rooms = (await apiOrNull('/api/rooms')) ?? [];
   $('#pledge-campaign').append(...rooms.map((r) =>
     el('option', { value: r.slug, text: `${r.title} (${r.slug})` })));
+  setupPeriods({ tell, rooms });
   await Promise.all([searchPledges(), searchPayments(), loadRequests()]);
 }
 
