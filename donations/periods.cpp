@@ -1,6 +1,5 @@
-// Periods: the close (in the transaction that holds the ledger's head, so the seq it keeps is the
-// last entry before it and no entry is appended while it closes), the list, and the check of a
-// date typed by a person.
+// Periods: the close (after a barrier on the ledger's head, so no entry of the period is still
+// being written), the list, and the check of a date typed by a person.
 #include "donations/periods.hpp"
 
 #include <nlohmann/json.hpp>
@@ -98,12 +97,21 @@ std::expected<ClosedPeriod, Error> close_period(sql::Connection& conn, const std
     return std::unexpected(make_error(
         "period_not_ended", period->name + " has not ended yet: a period closes after it ends"));
   }
-  return sql::in_transaction(conn, [&](sql::Connection& tx) -> std::expected<ClosedPeriod, Error> {
-    // The head's lock orders the close with every append, and with another close.
+  // A barrier, not a long lock: once the head has been held and let go, every append that was
+  // under way has committed, and every later one is recorded at now, after the period's end. So
+  // the report runs without holding the head (live pledges never wait for it), and sees all of
+  // the period's entries, which no later entry can change.
+  auto barrier = sql::in_transaction(conn, [](sql::Connection& tx) -> std::expected<bool, Error> {
     auto head = LedgerAppender::lock(tx);
     if (!head) {
       return std::unexpected(head.error());
     }
+    return true;
+  });
+  if (!barrier) {
+    return std::unexpected(barrier.error());
+  }
+  return sql::in_transaction(conn, [&](sql::Connection& tx) -> std::expected<ClosedPeriod, Error> {
     auto covering = tx.exec(
         "SELECT period FROM accounting_periods WHERE starts_us <= $1 AND ends_us >= $2 "
         "ORDER BY kind DESC LIMIT 1",
@@ -126,6 +134,9 @@ std::expected<ClosedPeriod, Error> close_period(sql::Connection& conn, const std
         params(period->name, period->kind, period->starts_us, period->ends_us, by,
                report->ledger_seq, figures_json(report->totals).dump()));
     if (!ins) {
+      if (ins.error().code == "unique_violation") {  // closed at the same moment elsewhere
+        return std::unexpected(make_error("period_closed", period->name + " is closed already"));
+      }
       return std::unexpected(failed(ins.error()));
     }
     return ClosedPeriod{*period, by, ins->int64(0, 0), report->ledger_seq, report->totals};
