@@ -91,14 +91,14 @@ void for_finance(sql::WorkerPool& pool, const web::HttpRequest& request, web::Ht
                  const char* key, int limit, json (*to_json)(const Row&), Search search) {
   with_staff(
       pool, request, std::move(respond), kFinanceDesk,
-      [&pool, key, limit, to_json, search](const web::StaffSession&, web::HttpResponder respond) {
+      [&pool, key, limit, to_json, search](const web::StaffSession&, web::HttpResponder answer) {
         pool.run_expected<std::vector<Row>>(
-            search, [respond, key, limit, to_json](std::expected<std::vector<Row>, Error> rows) {
+            search, [answer, key, limit, to_json](std::expected<std::vector<Row>, Error> rows) {
               if (!rows) {
                 int status = rows.error().code == "bad_request" ? 400 : 503;
-                return respond(error_response(status, rows.error().code, rows.error().message));
+                return answer(error_response(status, rows.error().code, rows.error().message));
               }
-              respond(page_of(key, *rows, limit, to_json));
+              answer(page_of(key, *rows, limit, to_json));
             });
       });
 }

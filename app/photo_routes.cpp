@@ -61,8 +61,8 @@ web::HttpRoute photo_route(sql::WorkerPool& pool, std::string proofs_dir) {
     }
     with_staff(pool, request, std::move(respond), kAnyStaff,
                [&pool, proofs_dir, prefix = *prefix, bytes = request.body](
-                   const web::StaffSession&, web::HttpResponder respond) mutable {
-                 save(pool, proofs_dir, prefix, std::move(bytes), std::move(respond));
+                   const web::StaffSession&, web::HttpResponder answer) mutable {
+                 save(pool, proofs_dir, prefix, std::move(bytes), std::move(answer));
                });
   };
   return {"/api/photos", handler, web::kMaxProofBytes};

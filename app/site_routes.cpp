@@ -69,18 +69,18 @@ web::HttpHandler rooms_handler(sql::WorkerPool& pool) {
 web::HttpHandler preview_handler(sql::WorkerPool& pool, Show* show) {
   return [&pool, show](const web::HttpRequest& request, web::HttpResponder respond) {
     with_staff(pool, request, std::move(respond), {"host", "the preview is for hosts"},
-               [show](const web::StaffSession&, web::HttpResponder respond) {
+               [show](const web::StaffSession&, web::HttpResponder answer) {
                  if (show == nullptr) {
-                   return respond(json_response(503, {{"error", "studio_unavailable"}}));
+                   return answer(json_response(503, {{"error", "studio_unavailable"}}));
                  }
                  auto png = show->studio().snapshot_png();
                  if (!png) {
-                   return respond(json_response(503, {{"error", png.error().code}}));
+                   return answer(json_response(503, {{"error", png.error().code}}));
                  }
-                 respond({200,
-                          "image/png",
-                          std::string(png->begin(), png->end()),
-                          {{"Cache-Control", "no-store"}}});
+                 answer({200,
+                         "image/png",
+                         std::string(png->begin(), png->end()),
+                         {{"Cache-Control", "no-store"}}});
                });
   };
 }
