@@ -18,10 +18,9 @@ using namespace boai::donations;
 
 std::string local_time(std::int64_t us) {
   auto day = day_of(us);
-  auto seconds = (us - day.starts_us) / 1'000'000;
-  char buf[16];
-  std::snprintf(buf, sizeof buf, " %02lld:%02lld", static_cast<long long>(seconds / 3600),
-                static_cast<long long>(seconds / 60 % 60));
+  auto minutes = static_cast<int>((us - day.starts_us) / 60'000'000);  // 0 to 1439
+  char buf[32];
+  std::snprintf(buf, sizeof buf, " %02d:%02d", minutes / 60, minutes % 60);
   return day.name + buf;
 }
 
