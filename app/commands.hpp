@@ -18,5 +18,7 @@ int run_wish_command(const Invocation& invocation);
 int run_sale_command(const Invocation& invocation);
 // `reconcile import|post|exceptions|overdue|bank-profile`: statements and the exception queue.
 int run_reconcile_command(const Invocation& invocation);
+// `period close|list`, `report reconciliation|closeout`, `correction add`: closing and reports.
+int run_period_command(const Invocation& invocation);
 
 }  // namespace boai::app

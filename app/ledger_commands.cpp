@@ -13,6 +13,7 @@
 #include "donations/ledger_export.hpp"
 #include "donations/ledger_verify.hpp"
 #include "donations/payments.hpp"
+#include "donations/period_dates.hpp"
 #include "donations/pledges.hpp"
 #include "sql/connection.hpp"
 
@@ -140,6 +141,14 @@ int payment_add(const Invocation& inv, sql::Connection& conn) {
   r.reference = inv.value("--reference");
   r.payer_remark = inv.value("--remark");
   r.raw_notice = "entered at the desk";
+  if (inv.has("--paid-at")) {
+    auto when = parse_local_time(inv.value("--paid-at"));
+    if (!when) {
+      return report(when.error());
+    }
+    r.paid_us = *when;
+    r.paid_at_typed = true;
+  }
   auto p = record_payment(conn, r);
   if (!p) {
     return report(p.error());
@@ -179,7 +188,15 @@ int expenditure_add(const Invocation& inv, sql::Connection& conn) {
   ExpenditureRequest r{inv.value("--fund"),    inv.value("--campaign"), *amount,
                        inv.value("--purpose"), inv.value("--payee"),    inv.value("--approved-by"),
                        inv.value("--evidence")};
-  auto e = record_expenditure(conn, r);
+  std::optional<std::int64_t> spent_us;
+  if (inv.has("--spent-at")) {
+    auto when = parse_local_time(inv.value("--spent-at"));
+    if (!when) {
+      return report(when.error());
+    }
+    spent_us = *when;
+  }
+  auto e = record_expenditure(conn, r, spent_us);
   if (!e) {
     return report(e.error());
   }

@@ -47,6 +47,12 @@ int main(int argc, char** argv) {
     case Command::kReconcileOverdue:
     case Command::kReconcileBankProfile:
       return run_reconcile_command(*inv);
+    case Command::kPeriodClose:
+    case Command::kPeriodList:
+    case Command::kReportReconciliation:
+    case Command::kReportCloseout:
+    case Command::kCorrectionAdd:
+      return run_period_command(*inv);
     default:
       return run_ledger_command(*inv);
   }

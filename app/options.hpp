@@ -43,6 +43,11 @@ enum class Command {
   kReconcileExceptions,
   kReconcileOverdue,
   kReconcileBankProfile,
+  kPeriodClose,
+  kPeriodList,
+  kReportReconciliation,
+  kReportCloseout,
+  kCorrectionAdd,
 };
 
 // Settings shared by every command that touches the database, and those of `serve`.

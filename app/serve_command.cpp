@@ -16,6 +16,7 @@
 #include "app/finance_routes.hpp"
 #include "app/ledger_event_hub.hpp"
 #include "app/pay_notice_routes.hpp"
+#include "app/period_routes.hpp"
 #include "app/photo_routes.hpp"
 #include "app/serve_config.hpp"
 #include "app/show.hpp"
@@ -111,6 +112,9 @@ std::vector<web::HttpRoute> all_routes(const DatabaseHealth& health, web::Metric
     routes.push_back(std::move(r));
   }
   for (auto& r : approval_routes(pool, refund_approval_above)) {
+    routes.push_back(std::move(r));
+  }
+  for (auto& r : period_routes(pool)) {
     routes.push_back(std::move(r));
   }
   for (auto& r : web::staff_routes(pool, tls)) {

@@ -3,6 +3,7 @@
 #include "donations/ledger_appender.hpp"
 #include "donations/outbox.hpp"
 #include "donations/payments.hpp"
+#include "donations/periods.hpp"
 #include "donations/pledge_rows.hpp"
 #include "donations/sale_orders.hpp"
 #include "donations/text_rules.hpp"
@@ -147,9 +148,15 @@ namespace detail {
 
 std::expected<Expenditure, Error> add_expenditure(sql::Connection& tx, LedgerAppender& ledger,
                                                   const ExpenditureRequest& req,
-                                                  std::optional<std::int64_t> wish_id) {
+                                                  std::optional<std::int64_t> wish_id,
+                                                  std::optional<std::int64_t> spent_us) {
   if (auto checked = check_expenditure(req); !checked) {
     return std::unexpected(checked.error());
+  }
+  if (spent_us) {
+    if (auto open = check_date_open(tx, *spent_us); !open) {
+      return std::unexpected(open.error());
+    }
   }
   auto target = spending_target(tx, req);
   if (!target) {
@@ -158,10 +165,12 @@ std::expected<Expenditure, Error> add_expenditure(sql::Connection& tx, LedgerApp
   auto [fund_id, campaign_id] = *target;
   auto ins = tx.exec(
       "INSERT INTO expenditures (fund_id, campaign_id, amount_fen, purpose, payee, approved_by, "
-      "evidence_ref, wish_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+      "evidence_ref, wish_id, spent_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+      "coalesce('epoch'::timestamptz + $9::bigint * interval '1 microsecond', now())) "
+      "RETURNING id",
       {param(fund_id), campaign_id ? param(*campaign_id) : std::nullopt, param(req.amount.fen()),
        param(req.purpose), param(req.payee), param(req.approved_by), param(req.evidence_ref),
-       wish_id ? param(*wish_id) : std::nullopt});
+       wish_id ? param(*wish_id) : std::nullopt, spent_us ? param(*spent_us) : std::nullopt});
   if (!ins) {
     return std::unexpected(failed(ins.error()));
   }
@@ -186,7 +195,8 @@ std::expected<Expenditure, Error> add_expenditure(sql::Connection& tx, LedgerApp
 }  // namespace detail
 
 std::expected<Expenditure, Error> record_expenditure(sql::Connection& conn,
-                                                     const ExpenditureRequest& req) {
+                                                     const ExpenditureRequest& req,
+                                                     std::optional<std::int64_t> spent_us) {
   if (auto checked = check_expenditure(req); !checked) {
     return std::unexpected(checked.error());
   }
@@ -195,7 +205,7 @@ std::expected<Expenditure, Error> record_expenditure(sql::Connection& conn,
     if (!ledger) {
       return std::unexpected(ledger.error());
     }
-    auto spent = detail::add_expenditure(tx, *ledger, req, std::nullopt);
+    auto spent = detail::add_expenditure(tx, *ledger, req, std::nullopt, spent_us);
     if (!spent) {
       return spent;
     }

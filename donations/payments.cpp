@@ -7,6 +7,7 @@
 
 #include "donations/ledger_appender.hpp"
 #include "donations/outbox.hpp"
+#include "donations/periods.hpp"
 #include "donations/pledge_rows.hpp"
 #include "donations/reference_code.hpp"
 #include "donations/sale_orders.hpp"
@@ -303,6 +304,11 @@ std::expected<Payment, Error> record_payment_in(sql::Connection& tx, const Payme
   auto ledger = LedgerAppender::lock(tx);
   if (!ledger) {
     return std::unexpected(ledger.error());
+  }
+  if (req.paid_at_typed && req.paid_us) {
+    if (auto open = check_date_open(tx, *req.paid_us); !open) {
+      return std::unexpected(open.error());
+    }
   }
   // A notice delivered twice is the same payment, whatever else it says.
   auto seen = tx.exec("SELECT 1 FROM payments WHERE provider = $1 AND provider_txn_id = $2",

@@ -32,9 +32,11 @@ std::expected<Payment, Error> record_payment(sql::Connection& conn, const Paymen
 std::expected<Pledge, Error> refund_pledge(sql::Connection& conn, const std::string& reference,
                                            Money amount, const std::string& reason);
 
-// Errors: fund_not_found, campaign_not_found, amount_out_of_range, text_invalid, too_long.
-std::expected<Expenditure, Error> record_expenditure(sql::Connection& conn,
-                                                     const ExpenditureRequest& request);
+// Errors: fund_not_found, campaign_not_found, amount_out_of_range, text_invalid, too_long;
+// period_closed when spent_us (a date a person gave; default now) is in a closed period.
+std::expected<Expenditure, Error> record_expenditure(
+    sql::Connection& conn, const ExpenditureRequest& request,
+    std::optional<std::int64_t> spent_us = std::nullopt);
 
 namespace detail {
 
@@ -57,9 +59,9 @@ std::expected<Pledge, Error> refund_in(sql::Connection& tx, const std::string& r
 
 // Inside a transaction that holds the ledger head: checks the request, writes the expenditure and
 // appends its entry (the caller finishes the appender). A wish's spending names the wish.
-std::expected<Expenditure, Error> add_expenditure(sql::Connection& tx, LedgerAppender& ledger,
-                                                  const ExpenditureRequest& request,
-                                                  std::optional<std::int64_t> wish_id);
+std::expected<Expenditure, Error> add_expenditure(
+    sql::Connection& tx, LedgerAppender& ledger, const ExpenditureRequest& request,
+    std::optional<std::int64_t> wish_id, std::optional<std::int64_t> spent_us = std::nullopt);
 
 }  // namespace detail
 

@@ -101,6 +101,9 @@ struct PaymentRequest {
   // Kept in the general fund whatever reference or remark it names (the desk keeps money whose
   // pledge cannot take it as a gift).
   bool unmatched = false;
+  // paid_us was typed by a person (boai payment add --paid-at): refused inside a closed period
+  // (period_closed). A provider's own time (notices, statements) is kept as information only.
+  bool paid_at_typed = false;
 };
 
 struct Receipt {

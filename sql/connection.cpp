@@ -77,6 +77,9 @@ std::string code_for_sqlstate(const std::string& sqlstate) {
   if (sqlstate == "40P01") {
     return "deadlock";
   }
+  if (sqlstate == "BP001") {
+    return "period_closed";  // migration 0012's trigger: an entry inside a closed period
+  }
   if (sqlstate.starts_with("08") || sqlstate.starts_with("57P")) {
     return "db_unavailable";
   }

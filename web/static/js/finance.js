@@ -13,6 +13,7 @@ import { PagedTable } from './desk_table.js';
 import { loadRequests, refundCell, setDeskMember } from './desk_refunds.js';
 import { loadExceptions, wireExceptions } from './desk_exceptions.js';
 import { wireImports } from './desk_imports.js';
+import { setupPeriods } from './desk_periods.js';
 
 let pledges;
 let payments;
@@ -76,6 +77,7 @@ async function openDesk(me) {
   const rooms = (await apiOrNull('/api/rooms')) ?? [];
   $('#pledge-campaign').append(...rooms.map((r) =>
     el('option', { value: r.slug, text: `${r.title} (${r.slug})` })));
+  setupPeriods({ tell, rooms });
   await everything();
 }
 

@@ -3,6 +3,7 @@
 import { WISH_WORDS, WISH_ERRORS } from './words_wishes.js';
 import { SALE_WORDS, SALE_ERRORS } from './words_sales.js';
 import { DESK_WORDS, DESK_ERRORS } from './words_finance.js';
+import { PERIOD_WORDS, PERIOD_ERRORS } from './words_periods.js';
 
 const WORDS = {
   'zh-CN': {
@@ -384,6 +385,11 @@ const ERRORS = {
 for (const lang of ['zh-CN', 'en']) {
   Object.assign(WORDS[lang], WISH_WORDS[lang], SALE_WORDS[lang], DESK_WORDS[lang]);
   Object.assign(ERRORS[lang], WISH_ERRORS[lang], SALE_ERRORS[lang], DESK_ERRORS[lang]);
+}
+// Closing and reports (words_periods.js), kept apart so the desk's tabs merge without conflict.
+for (const lang of ['zh-CN', 'en']) {
+  Object.assign(WORDS[lang], PERIOD_WORDS[lang]);
+  Object.assign(ERRORS[lang], PERIOD_ERRORS[lang]);
 }
 
 const KEY = 'boai.lang';
