@@ -383,13 +383,9 @@ const ERRORS = {
 };
 
 for (const lang of ['zh-CN', 'en']) {
-  Object.assign(WORDS[lang], WISH_WORDS[lang], SALE_WORDS[lang], DESK_WORDS[lang]);
-  Object.assign(ERRORS[lang], WISH_ERRORS[lang], SALE_ERRORS[lang], DESK_ERRORS[lang]);
-}
-// Closing and reports (words_periods.js), kept apart so the desk's tabs merge without conflict.
-for (const lang of ['zh-CN', 'en']) {
-  Object.assign(WORDS[lang], PERIOD_WORDS[lang]);
-  Object.assign(ERRORS[lang], PERIOD_ERRORS[lang]);
+  Object.assign(WORDS[lang], WISH_WORDS[lang], SALE_WORDS[lang], DESK_WORDS[lang], PERIOD_WORDS[lang]);
+  Object.assign(ERRORS[lang], WISH_ERRORS[lang], SALE_ERRORS[lang], DESK_ERRORS[lang],
+    PERIOD_ERRORS[lang]);
 }
 
 const KEY = 'boai.lang';
