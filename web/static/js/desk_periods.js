@@ -104,13 +104,9 @@ async function submitCorrection(form, button) {
 }
 
 // tell(text, kind): the desk's notice; rooms: the campaigns, for the close-out.
-export function setupPeriods({ tell, rooms }) {
+// Once, at start: the tab's listeners. tell(text, kind): a notice.
+export function wirePeriods({ tell }) {
   say = tell;
-  $('#closeout-campaign').replaceChildren(...rooms.map((r) =>
-    el('option', { value: r.slug, text: `${r.title} (${r.slug})` })));
-  $('#report-period').value = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })
-    .slice(0, 7);
-  updateReportLinks();
   $('#report-period').addEventListener('input', updateReportLinks);
   $('#closeout-campaign').addEventListener('change', updateReportLinks);
   $('#period-close').addEventListener('click', (e) => closePeriod(e.currentTarget));
@@ -122,4 +118,13 @@ export function setupPeriods({ tell, rooms }) {
   document.querySelector('.desk-tabs [data-tab=periods]')
     .addEventListener('click', () => loadPeriods());
   document.addEventListener('boai:lang', () => loadPeriods());
+}
+
+// At each sign-in: the campaigns for the close-out, this month for the reports.
+export function showPeriodChoices(rooms) {
+  $('#closeout-campaign').replaceChildren(...rooms.map((r) =>
+    el('option', { value: r.slug, text: `${r.title} (${r.slug})` })));
+  $('#report-period').value = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' })
+    .slice(0, 7);
+  updateReportLinks();
 }

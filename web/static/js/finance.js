@@ -13,7 +13,7 @@ import { PagedTable } from './desk_table.js';
 import { loadRequests, refundCell, setDeskMember } from './desk_refunds.js';
 import { loadExceptions, wireExceptions } from './desk_exceptions.js';
 import { wireImports } from './desk_imports.js';
-import { setupPeriods } from './desk_periods.js';
+import { showPeriodChoices, wirePeriods } from './desk_periods.js';
 
 let pledges;
 let payments;
@@ -77,7 +77,7 @@ async function openDesk(me) {
   const rooms = (await apiOrNull('/api/rooms')) ?? [];
   $('#pledge-campaign').append(...rooms.map((r) =>
     el('option', { value: r.slug, text: `${r.title} (${r.slug})` })));
-  setupPeriods({ tell, rooms });
+  showPeriodChoices(rooms);
   await everything();
 }
 
@@ -94,6 +94,7 @@ function wire() {
   payments = table('payments', '/api/finance/payments', paymentRow);
   wireExceptions({ tell, changed: everything });
   wireImports({ tell, changed: everything });
+  wirePeriods({ tell });
   $('#pledge-filter').addEventListener('submit', (e) => {
     e.preventDefault();
     searchPledges();
