@@ -31,21 +31,6 @@ web::HttpResponse failure(const Error& e) {
   return error_response(status_for(e), e.code, e.message);
 }
 
-json figures_json(const Figures& f) {
-  return {{"pledged_fen", f.pledged.fen()},
-          {"pledges", f.pledges},
-          {"cancelled_fen", f.cancelled.fen()},
-          {"paid_fen", f.paid.fen()},
-          {"payments", f.payments},
-          {"settled_fen", f.settled.fen()},
-          {"fees_fen", f.fees.fen()},
-          {"refunded_fen", f.refunded.fen()},
-          {"corrections_received_fen", f.corrections_received.fen()},
-          {"spent_fen", f.spent.fen()},
-          {"corrections_spent_fen", f.corrections_spent.fen()},
-          {"outstanding_fen", f.outstanding.fen()}};
-}
-
 json period_json(const Period& p) {
   return {{"period", p.name}, {"kind", p.kind}, {"starts_us", p.starts_us}, {"ends_us", p.ends_us}};
 }

@@ -18,22 +18,6 @@ using sql::params;
 
 namespace {
 
-// The figures kept with a close, as JSON of integer fen.
-json figures_json(const Figures& f) {
-  return {{"pledged_fen", f.pledged.fen()},
-          {"pledges", f.pledges},
-          {"cancelled_fen", f.cancelled.fen()},
-          {"paid_fen", f.paid.fen()},
-          {"payments", f.payments},
-          {"settled_fen", f.settled.fen()},
-          {"fees_fen", f.fees.fen()},
-          {"refunded_fen", f.refunded.fen()},
-          {"corrections_received_fen", f.corrections_received.fen()},
-          {"spent_fen", f.spent.fen()},
-          {"corrections_spent_fen", f.corrections_spent.fen()},
-          {"outstanding_fen", f.outstanding.fen()}};
-}
-
 Figures figures_from(const json& j) {
   auto money = [&](const char* k) { return Money::from_fen(j.value(k, std::int64_t{0})); };
   Figures f;

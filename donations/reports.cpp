@@ -2,6 +2,8 @@
 // with GROUPING SETS), two for a close-out (its sums, and the pledges still owing).
 #include "donations/reports.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "donations/pledge_rows.hpp"
 #include "sql/params.hpp"
 
@@ -195,6 +197,21 @@ std::expected<CloseOut, Error> closeout(sql::Connection& conn, const std::string
                          owing->boolean(i, 6), std::string(owing->text(i, 7))});
   }
   return out;
+}
+
+nlohmann::json figures_json(const Figures& f) {
+  return {{"pledged_fen", f.pledged.fen()},
+          {"pledges", f.pledges},
+          {"cancelled_fen", f.cancelled.fen()},
+          {"paid_fen", f.paid.fen()},
+          {"payments", f.payments},
+          {"settled_fen", f.settled.fen()},
+          {"fees_fen", f.fees.fen()},
+          {"refunded_fen", f.refunded.fen()},
+          {"corrections_received_fen", f.corrections_received.fen()},
+          {"spent_fen", f.spent.fen()},
+          {"corrections_spent_fen", f.corrections_spent.fen()},
+          {"outstanding_fen", f.outstanding.fen()}};
 }
 
 }  // namespace boai::donations

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,9 @@ struct Figures {
   Money corrections_spent;
   Money outstanding;
 };
+
+// The figures as JSON of integer fen: what a close keeps and what the routes answer.
+nlohmann::json figures_json(const Figures& f);
 
 struct FigureRow {
   std::string group;  // fund, channel, campaign
