@@ -67,29 +67,15 @@ std::expected<Correction, Error> record_correction(sql::Connection& conn,
     if (!ledger) {
       return std::unexpected(ledger.error());
     }
-    auto fund = tx.exec("SELECT id FROM funds WHERE slug = $1", params(req.fund));
-    if (!fund) {
-      return std::unexpected(failed(fund.error()));
+    auto target = detail::fund_and_campaign(tx, req.fund, req.campaign);
+    if (!target) {
+      return std::unexpected(target.error());
     }
-    if (fund->rows() == 0) {
-      return std::unexpected(make_error("fund_not_found", "no fund \"" + req.fund + "\""));
-    }
-    std::optional<std::int64_t> campaign_id;
-    if (!req.campaign.empty()) {
-      auto c = tx.exec("SELECT id FROM campaigns WHERE slug = $1", params(req.campaign));
-      if (!c) {
-        return std::unexpected(failed(c.error()));
-      }
-      if (c->rows() == 0) {
-        return std::unexpected(
-            make_error("campaign_not_found", "no campaign \"" + req.campaign + "\""));
-      }
-      campaign_id = c->int64(0, 0);
-    }
+    auto [fund_id, campaign_id] = *target;
     auto ins = tx.exec(
         "INSERT INTO corrections (period, kind, fund_id, campaign_id, amount_fen, reason, "
         "recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        {param(period->name), param(kind), param(fund->int64(0, 0)),
+        {param(period->name), param(kind), param(fund_id),
          campaign_id ? param(*campaign_id) : std::nullopt, param(req.amount.fen()),
          param(trim_text(req.reason)), param(trim_text(req.by))});
     if (!ins) {
@@ -98,7 +84,7 @@ std::expected<Correction, Error> record_correction(sql::Connection& conn,
     LedgerEntry entry;
     entry.kind = kind;
     entry.campaign_id = campaign_id;
-    entry.fund_id = fund->int64(0, 0);
+    entry.fund_id = fund_id;
     entry.object_id = ins->int64(0, 0);
     entry.amount_fen = req.amount.fen();
     entry.public_name = "";

@@ -117,31 +117,6 @@ std::expected<void, Error> check_expenditure(const ExpenditureRequest& req) {
   return {};
 }
 
-// The fund's and the campaign's ids for their slugs (no campaign: nullopt).
-std::expected<std::pair<std::int64_t, std::optional<std::int64_t>>, Error> spending_target(
-    sql::Connection& tx, const ExpenditureRequest& req) {
-  auto fund = tx.exec("SELECT id FROM funds WHERE slug = $1", params(req.fund));
-  if (!fund) {
-    return std::unexpected(failed(fund.error()));
-  }
-  if (fund->rows() == 0) {
-    return std::unexpected(make_error("fund_not_found", "no fund \"" + req.fund + "\""));
-  }
-  std::optional<std::int64_t> campaign_id;
-  if (!req.campaign.empty()) {
-    auto c = tx.exec("SELECT id FROM campaigns WHERE slug = $1", params(req.campaign));
-    if (!c) {
-      return std::unexpected(failed(c.error()));
-    }
-    if (c->rows() == 0) {
-      return std::unexpected(
-          make_error("campaign_not_found", "no campaign \"" + req.campaign + "\""));
-    }
-    campaign_id = c->int64(0, 0);
-  }
-  return std::pair{fund->int64(0, 0), campaign_id};
-}
-
 }  // namespace
 
 namespace detail {
@@ -158,7 +133,7 @@ std::expected<Expenditure, Error> add_expenditure(sql::Connection& tx, LedgerApp
       return std::unexpected(open.error());
     }
   }
-  auto target = spending_target(tx, req);
+  auto target = detail::fund_and_campaign(tx, req.fund, req.campaign);
   if (!target) {
     return std::unexpected(target.error());
   }
@@ -215,5 +190,33 @@ std::expected<Expenditure, Error> record_expenditure(sql::Connection& conn,
     return spent;
   });
 }
+
+namespace detail {
+
+std::expected<std::pair<std::int64_t, std::optional<std::int64_t>>, Error> fund_and_campaign(
+    sql::Connection& tx, const std::string& fund_slug, const std::string& campaign_slug) {
+  auto fund = tx.exec("SELECT id FROM funds WHERE slug = $1", params(fund_slug));
+  if (!fund) {
+    return std::unexpected(failed(fund.error()));
+  }
+  if (fund->rows() == 0) {
+    return std::unexpected(make_error("fund_not_found", "no fund \"" + fund_slug + "\""));
+  }
+  std::optional<std::int64_t> campaign_id;
+  if (!campaign_slug.empty()) {
+    auto c = tx.exec("SELECT id FROM campaigns WHERE slug = $1", params(campaign_slug));
+    if (!c) {
+      return std::unexpected(failed(c.error()));
+    }
+    if (c->rows() == 0) {
+      return std::unexpected(
+          make_error("campaign_not_found", "no campaign \"" + campaign_slug + "\""));
+    }
+    campaign_id = c->int64(0, 0);
+  }
+  return std::pair{fund->int64(0, 0), campaign_id};
+}
+
+}  // namespace detail
 
 }  // namespace boai::donations

@@ -6,6 +6,7 @@
 #include <expected>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "base/error.hpp"
 #include "donations/records.hpp"
@@ -39,6 +40,11 @@ std::expected<Expenditure, Error> record_expenditure(
     std::optional<std::int64_t> spent_us = std::nullopt);
 
 namespace detail {
+
+// A fund's id and, if a slug is given, a campaign's, by their slugs. Errors: fund_not_found,
+// campaign_not_found.
+std::expected<std::pair<std::int64_t, std::optional<std::int64_t>>, Error> fund_and_campaign(
+    sql::Connection& tx, const std::string& fund_slug, const std::string& campaign_slug);
 
 // record_payment inside the caller's transaction (it takes the ledger head).
 std::expected<Payment, Error> record_payment_in(sql::Connection& tx, const PaymentRequest& request);
