@@ -9,6 +9,8 @@ int run_serve(const Options& options);
 int run_migrate(const Options& options);
 // fund, campaign, pledge, payment, refund, expenditure and ledger commands.
 int run_ledger_command(const Invocation& invocation);
+// `ledger verify|checkpoint|key`: checking the books and signing their head.
+int run_ledger_check_command(const Invocation& invocation);
 // `pledge show REFERENCE`: the pledge, its payments, receipt and notices, for finance.
 int run_pledge_show(const Invocation& invocation);
 // `user add`: a staff account, its password read from standard input.

@@ -1,20 +1,22 @@
 // The desk's commands: funds, campaigns, pledges, payments, refunds, expenditures, and the ledger's
-// verify and export. Each runs against the same database as `boai serve` (and while it runs).
+// export (verify is in ledger_check_commands.cpp). Each runs against the same database as
+// `boai serve` (and while it runs).
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 
 #include "app/command_support.hpp"
 #include "app/commands.hpp"
 #include "donations/catalog.hpp"
-#include "donations/ledger_checkpoint.hpp"
 #include "donations/ledger_export.hpp"
-#include "donations/ledger_verify.hpp"
 #include "donations/payments.hpp"
 #include "donations/period_dates.hpp"
 #include "donations/pledges.hpp"
+#include "openbooks/checkpoints.hpp"
 #include "sql/connection.hpp"
 
 namespace boai::app {
@@ -205,50 +207,27 @@ int expenditure_add(const Invocation& inv, sql::Connection& conn) {
   return 0;
 }
 
-// The whole chain, or (--from-checkpoint FILE) what came after the head FILE keeps; a verified
-// head is kept in FILE for the next time.
-int ledger_verify(const Invocation& inv, sql::Connection& conn) {
-  std::optional<std::filesystem::path> file;
-  std::optional<Checkpoint> from;
-  if (inv.has("--from-checkpoint")) {
-    file = inv.value("--from-checkpoint");
-    auto loaded = load_checkpoint(*file);
-    if (!loaded) {
-      return report(loaded.error());
-    }
-    from = *loaded;
-    if (!from) {
-      std::printf("ledger: no checkpoint in %s yet: verifying from the start\n", file->c_str());
-    }
+// The signed checkpoints and the key beside the entries, so copies of them live wherever the
+// export goes (docs/LEDGER.md "Signed checkpoints").
+std::expected<void, Error> write_checkpoints(const Invocation& inv, sql::Connection& conn,
+                                             const std::filesystem::path& file) {
+  auto key = openbooks::LedgerKey::load_or_create(ledger_key_file(inv.options));
+  if (!key) {
+    return std::unexpected(key.error());
   }
-  auto v = verify_ledger(conn, from);
-  if (!v) {
-    return report(v.error());
+  auto document = openbooks::checkpoints_document(conn, key->public_key());
+  if (!document) {
+    return std::unexpected(document.error());
   }
-  if (!v->ok()) {
-    for (const auto& p : v->problems) {
-      std::printf("ledger: %s\n", p.c_str());
-    }
-    std::printf("ledger: NOT VERIFIED; first bad entry %lld\n",
-                static_cast<long long>(v->first_bad_seq.value_or(0)));
-    return 1;
+  auto part = file;
+  part += ".part";
+  std::ofstream(part, std::ios::trunc) << document->dump(2) << "\n";
+  std::error_code ec;
+  std::filesystem::rename(part, file, ec);
+  if (ec) {
+    return std::unexpected(Error{"export_unwritable", "cannot write " + file.string()});
   }
-  if (from) {
-    std::printf(
-        "ledger: verified %lld entries (%lld new since the checkpoint at entry %lld); "
-        "head %s\n",
-        static_cast<long long>(v->entries), static_cast<long long>(v->checked),
-        static_cast<long long>(v->from_seq), v->head_hash.c_str());
-  } else {
-    std::printf("ledger: verified %lld entries; head %s\n", static_cast<long long>(v->entries),
-                v->head_hash.c_str());
-  }
-  if (file) {
-    if (auto saved = save_checkpoint(*file, v->reached); !saved) {
-      return report(saved.error());
-    }
-  }
-  return 0;
+  return {};
 }
 
 int ledger_export(const Invocation& inv, sql::Connection& conn) {
@@ -257,7 +236,11 @@ int ledger_export(const Invocation& inv, sql::Connection& conn) {
   if (!e) {
     return report(e.error());
   }
-  std::printf("wrote %s and %s\n", (out / "ledger.csv").c_str(), (out / "ledger.json").c_str());
+  if (auto written = write_checkpoints(inv, conn, out / "checkpoints.json"); !written) {
+    return report(written.error());
+  }
+  std::printf("wrote %s, %s and %s\n", (out / "ledger.csv").c_str(), (out / "ledger.json").c_str(),
+              (out / "checkpoints.json").c_str());
   if (!e->verified) {
     std::printf("ledger: the export says \"verified\": false; run boai ledger verify\n");
   }
@@ -276,7 +259,6 @@ int run_ledger_command(const Invocation& inv) {
       {Command::kPaymentAdd, payment_add},
       {Command::kRefundAdd, refund_add},
       {Command::kExpenditureAdd, expenditure_add},
-      {Command::kLedgerVerify, ledger_verify},
       {Command::kLedgerExport, ledger_export},
   };
   auto run = kRun.find(inv.command);

@@ -53,6 +53,10 @@ int main(int argc, char** argv) {
     case Command::kReportCloseout:
     case Command::kCorrectionAdd:
       return run_period_command(*inv);
+    case Command::kLedgerVerify:
+    case Command::kLedgerCheckpoint:
+    case Command::kLedgerKey:
+      return run_ledger_check_command(*inv);
     default:
       return run_ledger_command(*inv);
   }

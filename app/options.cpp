@@ -45,8 +45,15 @@ const std::map<std::string, double>& limit_defaults() {
                                                           {"overdue_days", 7},
                                                           {"queued_frames", 1024},
                                                           {"ping_after_idle_seconds", 30},
-                                                          {"close_after_silent_seconds", 75}};
+                                                          {"close_after_silent_seconds", 75},
+                                                          {"checkpoint_minutes", 10},
+                                                          {"gift_lookups_per_minute", 20}};
   return kDefaults;
+}
+
+std::filesystem::path ledger_key_file(const Options& options) {
+  return options.ledger_key.empty() ? std::filesystem::path(options.data_dir) / "ledger-key.pem"
+                                    : std::filesystem::path(options.ledger_key);
 }
 
 Environment current_environment() {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <expected>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
@@ -29,6 +30,8 @@ enum class Command {
   kExpenditureAdd,
   kLedgerVerify,
   kLedgerExport,
+  kLedgerCheckpoint,
+  kLedgerKey,
   kUserAdd,
   kWishList,
   kWishReview,
@@ -76,11 +79,16 @@ struct Options {
   std::string station_name = "博爱家园 · 大爱玉兰 直播间";
   std::string certificate;
   std::string credit_code;
+  // The Ed25519 key that signs ledger checkpoints; empty: DATA_DIR/ledger-key.pem.
+  std::string ledger_key;
   // Payment notices: the providers' merchant ids and the files of their keys (serve only).
   notices::NoticeFiles pay_notices;
   // The live room's limits from --limits "name=value,..." (see limit_defaults()).
   std::map<std::string, double> limits;
 };
+
+// Where the ledger's signing key is (made there on first use).
+std::filesystem::path ledger_key_file(const Options& options);
 
 // The limits --limits accepts, with their defaults.
 const std::map<std::string, double>& limit_defaults();

@@ -9,12 +9,14 @@
 #include <filesystem>
 
 #include "app/approval_routes.hpp"
+#include "app/checkpoint_signer.hpp"
 #include "app/commands.hpp"
 #include "app/database_health.hpp"
 #include "app/database_setup.hpp"
 #include "app/exception_routes.hpp"
 #include "app/finance_routes.hpp"
 #include "app/ledger_event_hub.hpp"
+#include "app/open_books_routes.hpp"
 #include "app/pay_notice_routes.hpp"
 #include "app/period_routes.hpp"
 #include "app/photo_routes.hpp"
@@ -198,6 +200,14 @@ int run_serve(const Options& options) {
         room.on_ledger_events(events);
       });
 
+  // The ledger's signing key: one that cannot be read or made stops us here.
+  auto ledger_key = openbooks::LedgerKey::load_or_create(ledger_key_file(options));
+  if (!ledger_key) {
+    std::fprintf(stderr, "boai: %s\n", ledger_key.error().message.c_str());
+    return 1;
+  }
+  CheckpointSigner signer(pool, std::move(*ledger_key), checkpoint_every(options));
+
   // The studio, broadcasting into one room, unless this is a web node only.
   auto dirs = serve_dirs(options);
   std::error_code no_proofs_dir;  // then /proofs answers 404 until a proof is saved
@@ -212,6 +222,7 @@ int run_serve(const Options& options) {
     }
     show = std::move(*made);
     studio_room = show->room();
+    show->when_stopped([&signer] { signer.sign_now(); });
   }
 
   auto config = live_service_config(options, dirs, room);
@@ -226,6 +237,10 @@ int run_serve(const Options& options) {
   }
   for (auto& r : exception_routes(pool, {refund_approval_above(options), overdue_days(options)},
                                   money_moved)) {
+    routes.push_back(std::move(r));
+  }
+  for (auto& r : open_books_routes(
+           {options.static_dir, signer.public_key(), gift_lookups_per_minute(options)}, pool)) {
     routes.push_back(std::move(r));
   }
   routes.push_back(statement_route(pool,
@@ -248,6 +263,7 @@ int run_serve(const Options& options) {
               options.listen_host.c_str(), (*service)->port());
   std::fflush(stdout);
   run_until_signalled(loop.get(), room);
+  signer.sign_blocking(db->conninfo);
   show.reset();  // the studio stops at once; the recording is readable as it is
   if (options.studio) {
     stream::join_gstreamer_threads();  // no streaming thread outlives main()

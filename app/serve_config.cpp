@@ -46,6 +46,16 @@ donations::Money refund_approval_above(const Options& options) {
       std::llround(limit(options, "refund_approval_above_yuan") * 100));
 }
 
+std::chrono::milliseconds checkpoint_every(const Options& options) {
+  // At least a second: a smaller figure is a test's, and a timer of 0 would spin.
+  return std::chrono::milliseconds(
+      std::max<std::int64_t>(1000, std::llround(limit(options, "checkpoint_minutes") * 60000)));
+}
+
+double gift_lookups_per_minute(const Options& options) {
+  return limit(options, "gift_lookups_per_minute");
+}
+
 int overdue_days(const Options& options) {
   return static_cast<int>(std::clamp(limit(options, "overdue_days"), 0.0, 3650.0));
 }

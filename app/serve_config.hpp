@@ -2,6 +2,7 @@
 // service's address, TLS, mounts and WebSocket limits, and the studio's room and folders.
 #pragma once
 
+#include <chrono>
 #include <string>
 
 #include "app/options.hpp"
@@ -25,6 +26,10 @@ donations::Money refund_approval_above(const Options& options);
 // Days a pledge may wait for its money before the desk's queue lists it (--limits overdue_days;
 // 0: at once).
 int overdue_days(const Options& options);
+// How often serve signs the ledger's head when it grew (--limits checkpoint_minutes).
+std::chrono::milliseconds checkpoint_every(const Options& options);
+// Gift lookups one address may make a minute (--limits gift_lookups_per_minute).
+double gift_lookups_per_minute(const Options& options);
 web::LiveServiceConfig live_service_config(const Options& options, const ServeDirs& dirs,
                                            web::WsEndpoint& room);
 // Reads the first live campaign when no --room was given (a blocking query: startup only).

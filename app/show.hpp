@@ -4,6 +4,7 @@
 #pragma once
 
 #include <expected>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -35,6 +36,8 @@ class Show final : public web::StudioControl, public web::RoomObserver {
   stream::Studio& studio() { return *studio_; }
   // The viewer page's address, for the QR code (known once the service listens).
   void set_viewer_url(const std::string& url);
+  // Called on the loop when a host ends the broadcast (the ledger's head is signed then).
+  void when_stopped(std::function<void()> fn) { stopped_ = std::move(fn); }
 
   void on_donation(const web::RoomState& room, const web::RoomDonation& donation) override;
   void on_totals(const web::RoomState& room) override;
@@ -57,6 +60,7 @@ class Show final : public web::StudioControl, public web::RoomObserver {
   std::unique_ptr<LoopTimer> timer_;
   std::int64_t featured_wish_ = 0;  // the wish on the card, updated as gifts arrive
   std::int64_t featured_sale_ = 0;  // or the sale item, updated as it sells
+  std::function<void()> stopped_;
 };
 
 // The studio's health as the host console reads it.

@@ -67,6 +67,9 @@ Answer Show::broadcast_command(const std::string& type, const json& body) {
   }
   if (type == "studio.stop") {
     studio_->stop();
+    if (stopped_) {
+      stopped_();
+    }
     return done();
   }
   if (type == "studio.scene") {

@@ -97,6 +97,8 @@ std::vector<web::HttpRoute> site_routes(const SiteInfo& site, sql::WorkerPool& p
       {"/r", page(site.static_dir + "/index.html")},
       {"/host", page(site.static_dir + "/host.html")},
       {"/finance", page(site.static_dir + "/finance.html")},
+      {"/ledger", page(site.static_dir + "/ledger.html")},
+      {"/gift", page(site.static_dir + "/gift.html")},
       {"/api/station",
        [station](const web::HttpRequest&, web::HttpResponder respond) {
          respond(json_response(200, station));

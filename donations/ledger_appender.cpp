@@ -1,8 +1,7 @@
 // LedgerAppender: the chain is computed here, in one place, with OpenSSL.
 #include "donations/ledger_appender.hpp"
 
-#include <chrono>
-
+#include "donations/period_dates.hpp"
 #include "sql/array_param.hpp"
 
 namespace boai::donations {
@@ -13,12 +12,6 @@ using sql::params;
 namespace {
 Error failed(const sql::DbError& e) {
   return Error{e.code, e.message};
-}
-
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 }  // namespace
 
@@ -59,6 +52,11 @@ LedgerEntry LedgerAppender::append(LedgerEntry e) {
   last_us_ = e.recorded_us;
 
   add_entry(deltas_[{e.campaign_id.value_or(0), e.fund_id}], e.kind, e.amount_fen);
+  if (e.recorded_us < month_.starts_us || e.recorded_us >= month_.ends_us) {
+    month_ = month_of(e.recorded_us);
+  }
+  add_entry(month_deltas_[{month_.name, e.campaign_id.value_or(0), e.fund_id}], e.kind,
+            e.amount_fen);
   staged_.push_back(e);
   return e;
 }
@@ -98,21 +96,24 @@ sql::Statement LedgerAppender::entries_statement() const {
 
 namespace {
 
-// Adds a row's deltas to ledger_totals: "INSERT ... ON CONFLICT DO UPDATE SET c = t.c + EXCLUDED.c"
-// for every column.
-sql::Statement totals_statement(std::int64_t campaign_id, std::int64_t fund_id, const Sums& d) {
-  std::string values = "$1, $2", updates;
-  sql::Params p = params(campaign_id, fund_id);
+// Adds a row's deltas to a totals table, the row named by key_columns and key:
+// "INSERT ... ON CONFLICT (key) DO UPDATE SET c = t.c + EXCLUDED.c" for every column.
+sql::Statement totals_statement(const std::string& table, const std::string& key_columns,
+                                sql::Params key, const Sums& d) {
+  std::string values, updates;
+  for (std::size_t k = 1; k <= key.size(); ++k) {
+    values += (k == 1 ? "$" : ", $") + std::to_string(k);
+  }
   for (std::size_t k = 0; k < kTotalsColumnCount; ++k) {
     std::string name = kTotalsColumnNames[k];
-    values += ", $" + std::to_string(k + 3);
+    key.push_back(param(d[k]));
+    values += ", $" + std::to_string(key.size());
     updates += (updates.empty() ? "" : ", ") + name + " = t." + name + " + EXCLUDED." + name;
-    p.push_back(param(d[k]));
   }
-  return {"INSERT INTO ledger_totals AS t (campaign_id, fund_id, " + totals_column_list() +
-              ") VALUES (" + values + ") ON CONFLICT (campaign_id, fund_id) DO UPDATE SET " +
+  return {"INSERT INTO " + table + " AS t (" + key_columns + ", " + totals_column_list() +
+              ") VALUES (" + values + ") ON CONFLICT (" + key_columns + ") DO UPDATE SET " +
               updates,
-          std::move(p)};
+          std::move(key)};
 }
 
 }  // namespace
@@ -123,12 +124,19 @@ std::vector<sql::Statement> LedgerAppender::finish_statements() {
     out.push_back(entries_statement());
   }
   for (const auto& [key, d] : deltas_) {
-    out.push_back(totals_statement(key.first, key.second, d));
+    out.push_back(totals_statement("ledger_totals", "campaign_id, fund_id",
+                                   params(key.first, key.second), d));
+  }
+  for (const auto& [key, d] : month_deltas_) {
+    const auto& [month, campaign, fund] = key;
+    out.push_back(totals_statement("ledger_month_totals", "month, campaign_id, fund_id",
+                                   params(month, campaign, fund), d));
   }
   out.push_back(
       {"UPDATE ledger_head SET last_seq = $1, last_hash = $2", params(last_seq_, last_hash_)});
   staged_.clear();
   deltas_.clear();
+  month_deltas_.clear();
   return out;
 }
 

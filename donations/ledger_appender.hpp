@@ -5,11 +5,14 @@
 
 #include <expected>
 #include <map>
+#include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include "base/error.hpp"
 #include "donations/ledger_hash.hpp"
+#include "donations/period_dates.hpp"
 #include "donations/totals_columns.hpp"
 #include "sql/connection.hpp"
 
@@ -42,6 +45,9 @@ class LedgerAppender {
   std::int64_t last_us_ = 0;
   std::vector<LedgerEntry> staged_;
   std::map<std::pair<std::int64_t, std::int64_t>, Sums> deltas_;  // (campaign or 0, fund)
+  // ('2026-11', campaign or 0, fund): the month's row of ledger_month_totals.
+  std::map<std::tuple<std::string, std::int64_t, std::int64_t>, Sums> month_deltas_;
+  Period month_;  // the month of the last entry, so most entries skip the date arithmetic
 };
 
 }  // namespace boai::donations

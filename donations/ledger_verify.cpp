@@ -21,6 +21,35 @@ void ChainChecker::problem(std::int64_t seq, const std::string& what) {
   report_.problems.push_back("entry " + std::to_string(seq) + ": " + what);
 }
 
+void ChainChecker::expect(std::vector<PublishedHead> published) {
+  published_ = std::move(published);
+  next_published_ = 0;
+  // Heads at or before the start cannot be checked from here: the start itself was checked.
+  while (next_published_ < published_.size() && published_[next_published_].seq < expected_seq_) {
+    ++next_published_;
+  }
+  last_matched_seq_ = expected_seq_ - 1;
+}
+
+// A chain rewritten consistently (every hash recomputed, as only the database's owner can) passes
+// the checks above; a head published before the rewrite is what still tells.
+void ChainChecker::check_published(const LedgerEntry& e) {
+  bool published_here = false;
+  for (; next_published_ < published_.size() && published_[next_published_].seq == e.seq;
+       ++next_published_) {
+    published_here = true;
+    if (e.entry_hash != published_[next_published_].hash && report_.problems.empty()) {
+      problem(last_matched_seq_ + 1,
+              "entries " + std::to_string(last_matched_seq_ + 1) + " to " + std::to_string(e.seq) +
+                  " no longer end in the hash the checkpoint at entry " + std::to_string(e.seq) +
+                  " published (history rewritten after it)");
+    }
+  }
+  if (published_here && report_.problems.empty()) {
+    last_matched_seq_ = e.seq;
+  }
+}
+
 void ChainChecker::add(const LedgerEntry& e) {
   if (report_.problems.empty()) {
     if (e.seq != expected_seq_) {
@@ -35,6 +64,7 @@ void ChainChecker::add(const LedgerEntry& e) {
       problem(e.seq, "its content does not match its hash (altered)");
     }
   }
+  check_published(e);
   add_to_sums(sums_, e);
   prev_ = e.entry_hash;
   expected_seq_ = e.seq + 1;
@@ -46,6 +76,12 @@ VerifyReport ChainChecker::finish(std::int64_t head_seq, const std::string& head
                                   const LedgerSums* stored_totals) {
   std::int64_t last_seq = expected_seq_ - 1;
   report_.head_hash = prev_;
+  if (report_.problems.empty() && next_published_ < published_.size()) {
+    std::int64_t signed_seq = published_.back().seq;
+    problem(last_seq + 1, "a checkpoint was published at entry " + std::to_string(signed_seq) +
+                              ", the ledger ends at " + std::to_string(last_seq) +
+                              " (entries removed from the end)");
+  }
   if (report_.problems.empty() && (last_seq != head_seq || report_.head_hash != head_hash)) {
     problem(last_seq + 1, "the chain head says " + std::to_string(head_seq) +
                               " entries ending in " + head_hash.substr(0, 12) +
@@ -132,7 +168,8 @@ std::expected<std::optional<std::string>, Error> checkpoint_mismatch(sql::Connec
 }  // namespace
 
 std::expected<VerifyReport, Error> verify_ledger(sql::Connection& conn,
-                                                 const std::optional<Checkpoint>& from) {
+                                                 const std::optional<Checkpoint>& from,
+                                                 std::vector<PublishedHead> published) {
   // One snapshot for entries, head and totals.
   if (auto b = conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !b) {
     return std::unexpected(failed(b.error()));
@@ -159,6 +196,7 @@ std::expected<VerifyReport, Error> verify_ledger(sql::Connection& conn,
     return report;
   }
   ChainChecker checker(std::move(start));
+  checker.expect(std::move(published));
   auto walked = for_each_entry(conn, from ? from->seq : 0,
                                [&checker](const LedgerEntry& e) { checker.add(e); });
   if (!walked) {

@@ -27,11 +27,20 @@ struct VerifyReport {
   bool ok() const { return problems.empty(); }
 };
 
+// A head someone kept outside the database (a signed checkpoint, once its signature is checked):
+// entry seq's hash was hash when it was published.
+struct PublishedHead {
+  std::int64_t seq = 0;
+  std::string hash;
+};
+
 // Checks a chain entry by entry in storage order, from the genesis or a checkpoint, holding only
 // the last hash and the sums per campaign and fund.
 class ChainChecker {
  public:
   explicit ChainChecker(Checkpoint from = {});
+  // Heads published earlier, in seq order: the chain must still pass through each of them.
+  void expect(std::vector<PublishedHead> published);
   void add(const LedgerEntry& e);
   // Compares where the chain ended with the stored head and, when given, the stored totals.
   VerifyReport finish(std::int64_t head_seq, const std::string& head_hash,
@@ -39,7 +48,11 @@ class ChainChecker {
 
  private:
   void problem(std::int64_t seq, const std::string& what);
+  void check_published(const LedgerEntry& e);
   VerifyReport report_;
+  std::vector<PublishedHead> published_;
+  std::size_t next_published_ = 0;
+  std::int64_t last_matched_seq_ = 0;  // the last published head the chain passed through
   std::string prev_;
   std::int64_t expected_seq_;
   LedgerSums sums_;
@@ -51,9 +64,11 @@ VerifyReport verify_chain(const std::vector<LedgerEntry>& entries, std::int64_t 
                           const std::string& head_hash);
 
 // The chain, the head and the totals, in one snapshot; from a checkpoint, only the entries after
-// it, once the entry it names is found with its hash on this ledger.
+// it, once the entry it names is found with its hash on this ledger; and through every published
+// head after the start.
 std::expected<VerifyReport, Error> verify_ledger(sql::Connection& conn,
-                                                 const std::optional<Checkpoint>& from = {});
+                                                 const std::optional<Checkpoint>& from = {},
+                                                 std::vector<PublishedHead> published = {});
 
 // What verify compares the entries with, read in the caller's snapshot.
 struct StoredLedger {

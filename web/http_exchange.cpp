@@ -53,6 +53,10 @@ HttpExchange::HttpExchange(lws* wsi, const std::vector<std::string>& extra_heade
   request_.query = query_string(wsi);
   request_.cookie = lws_header(wsi, WSI_TOKEN_HTTP_COOKIE);
   request_.peer = lws_peer(wsi);
+  // A header lws knows by name is parsed into its token, never found as a custom one.
+  if (auto held = lws_header(wsi, WSI_TOKEN_HTTP_IF_NONE_MATCH); !held.empty()) {
+    request_.headers.emplace_back("if-none-match", std::move(held));
+  }
   for (const auto& name : extra_headers) {
     if (auto value = lws_custom_header(wsi, name); !value.empty()) {
       request_.headers.emplace_back(name, std::move(value));

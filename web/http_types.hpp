@@ -17,7 +17,8 @@ struct HttpRequest {
   std::string body;
   std::string cookie;  // the Cookie header, as sent
   std::string peer;    // the client's address
-  // The headers LiveServiceConfig::request_headers asks for that came, by lower-case name.
+  // The headers LiveServiceConfig::request_headers asks for that came, by lower-case name, and
+  // if-none-match.
   std::vector<std::pair<std::string, std::string>> headers;
 
   // A header's value by lower-case name; "" when it did not come or was not asked for.
