@@ -89,6 +89,7 @@ async function openBooks() {
     return spendingRows(rows);
   }, $('#spending-more'));
   await pagedList('/api/ledger/wishes', 'wishes', $('#wishes'), wishItems, $('#wishes-more'));
+  if (!$('#wishes').children.length) $('#wishes').append(el('li', { class: 'muted', text: t('ledger.none') }));
   const { months } = await api('/api/ledger/months');
   $('#months').replaceChildren(...months.map((m) => el('li', { dataset: { month: m.month } },
     el('a', { href: `/ledger?month=${m.month}`, text: m.month }), ' ',
