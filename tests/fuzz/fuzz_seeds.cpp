@@ -212,7 +212,9 @@ const std::vector<FuzzTarget>& fuzz_targets() {
       {"generic_notice", generic_notice, generic_notice_seeds()},
       {"wechat_bill", wechat_bill, wechat_bill_seeds()},
       {"alipay_bill", alipay_bill, alipay_bill_seeds()},
-      {"bank_statement", bank_statement, bank_statement_seeds()}};
+      {"bank_statement", bank_statement, bank_statement_seeds()},
+      {"published_checkpoints", published_checkpoints, checkpoint_seeds()},
+      {"local_checkpoint", local_checkpoint, checkpoint_seeds()}};
   return kTargets;
 }
 

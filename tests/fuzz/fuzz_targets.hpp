@@ -31,6 +31,11 @@ void wechat_notice(const std::uint8_t* data, std::size_t size);  // WeChat Pay e
 void alipay_notice(const std::uint8_t* data, std::size_t size);  // Alipay's form notice
 void generic_notice(const std::uint8_t* data, std::size_t size);  // generic JSON, signature header
 
+// Checkpoints read back by the ledger's checks (fuzz_targets_ledger.cpp).
+void published_checkpoints(const std::uint8_t* data, std::size_t size);  // parse_published
+void local_checkpoint(const std::uint8_t* data, std::size_t size);       // parse_checkpoint
+std::vector<std::string> checkpoint_seeds();
+
 // What hosts type for the studio (fuzz_targets_stream.cpp).
 void source(const std::uint8_t* data, std::size_t size);    // stream::parse_source
 void push_url(const std::uint8_t* data, std::size_t size);  // stream::parse_push_url

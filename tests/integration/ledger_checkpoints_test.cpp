@@ -109,6 +109,14 @@ TEST_CASE("a ledger passes through every checkpoint it signed, from a file or a 
   CHECK(ok.output.find("2 checkpoints signed by key") != std::string::npos);
   CHECK(ok.output.find("verified 6 entries") != std::string::npos);
 
+  // The export carries them too: a copy that lives wherever the export goes.
+  auto out = desk.data / "export";
+  REQUIRE(desk.run({"ledger", "export", "--public", "--out", out.string()}).exit_code == 0);
+  CHECK(json::parse(read_file(out / "checkpoints.json")).at("checkpoints") ==
+        doc.at("checkpoints"));
+  CHECK(desk.run({"ledger", "verify", "--checkpoints", (out / "checkpoints.json").string()})
+            .exit_code == 0);
+
   // From the station's own URL, paged until empty, with the key saved from /api/ledger/key.
   BoaiProcess serve({"serve", "--listen", "127.0.0.1:0", "--no-studio", "--data-dir",
                      desk.data.string(), "--database-url", desk.url});
