@@ -22,7 +22,10 @@ std::optional<std::int64_t> argument(const web::HttpRequest& request, const char
 
 web::HttpRoute ledger_entries_route(sql::WorkerPool& pool) {
   auto handler = [&pool](const web::HttpRequest& request, web::HttpResponder respond) {
-    auto after = argument(request, "after_seq", 0, std::numeric_limits<std::int64_t>::max());
+    // "after" is the short name the open books' issue used; both mean the same.
+    auto after =
+        argument(request, web::query_value(request.query, "after_seq") ? "after_seq" : "after", 0,
+                 std::numeric_limits<std::int64_t>::max());
     auto limit =
         argument(request, "limit", donations::kLedgerPageDefault, donations::kLedgerPageMax);
     if (!after || !limit || *limit < 1) {
@@ -35,12 +38,14 @@ web::HttpRoute ledger_entries_route(sql::WorkerPool& pool) {
         [after = *after, limit = *limit](sql::Connection& conn) {
           return donations::public_ledger_page(conn, after, limit);
         },
-        [respond](std::expected<donations::LedgerPage, Error> page) {
+        [respond, request, limit = *limit](std::expected<donations::LedgerPage, Error> page) {
           if (!page) {
             return respond(error_response(503, page.error().code, "the ledger cannot be read now"));
           }
-          respond(
-              {200, "application/json", std::move(page->json), {{"Cache-Control", "no-store"}}});
+          // A full page never changes (entries are only appended): a CDN may keep it for good.
+          respond(cacheable(request, std::move(page->json),
+                            page->entries == limit ? "public, max-age=31536000, immutable"
+                                                   : "public, max-age=5"));
         });
   };
   return {"/api/ledger/entries", handler};

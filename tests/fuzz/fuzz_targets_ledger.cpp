@@ -69,19 +69,22 @@ void local_checkpoint(const std::uint8_t* data, std::size_t size) {
 }
 
 std::vector<std::string> checkpoint_seeds() {
-  return {
-      R"({"key":{"id":"f994eb27922f84d5","public_key":"R8K0i5E1RZXg0zba5dM8luCjKXKom6r/QF6QGd+MtRM="},)"
-      R"("checkpoints":[{"seq":1,"head_hash":"8cce1d915fc32b3b5ed0cd96243f4d14edb7468ae421a344f4a5064fe2536ad7",)"
-      R"("at_us":1796438026316674,"key_id":"f994eb27922f84d5","signature":"KVI9GwaQGPIokWFSfO80vLk81izFKzznigqVoZSjDmSDBoZIhfXHX/EkPv69vgKK5Trw9ORpC6i2VxrI+grXAg=="}]})",
-      R"([{"seq":4,"head_hash":"00","at_us":0,"signature":""}])",
-      R"({"checkpoints":[{"seq":"x"}]})",
-      R"({"key":{"public_key":"AAAA"},"checkpoints":[]})",
-      "boai-ledger-checkpoint-v2\nseq=3\nhash=" + std::string(64, 'a') +
-          "\ntotals=1 1 100 0 100 0 0 1 0 0 0 0 0\n",
-      "boai-ledger-checkpoint-v2\nseq=0\nhash=" + std::string(64, '0') + "\n",
-      "boai-ledger-checkpoint-v1\nseq=-1\n",
-      "[]",
-      ""};
+  return {R"({"key":{"id":"f994eb27922f84d5",)"
+          R"("public_key":"R8K0i5E1RZXg0zba5dM8luCjKXKom6r/QF6QGd+MtRM="},)"
+          R"("checkpoints":[{"seq":1,"head_hash":)"
+          R"("8cce1d915fc32b3b5ed0cd96243f4d14edb7468ae421a344f4a5064fe2536ad7",)"
+          R"("at_us":1796438026316674,"key_id":"f994eb27922f84d5","signature":)"
+          R"("KVI9GwaQGPIokWFSfO80vLk81izFKzznigqVoZSjDmSDBoZIhfXHX/EkPv69vgKK5Trw9O)"
+          R"(RpC6i2VxrI+grXAg=="}]})",
+          R"([{"seq":4,"head_hash":"00","at_us":0,"signature":""}])",
+          R"({"checkpoints":[{"seq":"x"}]})",
+          R"({"key":{"public_key":"AAAA"},"checkpoints":[]})",
+          "boai-ledger-checkpoint-v2\nseq=3\nhash=" + std::string(64, 'a') +
+              "\ntotals=1 1 100 0 100 0 0 1 0 0 0 0 0\n",
+          "boai-ledger-checkpoint-v2\nseq=0\nhash=" + std::string(64, '0') + "\n",
+          "boai-ledger-checkpoint-v1\nseq=-1\n",
+          "[]",
+          ""};
 }
 
 }  // namespace boai::fuzz

@@ -109,4 +109,17 @@ TEST_CASE("ledger pages by after_seq cover the ledger exactly once, as the expor
       CHECK(reply.at("message").get<std::string>().find("limit") != std::string::npos);
     }
   }
+  SECTION("a full page is cached for good, the last one briefly, both with an ETag") {
+    auto full = boai::test::http_get(*port, "/api/ledger/entries?after_seq=0&limit=500");
+    REQUIRE(full.status == 200);
+    CHECK(full.headers["cache-control"] == "public, max-age=31536000, immutable");
+    auto again = boai::test::http_request(*port, "GET", "/api/ledger/entries?after_seq=0&limit=500",
+                                          "", {{"If-None-Match", full.headers["etag"]}});
+    CHECK(again.status == 304);
+    auto last = boai::test::http_get(*port, "/api/ledger/entries?after_seq=500&limit=500");
+    CHECK(last.headers["cache-control"] == "public, max-age=5");
+    // "after" is the same as "after_seq".
+    CHECK(get_json(*port, "/api/ledger/entries?after=510&limit=500").at("entries") ==
+          get_json(*port, "/api/ledger/entries?after_seq=510&limit=500").at("entries"));
+  }
 }
