@@ -114,7 +114,8 @@ std::expected<ExportSummary, Error> stream_entries(sql::Connection& conn, const 
   if (!walked) {
     return std::unexpected(walked.error());
   }
-  auto report = checker.finish(stored->head_seq, stored->head_hash, &stored->totals);
+  auto report =
+      checker.finish(stored->head_seq, stored->head_hash, &stored->totals, &stored->months);
   json.text() += first ? "],\n" : "\n  ],\n";
   json.text() += member("format", "boai-ledger-v1") + member("funds", parts.funds) +
                  member("hash", "sha256 over the canonical encoding described in docs/LEDGER.md") +

@@ -9,7 +9,10 @@ namespace boai::donations {
 using detail::failed;
 
 ChainChecker::ChainChecker(Checkpoint from)
-    : prev_(std::move(from.hash)), expected_seq_(from.seq + 1), sums_(std::move(from.sums)) {
+    : prev_(std::move(from.hash)),
+      expected_seq_(from.seq + 1),
+      sums_(std::move(from.sums)),
+      from_genesis_(from.seq == 0) {
   report_.from_seq = from.seq;
   report_.entries = from.seq;
 }
@@ -66,14 +69,44 @@ void ChainChecker::add(const LedgerEntry& e) {
   }
   check_published(e);
   add_to_sums(sums_, e);
+  if (from_genesis_) {
+    if (e.recorded_us < month_.starts_us || e.recorded_us >= month_.ends_us) {
+      month_ = month_of(e.recorded_us);
+    }
+    add_entry(month_sums_[{month_.name, e.campaign_id.value_or(0), e.fund_id}], e.kind,
+              e.amount_fen);
+  }
   prev_ = e.entry_hash;
   expected_seq_ = e.seq + 1;
   ++report_.entries;
   ++report_.checked;
 }
 
+namespace {
+
+// The keys whose sums differ between what the entries add up to and what is stored (a key
+// missing on one side counts as zeros).
+template <typename Key>
+std::vector<Key> differing(const std::map<Key, Sums>& summed, const std::map<Key, Sums>& stored) {
+  std::vector<Key> out;
+  auto keys = summed;
+  for (const auto& [key, _] : stored) {
+    keys.try_emplace(key, Sums{});
+  }
+  for (const auto& [key, _] : keys) {
+    auto a = summed.contains(key) ? summed.at(key) : Sums{};
+    auto b = stored.contains(key) ? stored.at(key) : Sums{};
+    if (a != b) {
+      out.push_back(key);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 VerifyReport ChainChecker::finish(std::int64_t head_seq, const std::string& head_hash,
-                                  const LedgerSums* stored_totals) {
+                                  const LedgerSums* stored_totals, const MonthSums* stored_months) {
   std::int64_t last_seq = expected_seq_ - 1;
   report_.head_hash = prev_;
   if (report_.problems.empty() && next_published_ < published_.size()) {
@@ -89,18 +122,17 @@ VerifyReport ChainChecker::finish(std::int64_t head_seq, const std::string& head
                               " (entries removed from the end, or added behind boai's back)");
   }
   if (stored_totals != nullptr) {
-    auto keys = sums_;
-    for (const auto& [key, _] : *stored_totals) {
-      keys.try_emplace(key, Sums{});
+    for (const auto& key : differing(sums_, *stored_totals)) {
+      report_.problems.push_back("totals of campaign " + std::to_string(key.first) + ", fund " +
+                                 std::to_string(key.second) +
+                                 " differ from what the entries sum to");
     }
-    for (const auto& [key, _] : keys) {
-      auto a = sums_.contains(key) ? sums_.at(key) : Sums{};
-      auto b = stored_totals->contains(key) ? stored_totals->at(key) : Sums{};
-      if (a != b) {
-        report_.problems.push_back("totals of campaign " + std::to_string(key.first) + ", fund " +
-                                   std::to_string(key.second) +
-                                   " differ from what the entries sum to");
-      }
+  }
+  if (stored_months != nullptr && from_genesis_) {
+    for (const auto& [month, campaign, fund] : differing(month_sums_, *stored_months)) {
+      report_.problems.push_back("the totals of " + month + ", campaign " +
+                                 std::to_string(campaign) + ", fund " + std::to_string(fund) +
+                                 " differ from what its entries sum to");
     }
   }
   report_.reached = Checkpoint{last_seq, report_.head_hash, sums_};
@@ -138,6 +170,18 @@ std::expected<StoredLedger, Error> read_stored_ledger(sql::Connection& conn) {
     Sums& s = out.totals[{totals->int64(i, campaign), totals->int64(i, fund)}];
     for (std::size_t k = 0; k < kTotalsColumnCount; ++k) {
       s[k] = totals->int64(i, c[k]);
+    }
+  }
+  auto months = conn.exec("SELECT month, campaign_id, fund_id, " + totals_column_list() +
+                          " FROM ledger_month_totals");
+  if (!months) {
+    return std::unexpected(failed(months.error()));
+  }
+  for (int i = 0; i < months->rows(); ++i) {
+    Sums& s =
+        out.months[{std::string(months->text(i, 0)), months->int64(i, 1), months->int64(i, 2)}];
+    for (std::size_t k = 0; k < kTotalsColumnCount; ++k) {
+      s[k] = months->int64(i, static_cast<int>(k) + 3);
     }
   }
   return out;
@@ -203,7 +247,7 @@ std::expected<VerifyReport, Error> verify_ledger(sql::Connection& conn,
     return fail(walked.error());
   }
   (void)conn.exec("COMMIT");
-  return checker.finish(stored->head_seq, stored->head_hash, &stored->totals);
+  return checker.finish(stored->head_seq, stored->head_hash, &stored->totals, &stored->months);
 }
 
 }  // namespace boai::donations

@@ -12,6 +12,8 @@
 #include "base/error.hpp"
 #include "donations/ledger_checkpoint.hpp"
 #include "donations/ledger_hash.hpp"
+#include "donations/ledger_sums.hpp"
+#include "donations/period_dates.hpp"
 #include "sql/connection.hpp"
 
 namespace boai::donations {
@@ -42,9 +44,10 @@ class ChainChecker {
   // Heads published earlier, in seq order: the chain must still pass through each of them.
   void expect(std::vector<PublishedHead> published);
   void add(const LedgerEntry& e);
-  // Compares where the chain ended with the stored head and, when given, the stored totals.
+  // Compares where the chain ended with the stored head and, when given, the stored totals (and
+  // the months', when the walk started at the genesis: a checkpoint keeps no months).
   VerifyReport finish(std::int64_t head_seq, const std::string& head_hash,
-                      const LedgerSums* stored_totals);
+                      const LedgerSums* stored_totals, const MonthSums* stored_months = nullptr);
 
  private:
   void problem(std::int64_t seq, const std::string& what);
@@ -56,6 +59,9 @@ class ChainChecker {
   std::string prev_;
   std::int64_t expected_seq_;
   LedgerSums sums_;
+  MonthSums month_sums_;
+  bool from_genesis_ = true;
+  Period month_;  // the month of the last entry, so most entries skip the date arithmetic
   EntryHasher hasher_;
 };
 
@@ -75,6 +81,7 @@ struct StoredLedger {
   std::int64_t head_seq = 0;
   std::string head_hash;
   LedgerSums totals;
+  MonthSums months;
 };
 std::expected<StoredLedger, Error> read_stored_ledger(sql::Connection& conn);
 

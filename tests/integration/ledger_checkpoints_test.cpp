@@ -60,16 +60,23 @@ std::string published_checkpoints(const Desk& desk) {
   return boai::test::get_json(*port, "/api/ledger/checkpoints").dump();
 }
 
-// Recomputes the totals from the entries, as an owner covering their tracks would.
+// Recomputes the totals and the month's totals from the entries, as an owner covering their
+// tracks would (this ledger has pledges only).
 void fix_totals(boai::sql::Connection& conn) {
-  REQUIRE(conn.exec("DELETE FROM ledger_totals"));
+  for (const char* table : {"ledger_totals", "ledger_month_totals"}) {
+    REQUIRE(conn.exec(std::string("DELETE FROM ") + table));
+  }
+  const std::string sums =
+      "coalesce(campaign_id, 0), fund_id, sum(amount_fen), count(*) FROM ledger_entries ";
+  REQUIRE(
+      conn.exec("INSERT INTO ledger_totals (campaign_id, fund_id, pledged_fen, pledge_count) "
+                "SELECT " +
+                sums + "GROUP BY 1, 2"));
   REQUIRE(conn.exec(
-      "INSERT INTO ledger_totals (campaign_id, fund_id, pledged_fen, received_fen, spent_fen, "
-      "pledge_count) SELECT coalesce(campaign_id, 0), fund_id, "
-      "coalesce(sum(amount_fen) FILTER (WHERE kind = 'pledge'), 0), "
-      "coalesce(sum(amount_fen) FILTER (WHERE kind = 'payment'), 0), "
-      "coalesce(sum(amount_fen) FILTER (WHERE kind = 'expenditure'), 0), "
-      "count(*) FILTER (WHERE kind = 'pledge') FROM ledger_entries GROUP BY 1, 2"));
+      "INSERT INTO ledger_month_totals (month, campaign_id, fund_id, pledged_fen, pledge_count) "
+      "SELECT to_char(to_timestamp(recorded_us / 1000000.0) AT TIME ZONE 'Asia/Shanghai', "
+      "'YYYY-MM'), " +
+      sums + "GROUP BY 1, 2, 3"));
 }
 
 // A ledger of 6 entries with a checkpoint at 4 and one at 6, published to a file.

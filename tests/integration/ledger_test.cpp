@@ -11,6 +11,7 @@
 #include "donations/ledger_verify.hpp"
 #include "donations/outbox_relay.hpp"
 #include "donations/payments.hpp"
+#include "donations/period_dates.hpp"
 #include "donations/pledge_batcher.hpp"
 #include "donations/pledges.hpp"
 #include "donations/reference_code.hpp"
@@ -605,6 +606,12 @@ TEST_CASE("tampering as the database owner is caught by verify") {
     auto v = verify_ledger(f.conn);
     CHECK_FALSE(v->ok());
     CHECK(v->problems[0].find("totals") != std::string::npos);
+  }
+  SECTION("a month's totals changed (what the monthly disclosure shows)") {
+    REQUIRE(f.conn.exec("UPDATE ledger_month_totals SET received_fen = received_fen - 1"));
+    auto v = verify_ledger(f.conn);
+    CHECK_FALSE(v->ok());
+    CHECK(v->problems[0].find("the totals of " + month_of(now_us()).name) != std::string::npos);
   }
 }
 
