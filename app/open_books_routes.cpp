@@ -6,6 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "app/answer_cache.hpp"
 #include "app/route_support.hpp"
 #include "openbooks/checkpoints.hpp"
 #include "openbooks/gift_lookup.hpp"
@@ -32,17 +33,28 @@ int status_of(const Error& e) {
   return 503;
 }
 
-// Reads on a worker; 304 when the caller already holds this very answer.
-void answer_read(sql::WorkerPool& pool, const web::HttpRequest& request, web::HttpResponder respond,
-                 Read read, std::string cache_control) {
-  pool.run_expected<json>(
-      std::move(read), [respond, cache_control, request](std::expected<json, Error> body) {
-        if (!body) {
-          return respond(
-              error_response(status_of(body.error()), body.error().code, body.error().message));
-        }
-        respond(cacheable(request, body->dump(), cache_control));
-      });
+using Cache = std::shared_ptr<AnswerCache>;
+
+// Reads on a worker, unless the cache holds a fresh answer (cache may be null: never kept); 304
+// when the caller already holds this very answer.
+void answer_read(sql::WorkerPool& pool, const Cache& cache, const web::HttpRequest& request,
+                 web::HttpResponder respond, Read read, std::string cache_control) {
+  std::string key = request.path + "?" + request.query;
+  if (const std::string* kept = cache ? cache->find(key) : nullptr) {
+    return respond(cacheable(request, *kept, cache_control));
+  }
+  pool.run_expected<json>(std::move(read), [respond, cache_control, request, cache,
+                                            key](std::expected<json, Error> body) {
+    if (!body) {
+      return respond(
+          error_response(status_of(body.error()), body.error().code, body.error().message));
+    }
+    std::string text = body->dump();
+    if (cache) {
+      cache->keep(key, text);
+    }
+    respond(cacheable(request, std::move(text), cache_control));
+  });
 }
 
 // A whole-number query argument, `fallback` when absent; nullopt when bad.
@@ -59,48 +71,51 @@ std::string tail_of(const std::string& path, const std::string& prefix) {
 
 constexpr const char* kShortCache = "public, max-age=5";
 
-web::HttpRoute summary_route(sql::WorkerPool& pool) {
+web::HttpRoute summary_route(sql::WorkerPool& pool, const Cache& cache) {
   return {"/api/ledger/summary",
-          [&pool](const web::HttpRequest& request, web::HttpResponder respond) {
-            answer_read(pool, request, std::move(respond), openbooks::ledger_summary, kShortCache);
+          [&pool, cache](const web::HttpRequest& request, web::HttpResponder respond) {
+            answer_read(pool, cache, request, std::move(respond), openbooks::ledger_summary,
+                        kShortCache);
           }};
 }
 
-web::HttpRoute months_route(sql::WorkerPool& pool) {
-  return {
-      "/api/ledger/months", [&pool](const web::HttpRequest& request, web::HttpResponder respond) {
-        std::string month = tail_of(request.path, "/api/ledger/months");
-        Read read = month.empty() ? Read(openbooks::month_list) : Read([month](sql::Connection& c) {
-          return openbooks::month_disclosure(c, month);
-        });
-        answer_read(pool, request, std::move(respond), std::move(read), kShortCache);
-      }};
+web::HttpRoute months_route(sql::WorkerPool& pool, const Cache& cache) {
+  return {"/api/ledger/months",
+          [&pool, cache](const web::HttpRequest& request, web::HttpResponder respond) {
+            std::string month = tail_of(request.path, "/api/ledger/months");
+            Read read =
+                month.empty() ? Read(openbooks::month_list) : Read([month](sql::Connection& c) {
+                  return openbooks::month_disclosure(c, month);
+                });
+            answer_read(pool, cache, request, std::move(respond), std::move(read), kShortCache);
+          }};
 }
 
 // /api/ledger/expenditures and /api/ledger/wishes: ?before_id=ID&limit=N, newest first.
-web::HttpRoute list_route(sql::WorkerPool& pool, const std::string& prefix,
+web::HttpRoute list_route(sql::WorkerPool& pool, const Cache& cache, const std::string& prefix,
                           std::expected<json, Error> (*page)(sql::Connection&, std::int64_t,
                                                              std::int64_t)) {
-  return {prefix, [&pool, page](const web::HttpRequest& request, web::HttpResponder respond) {
-            auto before =
-                argument(request, "before_id", 0, std::numeric_limits<std::int64_t>::max());
-            auto limit = argument(request, "limit", 20, openbooks::kPublicListMax);
-            if (!before || !limit || *limit < 1) {
-              return respond(error_response(400, "bad_request",
-                                            "before_id is a whole number; limit one from 1 to " +
-                                                std::to_string(openbooks::kPublicListMax)));
-            }
-            answer_read(
-                pool, request, std::move(respond),
-                [page, b = *before, l = *limit](sql::Connection& c) { return page(c, b, l); },
-                kShortCache);
-          }};
+  return {
+      prefix, [&pool, cache, page](const web::HttpRequest& request, web::HttpResponder respond) {
+        auto before = argument(request, "before_id", 0, std::numeric_limits<std::int64_t>::max());
+        auto limit = argument(request, "limit", 20, openbooks::kPublicListMax);
+        if (!before || !limit || *limit < 1) {
+          return respond(error_response(400, "bad_request",
+                                        "before_id is a whole number; limit one from 1 to " +
+                                            std::to_string(openbooks::kPublicListMax)));
+        }
+        answer_read(
+            pool, cache, request, std::move(respond),
+            [page, b = *before, l = *limit](sql::Connection& c) { return page(c, b, l); },
+            kShortCache);
+      }};
 }
 
-web::HttpRoute checkpoints_route(sql::WorkerPool& pool, const openbooks::PublicKey& key) {
+web::HttpRoute checkpoints_route(sql::WorkerPool& pool, const Cache& cache,
+                                 const openbooks::PublicKey& key) {
   json key_json = {{"id", key.id}, {"public_key", key.raw_base64}};
   return {"/api/ledger/checkpoints",
-          [&pool, key_json](const web::HttpRequest& request, web::HttpResponder respond) {
+          [&pool, cache, key_json](const web::HttpRequest& request, web::HttpResponder respond) {
             auto after =
                 argument(request, "after_seq", 0, std::numeric_limits<std::int64_t>::max());
             auto limit = argument(request, "limit", openbooks::kCheckpointPageMax,
@@ -123,7 +138,7 @@ web::HttpRoute checkpoints_route(sql::WorkerPool& pool, const openbooks::PublicK
               out["next_after_seq"] = list->empty() ? a : list->back().seq;
               return out;
             };
-            answer_read(pool, request, std::move(respond), std::move(read), kShortCache);
+            answer_read(pool, cache, request, std::move(respond), std::move(read), kShortCache);
           }};
 }
 
@@ -133,8 +148,8 @@ web::HttpRoute key_route(const openbooks::PublicKey& key) {
       {"id", key.id},
       {"public_key", key.raw_base64},
       {"pem", key.pem}}.dump();
-  return {"/api/ledger/key", [body](const web::HttpRequest&, web::HttpResponder respond) {
-            respond({200, "application/json", body, {{"Cache-Control", "public, max-age=3600"}}});
+  return {"/api/ledger/key", [body](const web::HttpRequest& request, web::HttpResponder respond) {
+            respond(cacheable(request, body, "public, max-age=3600"));
           }};
 }
 
@@ -150,7 +165,7 @@ web::HttpRoute gift_route(sql::WorkerPool& pool, double per_minute) {
             }
             std::string reference = tail_of(request.path, "/api/gift");
             answer_read(
-                pool, request, std::move(respond),
+                pool, nullptr, request, std::move(respond),
                 [reference](sql::Connection& c) { return openbooks::find_gift(c, reference); },
                 "private, no-cache");
           }};
@@ -160,11 +175,13 @@ web::HttpRoute gift_route(sql::WorkerPool& pool, double per_minute) {
 
 std::vector<web::HttpRoute> open_books_routes(const OpenBooksConfig& config,
                                               sql::WorkerPool& pool) {
-  return {summary_route(pool),
-          months_route(pool),
-          list_route(pool, "/api/ledger/expenditures", openbooks::expenditure_page),
-          list_route(pool, "/api/ledger/wishes", openbooks::wish_page),
-          checkpoints_route(pool, config.key),
+  // One second: a summary read costs PostgreSQL about a millisecond of CPU (bench/ledger_public).
+  auto cache = std::make_shared<AnswerCache>(std::chrono::seconds(1));
+  return {summary_route(pool, cache),
+          months_route(pool, cache),
+          list_route(pool, cache, "/api/ledger/expenditures", openbooks::expenditure_page),
+          list_route(pool, cache, "/api/ledger/wishes", openbooks::wish_page),
+          checkpoints_route(pool, cache, config.key),
           key_route(config.key),
           gift_route(pool, config.gift_lookups_per_minute)};
 }

@@ -93,6 +93,9 @@ std::expected<json, Error> find_gift(sql::Connection& conn, const std::string& r
         Error{"reference_invalid", "a reference is 8 letters and digits, like K7QX2M9P"});
   }
   ReadSnapshot snapshot(conn);
+  if (snapshot.failure()) {
+    return std::unexpected(*snapshot.failure());
+  }
   auto r = conn.exec(kGiftQuery, sql::params(reference));
   if (!r) {
     return std::unexpected(r.error().to_error());

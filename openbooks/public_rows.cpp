@@ -7,11 +7,15 @@ namespace boai::openbooks {
 using nlohmann::json;
 
 ReadSnapshot::ReadSnapshot(sql::Connection& conn) : conn_(conn) {
-  (void)conn_.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  if (auto begun = conn_.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !begun) {
+    failure_ = begun.error().to_error();
+  }
 }
 
 ReadSnapshot::~ReadSnapshot() {
-  (void)conn_.exec("COMMIT");
+  if (!failure_) {
+    (void)conn_.exec("COMMIT");
+  }
 }
 
 json totals_json(const sql::Result& r, int i) {

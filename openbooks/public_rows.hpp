@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <expected>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 
 #include "base/error.hpp"
 #include "sql/connection.hpp"
@@ -17,11 +18,14 @@ class ReadSnapshot {
  public:
   explicit ReadSnapshot(sql::Connection& conn);
   ~ReadSnapshot();
+  // Why BEGIN failed (the database's error), or nothing: check before reading.
+  const std::optional<Error>& failure() const { return failure_; }
   ReadSnapshot(const ReadSnapshot&) = delete;
   ReadSnapshot& operator=(const ReadSnapshot&) = delete;
 
  private:
   sql::Connection& conn_;
+  std::optional<Error> failure_;
 };
 
 // Row i's totals columns (named as in ledger_totals) as {gifts, sales, spent_fen, balance_fen}.

@@ -62,6 +62,9 @@ std::expected<json, Error> grouped_totals(sql::Connection& conn, const std::stri
 
 std::expected<json, Error> ledger_summary(sql::Connection& conn) {
   ReadSnapshot snapshot(conn);
+  if (snapshot.failure()) {
+    return std::unexpected(*snapshot.failure());
+  }
   auto head = conn.exec("SELECT last_seq, last_hash FROM ledger_head");
   if (!head) {
     return std::unexpected(head.error().to_error());
@@ -99,6 +102,9 @@ std::expected<json, Error> month_disclosure(sql::Connection& conn, const std::st
     return std::unexpected(Error{"period_invalid", "a month is YYYY-MM, like 2026-11"});
   }
   ReadSnapshot snapshot(conn);
+  if (snapshot.failure()) {
+    return std::unexpected(*snapshot.failure());
+  }
   auto out = grouped_totals(conn, "ledger_month_totals", "t.month = $1", sql::params(month));
   if (!out) {
     return out;
