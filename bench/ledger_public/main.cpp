@@ -15,11 +15,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -28,6 +31,8 @@
 #include "app/embedded_postgres.hpp"
 #include "bench/ledger_public/http_load.hpp"
 #include "donations/catalog.hpp"
+#include "donations/ledger_page.hpp"
+#include "openbooks/public_summary.hpp"
 #include "sql/connection.hpp"
 #include "sql/migrations.hpp"
 #include "tests/support/boai_process.hpp"
@@ -128,7 +133,7 @@ bool grow_ledger(sql::Connection& conn, std::int64_t size) {
               "FROM generate_series((SELECT coalesce(max(seq), 0) + 1 FROM ledger_entries), $1) g "
               "CROSS JOIN LATERAL (SELECT CASE WHEN g % 10 < 5 THEN 'pledge' WHEN g % 10 < 9 "
               "THEN 'payment' WHEN g % 20 = 9 THEN 'refund' ELSE 'expenditure' END AS kind) k "
-              "JOIN campaigns c ON c.id = 1 + g % 4",
+              "JOIN campaigns c ON c.id = 1 + g / 10 % 4",
               sql::params(size)) &&
          exec(conn,
               "UPDATE ledger_head SET last_seq = e.seq, last_hash = e.entry_hash FROM "
@@ -241,6 +246,22 @@ void print_pair(std::int64_t size, const std::string& what, int conns,
   std::fflush(stdout);
 }
 
+// The route's own read, called `n` times one after another in this process over libpq: what a
+// database worker spends per answer, without HTTP or boai's threads. Median and p99 in ms.
+void print_floor(const char* what, int n, const std::function<bool()>& read) {
+  std::vector<double> ms;
+  bool ok = true;
+  for (int i = 0; i < n; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    ok = read() && ok;
+    ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::sort(ms.begin(), ms.end());
+  std::printf("  its read over libpq, one connection (%s): p50 %.2f ms, p99 %.2f ms%s\n", what,
+              ms[ms.size() / 2], ms[ms.size() * 99 / 100], ok ? "" : " (a read failed)");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -307,9 +328,9 @@ int main(int argc, char** argv) {
   }
   std::printf(
       "nginx: %d worker processes, static files, access_log off; boai: serve --no-studio "
-      "(its I/O thread, loop thread, 2 database workers); %d s per line after %.0f s "
+      "(its I/O thread, loop thread, 2 database workers); %.0f s per line after %.1f s "
       "unmeasured, one generator thread (epoll)\n",
-      o.nginx_workers, static_cast<int>(o.seconds), o.warmup);
+      o.nginx_workers, o.seconds, o.warmup);
   int status = 0;
   for (auto size : o.sizes) {
     auto t0 = std::chrono::steady_clock::now();
@@ -357,6 +378,13 @@ int main(int argc, char** argv) {
         nginx_tag = copy.headers["etag"];
       }
     }
+    print_floor("summary", 300, [&] {
+      auto j = openbooks::ledger_summary(*conn);
+      return j && !j->dump().empty();
+    });
+    print_floor("entries page", 300, [&] {
+      return static_cast<bool>(donations::public_ledger_page(*conn, size / 2, 100));
+    });
     std::printf("%9s  %-22s %5s  %9s %7s %7s   %9s %7s %7s   %5s\n", "entries", "request", "conns",
                 "boai/s", "p50 ms", "p99 ms", "nginx/s", "p50 ms", "p99 ms", "ratio");
     for (const auto& r : routes) {
