@@ -131,6 +131,7 @@ LoadResult run_load(int port, const std::string& path, const std::string& extra_
         continue;
       }
       auto done = Clock::now();
+      ++out.all_answers;
       if (c.sent >= start && done <= end) {
         ++out.answers;
         out.bytes += static_cast<std::int64_t>(used - (c.in.find("\r\n\r\n") + 4));

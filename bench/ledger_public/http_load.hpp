@@ -11,6 +11,7 @@ namespace boai::bench {
 struct LoadResult {
   double seconds = 0;                // the measured window
   std::int64_t answers = 0;          // complete answers in the window
+  std::int64_t all_answers = 0;      // complete answers, the unmeasured first seconds too
   std::int64_t bytes = 0;            // their bodies' bytes
   std::int64_t unexpected = 0;       // answers whose status was not `expect_status`
   std::int64_t reconnects = 0;       // connections the server closed (opened again)

@@ -205,6 +205,7 @@ class Nginx {
   Nginx(const Nginx&) = delete;
   Nginx& operator=(const Nginx&) = delete;
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   bool wait_ready() {
     for (int i = 0; i < 100; ++i) {
       if (test::http_get(port_, "/api/ledger/summary").status != 0) {
@@ -220,6 +221,74 @@ class Nginx {
   pid_t pid_ = -1;
 };
 
+// CPU seconds (user and system, all threads) of `root` and of its children: a server's process
+// tree, read from /proc; its children, not every postgres on this shared machine.
+double tree_cpu_seconds(pid_t root) {
+  auto of = [](const fs::path& stat, pid_t& parent) {
+    std::ifstream in(stat);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto close_paren = text.rfind(')');
+    if (close_paren == std::string::npos) {
+      return -1.0;
+    }
+    std::istringstream rest(text.substr(close_paren + 2));
+    std::string field;
+    double utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {
+      if (i == 4) {
+        parent = static_cast<pid_t>(std::atoi(field.c_str()));
+      } else if (i == 14) {
+        utime = std::atof(field.c_str());
+      } else if (i == 15) {
+        stime = std::atof(field.c_str());
+      }
+    }
+    return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  };
+  double total = 0;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator("/proc", ec)) {
+    auto name = e.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) {
+      continue;
+    }
+    pid_t parent = 0;
+    double cpu = of(e.path() / "stat", parent);
+    if (cpu >= 0 && (std::atoi(name.c_str()) == root || parent == root)) {
+      total += cpu;
+    }
+  }
+  return total;
+}
+
+pid_t pid_in_file(const fs::path& file) {
+  std::ifstream in(file);
+  long pid = 0;
+  in >> pid;
+  return static_cast<pid_t>(pid);
+}
+
+// A load run with the CPU its servers' process trees spent per answer (us), unmeasured seconds
+// included on both sides.
+struct Measured {
+  bench::LoadResult load;
+  std::vector<double> cpu_us;
+};
+
+Measured measure(const std::vector<pid_t>& trees, const std::function<bench::LoadResult()>& run) {
+  std::vector<double> before;
+  for (auto pid : trees) {
+    before.push_back(tree_cpu_seconds(pid));
+  }
+  Measured m{run(), {}};
+  for (std::size_t i = 0; i < trees.size(); ++i) {
+    double spent = tree_cpu_seconds(trees[i]) - before[i];
+    m.cpu_us.push_back(
+        m.load.all_answers > 0 ? spent * 1e6 / static_cast<double>(m.load.all_answers) : 0.0);
+  }
+  return m;
+}
+
 // Written whole, then renamed into place: nginx never serves half a file.
 void write_file(const fs::path& path, const std::string& body) {
   auto part = path.string() + ".part";
@@ -229,13 +298,23 @@ void write_file(const fs::path& path, const std::string& body) {
   fs::rename(part, path);
 }
 
-void print_pair(std::int64_t size, const std::string& what, int conns,
-                const bench::LoadResult& boai, const bench::LoadResult& nginx) {
+void print_pair(std::int64_t size, const std::string& what, int conns, const Measured& b,
+                const Measured& n) {
+  const auto& boai = b.load;
+  const auto& nginx = n.load;
   std::printf("%9lld  %-22s %5d  %9.0f %7.2f %7.2f   %9.0f %7.2f %7.2f   %5.2f",
               static_cast<long long>(size), what.c_str(), conns, boai.per_second(),
               boai.percentile_ms(0.5), boai.percentile_ms(0.99), nginx.per_second(),
               nginx.percentile_ms(0.5), nginx.percentile_ms(0.99),
               nginx.per_second() > 0 ? boai.per_second() / nginx.per_second() : 0.0);
+  // CPU per answer: boai, its database (when the bench started it), nginx.
+  std::printf("   %6.0f", b.cpu_us[0]);
+  if (b.cpu_us.size() > 1) {
+    std::printf(" %6.0f", b.cpu_us[1]);
+  } else {
+    std::printf(" %6s", "-");
+  }
+  std::printf(" %6.0f", n.cpu_us[0]);
   for (const auto* r : {&boai, &nginx}) {
     if (r->unexpected + r->reconnects > 0) {
       std::printf("  [%s: %lld unexpected status, %lld closed]", r == &boai ? "boai" : "nginx",
@@ -348,6 +427,10 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "ledger_public: boai did not start:\n%s\n", boai.output().c_str());
       return 1;
     }
+    std::vector<pid_t> boai_trees = {boai.pid()};
+    if (pg) {
+      boai_trees.push_back(pid_in_file(dir / "data" / "pg" / "postmaster.pid"));
+    }
     std::string entries =
         "/api/ledger/entries?after_seq=" + std::to_string(size / 2) + "&limit=100";
     struct Route {
@@ -385,21 +468,30 @@ int main(int argc, char** argv) {
     print_floor("entries page", 300, [&] {
       return static_cast<bool>(donations::public_ledger_page(*conn, size / 2, 100));
     });
-    std::printf("%9s  %-22s %5s  %9s %7s %7s   %9s %7s %7s   %5s\n", "entries", "request", "conns",
-                "boai/s", "p50 ms", "p99 ms", "nginx/s", "p50 ms", "p99 ms", "ratio");
+    std::printf("%9s  %-22s %5s  %9s %7s %7s   %9s %7s %7s   %5s   %s %s %s\n", "entries",
+                "request", "conns", "boai/s", "p50 ms", "p99 ms", "nginx/s", "p50 ms", "p99 ms",
+                "ratio", "CPU us/answer: boai", "its pg", "nginx");
     for (const auto& r : routes) {
       for (int c : o.connections) {
-        auto b = bench::run_load(*port, r.path, "", c, o.warmup, o.seconds, 200);
-        auto n = bench::run_load(nginx.port(), r.path, "", c, o.warmup, o.seconds, 200);
+        auto b = measure(boai_trees, [&] {
+          return bench::run_load(*port, r.path, "", c, o.warmup, o.seconds, 200);
+        });
+        auto n = measure({nginx.pid()}, [&] {
+          return bench::run_load(nginx.port(), r.path, "", c, o.warmup, o.seconds, 200);
+        });
         print_pair(size, r.label, c, b, n);
       }
     }
     if (!boai_tag.empty()) {
       int c = o.connections.back();
-      auto b = bench::run_load(*port, "/api/ledger/summary", "If-None-Match: " + boai_tag + "\r\n",
+      auto b = measure(boai_trees, [&] {
+        return bench::run_load(*port, "/api/ledger/summary", "If-None-Match: " + boai_tag + "\r\n",
                                c, o.warmup, o.seconds, 304);
-      auto n = bench::run_load(nginx.port(), "/api/ledger/summary",
+      });
+      auto n = measure({nginx.pid()}, [&] {
+        return bench::run_load(nginx.port(), "/api/ledger/summary",
                                "If-None-Match: " + nginx_tag + "\r\n", c, o.warmup, o.seconds, 304);
+      });
       print_pair(size, "summary, 304", c, b, n);
     } else {
       std::printf("%9lld  summary, 304: boai sent no ETag\n", static_cast<long long>(size));
