@@ -16,6 +16,7 @@
 #include "app/finance_routes.hpp"
 #include "app/ledger_event_hub.hpp"
 #include "app/pay_notice_routes.hpp"
+#include "app/pay_order_routes.hpp"
 #include "app/period_routes.hpp"
 #include "app/photo_routes.hpp"
 #include "app/serve_config.hpp"
@@ -169,6 +170,13 @@ int run_serve(const Options& options) {
     std::fprintf(stderr, "boai: %s\n", notice_settings.error().message.c_str());
     return 1;
   }
+  auto pay_settings =
+      payorders::load_pay_settings(options.pay_orders, *notice_settings, options.public_url);
+  if (!pay_settings) {
+    std::fprintf(stderr, "boai: %s\n", pay_settings.error().message.c_str());
+    return 1;
+  }
+  auto pay = std::make_shared<const payorders::PaySettings>(std::move(*pay_settings));
   auto db = open_database(options, false);
   if (!db) {
     std::fprintf(stderr, "boai: %s\n", db.error().message.c_str());
@@ -224,6 +232,12 @@ int run_serve(const Options& options) {
   for (auto& r : pay_notice_routes(std::move(*notice_settings), pool, metrics, money_moved)) {
     routes.push_back(std::move(r));
   }
+  // Provider orders wait on the providers for seconds: workers of their own, apart from the site's.
+  sql::WorkerPool pay_pool(db->conninfo, pay->any() ? 2 : 1);
+  for (auto& r : pay_order_routes(pay, pay_pool, options.public_url)) {
+    routes.push_back(std::move(r));
+  }
+  PayOrderPoller pay_poller(pay, pay_pool, money_moved);
   for (auto& r : exception_routes(pool, {refund_approval_above(options), overdue_days(options)},
                                   money_moved)) {
     routes.push_back(std::move(r));
