@@ -142,6 +142,7 @@ void order_status(sql::WorkerPool& pool, const std::string& reference, web::Http
         bool paid = st->pledge.status == "paid" || st->pledge.status == "reconciled";
         respond(json_response(200, {{"reference", st->pledge.reference},
                                     {"pledge_status", st->pledge.status},
+                                    {"amount_fen", st->pledge.owed.fen()},
                                     {"paid", paid},
                                     {"orders", orders}}));
       });

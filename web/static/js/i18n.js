@@ -4,6 +4,7 @@ import { WISH_WORDS, WISH_ERRORS } from './words_wishes.js';
 import { SALE_WORDS, SALE_ERRORS } from './words_sales.js';
 import { DESK_WORDS, DESK_ERRORS } from './words_finance.js';
 import { PERIOD_WORDS, PERIOD_ERRORS } from './words_periods.js';
+import { PAY_WORDS, PAY_ERRORS } from './words_pay.js';
 
 const WORDS = {
   'zh-CN': {
@@ -383,9 +384,10 @@ const ERRORS = {
 };
 
 for (const lang of ['zh-CN', 'en']) {
-  Object.assign(WORDS[lang], WISH_WORDS[lang], SALE_WORDS[lang], DESK_WORDS[lang], PERIOD_WORDS[lang]);
+  Object.assign(WORDS[lang], WISH_WORDS[lang], SALE_WORDS[lang], DESK_WORDS[lang], PERIOD_WORDS[lang],
+    PAY_WORDS[lang]);
   Object.assign(ERRORS[lang], WISH_ERRORS[lang], SALE_ERRORS[lang], DESK_ERRORS[lang],
-    PERIOD_ERRORS[lang]);
+    PERIOD_ERRORS[lang], PAY_ERRORS[lang]);
 }
 
 const KEY = 'boai.lang';
