@@ -47,6 +47,11 @@ std::string response_key(const std::string& method) {
   return key + "_response";
 }
 
+std::string text(const json& j, const char* name) {
+  auto it = j.find(name);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 // One gateway call; the answer's object when its signature holds and its code is 10000.
 std::expected<json, Error> call(const AlipayOrderSettings& s, const std::string& method,
                                 const json& biz) {
@@ -74,16 +79,12 @@ std::expected<json, Error> call(const AlipayOrderSettings& s, const std::string&
   if (!answer.is_object()) {
     return fail("response_malformed", "Alipay's answer is not a JSON object");
   }
-  if (answer.value("code", "") != "10000") {
-    return fail("provider_refused", answer.value("sub_code", answer.value("code", "")) + ": " +
-                                        answer.value("sub_msg", answer.value("msg", "")));
+  if (text(answer, "code") != "10000") {
+    auto code = text(answer, "sub_code").empty() ? text(answer, "code") : text(answer, "sub_code");
+    auto words = text(answer, "sub_msg").empty() ? text(answer, "msg") : text(answer, "sub_msg");
+    return fail("provider_refused", code + ": " + words);
   }
   return answer;
-}
-
-std::string text(const json& j, const char* name) {
-  auto it = j.find(name);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 json order_biz(const OrderAsk& ask) {
@@ -165,26 +166,19 @@ std::expected<OrderMade, Error> alipay_create(const AlipayOrderSettings& s, cons
   return OrderMade{qr, "", ""};
 }
 
-std::expected<QueryAnswer, Error> alipay_query(const AlipayOrderSettings& s,
-                                               const std::string& reference) {
-  auto answer = call(s, "alipay.trade.query", json{{"out_trade_no", reference}});
-  if (!answer) {
-    if (answer.error().message.starts_with("ACQ.TRADE_NOT_EXIST")) {
-      return QueryAnswer{"NOT_FOUND", false, std::nullopt};  // a wap page never opened
-    }
-    return std::unexpected(answer.error());
-  }
+std::expected<QueryAnswer, Error> alipay_query_answer(const std::string& reference,
+                                                      const nlohmann::json& answer) {
   QueryAnswer q;
-  q.state = text(*answer, "trade_status");
-  if (q.state.empty() || text(*answer, "out_trade_no") != reference) {
+  q.state = text(answer, "trade_status");
+  if (q.state.empty() || text(answer, "out_trade_no") != reference) {
     return fail("response_malformed", "the query answered another order or no trade_status");
   }
   q.closed = q.state == "TRADE_CLOSED";
   if (q.state != "TRADE_SUCCESS" && q.state != "TRADE_FINISHED") {
     return q;
   }
-  auto amount = donations::Money::parse(text(*answer, "total_amount"));
-  auto txn = text(*answer, "trade_no");
+  auto amount = donations::Money::parse(text(answer, "total_amount"));
+  auto txn = text(answer, "trade_no");
   if (!amount || amount->fen() <= 0 || txn.empty()) {
     return fail("response_malformed", "a paid trade without its amount or trade_no");
   }
@@ -196,10 +190,22 @@ std::expected<QueryAnswer, Error> alipay_query(const AlipayOrderSettings& s,
   n.amount = *amount;
   n.state = q.state;
   n.paid = true;
-  n.paid_us = notices::parse_beijing_time_us(text(*answer, "send_pay_date"));
-  n.raw_body = answer->dump();
+  n.paid_us = notices::parse_beijing_time_us(text(answer, "send_pay_date"));
+  n.raw_body = answer.dump();
   q.payment = std::move(n);
   return q;
+}
+
+std::expected<QueryAnswer, Error> alipay_query(const AlipayOrderSettings& s,
+                                               const std::string& reference) {
+  auto answer = call(s, "alipay.trade.query", json{{"out_trade_no", reference}});
+  if (!answer) {
+    if (answer.error().message.starts_with("ACQ.TRADE_NOT_EXIST")) {
+      return QueryAnswer{"NOT_FOUND", false, std::nullopt};  // a wap page never opened
+    }
+    return std::unexpected(answer.error());
+  }
+  return alipay_query_answer(reference, *answer);
 }
 
 std::expected<CloseAnswer, Error> alipay_close(const AlipayOrderSettings& s,

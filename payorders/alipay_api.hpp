@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <expected>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "base/error.hpp"
@@ -23,6 +24,11 @@ std::map<std::string, std::string> alipay_signed_params(const AlipayOrderSetting
 
 // The exact text of the "<key>" member's object in a gateway answer; empty when there is none.
 std::string alipay_response_text(const std::string& body, const std::string& key);
+
+// alipay.trade.query's answer object, read once its signature held (also the fuzz target's).
+// Errors: response_malformed.
+std::expected<QueryAnswer, Error> alipay_query_answer(const std::string& reference,
+                                                      const nlohmann::json& answer);
 
 // Errors: provider_unreachable, response_signature_invalid, provider_refused (sub_code: sub_msg),
 // response_malformed.

@@ -25,6 +25,11 @@ std::unexpected<Error> fail(std::string code, std::string message) {
   return std::unexpected(make_error(std::move(code), std::move(message)));
 }
 
+std::string text(const json& j, const char* name) {
+  auto it = j.find(name);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 // One signed call; a 2xx answer with a good signature comes back, anything else is an error
 // (a refusal's own code from the provider, when its signature holds).
 std::expected<HttpReply, Error> call(const WechatOrderSettings& s, const std::string& method,
@@ -44,8 +49,8 @@ std::expected<HttpReply, Error> call(const WechatOrderSettings& s, const std::st
   }
   if (reply->status < 200 || reply->status > 299) {
     auto j = json::parse(reply->body, nullptr, false);
-    std::string code = j.is_object() ? j.value("code", "") : "";
-    std::string message = j.is_object() ? j.value("message", "") : "";
+    std::string code = j.is_object() ? text(j, "code") : "";
+    std::string message = j.is_object() ? text(j, "message") : "";
     return fail("provider_refused",
                 (code.empty() ? std::to_string(reply->status) : code) + ": " + message);
   }
@@ -58,11 +63,6 @@ std::expected<json, Error> json_body(const HttpReply& r) {
     return fail("response_malformed", "WeChat Pay answered something that is not a JSON object");
   }
   return j;
-}
-
-std::string text(const json& j, const char* name) {
-  auto it = j.find(name);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 json order_body(const WechatOrderSettings& s, const OrderAsk& ask) {
@@ -81,11 +81,12 @@ json order_body(const WechatOrderSettings& s, const OrderAsk& ask) {
   return body;
 }
 
-// A transaction the query returned, as the notice of it would have said.
-std::expected<QueryAnswer, Error> read_transaction(const WechatOrderSettings& s,
-                                                   const std::string& reference,
-                                                   const HttpReply& r) {
-  auto j = json_body(r);
+}  // namespace
+
+std::expected<QueryAnswer, Error> wechat_query_answer(const WechatOrderSettings& s,
+                                                      const std::string& reference,
+                                                      const std::string& body) {
+  auto j = json_body(HttpReply{200, {}, body});
   if (!j) {
     return std::unexpected(j.error());
   }
@@ -100,10 +101,12 @@ std::expected<QueryAnswer, Error> read_transaction(const WechatOrderSettings& s,
   if (answer.state != "SUCCESS" && answer.state != "REFUND") {
     return answer;
   }
-  const auto& amount = (*j)["amount"];
-  auto total = amount.is_object() && amount["total"].is_number_integer()
-                   ? amount["total"].get<std::int64_t>()
-                   : 0;
+  std::int64_t total = 0;  // a whole number of fen, read without inserting or assuming anything
+  if (auto amount = j->find("amount"); amount != j->end() && amount->is_object()) {
+    if (auto t = amount->find("total"); t != amount->end() && t->is_number_integer()) {
+      total = t->get<std::int64_t>();
+    }
+  }
   auto txn = text(*j, "transaction_id");
   if (total <= 0 || txn.empty()) {
     return fail("response_malformed", "a paid transaction without its amount or id");
@@ -117,13 +120,11 @@ std::expected<QueryAnswer, Error> read_transaction(const WechatOrderSettings& s,
   n.state = "SUCCESS";  // a refund later does not unmake the payment: it was paid
   n.paid = true;
   n.paid_us = notices::parse_rfc3339_us(text(*j, "success_time"));
-  n.raw_body = r.body;
-  n.resource = r.body;
+  n.raw_body = body;
+  n.resource = body;
   answer.payment = std::move(n);
   return answer;
 }
-
-}  // namespace
 
 std::string wechat_authorization(const WechatOrderSettings& s, std::string_view method,
                                  std::string_view url_path, std::string_view body,
@@ -197,7 +198,7 @@ std::expected<QueryAnswer, Error> wechat_query(const WechatOrderSettings& s,
     }
     return std::unexpected(reply.error());
   }
-  return read_transaction(s, reference, *reply);
+  return wechat_query_answer(s, reference, reply->body);
 }
 
 std::expected<CloseAnswer, Error> wechat_close(const WechatOrderSettings& s,

@@ -32,6 +32,13 @@ std::expected<QueryAnswer, Error> wechat_query(const WechatOrderSettings& s,
 std::expected<CloseAnswer, Error> wechat_close(const WechatOrderSettings& s,
                                                const std::string& reference);
 
+// A query's answer body, read once its signature held: the trade's state, and a paid
+// transaction as its notice would have said it. Errors: response_malformed. (Also the fuzz
+// target's.)
+std::expected<QueryAnswer, Error> wechat_query_answer(const WechatOrderSettings& s,
+                                                      const std::string& reference,
+                                                      const std::string& body);
+
 // What WeixinJSBridge's getBrandWCPayRequest takes for a prepay_id, with paySign over
 // "appId\ntimeStamp\nnonceStr\npackage\n": a JSON object's text.
 std::string wechat_jsapi_params(const WechatOrderSettings& s, const std::string& prepay_id);
