@@ -18,6 +18,7 @@
 #include "notices/wechat_notice.hpp"
 #include "payorders/http_client.hpp"
 #include "payorders/wechat_api.hpp"
+#include "tests/support/boai_process.hpp"
 #include "tests/support/ledger_fixture.hpp"
 #include "tests/support/provider_standin.hpp"
 
@@ -256,6 +257,15 @@ TEST_CASE("orders close when the pledge is cancelled, and a payment after the cl
   CHECK(queued->text(0, 0) == "payment_without_pledge");
   CHECK(queued->int64(0, 1) == 4000);
   CHECK(f.count("payments") == 0);
+
+  // The desk's view of it: both orders and why they closed, and the notice waiting for finance.
+  auto shown = test::run_boai({"pledge", "show", ref, "--database-url", f.url});
+  INFO(shown.output);
+  CHECK(shown.exit_code == 0);
+  CHECK(shown.output.find("provider orders: 2") != std::string::npos);
+  CHECK(shown.output.find("wechat native ¥40.00 closed: the pledge takes no more money") !=
+        std::string::npos);
+  CHECK(shown.output.find("not_payable, waits for finance") != std::string::npos);
 }
 
 TEST_CASE("a close that finds the order paid applies the payment for finance to refund") {
