@@ -194,6 +194,14 @@ PayOrderPoller::~PayOrderPoller() {
   *alive_ = false;
 }
 
+void PayOrderPoller::sweep_soon() {
+  if (sweeping_) {
+    again_ = true;
+    return;
+  }
+  sweep();
+}
+
 void PayOrderPoller::sweep() {
   if (sweeping_ || !settings_->any()) {
     return;
@@ -210,6 +218,10 @@ void PayOrderPoller::sweep() {
         sweeping_ = false;
         if (report && report->applied > 0 && money_moved_) {
           money_moved_();
+        }
+        if (again_) {
+          again_ = false;
+          sweep();
         }
       });
 }

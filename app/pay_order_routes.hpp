@@ -28,6 +28,9 @@ class PayOrderPoller {
   PayOrderPoller(const PayOrderPoller&) = delete;
   PayOrderPoller& operator=(const PayOrderPoller&) = delete;
 
+  // A sweep now (or again once the running one is done): a payment has just been recorded.
+  void sweep_soon();
+
  private:
   void sweep();
 
@@ -35,6 +38,7 @@ class PayOrderPoller {
   sql::WorkerPool& pool_;
   std::function<void()> money_moved_;
   bool sweeping_ = false;
+  bool again_ = false;  // asked for while sweeping
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   LoopTimer timer_;
 };

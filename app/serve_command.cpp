@@ -229,15 +229,20 @@ int run_serve(const Options& options) {
   auto routes = all_routes(health, metrics, pool, tls, site, show.get(), dirs,
                            refund_approval_above(options));
   auto money_moved = [&relay] { relay.poke(); };
-  for (auto& r : pay_notice_routes(std::move(*notice_settings), pool, metrics, money_moved)) {
-    routes.push_back(std::move(r));
-  }
   // Provider orders wait on the providers for seconds: workers of their own, apart from the site's.
   sql::WorkerPool pay_pool(db->conninfo, pay->any() ? 2 : 1);
+  PayOrderPoller pay_poller(pay, pay_pool, money_moved);
   for (auto& r : pay_order_routes(pay, pay_pool, options.public_url)) {
     routes.push_back(std::move(r));
   }
-  PayOrderPoller pay_poller(pay, pay_pool, money_moved);
+  // A notice's payment also settles its order (and closes the pledge's other orders) at once.
+  auto notice_paid = [&relay, &pay_poller] {
+    relay.poke();
+    pay_poller.sweep_soon();
+  };
+  for (auto& r : pay_notice_routes(std::move(*notice_settings), pool, metrics, notice_paid)) {
+    routes.push_back(std::move(r));
+  }
   for (auto& r : exception_routes(pool, {refund_approval_above(options), overdue_days(options)},
                                   money_moved)) {
     routes.push_back(std::move(r));

@@ -10,7 +10,7 @@ import { createVerify, generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSite, launchBrowser, joined, pledge, screenshot } from './support.mjs';
-import { tempDir } from '../ws/support.mjs';
+import { tempDir, until } from '../ws/support.mjs';
 import { startStandin } from '../providers/standin.mjs';
 
 const PUBLIC_URL = 'https://boai.example';
@@ -111,12 +111,14 @@ test('a laptop gets QR codes, and 支付成功 shows when the notice lands', asy
   assert.equal(delivered.status, 204);
   await page.waitForSelector('#donate-result [data-pay="paid"]');
   assert.equal(await page.textContent('#donate-result [data-pay="paid"]'), '支付成功，感谢您的爱心！');
+  // The room's received_fen moved with it (the goal bar's 已到账).
+  await page.waitForFunction(() => document.querySelector('#received').textContent === '¥50.00');
   await screenshot(page, 'pay-laptop-paid');
   assert.deepEqual(page.pageErrors, []);
   await page.context().close();
 });
 
-test('a phone browser goes to the provider page, and the room learns of the Alipay payment', async () => {
+test('a phone browser goes to the provider page, and the Alipay notice settles pledge and order', async () => {
   const page = await viewer(UA.phone);
   const reference = await pledge(page, { preset: 1000, name: '李四' });
   await page.waitForSelector('#donate-result [data-pay="online"] button');
@@ -125,9 +127,14 @@ test('a phone browser goes to the provider page, and the room learns of the Alip
   assert.match(await page.textContent('#cashier'), new RegExp(`${reference} ¥10.00`));
   const delivered = await payWithNotice('alipay', reference);
   assert.equal(delivered.text, 'success');
-  const status = await (await fetch(`${site.base}/api/pay/orders/${reference}`)).json();
+  // The notice settles its order too (the poller's sweep it starts), not only the pledge.
+  let status;
+  await until(async () => {
+    status = await (await fetch(`${site.base}/api/pay/orders/${reference}`)).json();
+    return status.orders[0]?.status === 'paid';
+  }, 'the order paid');
   assert.equal(status.paid, true);
-  assert.deepEqual(status.orders, [{ provider: 'alipay', method: 'wap', status: 'created' }]);
+  assert.deepEqual(status.orders, [{ provider: 'alipay', method: 'wap', status: 'paid' }]);
   await page.context().close();
 });
 
