@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "notices/notice_settings.hpp"
+#include "payorders/pay_settings.hpp"
 
 namespace boai::app {
 
@@ -83,6 +84,8 @@ struct Options {
   std::string ledger_key;
   // Payment notices: the providers' merchant ids and the files of their keys (serve only).
   notices::NoticeFiles pay_notices;
+  // Payment orders: the merchant's signing keys and the providers' addresses (serve only).
+  payorders::OrderFiles pay_orders;
   // The live room's limits from --limits "name=value,..." (see limit_defaults()).
   std::map<std::string, double> limits;
 };

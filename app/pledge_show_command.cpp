@@ -1,5 +1,6 @@
 // `boai pledge show REFERENCE`: what finance asks of one pledge: is it paid, by which payments,
-// under which receipt, and which notices named it (with those waiting in the exception queue).
+// under which receipt, which notices named it (with those waiting in the exception queue), and
+// the orders made with the providers for it.
 #include <cstdio>
 
 #include "app/command_support.hpp"
@@ -8,6 +9,7 @@
 #include "donations/pledge_payments.hpp"
 #include "donations/pledges.hpp"
 #include "notices/notice_store.hpp"
+#include "payorders/order_store.hpp"
 
 namespace boai::app {
 
@@ -46,6 +48,15 @@ void print_notices(const std::vector<notices::StoredNotice>& list) {
   }
 }
 
+void print_orders(const std::vector<payorders::PayOrder>& list) {
+  std::printf("provider orders: %zu\n", list.size());
+  for (const auto& o : list) {
+    std::printf("  %s %s %s %s%s%s\n", o.provider.c_str(), o.method.c_str(),
+                o.amount.format().c_str(), o.status.c_str(), o.detail.empty() ? "" : ": ",
+                o.detail.c_str());
+  }
+}
+
 }  // namespace
 
 int run_pledge_show(const Invocation& inv) {
@@ -57,8 +68,12 @@ int run_pledge_show(const Invocation& inv) {
     auto payments = donations::pledge_payments(conn, pledge->id);
     auto receipt = donations::receipt_for(conn, pledge->id);
     auto notices = notices::notices_for_reference(conn, pledge->reference);
-    if (!payments || !receipt || !notices) {
-      return report(!payments ? payments.error() : !receipt ? receipt.error() : notices.error());
+    auto orders = payorders::orders_for(conn, pledge->reference);
+    if (!payments || !receipt || !notices || !orders) {
+      return report(!payments  ? payments.error()
+                    : !receipt ? receipt.error()
+                    : !notices ? notices.error()
+                               : orders.error());
     }
     print_summary(*pledge);
     if (*receipt) {
@@ -69,6 +84,7 @@ int run_pledge_show(const Invocation& inv) {
     }
     print_payments(*payments);
     print_notices(*notices);
+    print_orders(*orders);
     return 0;
   });
 }

@@ -18,6 +18,7 @@
 #include "app/ledger_event_hub.hpp"
 #include "app/open_books_routes.hpp"
 #include "app/pay_notice_routes.hpp"
+#include "app/pay_order_routes.hpp"
 #include "app/period_routes.hpp"
 #include "app/photo_routes.hpp"
 #include "app/serve_config.hpp"
@@ -171,6 +172,13 @@ int run_serve(const Options& options) {
     std::fprintf(stderr, "boai: %s\n", notice_settings.error().message.c_str());
     return 1;
   }
+  auto pay_settings =
+      payorders::load_pay_settings(options.pay_orders, *notice_settings, options.public_url);
+  if (!pay_settings) {
+    std::fprintf(stderr, "boai: %s\n", pay_settings.error().message.c_str());
+    return 1;
+  }
+  auto pay = std::make_shared<const payorders::PaySettings>(std::move(*pay_settings));
   auto db = open_database(options, false);
   if (!db) {
     std::fprintf(stderr, "boai: %s\n", db.error().message.c_str());
@@ -232,7 +240,18 @@ int run_serve(const Options& options) {
   auto routes = all_routes(health, metrics, pool, tls, site, show.get(), dirs,
                            refund_approval_above(options));
   auto money_moved = [&relay] { relay.poke(); };
-  for (auto& r : pay_notice_routes(std::move(*notice_settings), pool, metrics, money_moved)) {
+  // Provider orders wait on the providers for seconds: workers of their own, apart from the site's.
+  sql::WorkerPool pay_pool(db->conninfo, pay->any() ? 2 : 1);
+  PayOrderPoller pay_poller(pay, pay_pool, money_moved);
+  for (auto& r : pay_order_routes(pay, pay_pool, options.public_url)) {
+    routes.push_back(std::move(r));
+  }
+  // A notice's payment also settles its order (and closes the pledge's other orders) at once.
+  auto notice_paid = [&relay, &pay_poller] {
+    relay.poke();
+    pay_poller.sweep_soon();
+  };
+  for (auto& r : pay_notice_routes(std::move(*notice_settings), pool, metrics, notice_paid)) {
     routes.push_back(std::move(r));
   }
   for (auto& r : exception_routes(pool, {refund_approval_above(options), overdue_days(options)},

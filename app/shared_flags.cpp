@@ -2,6 +2,7 @@
 #include <charconv>
 
 #include "app/command_table.hpp"
+#include "app/pay_order_flags.hpp"
 
 namespace boai::app {
 
@@ -108,10 +109,16 @@ std::optional<std::string> set_limits(Options& o, const std::string& v) {
   return std::nullopt;
 }
 
+std::vector<SharedFlag> with_pay_order_flags(std::vector<SharedFlag> flags) {
+  const auto& more = pay_order_flags();
+  flags.insert(flags.end(), more.begin(), more.end());
+  return flags;
+}
+
 }  // namespace
 
 const std::vector<SharedFlag>& shared_flags() {
-  static const std::vector<SharedFlag> kFlags = {
+  static const std::vector<SharedFlag> kFlags = with_pay_order_flags({
       {"--listen", "BOAI_LISTEN",
        "HOST:PORT to serve on (default 127.0.0.1:8080; port 0 picks one)", true, set_listen},
       {"--data-dir", "BOAI_DATA_DIR",
@@ -202,7 +209,7 @@ const std::vector<SharedFlag>& shared_flags() {
        set_notice_text(&notices::NoticeFiles::hmac_key_file)},
       {"--pay-notify-max-skew", "BOAI_PAY_NOTIFY_MAX_SKEW",
        "seconds a notice's timestamp may be off our clock (default 300)", true, set_notice_skew},
-  };
+  });
   return kFlags;
 }
 

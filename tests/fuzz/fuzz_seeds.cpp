@@ -188,6 +188,21 @@ std::vector<std::string> generic_notice_seeds() {
           ""};
 }
 
+// Query answers: Alipay's gateway text and WeChat Pay's transaction.
+std::vector<std::string> provider_answer_seeds() {
+  return {R"({"alipay_trade_query_response":{"code":"10000","msg":"Success","out_trade_no":)"
+          R"("7KQ2MZ9D","trade_no":"2026120522001","trade_status":"TRADE_SUCCESS",)"
+          R"("total_amount":"88.80","send_pay_date":"2026-12-05 10:00:00"},"sign":"AAAA"})",
+          R"({"alipay_trade_query_response":{"code":"10000","out_trade_no":"7KQ2MZ9D",)"
+          R"("trade_status":"WAIT_BUYER_PAY","msg":"a \"}\" inside"},"sign":"x"})",
+          R"({"appid":"wx1","mchid":"1900000109","out_trade_no":"7KQ2MZ9D","transaction_id":)"
+          R"("4200000001","trade_state":"SUCCESS","success_time":"2026-12-05T10:00:00+08:00",)"
+          R"("amount":{"total":8880,"payer_total":8880,"currency":"CNY"}})",
+          R"({"mchid":"1900000109","out_trade_no":"7KQ2MZ9D","trade_state":"NOTPAY"})",
+          "{}",
+          ""};
+}
+
 }  // namespace
 
 const std::vector<FuzzTarget>& fuzz_targets() {
@@ -210,6 +225,7 @@ const std::vector<FuzzTarget>& fuzz_targets() {
       {"wechat_notice", wechat_notice, wechat_notice_seeds()},
       {"alipay_notice", alipay_notice, alipay_notice_seeds()},
       {"generic_notice", generic_notice, generic_notice_seeds()},
+      {"provider_answer", provider_answer, provider_answer_seeds()},
       {"wechat_bill", wechat_bill, wechat_bill_seeds()},
       {"alipay_bill", alipay_bill, alipay_bill_seeds()},
       {"bank_statement", bank_statement, bank_statement_seeds()},

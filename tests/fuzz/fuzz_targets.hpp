@@ -30,6 +30,8 @@ void recording_name(const std::uint8_t* data, std::size_t size);  // stream::par
 void wechat_notice(const std::uint8_t* data, std::size_t size);  // WeChat Pay envelope, transaction
 void alipay_notice(const std::uint8_t* data, std::size_t size);  // Alipay's form notice
 void generic_notice(const std::uint8_t* data, std::size_t size);  // generic JSON, signature header
+// What the providers answer our orders' queries (fuzz_targets_payorders.cpp).
+void provider_answer(const std::uint8_t* data, std::size_t size);
 
 // Checkpoints read back by the ledger's checks (fuzz_targets_ledger.cpp).
 void published_checkpoints(const std::uint8_t* data, std::size_t size);  // parse_published

@@ -69,6 +69,11 @@ TestKey make_test_key(const std::string& serial_hex) {
   Bio out(BIO_new(BIO_s_mem()));
   check(PEM_write_bio_PUBKEY(out.get(), key.pair.get()) == 1, "writing the public key");
   key.public_pem = bio_text(out.get());
+  Bio secret(BIO_new(BIO_s_mem()));
+  check(PEM_write_bio_PrivateKey(secret.get(), key.pair.get(), nullptr, nullptr, 0, nullptr,
+                                 nullptr) == 1,
+        "writing the private key");
+  key.private_pem = bio_text(secret.get());
   key.cert_pem = self_signed(key.pair.get(), serial_hex);
   key.serial = serial_hex;
   return key;

@@ -15,6 +15,7 @@ namespace boai::test {
 struct TestKey {
   std::shared_ptr<EVP_PKEY> pair;  // private and public
   std::string public_pem;          // "BEGIN PUBLIC KEY"
+  std::string private_pem;         // "BEGIN PRIVATE KEY" (PKCS#8): what a merchant's key file holds
   std::string cert_pem;            // self-signed, with the serial below
   std::string serial;              // upper-case hex
 };

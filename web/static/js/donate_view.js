@@ -56,6 +56,11 @@ export function setCampaignOpen(open, status = open ? 'live' : 'closed') {
   refreshButton();
 }
 
+// A pledge made before, to pay now (back from WeChat's web authorization with ?pay=REF).
+export function showPledgeToPay(pledge) {
+  showResult(pledge, pledge.amount_fen);
+}
+
 function showResult(pledge, amount) {
   showPayInstructions($('#donate-result'), pledge, amount);
   $('#donate-form').hidden = true;

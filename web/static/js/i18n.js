@@ -5,6 +5,7 @@ import { SALE_WORDS, SALE_ERRORS } from './words_sales.js';
 import { DESK_WORDS, DESK_ERRORS } from './words_finance.js';
 import { PERIOD_WORDS, PERIOD_ERRORS } from './words_periods.js';
 import { LEDGER_WORDS, LEDGER_ERRORS } from './words_ledger.js';
+import { PAY_WORDS, PAY_ERRORS } from './words_pay.js';
 
 const WORDS = {
   'zh-CN': {
@@ -385,9 +386,9 @@ const ERRORS = {
 
 for (const lang of ['zh-CN', 'en']) {
   Object.assign(WORDS[lang], WISH_WORDS[lang], SALE_WORDS[lang], DESK_WORDS[lang], PERIOD_WORDS[lang],
-    LEDGER_WORDS[lang]);
+    LEDGER_WORDS[lang], PAY_WORDS[lang]);
   Object.assign(ERRORS[lang], WISH_ERRORS[lang], SALE_ERRORS[lang], DESK_ERRORS[lang],
-    PERIOD_ERRORS[lang], LEDGER_ERRORS[lang]);
+    PERIOD_ERRORS[lang], LEDGER_ERRORS[lang], PAY_ERRORS[lang]);
 }
 
 const KEY = 'boai.lang';

@@ -1,8 +1,10 @@
 // How to pay for a pledge, shown after a gift to the campaign or to a wish: the reference, the
-// station's account and QR image, and a button that copies the reference for the payment remark.
+// station's account and QR image, a button that copies the reference for the payment remark,
+// and the one-tap payment when the station takes one (pay_online.js).
 import { copyText } from './dom.js';
 import { t } from './i18n.js';
 import { formatFen } from './money.js';
+import { showOnlinePay } from './pay_online.js';
 
 const part = (root, name) => root.querySelector(`[data-pay="${name}"]`);
 
@@ -21,6 +23,7 @@ export function showPayInstructions(root, pledge, fen) {
   }
   part(root, 'qr-box').hidden = !pay.qr_url;
   part(root, 'copy').dataset.reference = pay.remark ?? reference;
+  if (reference) showOnlinePay(root, reference);
 }
 
 // The copy button of root: copies the reference, says so for two seconds.

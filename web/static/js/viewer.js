@@ -8,7 +8,8 @@ import { startLivePlayer } from './player.js';
 import { loadStation } from './station.js';
 import { renderTotals, addDonation, clearDonations } from './goal_view.js';
 import * as chat from './chat_view.js';
-import { wireDonate, setFunds, setCampaignOpen } from './donate_view.js';
+import { wireDonate, setFunds, setCampaignOpen, showPledgeToPay } from './donate_view.js';
+import { resumeReference } from './pay_online.js';
 import { loadReplays } from './replays.js';
 import * as wishes from './wishes_tab.js';
 import * as sales from './sales_tab.js';
@@ -194,6 +195,17 @@ async function main() {
     if (!Number.isNaN(n)) showViewers(n);
   });
   client.connect();
+  resumePay();
+}
+
+// Back from WeChat's web authorization (?pay=REF): the pledge's payment picks up where it was.
+async function resumePay() {
+  const reference = resumeReference();
+  if (!reference) return;
+  const status = await apiOrNull(`/api/pay/orders/${encodeURIComponent(reference)}`);
+  if (!status || status.paid) return;
+  document.querySelector('[data-tab="donate"]')?.click();
+  showPledgeToPay({ reference: status.reference, amount_fen: status.amount_fen });
 }
 
 main();
