@@ -32,27 +32,19 @@ Bio memory_bio(std::string_view text) {
   return Bio(BIO_new_mem_buf(text.data(), static_cast<int>(text.size())));
 }
 
-// SubjectPublicKeyInfo ("BEGIN PUBLIC KEY") and PKCS#1 ("BEGIN RSA PUBLIC KEY") alike, through
-// OpenSSL 3's decoders.
-PublicKey read_pem_key(std::string_view pem) {
+// One RSA key in PEM, through OpenSSL 3's decoders (for a public key, SubjectPublicKeyInfo and
+// PKCS#1 alike); selection says which half.
+std::shared_ptr<EVP_PKEY> read_pem_key(std::string_view pem, int selection) {
   EVP_PKEY* key = nullptr;
-  Decoder decoder(OSSL_DECODER_CTX_new_for_pkey(&key, "PEM", nullptr, "RSA", EVP_PKEY_PUBLIC_KEY,
-                                                nullptr, nullptr));
+  Decoder decoder(
+      OSSL_DECODER_CTX_new_for_pkey(&key, "PEM", nullptr, "RSA", selection, nullptr, nullptr));
   const auto* data = reinterpret_cast<const unsigned char*>(pem.data());
   std::size_t left = pem.size();
   if (!decoder || OSSL_DECODER_from_data(decoder.get(), &data, &left) != 1) {
     EVP_PKEY_free(key);
     return nullptr;
   }
-  return PublicKey(key, PkeyFree{});
-}
-
-std::string wrap_as_pem(std::string_view base64) {
-  std::string pem = "-----BEGIN PUBLIC KEY-----\n";
-  for (std::size_t i = 0; i < base64.size(); i += 64) {
-    pem += std::string(base64.substr(i, 64)) + "\n";
-  }
-  return pem + "-----END PUBLIC KEY-----\n";
+  return std::shared_ptr<EVP_PKEY>(key, PkeyFree{});
 }
 
 std::string_view trimmed(std::string_view s) {
@@ -67,10 +59,21 @@ std::string_view trimmed(std::string_view s) {
 
 }  // namespace
 
-std::expected<PublicKey, Error> parse_public_key(std::string_view text) {
+std::shared_ptr<EVP_PKEY> read_rsa_key(std::string_view text, int selection,
+                                       std::string_view label) {
   auto body = trimmed(text);
-  PublicKey key =
-      body.starts_with("-----BEGIN") ? read_pem_key(body) : read_pem_key(wrap_as_pem(body));
+  if (body.starts_with("-----BEGIN")) {
+    return read_pem_key(body, selection);
+  }
+  std::string pem = "-----BEGIN " + std::string(label) + "-----\n";
+  for (std::size_t i = 0; i < body.size(); i += 64) {
+    pem += std::string(body.substr(i, 64)) + "\n";
+  }
+  return read_pem_key(pem + "-----END " + std::string(label) + "-----\n", selection);
+}
+
+std::expected<PublicKey, Error> parse_public_key(std::string_view text) {
+  PublicKey key = read_rsa_key(text, EVP_PKEY_PUBLIC_KEY, "PUBLIC KEY");
   if (!key || EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_RSA) {
     return std::unexpected(make_error("key_invalid", "not an RSA public key in PEM or base64"));
   }

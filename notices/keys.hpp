@@ -3,6 +3,7 @@
 #pragma once
 
 #include <expected>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,12 @@ struct Certificate {
   std::string serial;  // upper-case hex without leading zeros, as Wechatpay-Serial names it
   PublicKey key;
 };
+
+// An RSA key in PEM, or the bare base64 of its DER as the providers' consoles show it (armoured
+// as "BEGIN label"); selection is EVP_PKEY_PUBLIC_KEY or EVP_PKEY_KEYPAIR. nullptr when it is not
+// one. The public keys below and the merchant's private key (payorders/signer.cpp) both read so.
+std::shared_ptr<EVP_PKEY> read_rsa_key(std::string_view text, int selection,
+                                       std::string_view label);
 
 // A PEM public key ("BEGIN PUBLIC KEY" or "BEGIN RSA PUBLIC KEY"), or the bare base64 of one, as
 // Alipay's console shows it. Errors: key_invalid.
