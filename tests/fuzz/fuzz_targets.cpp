@@ -15,17 +15,6 @@
 
 namespace boai::fuzz {
 
-namespace {
-std::string_view view(const std::uint8_t* data, std::size_t size) {
-  return {reinterpret_cast<const char*>(data), size};
-}
-void require(bool property, const char* what) {
-  if (!property) {
-    throw std::logic_error(what);
-  }
-}
-}  // namespace
-
 void client_frame(const std::uint8_t* data, std::size_t size) {
   auto f = web::parse_client_frame(view(data, size));
   if (!f) {

@@ -5,10 +5,22 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace boai::fuzz {
+
+// The fuzzer's bytes as text, and a property that must hold (a broken one ends the run, named).
+inline std::string_view view(const std::uint8_t* data, std::size_t size) {
+  return {reinterpret_cast<const char*>(data), size};
+}
+inline void require(bool property, const char* what) {
+  if (!property) {
+    throw std::logic_error(what);
+  }
+}
 
 void client_frame(const std::uint8_t* data, std::size_t size);    // web::parse_client_frame
 void money(const std::uint8_t* data, std::size_t size);           // donations::Money::parse

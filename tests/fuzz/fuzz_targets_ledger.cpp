@@ -15,16 +15,6 @@ namespace boai::fuzz {
 
 namespace {
 
-std::string_view view(const std::uint8_t* data, std::size_t size) {
-  return {reinterpret_cast<const char*>(data), size};
-}
-
-void require(bool property, const char* what) {
-  if (!property) {
-    throw std::logic_error(what);
-  }
-}
-
 // The key that signed the first seed; what the fuzzer changes in it no longer verifies.
 const openbooks::PublicKey& station_key() {
   static const auto key =

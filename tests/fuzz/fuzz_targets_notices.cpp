@@ -24,16 +24,6 @@ constexpr std::int64_t kNow = 1717207200;
 const std::string kApiV3Key = "0123456789abcdefghijklmnopqrstuv";
 const std::string kHmacKey = "a shared secret of thirty-two bytes or more";
 
-std::string_view view(const std::uint8_t* data, std::size_t size) {
-  return {reinterpret_cast<const char*>(data), size};
-}
-
-void require(bool property, const char* what) {
-  if (!property) {
-    throw std::logic_error(what);
-  }
-}
-
 const test::TestKey& key() {
   static const auto k = test::make_test_key("5157F09EFDC096DE15EBE81A47057A7232F1B8E1");
   return k;

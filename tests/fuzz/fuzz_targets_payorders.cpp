@@ -12,12 +12,6 @@ namespace boai::fuzz {
 
 namespace {
 
-void require(bool property, const char* what) {
-  if (!property) {
-    throw std::logic_error(what);
-  }
-}
-
 // A payment read from an answer is for the order asked about, for money, with its id.
 void require_sound(const std::expected<payorders::QueryAnswer, Error>& a, const char* provider) {
   if (!a || !a->payment) {

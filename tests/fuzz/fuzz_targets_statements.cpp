@@ -15,12 +15,6 @@ namespace boai::fuzz {
 
 namespace {
 
-void require(bool property, const char* what) {
-  if (!property) {
-    throw std::logic_error(what);
-  }
-}
-
 const std::set<std::string>& known_codes() {
   static const std::set<std::string> kCodes = {
       "encoding_invalid",  "header_mismatch",      "columns_missing", "columns_extra",

@@ -11,16 +11,6 @@ namespace boai::fuzz {
 
 namespace {
 
-std::string_view view(const std::uint8_t* data, std::size_t size) {
-  return {reinterpret_cast<const char*>(data), size};
-}
-
-void require(bool property, const char* what) {
-  if (!property) {
-    throw std::logic_error(what);
-  }
-}
-
 bool printable(std::string_view text) {
   for (unsigned char c : text) {
     if (c < 0x20 || c == 0x7f) {

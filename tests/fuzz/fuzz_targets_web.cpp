@@ -19,20 +19,6 @@
 
 namespace boai::fuzz {
 
-namespace {
-
-std::string_view view(const std::uint8_t* data, std::size_t size) {
-  return {reinterpret_cast<const char*>(data), size};
-}
-
-void require(bool property, const char* what) {
-  if (!property) {
-    throw std::logic_error(what);
-  }
-}
-
-}  // namespace
-
 void login_body(const std::uint8_t* data, std::size_t size) {
   auto body = web::parse_login_body(view(data, size));
   if (!body) {
