@@ -7,6 +7,7 @@
 
 #include "app/database_setup.hpp"
 #include "app/options.hpp"
+#include "app/payment_thanks.hpp"
 #include "donations/money.hpp"
 #include "donations/outbox_relay.hpp"
 #include "sql/connection.hpp"
@@ -30,7 +31,7 @@ int with_database(const Invocation& inv, Fn&& fn) {
     return report(make_error("db_unreachable", conn.error().message));
   }
   int code = fn(*conn);
-  (void)donations::OutboxRelay::relay_pending(*conn);
+  (void)donations::OutboxRelay::relay_pending(*conn, thank_payment_in_room);
   return code;
 }
 

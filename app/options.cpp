@@ -47,7 +47,8 @@ const std::map<std::string, double>& limit_defaults() {
                                                           {"ping_after_idle_seconds", 30},
                                                           {"close_after_silent_seconds", 75},
                                                           {"checkpoint_minutes", 10},
-                                                          {"gift_lookups_per_minute", 20}};
+                                                          {"gift_lookups_per_minute", 20},
+                                                          {"pay_requests_per_minute", 60}};
   return kDefaults;
 }
 

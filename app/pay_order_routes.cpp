@@ -10,6 +10,7 @@
 #include "payorders/pay_orders.hpp"
 #include "payorders/wechat_api.hpp"
 #include "stream/qr_code.hpp"
+#include "web/address_limiter.hpp"
 #include "web/query_params.hpp"
 
 namespace boai::app {
@@ -112,7 +113,8 @@ void open_order(Settings s, sql::WorkerPool& pool, const web::HttpRequest& reque
       });
 }
 
-// The page asks while it waits: whether the pledge is paid, and its orders' states.
+// The page asks as it opens the panel, and now and then while it waits for the room's
+// donation.paid: whether the pledge is paid, its id (as the room's events name it), its orders.
 void order_status(sql::WorkerPool& pool, const std::string& reference, web::HttpResponder respond) {
   struct Status {
     payorders::PledgeToPay pledge;
@@ -141,6 +143,7 @@ void order_status(sql::WorkerPool& pool, const std::string& reference, web::Http
         }
         bool paid = st->pledge.status == "paid" || st->pledge.status == "reconciled";
         respond(json_response(200, {{"reference", st->pledge.reference},
+                                    {"pledge", st->pledge.id},
                                     {"pledge_status", st->pledge.status},
                                     {"amount_fen", st->pledge.owed.fen()},
                                     {"paid", paid},
@@ -148,9 +151,17 @@ void order_status(sql::WorkerPool& pool, const std::string& reference, web::Http
       });
 }
 
-web::HttpRoute orders_route(Settings s, sql::WorkerPool& pool) {
+// Rate-limited per address, both ways: an order costs a call to the provider, and a status
+// answers whether a reference exists, like the gift lookup.
+web::HttpRoute orders_route(Settings s, sql::WorkerPool& pool, double per_minute) {
+  auto limiter = std::make_shared<web::AddressLimiter>(per_minute, std::max(1.0, per_minute / 4));
   return {"/api/pay/orders",
-          [s, &pool](const web::HttpRequest& request, web::HttpResponder respond) {
+          [s, &pool, limiter](const web::HttpRequest& request, web::HttpResponder respond) {
+            if (!limiter->take(request.peer)) {
+              return respond(error_response(429, "rate_limited",
+                                            "too many payment requests from this address; try "
+                                            "again in a minute"));
+            }
             if (request.method == "POST" && request.path == "/api/pay/orders") {
               return open_order(s, pool, request, respond);
             }
@@ -173,8 +184,8 @@ std::vector<web::HttpRoute> wechat_oauth_routes(Settings s, sql::WorkerPool& poo
                                                 const std::string& public_url);
 
 std::vector<web::HttpRoute> pay_order_routes(Settings s, sql::WorkerPool& pool,
-                                             std::string public_url) {
-  std::vector<web::HttpRoute> routes = {methods_route(s), orders_route(s, pool)};
+                                             std::string public_url, double per_minute) {
+  std::vector<web::HttpRoute> routes = {methods_route(s), orders_route(s, pool, per_minute)};
   for (auto& r : wechat_oauth_routes(s, pool, public_url)) {
     routes.push_back(std::move(r));
   }

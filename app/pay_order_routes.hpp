@@ -14,9 +14,11 @@
 
 namespace boai::app {
 
-// The routes under /api/pay/ (but the notices'). public_url: the site for WeChat's redirect.
+// The routes under /api/pay/ (but the notices'). public_url: the site for WeChat's redirect;
+// per_minute: requests to /api/pay/orders one address may make a minute.
 std::vector<web::HttpRoute> pay_order_routes(std::shared_ptr<const payorders::PaySettings> s,
-                                             sql::WorkerPool& pool, std::string public_url);
+                                             sql::WorkerPool& pool, std::string public_url,
+                                             double per_minute);
 
 // Every few seconds (half of --pay-query-after, at most 30 s), one sweep on the pool at a time;
 // money_moved after a sweep that applied a payment.

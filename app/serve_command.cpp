@@ -19,6 +19,7 @@
 #include "app/open_books_routes.hpp"
 #include "app/pay_notice_routes.hpp"
 #include "app/pay_order_routes.hpp"
+#include "app/payment_thanks.hpp"
 #include "app/period_routes.hpp"
 #include "app/photo_routes.hpp"
 #include "app/serve_config.hpp"
@@ -193,7 +194,8 @@ int run_serve(const Options& options) {
   bool tls = !options.tls_cert.empty() && !options.tls_key.empty();
   // Blocking database work for the HTTP API and the live room, off the loop.
   sql::WorkerPool pool(db->conninfo, 2);
-  donations::OutboxRelay relay(db->conninfo);
+  // Relayed once whichever node relays it: a payment's thanks in its room.
+  donations::OutboxRelay relay(db->conninfo, thank_payment_in_room);
   // Ledger events leave the batch writers' threads for the loop, where the live room listens.
   LedgerEventHub ledger_events;
   donations::PledgeBatcher pledges({db->conninfo, donations::PledgeLimits{}, 2, 256},
@@ -243,7 +245,9 @@ int run_serve(const Options& options) {
   // Provider orders wait on the providers for seconds: workers of their own, apart from the site's.
   sql::WorkerPool pay_pool(db->conninfo, pay->any() ? 2 : 1);
   PayOrderPoller pay_poller(pay, pay_pool, money_moved);
-  for (auto& r : pay_order_routes(pay, pay_pool, options.public_url)) {
+  auto pay_routes =
+      pay_order_routes(pay, pay_pool, options.public_url, pay_requests_per_minute(options));
+  for (auto& r : pay_routes) {
     routes.push_back(std::move(r));
   }
   // A notice's payment also settles its order (and closes the pledge's other orders) at once.

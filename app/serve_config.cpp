@@ -56,6 +56,10 @@ double gift_lookups_per_minute(const Options& options) {
   return limit(options, "gift_lookups_per_minute");
 }
 
+double pay_requests_per_minute(const Options& options) {
+  return limit(options, "pay_requests_per_minute");
+}
+
 int overdue_days(const Options& options) {
   return static_cast<int>(std::clamp(limit(options, "overdue_days"), 0.0, 3650.0));
 }

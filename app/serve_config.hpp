@@ -30,6 +30,8 @@ int overdue_days(const Options& options);
 std::chrono::milliseconds checkpoint_every(const Options& options);
 // Gift lookups one address may make a minute (--limits gift_lookups_per_minute).
 double gift_lookups_per_minute(const Options& options);
+// Requests to /api/pay/orders one address may make a minute (--limits pay_requests_per_minute).
+double pay_requests_per_minute(const Options& options);
 web::LiveServiceConfig live_service_config(const Options& options, const ServeDirs& dirs,
                                            web::WsEndpoint& room);
 // Reads the first live campaign when no --room was given (a blocking query: startup only).

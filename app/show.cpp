@@ -75,6 +75,7 @@ std::expected<std::unique_ptr<Show>, Error> Show::start(stream::StudioConfig con
   }
   std::unique_ptr<Show> show(new Show(std::move(*studio), room_name, room));
   show->state_.certificate_line = certificate;
+  show->viewer_url_ = viewer_url;
   show->state_.qr_url = viewer_url;
   auto* s = show.get();
   metrics.gauge("boai_studio_live", "1 while the studio broadcasts",
@@ -121,10 +122,28 @@ void Show::on_donation(const web::RoomState& room, const web::RoomDonation& dona
   }
   stream::TickerEntry entry{donation.display_name, donation.amount.format(), donation.message};
   state_.ticker.insert(state_.ticker.begin(), entry);
+  ticker_pledges_.insert(ticker_pledges_.begin(), donation.pledge);
   if (state_.ticker.size() > kTickerLength) {
     state_.ticker.resize(kTickerLength);
+    ticker_pledges_.resize(kTickerLength);
   }
-  std::string thanks = "感谢 " + entry.name + " 爱心捐赠 " + entry.amount_text;
+  std::string thanks = "感谢 " + entry.name + " 爱心认捐 " + entry.amount_text;
+  state_.alert = stream::Alert{thanks, std::chrono::system_clock::now() + kAlertFor};
+  publish();
+}
+
+// Money that arrived for a gift (not a sale: its card counts the stock): thanked apart from the
+// pledge, and its ticker line marked once nothing is left to pay.
+void Show::on_payment(const web::RoomState& room, const web::RoomDonation& payment) {
+  if (room.slug() != room_name_ || payment.kind == "sale") {
+    return;
+  }
+  for (std::size_t i = 0; payment.paid_in_full && i < ticker_pledges_.size(); ++i) {
+    if (ticker_pledges_[i] == payment.pledge) {
+      state_.ticker[i].paid = true;
+    }
+  }
+  std::string thanks = "感谢 " + payment.display_name + " · " + payment.amount.format() + " 已到账";
   state_.alert = stream::Alert{thanks, std::chrono::system_clock::now() + kAlertFor};
   publish();
 }
@@ -137,6 +156,7 @@ void Show::on_wish(const web::RoomState& room, const web::RoomWish& wish, bool f
   }
   featured_wish_ = wish.id;
   featured_sale_ = 0;  // one card: the wish takes the place of a sale item
+  point_qr_code();
   if (wish.id == 0) {
     state_.featured.reset();
   } else {
@@ -156,6 +176,7 @@ void Show::on_sale(const web::RoomState& room, const web::RoomSale& item, bool f
   }
   featured_sale_ = item.id;
   featured_wish_ = 0;
+  point_qr_code();
   if (item.id == 0) {
     state_.featured.reset();
   } else {
@@ -169,8 +190,22 @@ void Show::on_sale(const web::RoomState& room, const web::RoomSale& item, bool f
 }
 
 void Show::set_viewer_url(const std::string& url) {
-  state_.qr_url = url;
+  viewer_url_ = url;
+  point_qr_code();
   publish();
+}
+
+// A phone that scans the video while a wish or an item is on the card lands on its form (inside
+// WeChat or Alipay, paying in one tap from there).
+void Show::point_qr_code() {
+  std::string sep = viewer_url_.find('?') == std::string::npos ? "?" : "&";
+  if (featured_wish_ != 0) {
+    state_.qr_url = viewer_url_ + sep + "wish=" + std::to_string(featured_wish_);
+  } else if (featured_sale_ != 0) {
+    state_.qr_url = viewer_url_ + sep + "sale=" + std::to_string(featured_sale_);
+  } else {
+    state_.qr_url = viewer_url_;
+  }
 }
 
 void Show::publish() {

@@ -40,6 +40,7 @@ class Show final : public web::StudioControl, public web::RoomObserver {
   void when_stopped(std::function<void()> fn) { stopped_ = std::move(fn); }
 
   void on_donation(const web::RoomState& room, const web::RoomDonation& donation) override;
+  void on_payment(const web::RoomState& room, const web::RoomDonation& payment) override;
   void on_totals(const web::RoomState& room) override;
   void on_wish(const web::RoomState& room, const web::RoomWish& wish, bool featured) override;
   void on_sale(const web::RoomState& room, const web::RoomSale& item, bool featured) override;
@@ -50,16 +51,19 @@ class Show final : public web::StudioControl, public web::RoomObserver {
                                                          const nlohmann::json& body);
   std::expected<nlohmann::json, Error> overlay_command(const std::string& type,
                                                        const nlohmann::json& body);
-  void publish();  // hands the studio a fresh snapshot of state_
-  void tick();     // once a second: health to the hosts, the end of an alert
+  void publish();        // hands the studio a fresh snapshot of state_
+  void point_qr_code();  // at the card's wish or item, or at the room
+  void tick();           // once a second: health to the hosts, the end of an alert
 
   std::unique_ptr<stream::Studio> studio_;
   std::string room_name_;
   web::LiveRoom& live_room_;
   stream::OverlayState state_;  // the working copy; the studio only sees immutable snapshots
   std::unique_ptr<LoopTimer> timer_;
-  std::int64_t featured_wish_ = 0;  // the wish on the card, updated as gifts arrive
-  std::int64_t featured_sale_ = 0;  // or the sale item, updated as it sells
+  std::int64_t featured_wish_ = 0;            // the wish on the card, updated as gifts arrive
+  std::int64_t featured_sale_ = 0;            // or the sale item, updated as it sells
+  std::string viewer_url_;                    // the room's page, where the QR code leads
+  std::vector<std::int64_t> ticker_pledges_;  // the pledge of each of state_.ticker's lines
   std::function<void()> stopped_;
 };
 

@@ -1,13 +1,15 @@
 // OutboxRelay: SKIP LOCKED lets several nodes relay side by side without sending a row twice.
 #include "donations/outbox_relay.hpp"
 
+#include <cstdio>
+
 #include "donations/outbox.hpp"
 #include "sql/transaction.hpp"
 
 namespace boai::donations {
 
-OutboxRelay::OutboxRelay(std::string conninfo)
-    : conninfo_(std::move(conninfo)), thread_([this] { run(); }) {}
+OutboxRelay::OutboxRelay(std::string conninfo, AlsoOnRelay also)
+    : conninfo_(std::move(conninfo)), also_(std::move(also)), thread_([this] { run(); }) {}
 
 OutboxRelay::~OutboxRelay() {
   {
@@ -26,10 +28,33 @@ void OutboxRelay::poke() {
   wake_.notify_one();
 }
 
-std::expected<int, Error> OutboxRelay::relay_pending(sql::Connection& conn) {
-  return sql::in_transaction(conn, [](sql::Connection& tx) -> std::expected<int, Error> {
+namespace {
+
+// Runs also inside a savepoint: what it did stays only if it succeeded.
+std::expected<void, Error> run_also(sql::Connection& tx, const AlsoOnRelay& also,
+                                    const std::string& topic, const std::string& payload) {
+  if (auto s = tx.exec("SAVEPOINT also_on_relay"); !s) {
+    return std::unexpected(sql::db_failure(s.error()));
+  }
+  auto done = also(tx, topic, payload);
+  auto end =
+      tx.exec(done ? "RELEASE SAVEPOINT also_on_relay" : "ROLLBACK TO SAVEPOINT also_on_relay");
+  if (!end) {
+    return std::unexpected(sql::db_failure(end.error()));
+  }
+  if (!done) {
+    std::fprintf(stderr, "boai: outbox %s: %s\n", topic.c_str(), done.error().message.c_str());
+  }
+  return {};
+}
+
+}  // namespace
+
+std::expected<int, Error> OutboxRelay::relay_pending(sql::Connection& conn,
+                                                     const AlsoOnRelay& also) {
+  return sql::in_transaction(conn, [&also](sql::Connection& tx) -> std::expected<int, Error> {
     auto rows = tx.exec(
-        "SELECT id, payload FROM outbox WHERE relayed_at IS NULL ORDER BY id LIMIT 500 "
+        "SELECT id, payload, topic FROM outbox WHERE relayed_at IS NULL ORDER BY id LIMIT 500 "
         "FOR UPDATE SKIP LOCKED");
     if (!rows) {
       return std::unexpected(sql::db_failure(rows.error()));
@@ -38,6 +63,11 @@ std::expected<int, Error> OutboxRelay::relay_pending(sql::Connection& conn) {
     for (int i = 0; i < rows->rows(); ++i) {
       std::string id(rows->text(i, 0));
       std::string payload(rows->text(i, 1));
+      if (also) {
+        if (auto a = run_also(tx, also, std::string(rows->text(i, 2)), payload); !a) {
+          return std::unexpected(a.error());
+        }
+      }
       // {"outbox":17,"topic":...}: receivers can tell what they have seen.
       std::string message = "{\"outbox\":" + id + "," + payload.substr(1);
       auto n = tx.exec("SELECT pg_notify($1, $2)", sql::params(kEventChannel, message));
@@ -77,7 +107,7 @@ void OutboxRelay::run() {
       conn = std::make_unique<sql::Connection>(std::move(*c));
     }
     while (true) {
-      auto n = relay_pending(*conn);
+      auto n = relay_pending(*conn, also_);
       if (!n || *n < 500) {
         break;
       }

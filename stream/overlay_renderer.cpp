@@ -44,7 +44,7 @@ constexpr double kCardWidth = 560;
 constexpr double kQrSide = 148;
 constexpr size_t kTickerEntries = 4;
 
-// 已筹, 到账, 目标, 还差, 已筹满, 爱心榜, 扫码参与, 稍后回来
+// 已筹, 到账, 目标, 还差, 已筹满, 爱心榜, 扫码参与, 稍后回来, 已到账
 constexpr const char* kRaised = "\xE5\xB7\xB2\xE7\xAD\xB9 ";
 constexpr const char* kSettled = "\xE5\x88\xB0\xE8\xB4\xA6 ";
 constexpr const char* kGoal = "\xE7\x9B\xAE\xE6\xA0\x87 ";
@@ -53,6 +53,8 @@ constexpr const char* kFull = "\xE5\xB7\xB2\xE7\xAD\xB9\xE6\xBB\xA1";
 constexpr const char* kTickerTitle = "\xE7\x88\xB1\xE5\xBF\x83\xE6\xA6\x9C";
 constexpr const char* kScanToGive = "\xE6\x89\xAB\xE7\xA0\x81\xE5\x8F\x82\xE4\xB8\x8E";
 constexpr const char* kBeRightBack = "\xE7\xA8\x8D\xE5\x90\x8E\xE5\x9B\x9E\xE6\x9D\xA5";
+constexpr const char* kPaidMark = "\xE5\xB7\xB2\xE5\x88\xB0\xE8\xB4\xA6";
+constexpr const char* kPaidGreen = "#8BE38B";  // a paid gift's mark on the dark ticker
 
 std::string bold(const std::string& text) {
   return "<b>" + escape_markup(text) + "</b>";
@@ -165,6 +167,9 @@ struct OverlayRenderer::Impl {
         entries += "     ";
       }
       entries += bold(e.name) + " " + escape_markup(e.amount_text);
+      if (e.paid) {
+        entries += std::string(" <span foreground=\"") + kPaidGreen + "\">" + kPaidMark + "</span>";
+      }
       if (!e.message.empty()) {
         entries += " \xE3\x80\x8C" + escape_markup(e.message) + "\xE3\x80\x8D";  // 「」
       }

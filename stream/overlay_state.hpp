@@ -16,6 +16,7 @@ struct TickerEntry {
   std::string name;
   std::string amount_text;  // "¥50.00"
   std::string message;
+  bool paid = false;  // the money arrived: drawn with 已到账
 };
 
 // A few seconds' banner, shown while the wall clock is before `until`.

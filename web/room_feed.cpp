@@ -16,7 +16,8 @@ namespace {
 
 // A donation event's body: what viewers see of a pledge (masked name, never a contact).
 json donation_body(const donations::Pledge& pledge) {
-  return {{"display_name", pledge.public_name},
+  return {{"pledge", pledge.id},
+          {"display_name", pledge.public_name},
           {"amount_fen", pledge.amount.fen()},
           {"message", pledge.message},
           {"fund", pledge.fund}};
@@ -27,9 +28,13 @@ std::optional<RoomDonation> decode_donation(const StoredRoomEvent& event) {
   if (!body.is_object()) {
     return std::nullopt;
   }
-  return RoomDonation{body.value("display_name", std::string("爱心人士")),
+  return RoomDonation{body.value("pledge", std::int64_t{0}),
+                      body.value("display_name", std::string("爱心人士")),
                       donations::Money::from_fen(body.value("amount_fen", std::int64_t{0})),
-                      body.value("message", std::string()), body.value("fund", std::string())};
+                      body.value("message", std::string()),
+                      body.value("fund", std::string()),
+                      body.value("kind", std::string("gift")),
+                      body.value("paid_in_full", false)};
 }
 
 std::optional<RoomWish> decode_wish(const StoredRoomEvent& event) {
@@ -205,10 +210,14 @@ void RoomFeed::deliver(RoomState& room, std::vector<StoredRoomEvent> events) {
 }
 
 void RoomFeed::tell_observers(const RoomState& room, const StoredRoomEvent& event) {
-  if (event.type == "donation") {
+  if (event.type == "donation" || event.type == "donation.paid") {
     if (auto donation = decode_donation(event)) {
       for (auto* o : observers_) {
-        o->on_donation(room, *donation);
+        if (event.type == "donation") {
+          o->on_donation(room, *donation);
+        } else {
+          o->on_payment(room, *donation);
+        }
       }
     }
   } else if (event.type == "wish.updated" || event.type == "wish.featured") {

@@ -21,12 +21,16 @@
 
 namespace boai::web {
 
-// A donation as the room shows it (masked name), decoded once from its room event.
+// A donation as the room shows it (masked name), decoded once from its room event: a pledge
+// (donation) or money that arrived for one (donation.paid: amount is what arrived).
 struct RoomDonation {
+  std::int64_t pledge = 0;
   std::string display_name;
   donations::Money amount;
   std::string message;
   std::string fund;
+  std::string kind;           // donation.paid: gift, wish or sale
+  bool paid_in_full = false;  // donation.paid: nothing is left to pay
 };
 
 // A red wish as the room shows it, decoded once from its room event.
@@ -53,6 +57,7 @@ class RoomObserver {
  public:
   virtual ~RoomObserver() = default;
   virtual void on_donation(const RoomState& room, const RoomDonation& donation) = 0;
+  virtual void on_payment(const RoomState& room, const RoomDonation& payment) = 0;
   virtual void on_totals(const RoomState& room) = 0;
   // featured: a host put it on the video (wish.featured); otherwise its progress changed.
   virtual void on_wish(const RoomState& room, const RoomWish& wish, bool featured) = 0;

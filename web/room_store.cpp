@@ -168,90 +168,92 @@ void announce_rules(sql::Connection& conn, const std::string& slug) {
 std::expected<std::vector<StoredRoomEvent>, Error> append_room_events(
     sql::Connection& conn, const std::string& slug, const std::vector<NewRoomEvent>& events) {
   return sql::in_transaction(
-      conn, [&](sql::Connection& tx) -> std::expected<std::vector<StoredRoomEvent>, Error> {
-        auto n = static_cast<std::int64_t>(events.size());
-        auto head =
-            tx.exec("UPDATE rooms SET last_seq = last_seq + $2 WHERE slug = $1 RETURNING last_seq",
-                    params(slug, n));
-        if (!head) {
-          return std::unexpected(failed(head.error()));
-        }
-        if (head->rows() == 0) {
-          return std::unexpected(make_error("room_not_found", "no room " + slug));
-        }
-        std::int64_t first = head->int64(0, 0) - n + 1;
-        auto now = tx.exec("SELECT floor(extract(epoch FROM now()) * 1000)::bigint");
-        if (!now) {
-          return std::unexpected(failed(now.error()));
-        }
-        std::int64_t at_ms = now->int64(0, 0);
+      conn, [&](sql::Connection& tx) { return append_room_events_in(tx, slug, events); });
+}
 
-        std::vector<StoredRoomEvent> out;
-        sql::ArrayParam seqs, types, ids, payloads, sessions, addresses;
-        for (std::int64_t k = 0; k < n; ++k) {
-          const auto& e = events[static_cast<std::size_t>(k)];
-          StoredRoomEvent s;
-          s.seq = first + k;
-          s.type = e.type;
-          s.at_ms = at_ms;
-          nlohmann::json body = e.body;
-          body["type"] = e.type;
-          body["seq"] = s.seq;
-          body["at"] = at_ms;
-          if (e.type == "chat.message") {
-            auto id = tx.exec("SELECT nextval('chat_message_ids')");
-            if (!id) {
-              return std::unexpected(failed(id.error()));
-            }
-            s.message_id = id->int64(0, 0);
-            body["id"] = *s.message_id;
-          }
-          if (e.removes) {
-            auto r =
-                tx.exec("UPDATE room_events SET removed = true WHERE room = $1 AND message_id = $2",
-                        params(slug, *e.removes));
-            if (!r) {
-              return std::unexpected(failed(r.error()));
-            }
-          }
-          if (e.type == "room.cleared") {
-            auto r = tx.exec(
-                "UPDATE room_events SET removed = true WHERE room = $1 AND type = 'chat.message'",
-                params(slug));
-            if (!r) {
-              return std::unexpected(failed(r.error()));
-            }
-          }
-          s.payload = body.dump();
-          seqs.add(s.seq);
-          types.add(s.type);
-          ids.add(s.message_id ? std::optional<std::string>(std::to_string(*s.message_id))
-                               : std::nullopt);
-          payloads.add(s.payload);
-          sessions.add(e.session);
-          addresses.add(e.address);
-          out.push_back(std::move(s));
-        }
-        auto ins = tx.exec(
-            "INSERT INTO room_events (room, seq, type, message_id, payload, session, address) "
-            "SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], "
-            "$6::text[], "
-            "$7::text[])",
-            {sql::param(slug), seqs.param(), types.param(), ids.param(), payloads.param(),
-             sessions.param(), addresses.param()});
-        if (!ins) {
-          return std::unexpected(failed(ins.error()));
-        }
-        // Inside the transaction on purpose: NOTIFYs are delivered in commit order, which is seq
-        // order.
-        auto note =
-            tx.exec("SELECT pg_notify($1, $2)",
-                    params(kRoomChannel, room_notice_payload({slug, first, first + n - 1})));
-        if (!note) {
-          return std::unexpected(failed(note.error()));
-        }
-        return out;
-      });
+std::expected<std::vector<StoredRoomEvent>, Error> append_room_events_in(
+    sql::Connection& tx, const std::string& slug, const std::vector<NewRoomEvent>& events) {
+  auto n = static_cast<std::int64_t>(events.size());
+  auto head =
+      tx.exec("UPDATE rooms SET last_seq = last_seq + $2 WHERE slug = $1 RETURNING last_seq",
+              params(slug, n));
+  if (!head) {
+    return std::unexpected(failed(head.error()));
+  }
+  if (head->rows() == 0) {
+    return std::unexpected(make_error("room_not_found", "no room " + slug));
+  }
+  std::int64_t first = head->int64(0, 0) - n + 1;
+  auto now = tx.exec("SELECT floor(extract(epoch FROM now()) * 1000)::bigint");
+  if (!now) {
+    return std::unexpected(failed(now.error()));
+  }
+  std::int64_t at_ms = now->int64(0, 0);
+
+  std::vector<StoredRoomEvent> out;
+  sql::ArrayParam seqs, types, ids, payloads, sessions, addresses;
+  for (std::int64_t k = 0; k < n; ++k) {
+    const auto& e = events[static_cast<std::size_t>(k)];
+    StoredRoomEvent s;
+    s.seq = first + k;
+    s.type = e.type;
+    s.at_ms = at_ms;
+    nlohmann::json body = e.body;
+    body["type"] = e.type;
+    body["seq"] = s.seq;
+    body["at"] = at_ms;
+    if (e.type == "chat.message") {
+      auto id = tx.exec("SELECT nextval('chat_message_ids')");
+      if (!id) {
+        return std::unexpected(failed(id.error()));
+      }
+      s.message_id = id->int64(0, 0);
+      body["id"] = *s.message_id;
+    }
+    if (e.removes) {
+      auto r = tx.exec("UPDATE room_events SET removed = true WHERE room = $1 AND message_id = $2",
+                       params(slug, *e.removes));
+      if (!r) {
+        return std::unexpected(failed(r.error()));
+      }
+    }
+    if (e.type == "room.cleared") {
+      auto r =
+          tx.exec("UPDATE room_events SET removed = true WHERE room = $1 AND type = 'chat.message'",
+                  params(slug));
+      if (!r) {
+        return std::unexpected(failed(r.error()));
+      }
+    }
+    s.payload = body.dump();
+    seqs.add(s.seq);
+    types.add(s.type);
+    ids.add(s.message_id ? std::optional<std::string>(std::to_string(*s.message_id))
+                         : std::nullopt);
+    payloads.add(s.payload);
+    sessions.add(e.session);
+    addresses.add(e.address);
+    out.push_back(std::move(s));
+  }
+  auto ins = tx.exec(
+      "INSERT INTO room_events (room, seq, type, message_id, payload, session, address) "
+      "SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::text[], "
+      "$6::text[], "
+      "$7::text[])",
+      {sql::param(slug), seqs.param(), types.param(), ids.param(), payloads.param(),
+       sessions.param(), addresses.param()});
+  if (!ins) {
+    return std::unexpected(failed(ins.error()));
+  }
+  // Inside the transaction on purpose: NOTIFYs are delivered in commit order, which is seq
+  // order.
+  auto note = tx.exec("SELECT pg_notify($1, $2)",
+                      params(kRoomChannel, room_notice_payload({slug, first, first + n - 1})));
+  if (!note) {
+    return std::unexpected(failed(note.error()));
+  }
+
+  return out;
 }
 
 std::expected<std::vector<StoredRoomEvent>, Error> fetch_room_events(sql::Connection& conn,

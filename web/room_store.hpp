@@ -41,7 +41,7 @@ struct StoredRoomEvent {
 };
 
 struct NewRoomEvent {
-  std::string type;     // chat.message, donation, chat.removed, room.cleared
+  std::string type;     // chat.message, donation, donation.paid, chat.removed, room.cleared
   nlohmann::json body;  // the frame without seq (and without id, for chat.message)
   std::string session;  // who said it; kept for moderators, never sent to viewers
   std::string address;
@@ -77,6 +77,10 @@ std::expected<std::optional<RoomSnapshot>, Error> load_room(sql::Connection& con
 // NOTIFY that other nodes receive in that same order.
 std::expected<std::vector<StoredRoomEvent>, Error> append_room_events(
     sql::Connection& conn, const std::string& slug, const std::vector<NewRoomEvent>& events);
+// The same inside the caller's transaction, so that the events commit with the change they tell
+// of (a payment's thanks with the outbox row relayed).
+std::expected<std::vector<StoredRoomEvent>, Error> append_room_events_in(
+    sql::Connection& tx, const std::string& slug, const std::vector<NewRoomEvent>& events);
 
 std::expected<std::vector<StoredRoomEvent>, Error> fetch_room_events(sql::Connection& conn,
                                                                      const std::string& slug,

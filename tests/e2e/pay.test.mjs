@@ -97,8 +97,17 @@ async function payWithNotice(provider, reference) {
   return delivered;
 }
 
-test('a laptop gets QR codes, and 支付成功 shows when the notice lands', async () => {
+test('a laptop gets QR codes, and 支付成功 shows from the room\'s event when the notice lands', async () => {
   const page = await viewer(UA.laptop, { mobile: false });
+  await page.evaluate(() => {
+    window.roomEvents = [];
+    window.boai.client.on('event', (e) => window.roomEvents.push(e));
+  });
+  // The panel asks for the pledge's state once as it opens; after that only the room's
+  // donation.paid event can say it was paid (asks that follow are refused here).
+  let asks = 0;
+  await page.route(/\/api\/pay\/orders\/[A-Z0-9]+$/, (route) => (++asks === 1 ? route.continue()
+    : route.fulfill({ status: 503, contentType: 'application/json', body: '{"error":"db_unavailable"}' })));
   const reference = await pledge(page, { preset: 5000, name: '张三' });
   await page.waitForSelector('#donate-result [data-pay="online"] button');
   assert.deepEqual(await offeredMethods(page), ['wechat_native', 'alipay_qr']);
@@ -113,6 +122,18 @@ test('a laptop gets QR codes, and 支付成功 shows when the notice lands', asy
   assert.equal(await page.textContent('#donate-result [data-pay="paid"]'), '支付成功，感谢您的爱心！');
   // The room's received_fen moved with it (the goal bar's 已到账).
   await page.waitForFunction(() => document.querySelector('#received').textContent === '¥50.00');
+  // The feed's line for the gift says 已到账; the event names the pledge, never its reference.
+  await page.waitForSelector('#donation-feed li.donation .paid');
+  assert.equal(await page.textContent('#donation-feed li.donation .paid'), '已到账');
+  const events = await page.evaluate(() => window.roomEvents);
+  const paid = events.find((m) => m.type === 'donation.paid');
+  assert.ok(paid, JSON.stringify(events));
+  assert.equal(paid.amount_fen, 5000);
+  assert.equal(paid.paid_in_full, true);
+  assert.equal(paid.kind, 'gift');
+  assert.equal(paid.display_name, '张*');
+  assert.ok(!JSON.stringify(paid).includes(reference));
+  assert.equal(asks, 1);
   await screenshot(page, 'pay-laptop-paid');
   assert.deepEqual(page.pageErrors, []);
   await page.context().close();
@@ -177,6 +198,21 @@ test('inside WeChat the page authorizes, then pays through WeixinJSBridge with o
   await screenshot(page, 'pay-wechat-paid');
   assert.deepEqual(page.pageErrors, []);
   await page.context().close();
+});
+
+test('one address asking for orders by the hundred is slowed down with 429 rate_limited', async () => {
+  // Orders and status asks, in turn: they share one limit (60 a minute, a burst of 15).
+  const ask = (i) => (i % 2 === 0
+    ? fetch(`${site.base}/api/pay/orders`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ reference: `NOSUCH${String(i).padStart(2, '0')}`, method: 'wechat_native' }) })
+    : fetch(`${site.base}/api/pay/orders/NOSUCH${String(i).padStart(2, '0')}`));
+  const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => ask(i)));
+  const codes = await Promise.all(answers.map(async (r, i) => `${i % 2 ? 'GET' : 'POST'} ${r.status} ${(await r.json()).error}`));
+  assert.ok(codes.includes('POST 429 rate_limited'), codes.join(', '));
+  assert.ok(codes.includes('GET 429 rate_limited'), codes.join(', '));
+  // The rest were answered as such asks are: no such pledge.
+  assert.deepEqual([...new Set(codes.filter((c) => !c.includes(' 429 ')).map((c) => c.slice(c.indexOf(' ') + 1)))],
+    ['404 pledge_not_found']);
 });
 
 test('every request the stand-in saw carried our valid signature', () => {

@@ -3,7 +3,11 @@
 // console, and after a pledge a frame of the broadcast shows the goal bar moved.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startSite, launchBrowser, phone, screenshot, joined, pledge, sleep, HOST_NAME, HOST_PASSWORD } from './support.mjs';
+import { runBoai, tempDir } from '../ws/support.mjs';
 
 let site;
 let browser;
@@ -114,6 +118,47 @@ test('switching scene from the console reaches the studio', async () => {
   await host.click('#feature-form button[type=submit]');
   await host.waitForSelector('#toast.ok:not([hidden])');
   await screenshot(host, 'host-console-live');
+});
+
+// The QR code on the video, as a phone's camera reads it: the studio's preview (what goes out)
+// fetched with the host's cookie, decoded by zbarimg. null while no code can be read.
+async function readVideoQr() {
+  const cookie = (await host.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  const r = await fetch(`${site.base}/api/studio/preview.png`, { headers: { cookie } });
+  if (!r.ok) return null;
+  const file = join(tempDir('qr'), 'preview.png');
+  writeFileSync(file, Buffer.from(await r.arrayBuffer()));
+  try {
+    return execFileSync('zbarimg', ['-q', '--raw', file], { encoding: 'utf8' }).trim();
+  } catch {
+    return null; // zbarimg exits 4 when it finds no code
+  }
+}
+
+test('an item on the card puts its own link in the video\'s QR code, and the link opens its form', async () => {
+  const added = await runBoai(['sale', 'add', '--title', '家庭急救包', '--price', '88', '--quantity', '3',
+    '--fund', 'general', '--data-dir', site.dataDir]);
+  assert.equal(added.code, 0, added.output);
+  const id = Number(/^#(\d+)/.exec(added.output)[1]);
+  await host.evaluate((itemId) => window.boai.client.request({ type: 'sale.on_air', item_id: itemId }), id);
+  const onCard = await waitFor(async () => {
+    const url = await readVideoQr();
+    return { ok: url?.endsWith(`/r/${site.room}?sale=${id}`), url };
+  }, 'the item\'s link in the QR code');
+  // A phone that scans it lands on the item's form, ready to buy (and pay in one tap).
+  const scanner = await phone(browser, onCard.url.replace(/^https?:\/\/[^/]+/, site.base));
+  await joined(scanner);
+  await scanner.waitForSelector('#sale-buy:not([hidden])');
+  assert.match(await scanner.textContent('#sale-buy'), /家庭急救包/);
+  assert.equal(await scanner.getAttribute('.tabs [data-tab=sales]', 'aria-selected'), 'true');
+  await screenshot(scanner, 'viewer-scanned-item');
+  await scanner.context().close();
+  // Off the card, the code leads to the room again.
+  await host.evaluate(() => window.boai.client.request({ type: 'sale.on_air', item_id: 0 }));
+  await waitFor(async () => {
+    const url = await readVideoQr();
+    return { ok: url?.endsWith(`/r/${site.room}`), url };
+  }, 'the room\'s link in the QR code');
 });
 
 test('an RTMP push target is added and removed from the console', async () => {

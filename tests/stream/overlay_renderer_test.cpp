@@ -294,6 +294,34 @@ TEST_CASE("markup in a donor's name is drawn as characters and not obeyed") {
   CHECK(ink_a < ink_b * 2);
 }
 
+TEST_CASE("a gift paid in full is marked on the ticker in green, the others are not") {
+  bs::OverlayRenderer renderer(1280, 720);
+  auto now = std::chrono::system_clock::now();
+  bs::OverlayState pledged;
+  pledged.ticker = {{"张*", "¥50.00", ""}};
+  bs::OverlayState paid = pledged;
+  paid.ticker[0].paid = true;
+  // Green ink: the mark (#8BE38B) where the dark panel and the white text have none.
+  auto green = [](const bs::OverlayLayer& layer) {
+    int count = 0;
+    for (int y = 0; y < layer.height; ++y) {
+      for (int x = 0; x < layer.width; ++x) {
+        Bgra p = at(layer, x, y);
+        count += p.a > 200 && p.g > 180 && p.r < 170 && p.b < 170 ? 1 : 0;
+      }
+    }
+    return count;
+  };
+  auto a = renderer.render(pledged, false, now);
+  auto b = renderer.render(paid, false, now);
+  const bs::OverlayLayer* ta = find(a, "ticker");
+  const bs::OverlayLayer* tb = find(b, "ticker");
+  REQUIRE(ta != nullptr);
+  REQUIRE(tb != nullptr);
+  CHECK(green(*ta) == 0);
+  CHECK(green(*tb) > 100);  // three characters of 已到账 at the ticker's body size
+}
+
 TEST_CASE("layers blend into I420: opaque covers, transparent leaves the picture alone") {
   // A 6x4 layer at an odd position: opaque white on the left half, transparent on the right.
   bs::OverlayLayer layer;

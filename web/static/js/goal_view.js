@@ -36,10 +36,19 @@ export function addDonation(d) {
     el('span', { class: 'amount', text: formatFen(d.amount_fen ?? 0, { short: true }) }),
     el('time', { class: 'at', text: clock(d.at) }),
     d.message ? el('span', { class: 'message', text: d.message }) : null);
+  if (d.pledge) item.dataset.pledge = String(d.pledge);
   list.prepend(item);
   while (list.children.length > FEED_LENGTH) list.lastElementChild.remove();
   $('#feed-empty').hidden = true;
   list.closest('.feed').hidden = false;
+}
+
+// A donation.paid event: the gift's line in the feed, if it is there, says 已到账.
+export function markPaid(p) {
+  if (!p.paid_in_full) return;
+  const item = $('#donation-feed').querySelector(`li[data-pledge="${Number(p.pledge)}"]`);
+  if (!item || item.querySelector('.paid')) return;
+  item.querySelector('.amount').after(el('span', { class: 'paid', text: t('goal.received') }));
 }
 
 export function clearDonations() {

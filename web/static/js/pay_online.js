@@ -48,30 +48,51 @@ function box(root) {
   return b;
 }
 
-const pollers = new WeakMap(); // root -> interval id
+const pollers = new WeakMap(); // root -> the interval of its waiting panel
+const waiting = new Map(); // pledge id -> shows 支付成功 on the panel that waits for it
 
-// Asks every two seconds whether the pledge is paid, while root shows it.
+// The room's donation.paid event (web/PROTOCOL.md): the panel waiting for that pledge shows
+// 支付成功 the moment the payment is recorded, on whichever node.
+export function onPaidEvent(e) {
+  if (e.paid_in_full) waiting.get(Number(e.pledge))?.();
+}
+
+// Waits for the room's event while root shows the pledge; asks the server once at the start (to
+// learn the pledge's id, or that it is paid already) and every 15 s after, in case the room's
+// connection was down when the event went by.
 function waitForPayment(root, reference, status) {
   clearInterval(pollers.get(root));
   const started = Date.now();
-  const id = setInterval(async () => {
+  let pledge = 0;
+  const stop = () => {
+    clearInterval(timer);
+    waiting.delete(pledge);
+  };
+  const paid = () => {
+    stop();
+    status.textContent = t('pay.success');
+    status.className = 'pay-success';
+    status.dataset.pay = 'paid';
+  };
+  const ask = async () => {
     if (root.hidden || Date.now() - started > 30 * 60 * 1000 || root.dataset.payRef !== reference) {
-      clearInterval(id);
+      stop();
       return;
     }
     try {
       const s = await api(`/api/pay/orders/${encodeURIComponent(reference)}`);
-      if (s?.paid) {
-        clearInterval(id);
-        status.textContent = t('pay.success');
-        status.className = 'pay-success';
-        status.dataset.pay = 'paid';
+      if (s?.pledge && !pledge) {
+        pledge = Number(s.pledge);
+        waiting.set(pledge, paid);
       }
+      if (s?.paid) paid();
     } catch {
       // the next tick asks again
     }
-  }, 2000);
-  pollers.set(root, id);
+  };
+  const timer = setInterval(ask, 15000);
+  pollers.set(root, timer);
+  ask();
 }
 
 function invokeBridge(params) {

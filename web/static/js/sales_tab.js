@@ -74,6 +74,15 @@ export function onOpened(client) {
   refreshOrders();
 }
 
+// Arrived by a link to one item: the tab opened, the list loaded, that item's form (if it is
+// still for sale; the list otherwise).
+export async function openLinked(client, id) {
+  opened = true;
+  await load(client);
+  refreshOrders();
+  openBuy(id);
+}
+
 export function onRoomEvent(e) {
   if (e.type === 'sale.updated') {
     applySaleEvent(e);

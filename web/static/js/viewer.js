@@ -6,10 +6,10 @@ import { apiOrNull } from './api.js';
 import { LiveClient } from './live_client.js';
 import { startLivePlayer } from './player.js';
 import { loadStation } from './station.js';
-import { renderTotals, addDonation, clearDonations } from './goal_view.js';
+import { renderTotals, addDonation, clearDonations, markPaid } from './goal_view.js';
 import * as chat from './chat_view.js';
 import { wireDonate, setFunds, setCampaignOpen, showPledgeToPay } from './donate_view.js';
-import { resumeReference } from './pay_online.js';
+import { resumeReference, onPaidEvent } from './pay_online.js';
 import { loadReplays } from './replays.js';
 import * as wishes from './wishes_tab.js';
 import * as sales from './sales_tab.js';
@@ -42,14 +42,19 @@ function showLobby(rooms, titleKey = 'room.none') {
       r.goal_fen ? el('span', { class: 'room-goal muted', text: formatFen(r.totals?.pledged_fen ?? 0, { short: true }) + ' / ' + formatFen(r.goal_fen, { short: true }) }) : null))));
 }
 
+// Shows one tab's panel (chat, donate, wishes, sales, replays).
+function selectTab(name) {
+  for (const tab of document.querySelectorAll('.tabs [data-tab]')) {
+    tab.setAttribute('aria-selected', String(tab.dataset.tab === name));
+    $(`#tab-${tab.dataset.tab}`).hidden = tab.dataset.tab !== name;
+  }
+}
+
 function wireTabs(client) {
   const tabs = document.querySelectorAll('.tabs [data-tab]');
   for (const tab of tabs) {
     tab.addEventListener('click', () => {
-      for (const other of tabs) {
-        other.setAttribute('aria-selected', String(other === tab));
-        $(`#tab-${other.dataset.tab}`).hidden = other !== tab;
-      }
+      selectTab(tab.dataset.tab);
       if (tab.dataset.tab === 'replays') loadReplays();
       if (tab.dataset.tab === 'wishes') {
         wishes.onOpened(client);
@@ -133,6 +138,9 @@ function wireClient(client) {
     else if (e.type === 'donation') {
       addDonation(e);
       chat.addDonationLine(e);
+    } else if (e.type === 'donation.paid') {
+      markPaid(e);
+      onPaidEvent(e);
     } else if (e.type.startsWith('sale.')) {
       sales.onRoomEvent(e);
     } else {
@@ -194,8 +202,27 @@ async function main() {
     const n = Number($('#viewer-count').dataset.count);
     if (!Number.isNaN(n)) showViewers(n);
   });
+  let linkFollowed = false;
+  client.on('welcome', () => {
+    if (!linkFollowed) openLinked(client);
+    linkFollowed = true;
+  });
   client.connect();
   resumePay();
+}
+
+// The QR code on the video leads to the wish or the item on its card (/r/ROOM?wish=ID or
+// ?sale=ID): once in the room, its tab and its form.
+function openLinked(client) {
+  const q = new URLSearchParams(location.search);
+  const wish = Number(q.get('wish')), sale = Number(q.get('sale'));
+  if (wish > 0) {
+    selectTab('wishes');
+    wishes.openLinked(client, wish);
+  } else if (sale > 0) {
+    selectTab('sales');
+    sales.openLinked(client, sale);
+  }
 }
 
 // Back from WeChat's web authorization (?pay=REF): the pledge's payment picks up where it was.

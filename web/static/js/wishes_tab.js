@@ -53,6 +53,15 @@ export function onOpened(client) {
   refreshMine(client);
 }
 
+// Arrived by a link to one wish: the tab opened, the list loaded, that wish's form (if it still
+// takes gifts; the list otherwise).
+export async function openLinked(client, id) {
+  opened = true;
+  await load(client);
+  refreshMine(client);
+  openGive(id);
+}
+
 export function onRoomEvent(e) {
   if (e.type === 'wish.updated') {
     applyWishEvent(e);
