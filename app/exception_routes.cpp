@@ -62,7 +62,7 @@ json entry_json(const statements::QueueEntry& e) {
           {"actions", e.actions}};
 }
 
-int status_for(const Error& e) {
+int exception_status_for(const Error& e) {
   if (e.code == "exception_not_found" || e.code == "pledge_not_found" ||
       e.code == "payment_not_found") {
     return 404;
@@ -159,7 +159,7 @@ void resolve(sql::WorkerPool& pool, const QueueSettings& settings,
             [r, limit](sql::Connection& c) { return donations::resolve_exception(c, r, limit); },
             [answer, money_moved](std::expected<donations::Resolved, Error> done) {
               if (!done) {
-                return answer(error_response(status_for(done.error()), done.error().code,
+                return answer(error_response(exception_status_for(done.error()), done.error().code,
                                              done.error().message));
               }
               if (done->request) {

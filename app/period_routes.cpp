@@ -17,7 +17,7 @@ namespace {
 using nlohmann::json;
 using namespace boai::donations;
 
-int status_for(const Error& e) {
+int period_status_for(const Error& e) {
   if (e.code == "campaign_not_found" || e.code == "fund_not_found") {
     return 404;
   }
@@ -28,7 +28,7 @@ int status_for(const Error& e) {
 }
 
 web::HttpResponse failure(const Error& e) {
-  return error_response(status_for(e), e.code, e.message);
+  return error_response(period_status_for(e), e.code, e.message);
 }
 
 json period_json(const Period& p) {

@@ -20,7 +20,7 @@ namespace {
 
 using Refused = std::unexpected<SaleOrderRefusal>;
 
-constexpr int kMaxQuantity = 1000;
+constexpr int kMaxOrderQuantity = 1000;
 
 Refused refuse(Error e, int available = -1, int allowed = -1) {
   return Refused(SaleOrderRefusal{std::move(e), available, allowed});
@@ -82,7 +82,7 @@ std::optional<Error> check_request(SaleOrderRequest& r) {
     return make_error("idempotency_key_invalid",
                       "an idempotency key is 8 to 128 visible ASCII characters");
   }
-  if (r.quantity < 1 || r.quantity > kMaxQuantity) {
+  if (r.quantity < 1 || r.quantity > kMaxOrderQuantity) {
     return make_error("quantity_invalid", "an order is for 1 to 1,000 pieces");
   }
   auto name = checked_text("the buyer's name", r.buyer_name, 40);

@@ -36,7 +36,7 @@ SaleItem sale_item_from_row(const sql::Result& r, int i) {
 
 namespace {
 
-constexpr int kMaxQuantity = 100'000;
+constexpr int kMaxItemQuantity = 100'000;
 
 std::expected<std::vector<SaleItem>, Error> select_items(sql::Connection& conn,
                                                          const std::string& where_and_order,
@@ -72,7 +72,7 @@ std::expected<NewSaleItem, Error> checked_item(const NewSaleItem& given) {
     return std::unexpected(make_error(
         "amount_out_of_range", "a price is from ¥0.01 to " + Money::from_yuan(100'000).format()));
   }
-  if (item.quantity < 1 || item.quantity > kMaxQuantity || item.per_buyer < 0 ||
+  if (item.quantity < 1 || item.quantity > kMaxItemQuantity || item.per_buyer < 0 ||
       item.per_buyer > item.quantity) {
     return std::unexpected(
         make_error("quantity_invalid",

@@ -10,6 +10,7 @@
 #include "notices/alipay_notice.hpp"
 #include "notices/crypto.hpp"
 #include "notices/notice_time.hpp"
+#include "payorders/answer_fields.hpp"
 #include "payorders/http_client.hpp"
 
 namespace boai::payorders {
@@ -17,10 +18,6 @@ namespace boai::payorders {
 namespace {
 
 using nlohmann::json;
-
-std::unexpected<Error> fail(std::string code, std::string message) {
-  return std::unexpected(make_error(std::move(code), std::move(message)));
-}
 
 std::string beijing_now() {
   auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now()) + 8 * 3600;
@@ -45,11 +42,6 @@ std::string response_key(const std::string& method) {
     c = c == '.' ? '_' : c;
   }
   return key + "_response";
-}
-
-std::string text(const json& j, const char* name) {
-  auto it = j.find(name);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 // One gateway call; the answer's object when its signature holds and its code is 10000.
@@ -79,9 +71,11 @@ std::expected<json, Error> call(const AlipayOrderSettings& s, const std::string&
   if (!answer.is_object()) {
     return fail("response_malformed", "Alipay's answer is not a JSON object");
   }
-  if (text(answer, "code") != "10000") {
-    auto code = text(answer, "sub_code").empty() ? text(answer, "code") : text(answer, "sub_code");
-    auto words = text(answer, "sub_msg").empty() ? text(answer, "msg") : text(answer, "sub_msg");
+  if (string_field(answer, "code") != "10000") {
+    auto code = string_field(answer, "sub_code").empty() ? string_field(answer, "code")
+                                                         : string_field(answer, "sub_code");
+    auto words = string_field(answer, "sub_msg").empty() ? string_field(answer, "msg")
+                                                         : string_field(answer, "sub_msg");
     return fail("provider_refused", code + ": " + words);
   }
   return answer;
@@ -159,8 +153,8 @@ std::expected<OrderMade, Error> alipay_create(const AlipayOrderSettings& s, cons
   if (!answer) {
     return std::unexpected(answer.error());
   }
-  auto qr = text(*answer, "qr_code");
-  if (qr.empty() || text(*answer, "out_trade_no") != ask.reference) {
+  auto qr = string_field(*answer, "qr_code");
+  if (qr.empty() || string_field(*answer, "out_trade_no") != ask.reference) {
     return fail("response_malformed", "Alipay's precreate answer lacks qr_code");
   }
   return OrderMade{qr, "", ""};
@@ -169,16 +163,16 @@ std::expected<OrderMade, Error> alipay_create(const AlipayOrderSettings& s, cons
 std::expected<QueryAnswer, Error> alipay_query_answer(const std::string& reference,
                                                       const nlohmann::json& answer) {
   QueryAnswer q;
-  q.state = text(answer, "trade_status");
-  if (q.state.empty() || text(answer, "out_trade_no") != reference) {
+  q.state = string_field(answer, "trade_status");
+  if (q.state.empty() || string_field(answer, "out_trade_no") != reference) {
     return fail("response_malformed", "the query answered another order or no trade_status");
   }
   q.closed = q.state == "TRADE_CLOSED";
   if (q.state != "TRADE_SUCCESS" && q.state != "TRADE_FINISHED") {
     return q;
   }
-  auto amount = donations::Money::parse(text(answer, "total_amount"));
-  auto txn = text(answer, "trade_no");
+  auto amount = donations::Money::parse(string_field(answer, "total_amount"));
+  auto txn = string_field(answer, "trade_no");
   if (!amount || amount->fen() <= 0 || txn.empty()) {
     return fail("response_malformed", "a paid trade without its amount or trade_no");
   }
@@ -190,7 +184,7 @@ std::expected<QueryAnswer, Error> alipay_query_answer(const std::string& referen
   n.amount = *amount;
   n.state = q.state;
   n.paid = true;
-  n.paid_us = notices::parse_beijing_time_us(text(answer, "send_pay_date"));
+  n.paid_us = notices::parse_beijing_time_us(string_field(answer, "send_pay_date"));
   n.raw_body = answer.dump();
   q.payment = std::move(n);
   return q;

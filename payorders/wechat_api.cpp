@@ -8,6 +8,7 @@
 #include "notices/crypto.hpp"
 #include "notices/notice_time.hpp"
 #include "notices/wechat_notice.hpp"
+#include "payorders/answer_fields.hpp"
 
 namespace boai::payorders {
 
@@ -19,15 +20,6 @@ std::int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::unexpected<Error> fail(std::string code, std::string message) {
-  return std::unexpected(make_error(std::move(code), std::move(message)));
-}
-
-std::string text(const json& j, const char* name) {
-  auto it = j.find(name);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
 // One signed call; a 2xx answer with a good signature comes back, anything else is an error
@@ -49,8 +41,8 @@ std::expected<HttpReply, Error> call(const WechatOrderSettings& s, const std::st
   }
   if (reply->status < 200 || reply->status > 299) {
     auto j = json::parse(reply->body, nullptr, false);
-    std::string code = j.is_object() ? text(j, "code") : "";
-    std::string message = j.is_object() ? text(j, "message") : "";
+    std::string code = j.is_object() ? string_field(j, "code") : "";
+    std::string message = j.is_object() ? string_field(j, "message") : "";
     return fail("provider_refused",
                 (code.empty() ? std::to_string(reply->status) : code) + ": " + message);
   }
@@ -91,8 +83,8 @@ std::expected<QueryAnswer, Error> wechat_query_answer(const WechatOrderSettings&
     return std::unexpected(j.error());
   }
   QueryAnswer answer;
-  answer.state = text(*j, "trade_state");
-  if (text(*j, "mchid") != s.mchid || text(*j, "out_trade_no") != reference ||
+  answer.state = string_field(*j, "trade_state");
+  if (string_field(*j, "mchid") != s.mchid || string_field(*j, "out_trade_no") != reference ||
       answer.state.empty()) {
     return fail("response_malformed", "the query answered another order or no trade_state");
   }
@@ -107,7 +99,7 @@ std::expected<QueryAnswer, Error> wechat_query_answer(const WechatOrderSettings&
       total = t->get<std::int64_t>();
     }
   }
-  auto txn = text(*j, "transaction_id");
+  auto txn = string_field(*j, "transaction_id");
   if (total <= 0 || txn.empty()) {
     return fail("response_malformed", "a paid transaction without its amount or id");
   }
@@ -119,7 +111,7 @@ std::expected<QueryAnswer, Error> wechat_query_answer(const WechatOrderSettings&
   n.amount = donations::Money::from_fen(total);
   n.state = "SUCCESS";  // a refund later does not unmake the payment: it was paid
   n.paid = true;
-  n.paid_us = notices::parse_rfc3339_us(text(*j, "success_time"));
+  n.paid_us = notices::parse_rfc3339_us(string_field(*j, "success_time"));
   n.raw_body = body;
   n.resource = body;
   answer.payment = std::move(n);
@@ -176,7 +168,8 @@ std::expected<OrderMade, Error> wechat_create(const WechatOrderSettings& s, cons
   if (!j) {
     return std::unexpected(j.error());
   }
-  OrderMade made{text(*j, "code_url"), text(*j, "h5_url"), text(*j, "prepay_id")};
+  OrderMade made{string_field(*j, "code_url"), string_field(*j, "h5_url"),
+                 string_field(*j, "prepay_id")};
   bool has = ask.method == "native" ? !made.code_url.empty()
              : ask.method == "h5"   ? !made.h5_url.empty()
                                     : !made.prepay_id.empty();

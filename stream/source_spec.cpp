@@ -9,7 +9,7 @@ namespace {
 constexpr size_t kMaxSourceLength = 1024;
 constexpr size_t kMaxQuotedLength = 120;
 
-std::unexpected<Error> invalid(std::string_view text, std::string_view why) {
+std::unexpected<Error> invalid_source(std::string_view text, std::string_view why) {
   return std::unexpected(
       make_error("source_invalid",
                  "Source " + quote_for_message(text) + " is not valid: " + std::string(why) + "."));
@@ -51,25 +51,25 @@ std::expected<SourceSpec, Error> parse_srt(std::string_view text) {
   }
   auto colon = rest.rfind(':');
   if (colon == std::string_view::npos) {
-    return invalid(text, "an SRT source needs a port (srt://:9000)");
+    return invalid_source(text, "an SRT source needs a port (srt://:9000)");
   }
   std::string_view host = rest.substr(0, colon);
   for (char c : host) {
     if (!is_host_char(c)) {
-      return invalid(text, "the SRT address has characters that cannot be in one");
+      return invalid_source(text, "the SRT address has characters that cannot be in one");
     }
   }
   auto port = parse_port(rest.substr(colon + 1));
   if (!port) {
-    return invalid(text, port.error());
+    return invalid_source(text, port.error());
   }
   for (char c : query) {
     if (!is_query_char(c)) {
-      return invalid(text, "the SRT options have characters that cannot be in them");
+      return invalid_source(text, "the SRT options have characters that cannot be in them");
     }
   }
   if (query.find("mode=") != std::string_view::npos) {
-    return invalid(text, "the studio always listens; leave out mode=");
+    return invalid_source(text, "the studio always listens; leave out mode=");
   }
   SourceSpec spec;
   spec.kind = SourceKind::kSrt;
@@ -87,7 +87,7 @@ std::expected<SourceSpec, Error> parse_rtmp(std::string_view text) {
   std::string_view rest = text.substr(text.find("://") + 3);
   auto slash = rest.find('/');
   if (slash == std::string_view::npos || slash == 0) {
-    return invalid(text, "an RTMP source looks like rtmp://host/app/stream");
+    return invalid_source(text, "an RTMP source looks like rtmp://host/app/stream");
   }
   std::string_view authority = rest.substr(0, slash);
   std::string_view host = authority;
@@ -95,22 +95,22 @@ std::expected<SourceSpec, Error> parse_rtmp(std::string_view text) {
     host = authority.substr(0, colon);
     auto port = parse_port(authority.substr(colon + 1));
     if (!port) {
-      return invalid(text, port.error());
+      return invalid_source(text, port.error());
     }
   }
   if (host.empty()) {
-    return invalid(text, "the RTMP address has no host");
+    return invalid_source(text, "the RTMP address has no host");
   }
   for (char c : host) {
     if (!is_host_char(c)) {
-      return invalid(text, "the RTMP host has characters that cannot be in one");
+      return invalid_source(text, "the RTMP host has characters that cannot be in one");
     }
   }
   std::string_view path = rest.substr(slash + 1);
   auto app_end = path.find('/');
   if (path.empty() || app_end == 0 || app_end == std::string_view::npos ||
       app_end + 1 >= path.size()) {
-    return invalid(text, "an RTMP source needs an application and a stream name");
+    return invalid_source(text, "an RTMP source needs an application and a stream name");
   }
   SourceSpec spec;
   spec.kind = SourceKind::kRtmp;
@@ -134,7 +134,7 @@ std::string quote_for_message(std::string_view text) {
 
 std::expected<SourceSpec, Error> parse_source(std::string_view text) {
   if (text.size() > kMaxSourceLength) {
-    return invalid(text, "it is too long");
+    return invalid_source(text, "it is too long");
   }
   SourceSpec spec;
   if (text.empty() || text == "test") {
@@ -147,22 +147,23 @@ std::expected<SourceSpec, Error> parse_source(std::string_view text) {
       rest = rest.substr(0, q);
     }
     if (!rest.starts_with("/dev/") || rest.size() <= 5 || has_control_or_space(rest)) {
-      return invalid(text, "a camera is named by its device, like v4l2:/dev/video0");
+      return invalid_source(text, "a camera is named by its device, like v4l2:/dev/video0");
     }
     spec.kind = SourceKind::kV4l2;
     spec.device = std::string(rest);
     if (!options.empty()) {
       if (!options.starts_with("audio=") || has_control_or_space(options)) {
-        return invalid(text, "the only camera option is audio=pulse:NAME or audio=alsa:DEVICE");
+        return invalid_source(text,
+                              "the only camera option is audio=pulse:NAME or audio=alsa:DEVICE");
       }
       spec.audio_device = std::string(options.substr(6));
       if (!spec.audio_device.starts_with("pulse:") && !spec.audio_device.starts_with("alsa:")) {
-        return invalid(text, "the microphone is pulse:NAME or alsa:DEVICE");
+        return invalid_source(text, "the microphone is pulse:NAME or alsa:DEVICE");
       }
     }
   } else if (text.starts_with("srt://")) {
     if (has_control_or_space(text)) {
-      return invalid(text, "it has spaces or control characters");
+      return invalid_source(text, "it has spaces or control characters");
     }
     auto parsed = parse_srt(text);
     if (parsed) {
@@ -171,7 +172,7 @@ std::expected<SourceSpec, Error> parse_source(std::string_view text) {
     return parsed;
   } else if (text.starts_with("rtmp://") || text.starts_with("rtmps://")) {
     if (has_control_or_space(text)) {
-      return invalid(text, "it has spaces or control characters");
+      return invalid_source(text, "it has spaces or control characters");
     }
     auto parsed = parse_rtmp(text);
     if (parsed) {
@@ -184,18 +185,18 @@ std::expected<SourceSpec, Error> parse_source(std::string_view text) {
       path.remove_prefix(2);
     }
     if (path.empty()) {
-      return invalid(text, "a file source needs a path, like file:/srv/class.mp4");
+      return invalid_source(text, "a file source needs a path, like file:/srv/class.mp4");
     }
     for (unsigned char c : path) {
       if (c < 0x20) {
-        return invalid(text, "the path has control characters");
+        return invalid_source(text, "the path has control characters");
       }
     }
     spec.kind = SourceKind::kFile;
     spec.path = std::string(path);
   } else {
-    return invalid(text,
-                   "use test, v4l2:/dev/videoN, srt://:PORT, rtmp://host/app/key or file:PATH");
+    return invalid_source(
+        text, "use test, v4l2:/dev/videoN, srt://:PORT, rtmp://host/app/key or file:PATH");
   }
   spec.text = std::string(text.empty() ? "test" : text);
   return spec;

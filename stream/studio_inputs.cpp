@@ -12,8 +12,8 @@ namespace boai::stream {
 namespace {
 
 constexpr std::int64_t kStallUs = 800'000;  // no picture this long: the input is lost
-constexpr int kBackoffMinMs = 500;
-constexpr int kBackoffMaxMs = 5'000;
+constexpr int kCameraBackoffMinMs = 500;
+constexpr int kCameraBackoffMaxMs = 5'000;
 
 bool is_slide_file(const std::filesystem::path& p) {
   std::string ext = p.extension().string();
@@ -138,7 +138,8 @@ void StudioInputs::lose_camera(const Error& error, bool ended) {
   camera_.last_error = error.code + ": " + error.message;
   if (source_.retries() && live_) {
     camera_.state = "retrying";
-    camera_.backoff_ms = std::min(std::max(kBackoffMinMs, camera_.backoff_ms * 2), kBackoffMaxMs);
+    camera_.backoff_ms =
+        std::min(std::max(kCameraBackoffMinMs, camera_.backoff_ms * 2), kCameraBackoffMaxMs);
     camera_.retry_at_us = now_us() + camera_.backoff_ms * 1000LL;
   } else {
     camera_.state = ended ? "ended" : "failed";

@@ -13,8 +13,8 @@
 namespace boai::stream {
 namespace {
 
-constexpr int kBackoffMinMs = 1'000;
-constexpr int kBackoffMaxMs = 30'000;
+constexpr int kPushBackoffMinMs = 1'000;
+constexpr int kPushBackoffMaxMs = 30'000;
 constexpr std::int64_t kPushSettleUs = 2'000'000;  // no error this long after bytes flow: live
 
 }  // namespace
@@ -167,7 +167,7 @@ void StudioOutputs::fail(Slot& slot, const Error& error) {
   slot.last_error = error.code + ": " + error.message;
   slot.retries++;
   slot.state = "retrying";
-  slot.backoff_ms = std::min(std::max(kBackoffMinMs, slot.backoff_ms * 2), kBackoffMaxMs);
+  slot.backoff_ms = std::min(std::max(kPushBackoffMinMs, slot.backoff_ms * 2), kPushBackoffMaxMs);
   slot.retry_at_us = now_us() + slot.backoff_ms * 1000LL;
   notify(listener_, StudioEvent::Kind::kOutputFailed, slot.id, error.code, error.message);
 }
