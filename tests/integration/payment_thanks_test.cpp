@@ -21,8 +21,8 @@ using nlohmann::json;
 namespace {
 
 donations::Pledge must_pledge(LedgerFixture& f, const std::string& key, std::int64_t fen) {
-  auto batch = donations::write_pledges(f.conn, {f.pledge(key, fen, "张三丰")},
-                                        donations::PledgeLimits{});
+  auto batch =
+      donations::write_pledges(f.conn, {f.pledge(key, fen, "张三丰")}, donations::PledgeLimits{});
   REQUIRE(batch);
   REQUIRE(batch->pledges[0]);
   return *batch->pledges[0];
