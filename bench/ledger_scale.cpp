@@ -129,14 +129,16 @@ void print_rows(const std::vector<Row>& rows, std::int64_t appended) {
   std::printf(
       "\nverify: full, and from the checkpoint the full one kept after %lld more entries; the\n"
       "summary reads the kept totals\n"
-      "%10s %9s %9s %13s %9s %12s %9s %11s\n",
-      static_cast<long long>(appended), "entries", "verify s", "CPU s", "entries/CPU s", "peak MB",
-      "from ckpt s", "peak MB", "summary ms");
+      "%10s %9s %7s %11s %9s %13s %9s %12s %9s %11s\n",
+      static_cast<long long>(appended), "entries", "verify s", "xCOPY", "entries/s", "CPU s",
+      "entries/CPU s", "peak MB", "from ckpt s", "peak MB", "summary ms");
   for (const auto& r : rows) {
-    std::printf("%10lld %9.2f %9.2f %13.0f %9.1f %12.3f %9.1f %11.3f\n",
-                static_cast<long long>(r.entries), r.verify.seconds, r.verify.cpu_seconds,
-                static_cast<double>(r.entries) / r.verify.cpu_seconds, r.verify.peak_mb,
-                r.from_checkpoint.seconds, r.from_checkpoint.peak_mb, r.summary_ms);
+    auto n = static_cast<double>(r.entries);
+    std::printf("%10lld %9.2f %7.2f %11.0f %9.2f %13.0f %9.1f %12.3f %9.1f %11.3f\n",
+                static_cast<long long>(r.entries), r.verify.seconds,
+                r.verify.seconds / r.copy.seconds, n / r.verify.seconds, r.verify.cpu_seconds,
+                n / r.verify.cpu_seconds, r.verify.peak_mb, r.from_checkpoint.seconds,
+                r.from_checkpoint.peak_mb, r.summary_ms);
   }
 }
 

@@ -5,25 +5,29 @@
 
 #include <charconv>
 #include <stdexcept>
+#include <string_view>
 
 namespace boai::donations {
+
+using namespace std::string_view_literals;
 
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
+// Runs without a character to escape are appended whole: most texts have none.
 void append_escaped(std::string_view text, std::string& out) {
-  for (char c : text) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else {
-      out += c;
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c != '\\' && c != '\n' && c != '\r') {
+      continue;
     }
+    out.append(text.data() + run, i - run);
+    out += c == '\\' ? "\\\\"sv : c == '\n' ? "\\n"sv : "\\r"sv;
+    run = i + 1;
   }
+  out.append(text.data() + run, text.size() - run);
 }
 
 void append_number(std::int64_t value, std::string& out) {
@@ -57,33 +61,33 @@ void digest(EVP_MD_CTX* ctx, std::string_view data, unsigned char* out) {
 }  // namespace
 
 void append_canonical_encoding(const LedgerEntry& e, std::string& out) {
-  out += "boai-ledger-v1\nseq=";
+  out += "boai-ledger-v1\nseq="sv;
   append_number(e.seq, out);
-  out += "\nkind=";
+  out += "\nkind="sv;
   append_escaped(e.kind, out);
-  out += "\nrecorded_us=";
+  out += "\nrecorded_us="sv;
   append_number(e.recorded_us, out);
-  out += "\ncampaign=";
+  out += "\ncampaign="sv;
   append_id(e.campaign_id, out);
-  out += "\nfund=";
+  out += "\nfund="sv;
   append_number(e.fund_id, out);
-  out += "\npledge=";
+  out += "\npledge="sv;
   append_id(e.pledge_id, out);
-  out += "\npayment=";
+  out += "\npayment="sv;
   append_id(e.payment_id, out);
-  out += "\nobject=";
+  out += "\nobject="sv;
   append_id(e.object_id, out);
-  out += "\namount_fen=";
+  out += "\namount_fen="sv;
   append_number(e.amount_fen, out);
-  out += "\npublic_name=";
+  out += "\npublic_name="sv;
   append_escaped(e.public_name, out);
-  out += "\nreference=";
+  out += "\nreference="sv;
   append_escaped(e.reference, out);
-  out += "\nmemo=";
+  out += "\nmemo="sv;
   append_escaped(e.memo, out);
-  out += "\nprev=";
+  out += "\nprev="sv;
   out += e.prev_hash;
-  out += "\n";
+  out += "\n"sv;
 }
 
 std::string canonical_encoding(const LedgerEntry& e) {

@@ -1,6 +1,8 @@
 // Verification walks the entries in seq order, as anyone holding the public export would.
 #include "donations/ledger_verify.hpp"
 
+#include <memory>
+
 #include "donations/ledger_stream.hpp"
 #include "donations/pledge_rows.hpp"
 
@@ -209,11 +211,48 @@ std::expected<std::optional<std::string>, Error> checkpoint_mismatch(sql::Connec
                        "or another ledger's checkpoint)"};
 }
 
+// The entries after `start` through a checker, and whether they were read twice. From the
+// genesis, as they lie in the table: the same entries in the same order whenever every seq comes
+// in its place (checked as they come); else, or when one does not, in seq order by the key.
+struct Checked {
+  std::unique_ptr<ChainChecker> checker;
+  bool read_again = false;
+};
+
+std::expected<Checked, Error> check_entries(sql::Connection& conn, const Checkpoint& start,
+                                            const std::vector<PublishedHead>& published) {
+  Checked out{std::make_unique<ChainChecker>(start)};
+  out.checker->expect(published);
+  if (start.seq == 0) {
+    bool in_order = true;
+    auto walked = for_each_entry_as_stored(conn, [&](const LedgerEntry& e) {
+      in_order = e.seq == out.checker->next_seq();
+      if (in_order) {
+        out.checker->add(e);
+      }
+      return in_order;
+    });
+    if (!walked) {
+      return std::unexpected(walked.error());
+    }
+    if (in_order) {
+      return out;
+    }
+    out = {std::make_unique<ChainChecker>(start), true};
+    out.checker->expect(published);
+  }
+  auto walked = for_each_entry(conn, start.seq, [&](const LedgerEntry& e) { out.checker->add(e); });
+  if (!walked) {
+    return std::unexpected(walked.error());
+  }
+  return out;
+}
+
 }  // namespace
 
 std::expected<VerifyReport, Error> verify_ledger(sql::Connection& conn,
                                                  const std::optional<Checkpoint>& from,
-                                                 std::vector<PublishedHead> published) {
+                                                 const std::vector<PublishedHead>& published) {
   // One snapshot for entries, head and totals.
   if (auto b = conn.exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); !b) {
     return std::unexpected(failed(b.error()));
@@ -239,15 +278,15 @@ std::expected<VerifyReport, Error> verify_ledger(sql::Connection& conn,
     report.problems.push_back("entry " + std::to_string(start.seq) + ": " + **mismatch);
     return report;
   }
-  ChainChecker checker(std::move(start));
-  checker.expect(std::move(published));
-  auto walked = for_each_entry(conn, from ? from->seq : 0,
-                               [&checker](const LedgerEntry& e) { checker.add(e); });
-  if (!walked) {
-    return fail(walked.error());
+  auto checked = check_entries(conn, start, published);
+  if (!checked) {
+    return fail(checked.error());
   }
   (void)conn.exec("COMMIT");
-  return checker.finish(stored->head_seq, stored->head_hash, &stored->totals, &stored->months);
+  auto report = checked->checker->finish(stored->head_seq, stored->head_hash, &stored->totals,
+                                         &stored->months);
+  report.read_again = checked->read_again;
+  return report;
 }
 
 }  // namespace boai::donations

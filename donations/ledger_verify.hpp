@@ -26,6 +26,7 @@ struct VerifyReport {
   std::optional<std::int64_t> first_bad_seq;
   std::vector<std::string> problems;  // one sentence each, the first one first
   Checkpoint reached;                 // the head and the sums, to start from next time if ok()
+  bool read_again = false;  // the rows did not lie in seq order: read a second time, by seq
   bool ok() const { return problems.empty(); }
 };
 
@@ -44,6 +45,8 @@ class ChainChecker {
   // Heads published earlier, in seq order: the chain must still pass through each of them.
   void expect(std::vector<PublishedHead> published);
   void add(const LedgerEntry& e);
+  // The seq the next entry must have.
+  std::int64_t next_seq() const { return expected_seq_; }
   // Compares where the chain ended with the stored head and, when given, the stored totals (and
   // the months', when the walk started at the genesis: a checkpoint keeps no months).
   VerifyReport finish(std::int64_t head_seq, const std::string& head_hash,
@@ -71,10 +74,11 @@ VerifyReport verify_chain(const std::vector<LedgerEntry>& entries, std::int64_t 
 
 // The chain, the head and the totals, in one snapshot; from a checkpoint, only the entries after
 // it, once the entry it names is found with its hash on this ledger; and through every published
-// head after the start.
+// head after the start. From the genesis it reads the table as its rows lie, which is seq order
+// unless a row was stored out of its place (then it reads again by seq: read_again).
 std::expected<VerifyReport, Error> verify_ledger(sql::Connection& conn,
                                                  const std::optional<Checkpoint>& from = {},
-                                                 std::vector<PublishedHead> published = {});
+                                                 const std::vector<PublishedHead>& published = {});
 
 // What verify compares the entries with, read in the caller's snapshot.
 struct StoredLedger {

@@ -141,27 +141,36 @@ void CopyRow::parse(std::string_view line) {
     line.remove_suffix(1);
   }
   fields_.clear();
-  // Sized before any view is taken into it: growing it later would move the decoded texts.
-  auto count = static_cast<std::size_t>(std::count(line.begin(), line.end(), '\t')) + 1;
-  if (decoded_.size() < count) {
-    decoded_.resize(count);
-  }
   for (std::size_t start = 0;;) {
     auto tab = line.find('\t', start);
     auto field = line.substr(start, tab == std::string_view::npos ? tab : tab - start);
     auto column = fields_.size();
-    if (field == "\\N") {
-      fields_.push_back({{}, true});
-    } else if (field.find('\\') == std::string_view::npos) {
-      fields_.push_back({field, false});
+    if (field.find('\\') == std::string_view::npos) {
+      fields_.push_back({field, false, false});
+    } else if (field == "\\N") {
+      fields_.push_back({{}, true, false});
     } else {
+      if (decoded_.size() <= column) {
+        grow_decoded(column + 1);
+      }
       decode_copy_escapes(field, decoded_[column]);
-      fields_.push_back({decoded_[column], false});
+      fields_.push_back({decoded_[column], false, true});
     }
     if (tab == std::string_view::npos) {
       break;
     }
     start = tab + 1;
+  }
+}
+
+// Growing moves the decoded texts (short strings live inside their std::string): the fields
+// already taken from them are pointed at their new places.
+void CopyRow::grow_decoded(std::size_t columns) {
+  decoded_.resize(columns);
+  for (std::size_t i = 0; i < fields_.size(); ++i) {
+    if (fields_[i].decoded) {
+      fields_[i].text = decoded_[i];
+    }
   }
 }
 

@@ -54,9 +54,11 @@ class CopyRow {
   std::optional<std::int64_t> optional_int64(int column) const;
 
  private:
+  void grow_decoded(std::size_t columns);
   struct Field {
     std::string_view text;
     bool null = false;
+    bool decoded = false;  // text is in decoded_
   };
   std::vector<Field> fields_;
   std::vector<std::string> decoded_;  // per column, for fields that held escapes

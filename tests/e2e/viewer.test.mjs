@@ -3,7 +3,7 @@
 // refused by the server, screenshots.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSite, launchBrowser, phone, screenshot, joined, setNickname, sendChat, pledge, pageRequest } from './support.mjs';
 import { runBoai, tempDir } from '../ws/support.mjs';
@@ -227,6 +227,42 @@ test('English on request, kept across reloads', async () => {
   assert.match(await b.textContent('#viewer-count'), /watching/);
   await b.click('#lang-switch');
   assert.equal(await b.textContent('.tabs [data-tab=chat]'), '聊天');
+});
+
+test('the replay library pages through its recordings with 更多, newest first, none twice', async () => {
+  // 45 past classes, one a day: more than two pages of the page's 20.
+  const dir = join(site.dataDir, 'recordings');
+  mkdirSync(dir, { recursive: true });
+  const names = [];
+  for (let day = 1; day <= 45; day++) {
+    const date = new Date(Date.UTC(2026, 8, day, 11, 30, 0));
+    const stamp = date.toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
+    names.push(`firstaid-${stamp}.mkv`);
+    writeFileSync(join(dir, names.at(-1)), 'x'.repeat(day));
+  }
+  const newestFirst = [...names].reverse();
+  const page = await phone(browser, `${site.base}/r/${site.room}`);
+  await joined(page);
+  await page.click('.tabs [data-tab=replays]');
+  const listed = () => page.$$eval('#replay-list li', (items) => items.map((li) => li.dataset.name));
+  await page.waitForFunction(() => document.querySelectorAll('#replay-list li').length === 20);
+  assert.deepEqual(await listed(), newestFirst.slice(0, 20));
+  assert.equal(await page.textContent('#replays-more'), '更多');
+  await page.click('#replays-more');
+  await page.waitForFunction(() => document.querySelectorAll('#replay-list li').length === 40);
+  assert.equal(await page.isVisible('#replays-more'), true);
+  await page.click('#replays-more');
+  await page.waitForFunction(() => document.querySelectorAll('#replay-list li').length === 45);
+  await page.waitForSelector('#replays-more', { state: 'hidden' });
+  assert.deepEqual(await listed(), newestFirst);
+  assert.equal(await page.isHidden('#replays-empty'), true);
+  // Opening the tab again starts from the newest page.
+  await page.click('.tabs [data-tab=chat]');
+  await page.click('.tabs [data-tab=replays]');
+  await page.waitForFunction(() => document.querySelectorAll('#replay-list li').length === 20);
+  assert.equal(await page.isVisible('#replays-more'), true);
+  assert.deepEqual(page.pageErrors, []);
+  await page.context().close();
 });
 
 test('screenshots of the viewer page at 375 px', async () => {

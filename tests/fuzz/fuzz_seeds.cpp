@@ -230,7 +230,8 @@ const std::vector<FuzzTarget>& fuzz_targets() {
       {"alipay_bill", alipay_bill, alipay_bill_seeds()},
       {"bank_statement", bank_statement, bank_statement_seeds()},
       {"published_checkpoints", published_checkpoints, checkpoint_seeds()},
-      {"local_checkpoint", local_checkpoint, checkpoint_seeds()}};
+      {"local_checkpoint", local_checkpoint, checkpoint_seeds()},
+      {"copy_row", copy_row, copy_row_seeds()}};
   return kTargets;
 }
 

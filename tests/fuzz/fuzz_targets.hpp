@@ -49,6 +49,8 @@ void provider_answer(const std::uint8_t* data, std::size_t size);
 void published_checkpoints(const std::uint8_t* data, std::size_t size);  // parse_published
 void local_checkpoint(const std::uint8_t* data, std::size_t size);       // parse_checkpoint
 std::vector<std::string> checkpoint_seeds();
+void copy_row(const std::uint8_t* data, std::size_t size);  // sql::CopyRow::parse, row reused
+std::vector<std::string> copy_row_seeds();
 
 // What hosts type for the studio (fuzz_targets_stream.cpp).
 void source(const std::uint8_t* data, std::size_t size);    // stream::parse_source

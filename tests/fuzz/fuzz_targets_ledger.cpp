@@ -1,7 +1,9 @@
 // Fuzz targets for what the ledger's checks read from outside: checkpoints published by a station
 // (a file or a URL's answer, for `verify --checkpoints`) and the local checkpoint file of
 // `verify --from-checkpoint`. Mutated checkpoints are also checked against a real key, so the
-// signature check runs on every shape that parses.
+// signature check runs on every shape that parses. And the rows of COPY's text that export and
+// verify read the ledger by.
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -9,6 +11,7 @@
 #include "donations/ledger_checkpoint.hpp"
 #include "openbooks/ledger_key.hpp"
 #include "openbooks/published_checkpoints.hpp"
+#include "sql/result.hpp"
 #include "tests/fuzz/fuzz_targets.hpp"
 
 namespace boai::fuzz {
@@ -56,6 +59,39 @@ void local_checkpoint(const std::uint8_t* data, std::size_t size) {
   require(again && again->seq == parsed->seq && again->hash == parsed->hash &&
               again->sums == parsed->sums,
           "a checkpoint reads back as it was written");
+}
+
+// Each line through one reused row, as copy_rows does: its fields must read as those of the
+// same line in a row of its own, whatever the lines before it grew.
+void copy_row(const std::uint8_t* data, std::size_t size) {
+  auto text = view(data, size);
+  sql::CopyRow reused;
+  for (std::size_t start = 0; start <= text.size();) {
+    auto end = text.find('\n', start);
+    auto line = text.substr(start, end == std::string_view::npos ? end : end - start);
+    reused.parse(line);
+    sql::CopyRow fresh;
+    fresh.parse(line);
+    require(reused.columns() == fresh.columns(), "the same line has the same columns");
+    require(static_cast<std::size_t>(reused.columns()) ==
+                static_cast<std::size_t>(std::count(line.begin(), line.end(), '\t')) + 1,
+            "a column per tab, and one");
+    for (int c = 0; c < reused.columns(); ++c) {
+      require(reused.is_null(c) == fresh.is_null(c) && reused.text(c) == fresh.text(c),
+              "a reused row reads each field as a fresh one");
+    }
+    if (end == std::string_view::npos) {
+      break;
+    }
+    start = end + 1;
+  }
+}
+
+std::vector<std::string> copy_row_seeds() {
+  return {"1\tpledge\t1796447332415015\t1\t1\t1\t\\N\t\\N\t1000\t张*\tBK100000\tlive\t" +
+              std::string(64, '0') + "\t" + std::string(64, 'a') + "\n",
+          "a\\nb\tplain\nx\\ty\t1\t2\t3\t4\t5\t6\t7\tlast\\\\one\\101\\x42\n", "\\N\n\\\n\t\t\n",
+          ""};
 }
 
 std::vector<std::string> checkpoint_seeds() {

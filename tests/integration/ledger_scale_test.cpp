@@ -207,3 +207,37 @@ TEST_CASE("verify from a checkpoint reads only what was appended after it") {
     CHECK(bad.output.find("totals of campaign") != std::string::npos);
   }
 }
+
+TEST_CASE("verify reads the rows as they lie, and again by seq when one lies out of its place") {
+  auto f = LedgerFixture::make("as-stored");
+  append_entries(f, 2000, 500);
+  auto in_order = verify_ledger(f.conn);
+  REQUIRE(in_order);
+  REQUIRE(in_order->ok());
+  CHECK(in_order->entries == 2000);
+  CHECK_FALSE(in_order->read_again);
+
+  // The owner writes entry 5 again with what it holds: a new version of the row, stored after
+  // entry 6, and the same ledger.
+  REQUIRE(f.conn.exec("SET session_replication_role = replica"));
+  REQUIRE(f.conn.exec("UPDATE ledger_entries SET memo = memo WHERE seq = 5"));
+  auto lying =
+      f.conn.exec("SELECT seq FROM ledger_entries WHERE seq BETWEEN 4 AND 6 ORDER BY ctid");
+  REQUIRE(lying);
+  REQUIRE(lying->rows() == 3);
+  CHECK(lying->int64(2, 0) == 5);
+  auto again = verify_ledger(f.conn);
+  REQUIRE(again);
+  CHECK(again->ok());
+  CHECK(again->read_again);
+  CHECK(again->entries == 2000);
+  CHECK(again->head_hash == in_order->head_hash);
+
+  // Altered and out of place: found by the second read, at its entry.
+  REQUIRE(f.conn.exec("UPDATE ledger_entries SET amount_fen = 1 WHERE seq = 1500"));
+  auto altered = verify_ledger(f.conn);
+  REQUIRE(altered);
+  CHECK(altered->read_again);
+  CHECK(altered->first_bad_seq == 1500);
+  REQUIRE(f.conn.exec("RESET session_replication_role"));
+}

@@ -63,6 +63,24 @@ TEST_CASE("a COPY text row splits at tabs, knows NULL and decodes its escapes") 
   CHECK(row.int64(0) == 2);
 }
 
+TEST_CASE("a COPY row keeps its decoded fields when a later column needs decoding too") {
+  // The first row decodes column 0 only; the next one decodes column 0 and then column 40,
+  // which grows the decoded texts' storage under the field already taken.
+  boai::sql::CopyRow row;
+  row.parse("a\\nb\tplain");
+  CHECK(row.text(0) == "a\nb");
+  std::string line = "x\\ty";
+  for (int i = 1; i < 40; ++i) {
+    line += "\t" + std::to_string(i);
+  }
+  line += "\tlast\\\\one";
+  row.parse(line);
+  REQUIRE(row.columns() == 41);
+  CHECK(row.text(0) == "x\ty");
+  CHECK(row.int64(39) == 39);
+  CHECK(row.text(40) == "last\\one");
+}
+
 TEST_CASE("a checkpoint is written and read back, and a damaged one is refused") {
   auto c = chain(4);
   Checkpoint cp{4, c.back().entry_hash, sums_of(c, 4)};
