@@ -34,6 +34,7 @@ enum class Command {
   kLedgerCheckpoint,
   kLedgerKey,
   kUserAdd,
+  kUserSet,
   kWishList,
   kWishReview,
   kWishFulfil,

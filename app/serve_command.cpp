@@ -99,15 +99,16 @@ web::Authenticator staff_authenticator(sql::WorkerPool& pool) {
   return [&pool](const std::string& cookie,
                  std::function<void(std::optional<web::StaffIdentity>)> done) {
     web::authenticate(pool, cookie, [done](std::optional<web::StaffSession> s) {
-      done(s ? std::optional<web::StaffIdentity>(web::StaffIdentity{s->name, s->role})
+      done(s ? std::optional<web::StaffIdentity>(
+                   web::StaffIdentity{s->name, s->role, s->user_id, s->session_key, s->expires_at})
              : std::nullopt);
     });
   };
 }
 
 std::vector<web::HttpRoute> all_routes(const DatabaseHealth& health, web::Metrics& metrics,
-                                       sql::WorkerPool& pool, bool tls, const SiteInfo& site,
-                                       Show* show, const ServeDirs& dirs,
+                                       sql::WorkerPool& pool, bool tls, web::LiveRoom& room,
+                                       const SiteInfo& site, Show* show, const ServeDirs& dirs,
                                        donations::Money refund_approval_above) {
   auto routes = health_routes(health, metrics);
   routes.push_back(photo_route(pool, dirs.proofs));
@@ -120,7 +121,8 @@ std::vector<web::HttpRoute> all_routes(const DatabaseHealth& health, web::Metric
   for (auto& r : period_routes(pool)) {
     routes.push_back(std::move(r));
   }
-  for (auto& r : web::staff_routes(pool, tls)) {
+  auto signed_out = [&room](const std::string& notice) { room.staff_changed(notice); };
+  for (auto& r : web::staff_routes(pool, tls, signed_out)) {
     routes.push_back(std::move(r));
   }
   for (auto& r : site_routes(site, pool, show)) {
@@ -237,7 +239,7 @@ int run_serve(const Options& options) {
   config.request_headers = pay_notice_headers();
   SiteInfo site{options.static_dir,  options.station_name, options.certificate,
                 options.credit_code, studio_room,          dirs.recordings};
-  auto routes = all_routes(health, metrics, pool, tls, site, show.get(), dirs,
+  auto routes = all_routes(health, metrics, pool, tls, room, site, show.get(), dirs,
                            refund_approval_above(options));
   auto money_moved = [&relay] { relay.poke(); };
   // Provider orders wait on the providers for seconds: workers of their own, apart from the site's.

@@ -2,6 +2,7 @@
 // run it on a sql::WorkerPool thread or in a command, never on the GLib main loop.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <optional>
@@ -24,10 +25,16 @@ inline constexpr int kFailureWindowSeconds = 15 * 60;
 
 inline constexpr std::size_t kMinPasswordChars = 8;
 
+// Sessions and accounts that change are announced here (sql/migrations/0016_staff_notices.sql):
+// "session <token_sha256>" when a session ends, "user <id>" when an account's role or state does.
+inline constexpr const char* kStaffChannel = "boai_staff";
+
 struct StaffSession {
   std::int64_t user_id = 0;
   std::string name;
-  std::string role;  // "host", "finance" or "admin"
+  std::string role;         // "host", "finance" or "admin"
+  std::string session_key;  // the SHA-256 of the token: what a kStaffChannel notice names
+  std::chrono::system_clock::time_point expires_at;
 };
 
 struct SignedIn {
@@ -46,12 +53,22 @@ std::expected<StaffSession, Error> add_user(sql::Connection& conn, const std::st
 std::expected<SignedIn, Error> login(sql::Connection& conn, const std::string& name,
                                      const std::string& password, const std::string& peer);
 
+// Changes an account: a new role (empty: unchanged) and/or disabled or enabled again (nullopt:
+// unchanged). Its open sockets lose or change their powers at once (kStaffChannel).
+// Errors: user_not_found, role_invalid, db_*.
+std::expected<StaffSession, Error> change_user(sql::Connection& conn, const std::string& name,
+                                               const std::string& role,
+                                               std::optional<bool> disabled);
+
 // Ends the session of that token, if there is one.
 std::expected<void, Error> logout(sql::Connection& conn, const std::string& token);
 
 // The session of a token: nullopt when it is unknown, expired, its account disabled, or the
 // database cannot say (a sign-in fails closed). Refreshes the session's last_seen.
 std::optional<StaffSession> session_for_token(sql::Connection& conn, const std::string& token);
+
+// What a session is named by in the database and in kStaffChannel notices.
+std::string session_key(const std::string& token);
 
 // The boai_session token of a Cookie header ("a=1; boai_session=…"), or "" when there is none.
 std::string session_token_from_cookie(const std::string& cookie_header);

@@ -107,22 +107,26 @@ void handle_login(sql::WorkerPool& pool, bool tls, const HttpRequest& request,
       unavailable<Out>());
 }
 
-void handle_logout(sql::WorkerPool& pool, bool tls, const HttpRequest& request,
-                   HttpResponder respond) {
+void handle_logout(sql::WorkerPool& pool, bool tls, const StaffNotice& signed_out,
+                   const HttpRequest& request, HttpResponder respond) {
   if (request.method != "POST") {
     return respond(method_not_allowed("POST"));
   }
   using Out = std::expected<void, Error>;
+  auto token = session_token_from_cookie(request.cookie);
   pool.run<Out>(
-      [token = session_token_from_cookie(request.cookie)](sql::Connection& conn) -> Out {
+      [token](sql::Connection& conn) -> Out {
         try {
           return logout(conn, token);
         } catch (const std::exception& e) {
           return std::unexpected(make_error("internal", e.what()));
         }
       },
-      [respond, tls](Out out) {
+      [respond, tls, signed_out, token](Out out) {
         guarded(respond, [&] {
+          if (signed_out && !token.empty()) {
+            signed_out("session " + session_key(token));
+          }
           // The browser forgets the cookie either way; the session row may outlive a failure.
           auto response = out ? json_response(200, {{"ok", true}}) : error_response(out.error());
           response.headers.emplace_back("Set-Cookie", session_cookie("", tls));
@@ -180,15 +184,15 @@ void authenticate(sql::WorkerPool& pool, const std::string& cookie_header,
       [](const sql::DbError&) { return Out(); });
 }
 
-std::vector<HttpRoute> staff_routes(sql::WorkerPool& pool, bool tls) {
+std::vector<HttpRoute> staff_routes(sql::WorkerPool& pool, bool tls, StaffNotice signed_out) {
   return {
       exact("/api/login",
             [&pool, tls](const HttpRequest& r, HttpResponder respond) {
               handle_login(pool, tls, r, std::move(respond));
             }),
       exact("/api/logout",
-            [&pool, tls](const HttpRequest& r, HttpResponder respond) {
-              handle_logout(pool, tls, r, std::move(respond));
+            [&pool, tls, signed_out](const HttpRequest& r, HttpResponder respond) {
+              handle_logout(pool, tls, signed_out, r, std::move(respond));
             }),
       exact("/api/me", [&pool](const HttpRequest& r,
                                HttpResponder respond) { handle_me(pool, r, std::move(respond)); }),
