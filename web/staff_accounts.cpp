@@ -5,6 +5,8 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "donations/text_rules.hpp"
@@ -141,8 +143,18 @@ std::expected<StaffSession, Error> add_user(sql::Connection& conn, const std::st
   return StaffSession{r->int64(0, 0), name, role, "", {}};
 }
 
+int throttle_wait_seconds(std::int64_t failures, double since_last, int free) {
+  if (failures < free) {
+    return 0;
+  }
+  auto doublings = std::min<std::int64_t>(failures - free, 10);
+  auto delay = std::min(kFirstDelaySeconds << doublings, kFailureWindowSeconds);
+  return std::max(0, static_cast<int>(std::ceil(delay - since_last)));
+}
+
 std::expected<SignedIn, Error> login(sql::Connection& conn, const std::string& name,
-                                     const std::string& password, const std::string& peer) {
+                                     const std::string& password, const std::string& peer,
+                                     int* retry_after) {
   // A name that cannot exist is counted under "" so that it still costs its address a failure.
   std::string key = is_valid_name(name) ? name : "";
   if (auto old = conn.exec(
@@ -152,17 +164,28 @@ std::expected<SignedIn, Error> login(sql::Connection& conn, const std::string& n
     return std::unexpected(failed(old.error()));
   }
   auto counts = conn.exec(
-      "SELECT count(*) FILTER (WHERE name = $1), count(*) FILTER (WHERE peer = $2) "
+      "SELECT count(*) FILTER (WHERE name = $1), "
+      "coalesce((extract(epoch FROM now() - max(attempted_at) FILTER (WHERE name = $1)) * 1000)"
+      "::bigint, 0), "
+      "count(*), coalesce((extract(epoch FROM now() - max(attempted_at)) * 1000)::bigint, 0) "
       "FROM staff_login_failures "
-      "WHERE (name = $1 OR peer = $2) AND attempted_at > now() - make_interval(secs => $3)",
+      "WHERE peer = $2 AND attempted_at > now() - make_interval(secs => $3)",
       params(key, peer, kFailureWindowSeconds));
   if (!counts) {
     return std::unexpected(failed(counts.error()));
   }
-  if (counts->int64(0, 0) >= kMaxFailuresPerName || counts->int64(0, 1) >= kMaxFailuresPerAddress) {
-    return std::unexpected(
-        make_error("login_throttled", "too many failed sign-ins; try again in " +
-                                          std::to_string(kFailureWindowSeconds / 60) + " minutes"));
+  // Seconds since the last failure, from milliseconds.
+  auto since = [&](int column) { return static_cast<double>(counts->int64(0, column)) / 1000; };
+  int wait = std::max(
+      throttle_wait_seconds(counts->int64(0, 0), since(1), kFreeFailuresPerNameAndAddress),
+      throttle_wait_seconds(counts->int64(0, 2), since(3), kFreeFailuresPerAddress));
+  if (wait > 0) {
+    if (retry_after != nullptr) {
+      *retry_after = wait;
+    }
+    return std::unexpected(make_error(
+        "login_throttled",
+        "too many failed sign-ins; try again in " + std::to_string(wait) + " seconds"));
   }
 
   auto user = conn.exec("SELECT id, role, password_hash, disabled FROM staff_users WHERE name = $1",
@@ -195,8 +218,9 @@ std::expected<SignedIn, Error> login(sql::Connection& conn, const std::string& n
   if (!s) {
     return std::unexpected(failed(s.error()));
   }
-  // A success forgives the name's earlier mistakes, not the address's.
-  if (auto clear = conn.exec("DELETE FROM staff_login_failures WHERE name = $1", params(key));
+  // A success forgives the name's earlier mistakes from this address, not the address's others.
+  if (auto clear = conn.exec("DELETE FROM staff_login_failures WHERE name = $1 AND peer = $2",
+                             params(key, peer));
       !clear) {
     return std::unexpected(failed(clear.error()));
   }

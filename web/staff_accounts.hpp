@@ -17,11 +17,19 @@ namespace boai::web {
 inline constexpr const char* kSessionCookie = "boai_session";
 inline constexpr int kSessionSeconds = 12 * 60 * 60;
 
-// Sign-in throttling: past this many failures in the window, a name or an address is refused
-// without its password being checked. An address gets more, since a station's staff share one.
-inline constexpr int kMaxFailuresPerName = 5;
-inline constexpr int kMaxFailuresPerAddress = 20;
+// Sign-in throttling, by name and address together and by address alone, never by name alone
+// (staff names are easy to learn: a stranger elsewhere must not lock a host out). Past the free
+// failures of the window, every try waits kFirstDelaySeconds after the last failure, a delay that
+// doubles with each further failure up to kFailureWindowSeconds. An address gets more free
+// failures, since a station's staff share one.
+inline constexpr int kFreeFailuresPerNameAndAddress = 5;
+inline constexpr int kFreeFailuresPerAddress = 20;
+inline constexpr int kFirstDelaySeconds = 30;
 inline constexpr int kFailureWindowSeconds = 15 * 60;
+
+// How long a try must still wait after `failures` failures, the last `since_last` seconds ago
+// (0: it may go), with `free` of them free.
+int throttle_wait_seconds(std::int64_t failures, double since_last, int free);
 
 inline constexpr std::size_t kMinPasswordChars = 8;
 
@@ -47,11 +55,12 @@ struct SignedIn {
 std::expected<StaffSession, Error> add_user(sql::Connection& conn, const std::string& name,
                                             const std::string& role, const std::string& password);
 
-// Errors: login_throttled (too many recent failures for the name or the address; the password is
-// not looked at), login_failed (unknown name, wrong password or disabled account: one message for
+// Errors: login_throttled (too many recent failures for the name from this address, or for the
+// address; the password is not looked at; retry_after gets the seconds to wait), login_failed (unknown name, wrong password or disabled account: one message for
 // all, and the same scrypt work, so neither words nor timing tell whether a name exists), db_*.
 std::expected<SignedIn, Error> login(sql::Connection& conn, const std::string& name,
-                                     const std::string& password, const std::string& peer);
+                                     const std::string& password, const std::string& peer,
+                                     int* retry_after = nullptr);
 
 // Changes an account: a new role (empty: unchanged) and/or disabled or enabled again (nullopt:
 // unchanged). Its open sockets lose or change their powers at once (kStaffChannel).

@@ -25,14 +25,14 @@ HttpResponse error_response(int status, const std::string& code, const std::stri
   return json_response(status, {{"error", code}, {"message", message}});
 }
 
-HttpResponse error_response(const Error& e) {
+HttpResponse error_response(const Error& e, int retry_after = 0) {
   int status = e.code == "login_failed"      ? 401
                : e.code == "login_throttled" ? 429
                : e.code == "db_unavailable"  ? 503
                                              : 500;
   auto response = error_response(status, e.code, e.message);
   if (status == 429) {
-    response.headers.emplace_back("Retry-After", std::to_string(kFailureWindowSeconds));
+    response.headers.emplace_back("Retry-After", std::to_string(retry_after));
   }
   return response;
 }
@@ -84,27 +84,30 @@ void handle_login(sql::WorkerPool& pool, bool tls, const HttpRequest& request,
   if (!body) {
     return respond(error_response(400, body.error().code, body.error().message));
   }
-  using Out = std::expected<SignedIn, Error>;
+  using Out = std::pair<std::expected<SignedIn, Error>, int>;  // and the seconds to wait
   pool.run<Out>(
       [name = std::move(body->name), password = std::move(body->password),
        peer = request.peer](sql::Connection& conn) -> Out {
+        int retry_after = 0;
         try {
-          return login(conn, name, password, peer);
+          auto in = login(conn, name, password, peer, &retry_after);
+          return {std::move(in), retry_after};
         } catch (const std::exception& e) {
-          return std::unexpected(make_error("internal", e.what()));
+          return {std::unexpected(make_error("internal", e.what())), 0};
         }
       },
-      [respond, tls](Out out) {
+      [respond, tls](Out result) {
         guarded(respond, [&] {
+          auto& out = result.first;
           if (!out) {
-            return respond(error_response(out.error()));
+            return respond(error_response(out.error(), result.second));
           }
           auto headers = kNoStore;
           headers.emplace_back("Set-Cookie", session_cookie(out->token, tls));
           respond(json_response(200, who(out->session), std::move(headers)));
         });
       },
-      unavailable<Out>());
+      [](const sql::DbError& e) { return Out(std::unexpected(sql::db_failure(e)), 0); });
 }
 
 void handle_logout(sql::WorkerPool& pool, bool tls, const StaffNotice& signed_out,
