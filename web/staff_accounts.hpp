@@ -56,8 +56,9 @@ std::expected<StaffSession, Error> add_user(sql::Connection& conn, const std::st
                                             const std::string& role, const std::string& password);
 
 // Errors: login_throttled (too many recent failures for the name from this address, or for the
-// address; the password is not looked at; retry_after gets the seconds to wait), login_failed (unknown name, wrong password or disabled account: one message for
-// all, and the same scrypt work, so neither words nor timing tell whether a name exists), db_*.
+// address; the password is not looked at; retry_after gets the seconds to wait), login_failed
+// (unknown name, wrong password or disabled account: one message for all, and the same scrypt
+// work, so neither words nor timing tell whether a name exists), db_*.
 std::expected<SignedIn, Error> login(sql::Connection& conn, const std::string& name,
                                      const std::string& password, const std::string& peer,
                                      int* retry_after = nullptr);
