@@ -176,16 +176,15 @@ std::expected<SignedIn, Error> login(sql::Connection& conn, const std::string& n
   }
   // Seconds since the last failure, from milliseconds.
   auto since = [&](int column) { return static_cast<double>(counts->int64(0, column)) / 1000; };
-  int wait = std::max(
-      throttle_wait_seconds(counts->int64(0, 0), since(1), kFreeFailuresPerNameAndAddress),
-      throttle_wait_seconds(counts->int64(0, 2), since(3), kFreeFailuresPerAddress));
+  int wait =
+      std::max(throttle_wait_seconds(counts->int64(0, 0), since(1), kFreeFailuresPerNameAndAddress),
+               throttle_wait_seconds(counts->int64(0, 2), since(3), kFreeFailuresPerAddress));
   if (wait > 0) {
     if (retry_after != nullptr) {
       *retry_after = wait;
     }
-    return std::unexpected(make_error(
-        "login_throttled",
-        "too many failed sign-ins; try again in " + std::to_string(wait) + " seconds"));
+    return std::unexpected(make_error("login_throttled", "too many failed sign-ins; try again in " +
+                                                             std::to_string(wait) + " seconds"));
   }
 
   auto user = conn.exec("SELECT id, role, password_hash, disabled FROM staff_users WHERE name = $1",

@@ -6,10 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include "sql/connection.hpp"
-#include "web/staff_accounts.hpp"
 #include "tests/support/boai_process.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/test_cluster.hpp"
+#include "web/staff_accounts.hpp"
 
 using namespace boai::test;
 using nlohmann::json;
