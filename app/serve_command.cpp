@@ -254,6 +254,7 @@ int run_serve(const Options& options) {
     pay_poller.sweep_soon();
   };
   for (auto& r : pay_notice_routes(std::move(*notice_settings), pool, metrics, notice_paid)) {
+    r.guard = web::RequestGuard::kAnySite;  // the providers' servers, whatever they say
     routes.push_back(std::move(r));
   }
   for (auto& r : exception_routes(pool, {refund_approval_above(options), overdue_days(options)},

@@ -24,6 +24,7 @@
 #include "web/listen_address.hpp"
 #include "web/mailbox.hpp"
 #include "web/remote_connection.hpp"
+#include "web/request_guard.hpp"
 #include "web/ws_connection.hpp"
 
 namespace boai::web {
@@ -132,6 +133,11 @@ struct LiveService::Impl {
     const HttpRoute* route = route_for(ex.request().path);
     if (route == nullptr) {
       ex.respond({404, "application/json", R"({"error":"not_found"})", {}});
+      return;
+    }
+    if (auto refused =
+            refuse_cross_site(ex.request(), route->guard, config.ws_limits.allowed_origins)) {
+      ex.respond(std::move(*refused));
       return;
     }
     tell_loop(HttpCall{session.id, route, ex.request()});

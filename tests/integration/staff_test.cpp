@@ -259,3 +259,55 @@ TEST_CASE("malformed and oversized sign-in bodies are refused, and the service c
   server.boai.signal(SIGTERM);
   CHECK(server.boai.wait_exit(10s) == 0);
 }
+
+TEST_CASE("cross-site sign-ins, sign-outs and changes are refused with stable codes") {
+  auto url = fresh_database("staff_cross_site");
+  REQUIRE(add_user(url, "lily", "finance", "lily's password\n").exit_code == 0);
+  Server server(url);
+  const std::string body = json{{"name", "lily"}, {"password", "lily's password"}}.dump();
+  const std::string own = "http://127.0.0.1:" + std::to_string(server.port);
+
+  // A form of another site posts text/plain: not read at all.
+  auto plain = http_request(server.port, "POST", "/api/login", body,
+                            {{"Content-Type", "text/plain"}, {"Origin", "http://evil.example"}});
+  CHECK(plain.status == 403);
+  CHECK(error_of(plain) == "cross_site");
+  auto typed =
+      http_request(server.port, "POST", "/api/login", body, {{"Content-Type", "text/plain"}});
+  CHECK(typed.status == 415);
+  CHECK(error_of(typed) == "json_required");
+  CHECK(typed.headers.count("set-cookie") == 0);
+  auto foreign =
+      http_request(server.port, "POST", "/api/login", body, {{"Origin", "http://evil.example"}});
+  CHECK(foreign.status == 403);
+  CHECK(error_of(foreign) == "cross_site");
+  auto fetched =
+      http_request(server.port, "POST", "/api/login", body, {{"Sec-Fetch-Site", "cross-site"}});
+  CHECK(fetched.status == 403);
+  CHECK(error_of(fetched) == "cross_site");
+
+  // The site's own pages, and clients that are no browser, get in.
+  auto ours = http_request(server.port, "POST", "/api/login", body, {{"Origin", own}});
+  REQUIRE(ours.status == 200);
+  auto cookie = cookie_of(ours);
+
+  // Signing someone out, or changing anything, from elsewhere is refused the same way.
+  CHECK(error_of(http_request(server.port, "POST", "/api/logout", "",
+                              {{"Cookie", cookie}, {"Origin", "http://evil.example"}})) ==
+        "cross_site");
+  CHECK(error_of(http_request(server.port, "POST", "/api/logout", "",
+                              {{"Cookie", cookie}, {"Content-Type", "text/plain"}})) ==
+        "json_required");
+  CHECK(error_of(http_request(server.port, "POST", "/api/finance/refunds",
+                              R"({"reference":"X","amount_fen":1,"reason":"r"})",
+                              {{"Cookie", cookie}, {"Origin", "http://evil.example"}})) ==
+        "cross_site");
+  CHECK(me(server.port, cookie).status == 200);
+  // Reading is not changing: a GET from anywhere is answered as before.
+  CHECK(http_request(server.port, "GET", "/api/me", "",
+                     {{"Cookie", cookie}, {"Origin", "http://evil.example"}})
+            .status == 200);
+  CHECK(http_request(server.port, "POST", "/api/logout", "", {{"Cookie", cookie}, {"Origin", own}})
+            .status == 200);
+  CHECK(me(server.port, cookie).status == 401);
+}

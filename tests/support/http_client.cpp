@@ -43,8 +43,14 @@ HttpReply http_request_from(const std::string& source, int port, const std::stri
   std::string request = method + " " + path +
                         " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
                         "\r\nConnection: close\r\n";
+  bool typed = false;
   for (const auto& [k, v] : headers) {
     request += k + ": " + v + "\r\n";
+    typed = typed || k == "Content-Type" || k == "content-type";
+  }
+  // The API's state-changing requests are JSON (json_required otherwise): say so unless told.
+  if (!typed && method != "GET" && method != "HEAD") {
+    request += "Content-Type: application/json\r\n";
   }
   if (!body.empty() || method == "POST") {
     request += "Content-Length: " + std::to_string(body.size()) + "\r\n";

@@ -1,4 +1,5 @@
-// A plain HTTP/1.1 client over loopback for integration tests: one request, one response.
+// A plain HTTP/1.1 client over loopback for integration tests: one request, one response. A
+// request other than GET and HEAD says Content-Type: application/json unless headers give one.
 #pragma once
 
 #include <map>
