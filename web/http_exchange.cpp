@@ -94,6 +94,14 @@ void HttpExchange::respond(HttpResponse response) {
   if (response_) {
     return;
   }
+  // An answer to a signed-in member may hold what only staff see: no cache keeps it, unless the
+  // route said otherwise (the public, cacheable books).
+  bool said = std::any_of(response.headers.begin(), response.headers.end(), [](const auto& h) {
+    return h.first == "Cache-Control" || h.first == "cache-control";
+  });
+  if (!said && request_.cookie.find("boai_session=") != std::string::npos) {
+    response.headers.emplace_back("Cache-Control", "no-store");
+  }
   response_ = std::move(response);
   lws_callback_on_writable(wsi_);
 }

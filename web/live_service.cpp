@@ -25,6 +25,7 @@
 #include "web/mailbox.hpp"
 #include "web/remote_connection.hpp"
 #include "web/request_guard.hpp"
+#include "web/security_headers.hpp"
 #include "web/ws_connection.hpp"
 
 namespace boai::web {
@@ -363,6 +364,8 @@ std::expected<void, Error> LiveService::Impl::create_context() {
     info.alpn = "h2,http/1.1";
   }
   info.mounts = mounts.build(config.static_dir, config.file_mounts, routes, kHttpProtocol);
+  bool tls = !config.tls_cert.empty() && !config.tls_key.empty();
+  info.headers = mounts.headers(security_headers(tls));
   info.user = this;
   info.server_string = "boai";
   info.vhost_name = "boai";
