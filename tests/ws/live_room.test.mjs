@@ -146,3 +146,28 @@ test('a viewer cannot moderate; a host can delete and ban', async () => {
   await host.close();
   await finance.close();
 });
+
+test('a draft room is neither listed nor joinable by viewers until it opens', async () => {
+  let r = await runBoai(['campaign', 'add', 'soon', '--title', '下周的课', '--goal', '1000',
+    '--data-dir', dataDir]);
+  assert.equal(r.code, 0, r.output);
+  const listed = async () => (await (await fetch(`http://127.0.0.1:${server.port}/api/rooms`)).json())
+    .map((room) => room.slug);
+  assert.ok(!(await listed()).includes('soon'));
+
+  const viewer = await Client.open(server.port);
+  assert.equal((await viewer.hello('soon')).code, 'room_not_found');
+  // Staff prepare it: a host gets in (and the room opens on this node with its status read).
+  const host = await Client.open(server.port, { cookie: await signIn(server.port, 'host1', 'host-password-1') });
+  assert.equal((await host.hello('soon')).campaign.status, 'draft');
+  assert.equal((await viewer.hello('soon')).code, 'room_not_found');
+
+  r = await runBoai(['campaign', 'status', 'soon', '--set', 'live', '--data-dir', dataDir]);
+  assert.equal(r.code, 0, r.output);
+  assert.ok((await listed()).includes('soon'));
+  const welcome = await viewer.hello('soon');
+  assert.equal(welcome.type, 'welcome');
+  assert.equal(welcome.campaign.status, 'live');
+  await viewer.close();
+  await host.close();
+});
