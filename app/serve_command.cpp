@@ -45,7 +45,22 @@ int quit_loop(void* loop) {
   return G_SOURCE_CONTINUE;
 }
 
-std::vector<web::HttpRoute> health_routes(const DatabaseHealth& health, web::Metrics& metrics) {
+// Whether a request shows the metrics token (compared in constant time); none set: anyone may.
+bool may_read_metrics(const web::HttpRequest& request, const std::string& token) {
+  if (token.empty()) {
+    return true;
+  }
+  std::string shown = request.header("authorization");
+  std::string wanted = "Bearer " + token;
+  unsigned char differ = shown.size() == wanted.size() ? 0 : 1;
+  for (std::size_t i = 0; i < shown.size() && i < wanted.size(); ++i) {
+    differ |= static_cast<unsigned char>(shown[i] ^ wanted[i]);
+  }
+  return differ == 0;
+}
+
+std::vector<web::HttpRoute> health_routes(const DatabaseHealth& health, web::Metrics& metrics,
+                                          const std::string& metrics_token) {
   return {
       {"/healthz",
        [&health](const web::HttpRequest&, web::HttpResponder respond) {
@@ -56,7 +71,14 @@ std::vector<web::HttpRoute> health_routes(const DatabaseHealth& health, web::Met
                   {{"Cache-Control", "no-store"}}});
        }},
       {"/metrics",
-       [&metrics](const web::HttpRequest&, web::HttpResponder respond) {
+       [&metrics, metrics_token](const web::HttpRequest& request, web::HttpResponder respond) {
+         if (!may_read_metrics(request, metrics_token)) {
+           return respond(
+               {401,
+                "application/json",
+                R"({"error":"metrics_token_required","message":"send the metrics token"})",
+                {{"Cache-Control", "no-store"}, {"WWW-Authenticate", "Bearer"}}});
+         }
          respond({200,
                   "text/plain; version=0.0.4; charset=utf-8",
                   metrics.render(),
@@ -109,8 +131,9 @@ web::Authenticator staff_authenticator(sql::WorkerPool& pool) {
 std::vector<web::HttpRoute> all_routes(const DatabaseHealth& health, web::Metrics& metrics,
                                        sql::WorkerPool& pool, bool tls, web::LiveRoom& room,
                                        const SiteInfo& site, Show* show, const ServeDirs& dirs,
-                                       donations::Money refund_approval_above) {
-  auto routes = health_routes(health, metrics);
+                                       donations::Money refund_approval_above,
+                                       const std::string& metrics_token) {
+  auto routes = health_routes(health, metrics, metrics_token);
   routes.push_back(photo_route(pool, dirs.proofs));
   for (auto& r : finance_routes(pool)) {
     routes.push_back(std::move(r));
@@ -240,7 +263,7 @@ int run_serve(const Options& options) {
   SiteInfo site{options.static_dir,  options.station_name, options.certificate,
                 options.credit_code, studio_room,          dirs.recordings};
   auto routes = all_routes(health, metrics, pool, tls, room, site, show.get(), dirs,
-                           refund_approval_above(options));
+                           refund_approval_above(options), options.metrics_token);
   auto money_moved = [&relay] { relay.poke(); };
   // Provider orders wait on the providers for seconds: workers of their own, apart from the site's.
   sql::WorkerPool pay_pool(db->conninfo, pay->any() ? 2 : 1);

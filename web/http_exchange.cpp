@@ -62,7 +62,8 @@ HttpExchange::HttpExchange(lws* wsi, const std::vector<std::string>& extra_heade
                                  {WSI_TOKEN_ORIGIN, "origin"},
                                  {WSI_TOKEN_HOST, "host"},
                                  {WSI_TOKEN_HTTP_COLON_AUTHORITY, "host"},  // HTTP/2's Host
-                                 {WSI_TOKEN_HTTP_CONTENT_TYPE, "content-type"}};
+                                 {WSI_TOKEN_HTTP_CONTENT_TYPE, "content-type"},
+                                 {WSI_TOKEN_HTTP_AUTHORIZATION, "authorization"}};
   for (const auto& k : kKnown) {
     if (auto value = lws_header(wsi, k.token); !value.empty() && request_.header(k.name).empty()) {
       request_.headers.emplace_back(k.name, std::move(value));

@@ -18,7 +18,7 @@ struct HttpRequest {
   std::string cookie;  // the Cookie header, as sent
   std::string peer;    // the client's address
   // The headers LiveServiceConfig::request_headers asks for that came, by lower-case name, and
-  // if-none-match, origin, host, content-type and sec-fetch-site.
+  // if-none-match, origin, host, content-type, authorization and sec-fetch-site.
   std::vector<std::pair<std::string, std::string>> headers;
 
   // A header's value by lower-case name; "" when it did not come or was not asked for.
