@@ -171,3 +171,36 @@ test('a draft room is neither listed nor joinable by viewers until it opens', as
   await viewer.close();
   await host.close();
 });
+
+test('pledge messages and names keep the room\'s blocked words and mutes', async () => {
+  // A room of its own: an earlier test banned this address from firstaid.
+  const r = await runBoai(['campaign', 'add', 'rules', '--title', '规矩', '--goal', '1000', '--live',
+    '--data-dir', dataDir]);
+  assert.equal(r.code, 0, r.output);
+  const host = await Client.open(server.port, { cookie: await signIn(server.port, 'host1', 'host-password-1') });
+  await host.hello('rules');
+  assert.equal((await host.request({ type: 'mod.blocked_words', words: ['spam'] })).type, 'ack');
+  const key = () => `k-${Math.random().toString(36).slice(2, 14)}`;
+  const pledge = (client, extra) => client.request({ type: 'pledge.create', idempotency_key: key(),
+    amount_fen: 100, ...extra });
+  try {
+    const giver = await Client.open(server.port);
+    await giver.hello('rules', { nickname: 'giver' });
+    assert.equal((await pledge(giver, { message: 'SPAM 转账到 6222' })).code, 'blocked_word');
+    assert.equal((await pledge(giver, { display_name: 'spammer' })).code, 'blocked_word');
+    assert.equal((await pledge(giver, { message: '加油' })).type, 'ack');
+    await giver.close();
+
+    const muted = await Client.open(server.port);
+    await muted.hello('rules', { nickname: 'loud' });
+    const said = await muted.request({ type: 'chat.send', text: 'hello' });
+    assert.equal((await host.request({ type: 'mod.mute', id: said.id, minutes: 5 })).type, 'ack');
+    assert.equal((await pledge(muted, { message: '加油' })).code, 'muted');
+    // Giving without words of one's own is still giving.
+    assert.equal((await pledge(muted, { anonymous: true })).type, 'ack');
+    await muted.close();
+  } finally {
+    await host.request({ type: 'mod.blocked_words', words: [] });
+    await host.close();
+  }
+});
