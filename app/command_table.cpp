@@ -269,6 +269,14 @@ const std::vector<CommandSpec>& commands() {
        "add a staff user; the password is read from stdin",
        {{"--role", "host|finance|admin", "what they may do"}},
        {"--role"}},
+      {Command::kUserSet,
+       "user set",
+       "NAME",
+       "change a staff user; their open consoles lose the powers at once",
+       {{"--role", "host|finance|admin", "a new role"},
+        {"--disable", nullptr, "refuse their sign-ins and end their sessions' powers"},
+        {"--enable", nullptr, "let them sign in again"}},
+       {}},
   };
   return kCommands;
 }

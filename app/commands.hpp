@@ -15,6 +15,8 @@ int run_ledger_check_command(const Invocation& invocation);
 int run_pledge_show(const Invocation& invocation);
 // `user add`: a staff account, its password read from standard input.
 int run_user_add(const Invocation& invocation);
+// `user set`: a staff account's new role, or disabled or enabled again.
+int run_user_set(const Invocation& invocation);
 // `wish list`, `wish review`, `wish fulfil`.
 int run_wish_command(const Invocation& invocation);
 int run_sale_command(const Invocation& invocation);

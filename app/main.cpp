@@ -31,6 +31,8 @@ int main(int argc, char** argv) {
       return run_pledge_show(*inv);
     case Command::kUserAdd:
       return run_user_add(*inv);
+    case Command::kUserSet:
+      return run_user_set(*inv);
     case Command::kWishList:
     case Command::kWishReview:
     case Command::kWishFulfil:

@@ -34,6 +34,7 @@ enum class Command {
   kLedgerCheckpoint,
   kLedgerKey,
   kUserAdd,
+  kUserSet,
   kWishList,
   kWishReview,
   kWishFulfil,
@@ -64,6 +65,7 @@ struct Options {
   std::string tls_cert, tls_key;
   std::vector<std::string> allowed_origins;  // for /ws; empty: the page's own origin
   std::string pay_account;                   // how donors pay, shown after a pledge
+  std::string metrics_token;                 // set: /metrics wants "Authorization: Bearer" it
   std::string pay_qr_url;
   // The studio.
   bool studio = true;

@@ -65,7 +65,7 @@ web::HttpRoute photo_route(sql::WorkerPool& pool, std::string proofs_dir) {
                  save(pool, proofs_dir, prefix, std::move(bytes), std::move(answer));
                });
   };
-  return {"/api/photos", handler, web::kMaxProofBytes};
+  return {"/api/photos", handler, web::kMaxProofBytes, web::RequestGuard::kUpload};
 }
 
 }  // namespace boai::app

@@ -46,7 +46,22 @@ int quit_loop(void* loop) {
   return G_SOURCE_CONTINUE;
 }
 
-std::vector<web::HttpRoute> health_routes(const DatabaseHealth& health, web::Metrics& metrics) {
+// Whether a request shows the metrics token (compared in constant time); none set: anyone may.
+bool may_read_metrics(const web::HttpRequest& request, const std::string& token) {
+  if (token.empty()) {
+    return true;
+  }
+  std::string shown = request.header("authorization");
+  std::string wanted = "Bearer " + token;
+  unsigned char differ = shown.size() == wanted.size() ? 0 : 1;
+  for (std::size_t i = 0; i < shown.size() && i < wanted.size(); ++i) {
+    differ |= static_cast<unsigned char>(shown[i] ^ wanted[i]);
+  }
+  return differ == 0;
+}
+
+std::vector<web::HttpRoute> health_routes(const DatabaseHealth& health, web::Metrics& metrics,
+                                          const std::string& metrics_token) {
   return {
       {"/healthz",
        [&health](const web::HttpRequest&, web::HttpResponder respond) {
@@ -57,7 +72,14 @@ std::vector<web::HttpRoute> health_routes(const DatabaseHealth& health, web::Met
                   {{"Cache-Control", "no-store"}}});
        }},
       {"/metrics",
-       [&metrics](const web::HttpRequest&, web::HttpResponder respond) {
+       [&metrics, metrics_token](const web::HttpRequest& request, web::HttpResponder respond) {
+         if (!may_read_metrics(request, metrics_token)) {
+           return respond(
+               {401,
+                "application/json",
+                R"({"error":"metrics_token_required","message":"send the metrics token"})",
+                {{"Cache-Control", "no-store"}, {"WWW-Authenticate", "Bearer"}}});
+         }
          respond({200,
                   "text/plain; version=0.0.4; charset=utf-8",
                   metrics.render(),
@@ -100,17 +122,19 @@ web::Authenticator staff_authenticator(sql::WorkerPool& pool) {
   return [&pool](const std::string& cookie,
                  std::function<void(std::optional<web::StaffIdentity>)> done) {
     web::authenticate(pool, cookie, [done](std::optional<web::StaffSession> s) {
-      done(s ? std::optional<web::StaffIdentity>(web::StaffIdentity{s->name, s->role})
+      done(s ? std::optional<web::StaffIdentity>(
+                   web::StaffIdentity{s->name, s->role, s->user_id, s->session_key, s->expires_at})
              : std::nullopt);
     });
   };
 }
 
 std::vector<web::HttpRoute> all_routes(const DatabaseHealth& health, web::Metrics& metrics,
-                                       sql::WorkerPool& pool, bool tls, const SiteInfo& site,
-                                       Show* show, const ServeDirs& dirs,
-                                       donations::Money refund_approval_above) {
-  auto routes = health_routes(health, metrics);
+                                       sql::WorkerPool& pool, bool tls, web::LiveRoom& room,
+                                       const SiteInfo& site, Show* show, const ServeDirs& dirs,
+                                       donations::Money refund_approval_above,
+                                       const std::string& metrics_token) {
+  auto routes = health_routes(health, metrics, metrics_token);
   routes.push_back(photo_route(pool, dirs.proofs));
   for (auto& r : finance_routes(pool)) {
     routes.push_back(std::move(r));
@@ -121,7 +145,8 @@ std::vector<web::HttpRoute> all_routes(const DatabaseHealth& health, web::Metric
   for (auto& r : period_routes(pool)) {
     routes.push_back(std::move(r));
   }
-  for (auto& r : web::staff_routes(pool, tls)) {
+  auto signed_out = [&room](const std::string& notice) { room.staff_changed(notice); };
+  for (auto& r : web::staff_routes(pool, tls, signed_out)) {
     routes.push_back(std::move(r));
   }
   for (auto& r : site_routes(site, pool, show)) {
@@ -239,8 +264,8 @@ int run_serve(const Options& options) {
   config.request_headers = pay_notice_headers();
   SiteInfo site{options.static_dir,  options.station_name, options.certificate,
                 options.credit_code, studio_room,          dirs.recordings};
-  auto routes = all_routes(health, metrics, pool, tls, site, show.get(), dirs,
-                           refund_approval_above(options));
+  auto routes = all_routes(health, metrics, pool, tls, room, site, show.get(), dirs,
+                           refund_approval_above(options), options.metrics_token);
   auto money_moved = [&relay] { relay.poke(); };
   // Provider orders wait on the providers for seconds: workers of their own, apart from the site's.
   sql::WorkerPool pay_pool(db->conninfo, pay->any() ? 2 : 1);
@@ -256,6 +281,7 @@ int run_serve(const Options& options) {
     pay_poller.sweep_soon();
   };
   for (auto& r : pay_notice_routes(std::move(*notice_settings), pool, metrics, notice_paid)) {
+    r.guard = web::RequestGuard::kAnySite;  // the providers' servers, whatever they say
     routes.push_back(std::move(r));
   }
   for (auto& r : exception_routes(pool, {refund_approval_above(options), overdue_days(options)},

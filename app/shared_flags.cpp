@@ -138,6 +138,9 @@ const std::vector<SharedFlag>& shared_flags() {
        set_list(&Options::allowed_origins)},
       {"--pay-account", "BOAI_PAY_ACCOUNT", "the station's account donors transfer to", true,
        set_text(&Options::pay_account)},
+      {"--metrics-token", "BOAI_METRICS_TOKEN",
+       "/metrics answers only with Authorization: Bearer TOKEN (default: to anyone)", true,
+       set_text(&Options::metrics_token)},
       {"--limits", "BOAI_LIMITS",
        "limits, name=value,... (chat_chars, nickname_chars, frame_bytes, "
        "messages_per_second, message_burst, connections_per_address, pledges_per_minute, "

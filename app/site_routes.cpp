@@ -33,7 +33,8 @@ web::HttpHandler page(const std::string& path) {
   };
 }
 
-// The campaigns, live first, each with its totals: one query, however many campaigns.
+// The campaigns, live first, each with its totals: one query, however many campaigns. A draft is
+// not public before it opens.
 std::expected<json, Error> list_rooms(sql::Connection& c) {
   auto campaigns = donations::list_campaigns_with_totals(c);
   if (!campaigns) {
@@ -41,6 +42,9 @@ std::expected<json, Error> list_rooms(sql::Connection& c) {
   }
   json live = json::array(), others = json::array();
   for (const auto& [campaign, totals] : *campaigns) {
+    if (campaign.status == "draft") {
+      continue;
+    }
     json room = {{"slug", campaign.slug},
                  {"title", campaign.title},
                  {"status", campaign.status},

@@ -79,7 +79,7 @@ web::HttpRoute statement_route(sql::WorkerPool& pool, StatementSettings settings
                      });
                });
   };
-  return {"/api/finance/statements", handler, kMaxStatementBytes};
+  return {"/api/finance/statements", handler, kMaxStatementBytes, web::RequestGuard::kUpload};
 }
 
 }  // namespace boai::app

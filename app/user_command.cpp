@@ -1,5 +1,6 @@
 // `boai user add NAME --role ROLE`: a staff account. The password comes from standard input, one
-// line, so that it never appears in the process list or the shell's history.
+// line, so that it never appears in the process list or the shell's history. `boai user set`
+// changes one; the database tells every node's open sockets.
 #include <termios.h>
 #include <unistd.h>
 
@@ -67,6 +68,34 @@ int run_user_add(const Invocation& inv) {
     return report(user.error());
   }
   std::printf("staff user %s (%s) added\n", user->name.c_str(), user->role.c_str());
+  return 0;
+}
+
+int run_user_set(const Invocation& inv) {
+  if (inv.has("--disable") && inv.has("--enable")) {
+    return report(make_error("bad_request", "give --disable or --enable, not both"));
+  }
+  std::optional<bool> disabled;
+  if (inv.has("--disable") || inv.has("--enable")) {
+    disabled = inv.has("--disable");
+  }
+  if (!disabled && !inv.has("--role")) {
+    return report(make_error("bad_request", "give --role, --disable or --enable"));
+  }
+  auto db = open_database(inv.options, false);
+  if (!db) {
+    return report(db.error());
+  }
+  auto conn = sql::Connection::open(db->conninfo);
+  if (!conn) {
+    return report(make_error("db_unreachable", conn.error().message));
+  }
+  auto user = web::change_user(*conn, inv.positional[0], inv.value("--role"), disabled);
+  if (!user) {
+    return report(user.error());
+  }
+  std::printf("staff user %s (%s)%s\n", user->name.c_str(), user->role.c_str(),
+              disabled ? (*disabled ? " disabled" : " enabled") : "");
   return 0;
 }
 

@@ -54,8 +54,23 @@ HttpExchange::HttpExchange(lws* wsi, const std::vector<std::string>& extra_heade
   request_.cookie = lws_header(wsi, WSI_TOKEN_HTTP_COOKIE);
   request_.peer = lws_peer(wsi);
   // A header lws knows by name is parsed into its token, never found as a custom one.
-  if (auto held = lws_header(wsi, WSI_TOKEN_HTTP_IF_NONE_MATCH); !held.empty()) {
-    request_.headers.emplace_back("if-none-match", std::move(held));
+  struct Known {
+    lws_token_indexes token;
+    const char* name;
+  };
+  static const Known kKnown[] = {{WSI_TOKEN_HTTP_IF_NONE_MATCH, "if-none-match"},
+                                 {WSI_TOKEN_ORIGIN, "origin"},
+                                 {WSI_TOKEN_HOST, "host"},
+                                 {WSI_TOKEN_HTTP_COLON_AUTHORITY, "host"},  // HTTP/2's Host
+                                 {WSI_TOKEN_HTTP_CONTENT_TYPE, "content-type"},
+                                 {WSI_TOKEN_HTTP_AUTHORIZATION, "authorization"}};
+  for (const auto& k : kKnown) {
+    if (auto value = lws_header(wsi, k.token); !value.empty() && request_.header(k.name).empty()) {
+      request_.headers.emplace_back(k.name, std::move(value));
+    }
+  }
+  if (auto site = lws_custom_header(wsi, "sec-fetch-site"); !site.empty()) {
+    request_.headers.emplace_back("sec-fetch-site", std::move(site));
   }
   for (const auto& name : extra_headers) {
     if (auto value = lws_custom_header(wsi, name); !value.empty()) {
@@ -79,6 +94,14 @@ void HttpExchange::append_body(const char* data, std::size_t len, std::size_t li
 void HttpExchange::respond(HttpResponse response) {
   if (response_) {
     return;
+  }
+  // An answer to a signed-in member may hold what only staff see: no cache keeps it, unless the
+  // route said otherwise (the public, cacheable books).
+  bool said = std::any_of(response.headers.begin(), response.headers.end(), [](const auto& h) {
+    return h.first == "Cache-Control" || h.first == "cache-control";
+  });
+  if (!said && request_.cookie.find("boai_session=") != std::string::npos) {
+    response.headers.emplace_back("Cache-Control", "no-store");
   }
   response_ = std::move(response);
   lws_callback_on_writable(wsi_);

@@ -34,6 +34,20 @@ void HttpMounts::add(const std::string& prefix, const std::string& origin,
   mounts_.push_back(m);
 }
 
+const lws_protocol_vhost_options* HttpMounts::headers(
+    const std::vector<std::pair<std::string, std::string>>& headers) {
+  for (const auto& [name, value] : headers) {
+    lws_protocol_vhost_options o{};
+    o.name = keep(name + ":");  // lws writes the name as given
+    o.value = keep(value);
+    headers_.push_back(o);
+  }
+  for (std::size_t i = 0; i + 1 < headers_.size(); ++i) {
+    headers_[i].next = &headers_[i + 1];
+  }
+  return headers_.empty() ? nullptr : &headers_.front();
+}
+
 // Types lws does not know by itself: HLS, recordings, modern page assets.
 const lws_protocol_vhost_options* HttpMounts::media_types() {
   if (!media_types_.empty()) {

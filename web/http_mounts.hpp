@@ -23,6 +23,9 @@ class HttpMounts {
   // The chain's first mount; valid while this object lives.
   const lws_http_mount* build(const std::string& static_dir, const std::vector<FileMount>& files,
                               const std::vector<HttpRoute>& routes, const char* route_protocol);
+  // The headers lws adds to every answer of the vhost; valid while this object lives.
+  const lws_protocol_vhost_options* headers(
+      const std::vector<std::pair<std::string, std::string>>& headers);
 
  private:
   void add(const std::string& prefix, const std::string& origin, lws_mount_protocols kind);
@@ -33,6 +36,7 @@ class HttpMounts {
   std::deque<std::string> strings_;
   std::deque<lws_http_mount> mounts_;
   std::deque<lws_protocol_vhost_options> media_types_;
+  std::deque<lws_protocol_vhost_options> headers_;
 };
 
 }  // namespace boai::web

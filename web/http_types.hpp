@@ -18,7 +18,7 @@ struct HttpRequest {
   std::string cookie;  // the Cookie header, as sent
   std::string peer;    // the client's address
   // The headers LiveServiceConfig::request_headers asks for that came, by lower-case name, and
-  // if-none-match.
+  // if-none-match, origin, host, content-type, authorization and sec-fetch-site.
   std::vector<std::pair<std::string, std::string>> headers;
 
   // A header's value by lower-case name; "" when it did not come or was not asked for.
@@ -43,10 +43,18 @@ struct HttpResponse {
 using HttpResponder = std::function<void(HttpResponse)>;
 using HttpHandler = std::function<void(const HttpRequest&, HttpResponder)>;
 
+// What a route's state-changing requests (POST, PUT, DELETE) must show (web/request_guard.hpp).
+enum class RequestGuard {
+  kJson,     // our own origin, and a body declared application/json (even an empty one)
+  kUpload,   // our own origin; the body is a file of any type
+  kAnySite,  // from anywhere: payment providers' notices
+};
+
 struct HttpRoute {
   std::string prefix;  // "/healthz" matches "/healthz" and "/healthz/..."
   HttpHandler handler;
   std::size_t max_body_bytes = 0;  // a larger body is answered 413; 0: the service's limit
+  RequestGuard guard = RequestGuard::kJson;
 };
 
 }  // namespace boai::web

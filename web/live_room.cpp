@@ -3,10 +3,14 @@
 #include "web/live_room.hpp"
 
 #include <algorithm>
+#include <charconv>
 
 #include "donations/catalog.hpp"
+#include "web/staff_accounts.hpp"
 
 namespace boai::web {
+
+using json = nlohmann::json;
 
 // How often this node looks for unpaid sale orders past their hold.
 constexpr std::chrono::seconds kSaleExpirySweep{2};
@@ -25,6 +29,7 @@ LiveRoom::LiveRoom(LiveRoomConfig config, sql::WorkerPool& pool, donations::Pled
       feed_(config_.replay_events, pool, counters_, context, conninfo,
             [this](RoomState& room) { close_banned(room); }),
       sale_expiry_(*this, kSaleExpirySweep) {
+  feed_.listen(kStaffChannel, [this](const std::string& notice) { staff_changed(notice); });
   metrics.gauge("boai_ws_connections", "open WebSocket connections",
                 [this] { return static_cast<double>(sessions_.size()); });
   metrics.gauge("boai_rooms", "rooms open on this node",
@@ -44,21 +49,39 @@ void LiveRoom::on_open(WsConnection& c) {
     s->authenticated = true;
     return;
   }
-  authenticate_(c.cookie(), [this, id, alive = alive_](std::optional<StaffIdentity> staff) {
-    if (*alive) {
-      authenticated(id, std::move(staff));
-    }
-  });
+  look_up_staff(*s);
+}
+
+// Who the cookie signs in, asked of the database; frames wait until the answer.
+void LiveRoom::look_up_staff(RoomSession& s) {
+  s.authenticated = false;
+  auto id = s.id();
+  auto lookup = ++s.staff_lookup;
+  authenticate_(s.conn->cookie(),
+                [this, id, lookup, alive = alive_](std::optional<StaffIdentity> staff) {
+                  if (*alive) {
+                    authenticated(id, lookup, std::move(staff));
+                  }
+                });
 }
 
 // The staff lookup is done: the frames that came before it are handled now, in order.
-void LiveRoom::authenticated(std::uint64_t id, std::optional<StaffIdentity> staff) {
+void LiveRoom::authenticated(std::uint64_t id, std::uint64_t lookup,
+                             std::optional<StaffIdentity> staff) {
   auto* who = session(id);
-  if (who == nullptr) {
+  if (who == nullptr || lookup != who->staff_lookup) {
     return;
   }
   who->staff = std::move(staff);
   who->authenticated = true;
+  if (who->rechecking) {
+    who->rechecking = false;
+    json changed = {{"type", "staff.changed"}, {"staff", nullptr}};
+    if (who->staff) {
+      changed["staff"] = {{"name", who->staff->name}, {"role", who->staff->role}};
+    }
+    reply(*who, changed.dump());
+  }
   auto early = std::move(who->early_frames);
   for (const auto& text : early) {
     if (session(id) == nullptr) {
@@ -66,6 +89,38 @@ void LiveRoom::authenticated(std::uint64_t id, std::optional<StaffIdentity> staf
     }
     on_text(*who->conn, text);
   }
+}
+
+void LiveRoom::staff_changed(const std::string& notice) {
+  std::string_view rest = notice;
+  bool by_session = rest.starts_with("session ");
+  bool by_user = rest.starts_with("user ");
+  if (!by_session && !by_user) {
+    return;
+  }
+  rest.remove_prefix(by_session ? 8 : 5);
+  std::int64_t user_id = 0;
+  if (by_user &&
+      std::from_chars(rest.data(), rest.data() + rest.size(), user_id).ec != std::errc()) {
+    return;
+  }
+  for (auto& [id, s] : sessions_) {
+    const auto& staff = s->staff;
+    if (staff && (by_session ? staff->session_key == rest : staff->user_id == user_id)) {
+      s->staff.reset();
+      s->rechecking = true;
+      look_up_staff(*s);
+    }
+  }
+}
+
+bool LiveRoom::staff_current(RoomSession& s) {
+  if (s.staff && std::chrono::system_clock::now() >= s.staff->expires_at) {
+    s.staff.reset();
+    s.rechecking = true;
+    look_up_staff(s);
+  }
+  return s.staff.has_value();
 }
 
 void LiveRoom::on_close(WsConnection& c) {
@@ -90,6 +145,7 @@ void LiveRoom::on_text(WsConnection& c, std::string_view text) {
   if (s == nullptr) {
     return;
   }
+  staff_current(*s);
   if (!s->authenticated) {
     if (s->early_frames.size() < 16) {
       s->early_frames.emplace_back(text);
@@ -141,7 +197,7 @@ void LiveRoom::send_to_staff(const std::string& slug, const std::string& text) {
   FramePtr frame;
   for (auto& [id, conn] : room->members) {
     auto* s = session(id);
-    if (s == nullptr || !s->staff) {
+    if (s == nullptr || !staff_current(*s)) {
       continue;
     }
     if (!frame) {

@@ -54,6 +54,11 @@ class LiveRoom final : public WsEndpoint, private RoomContext {
   // Sends a frame to the staff members in a room (studio health and events).
   void send_to_staff(const std::string& room, const std::string& text) override;
 
+  // A kStaffChannel notice ("session KEY", "user ID"), from any node or from this one's sign-out:
+  // the sockets it names lose their staff powers now, and get back what a fresh look-up of their
+  // cookie grants (nothing after a sign-out; the new role after a change), with staff.changed.
+  void staff_changed(const std::string& notice);
+
   // Stops accepting and says goodbye to everyone (1001).
   void close_all();
 
@@ -69,7 +74,10 @@ class LiveRoom final : public WsEndpoint, private RoomContext {
   RoomSession* session(std::uint64_t id) override;
   void close_banned(RoomState& room) override;
 
-  void authenticated(std::uint64_t id, std::optional<StaffIdentity> staff);
+  void look_up_staff(RoomSession& s);
+  void authenticated(std::uint64_t id, std::uint64_t lookup, std::optional<StaffIdentity> staff);
+  // Whether a session still has staff powers: an expired session loses them here.
+  bool staff_current(RoomSession& s);
 
   LiveRoomConfig config_;
   sql::WorkerPool& pool_;

@@ -13,9 +13,11 @@
 #include <deque>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <unordered_map>
 #include <variant>
 
+#include "base/internal_error.hpp"
 #include "base/on_loop.hpp"
 #include "web/http_exchange.hpp"
 #include "web/http_mounts.hpp"
@@ -24,6 +26,8 @@
 #include "web/listen_address.hpp"
 #include "web/mailbox.hpp"
 #include "web/remote_connection.hpp"
+#include "web/request_guard.hpp"
+#include "web/security_headers.hpp"
 #include "web/ws_connection.hpp"
 
 namespace boai::web {
@@ -41,6 +45,33 @@ struct HttpSessionData {
   std::uint64_t id;        // the exchange's name in messages between the threads
   std::size_t body_limit;  // the route's, known from the path before the body comes
 };
+
+// An error answer whose code is internal keeps its code; its words (libpq's, an exception's) go to
+// the log, and the client gets a fixed sentence.
+void hide_internal_words(HttpResponse& response, const std::string& path) {
+  if (response.status < 400 || !response.content_type.starts_with("application/json")) {
+    return;
+  }
+  auto body = nlohmann::json::parse(response.body, nullptr, false);
+  if (!body.is_object() || !body.contains("error")) {
+    return;
+  }
+  auto& error = body["error"];
+  auto code = error.is_string() ? error.get<std::string>()
+              : error.is_object() && error.contains("code") && error["code"].is_string()
+                  ? error["code"].get<std::string>()
+                  : std::string();
+  if (!is_internal_error(code)) {
+    return;
+  }
+  auto& holder = error.is_object() ? error : body;
+  if (holder.contains("message") && holder["message"].is_string()) {
+    std::fprintf(stderr, "boai: %s answered %s: %s\n", path.c_str(), code.c_str(),
+                 holder["message"].get<std::string>().c_str());
+  }
+  holder["message"] = internal_error_sentence(code);
+  response.body = body.dump();
+}
 
 void log_lws(int level, const char* line) {
   // lws lines end with a newline already.
@@ -134,6 +165,11 @@ struct LiveService::Impl {
       ex.respond({404, "application/json", R"({"error":"not_found"})", {}});
       return;
     }
+    if (auto refused =
+            refuse_cross_site(ex.request(), route->guard, config.ws_limits.allowed_origins)) {
+      ex.respond(std::move(*refused));
+      return;
+    }
     tell_loop(HttpCall{session.id, route, ex.request()});
   }
 
@@ -217,8 +253,10 @@ struct LiveService::Impl {
   }
 
   void call_route(const HttpCall& call) {
-    HttpResponder respond = [alive = alive, this, id = call.exchange](HttpResponse response) {
+    HttpResponder respond = [alive = alive, this, id = call.exchange,
+                             path = call.request.path](HttpResponse response) {
       if (*alive) {
+        hide_internal_words(response, path);
         post_to_io(HttpReply{id, std::move(response)});
       }
     };
@@ -357,6 +395,8 @@ std::expected<void, Error> LiveService::Impl::create_context() {
     info.alpn = "h2,http/1.1";
   }
   info.mounts = mounts.build(config.static_dir, config.file_mounts, routes, kHttpProtocol);
+  bool tls = !config.tls_cert.empty() && !config.tls_key.empty();
+  info.headers = mounts.headers(security_headers(tls));
   info.user = this;
   info.server_string = "boai";
   info.vhost_name = "boai";

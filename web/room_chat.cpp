@@ -9,13 +9,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string lower_ascii(std::string s) {
-  for (auto& c : s) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return s;
-}
-
 // The text as it will be stored, or why it cannot be.
 std::expected<std::string, Error> checked_text(const RoomContext& context, const ClientFrame& f) {
   auto text = string_field(f, "text");
@@ -40,12 +33,9 @@ std::expected<std::string, Error> checked_text(const RoomContext& context, const
 // Viewers (not staff) keep the room's rules: blocked words, mutes and slow mode.
 std::expected<void, Error> keeps_rules(RoomContext& context, RoomSession& s, const RoomState& room,
                                        const std::string& text) {
-  std::string lowered = lower_ascii(text);
-  for (const auto& w : room.blocked_words) {
-    if (!w.empty() && lowered.find(lower_ascii(w)) != std::string::npos) {
-      return std::unexpected(
-          make_error("blocked_word", "the message has a word this room does not allow"));
-    }
+  if (room.has_blocked_word(text)) {
+    return std::unexpected(
+        make_error("blocked_word", "the message has a word this room does not allow"));
   }
   if (s.sanctioned(room, "mute")) {
     return std::unexpected(make_error("muted", "you are muted for now"));

@@ -95,6 +95,10 @@ class RoomFeed {
   void on_ledger_events(const std::vector<donations::DomainEvent>& events);
   void add_observer(RoomObserver& observer);
   void remove_observer(RoomObserver& observer);
+  // Hears one more channel on the connection that listens for the rooms (staff notices).
+  void listen(const std::string& channel, std::function<void(const std::string&)> heard) {
+    listener_.listen(channel, std::move(heard));
+  }
   // Tells the other nodes this one has no viewers any more.
   void publish_leaving() { publish_presence(true); }
 

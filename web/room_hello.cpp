@@ -65,6 +65,40 @@ void join(RoomContext& context, RoomSession& s, RoomState& room,
   context.reply(s, welcome_frame(context, s, room).dump());
 }
 
+// A draft is the staff's to prepare: to a viewer it does not exist yet. The room's campaign was
+// read when it opened, so whether it has opened since is asked of the database.
+void admit_to_draft(const LaterReply& answer, const std::string& slug,
+                    std::optional<std::int64_t> resume) {
+  using Status = std::optional<std::string>;
+  answer.context()->pool().run<Status>(
+      [slug](sql::Connection& conn) -> Status {
+        auto campaign = donations::find_campaign(conn, slug);
+        return campaign ? Status(campaign->status) : std::nullopt;
+      },
+      [answer, slug, resume](Status status) {
+        auto* who = answer.session();
+        if (who == nullptr) {
+          return;
+        }
+        who->joining = false;
+        auto* room = answer.context()->feed().ready(slug);
+        if (room == nullptr || !status || *status == "draft") {
+          return answer.refuse(make_error("room_not_found", "no such live room"));
+        }
+        room->campaign.status = *status;
+        if (who->sanctioned(*room, "ban")) {
+          answer.refuse(make_error("banned", "you were removed from this room"));
+          who->conn->close(kClosePolicy, "banned");
+          return;
+        }
+        join(*answer.context(), *who, *room, resume);
+        if (answer.has_rid()) {
+          answer.ack();
+        }
+      },
+      [](const sql::DbError&) { return Status(); });
+}
+
 // The nickname a session shows: the one it asked for, checked, or a staff name or 观众xxxx.
 std::expected<std::string, Error> nickname_for(const RoomContext& context, const RoomSession& s,
                                                const std::string& asked) {
@@ -119,6 +153,9 @@ void hello(RoomContext& context, const Request& r) {
     auto* who = answer.session();
     if (who == nullptr) {
       return;
+    }
+    if (found != nullptr && found->campaign.status == "draft" && !who->staff) {
+      return admit_to_draft(answer, found->slug(), resume);
     }
     who->joining = false;
     if (found == nullptr) {

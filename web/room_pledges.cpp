@@ -54,6 +54,25 @@ json pledge_json(const donations::Pledge& p, const PayInfo& pay) {
             {"qr_url", pay.qr_url}}}};
 }
 
+// What a viewer's pledge makes public (its message and name, on the room and the video) keeps the
+// room's rules as chat does: no blocked word, nothing from a muted phone.
+std::expected<void, Error> keeps_rules(const RoomSession& s, const RoomState* room,
+                                       const donations::PledgeRequest& p) {
+  const std::string& name = p.anonymous ? std::string() : p.display_name;
+  if (s.staff || room == nullptr || (p.message.empty() && name.empty())) {
+    return {};
+  }
+  if (room->has_blocked_word(p.message) || room->has_blocked_word(name)) {
+    return std::unexpected(
+        make_error("blocked_word", "the message or name has a word this room does not allow"));
+  }
+  if (s.sanctioned(*room, "mute")) {
+    return std::unexpected(
+        make_error("muted", "you are muted for now: give anonymously, without a message"));
+  }
+  return {};
+}
+
 void pledge_create(RoomContext& context, const Request& r) {
   auto& s = r.session;
   if (!s.pledges.take()) {
@@ -64,6 +83,9 @@ void pledge_create(RoomContext& context, const Request& r) {
   auto request = pledge_request(r);
   if (!request) {
     return context.refuse(s, r.frame, request.error());
+  }
+  if (auto kept = keeps_rules(s, r.room, *request); !kept) {
+    return context.refuse(s, r.frame, kept.error());
   }
   auto wish_id = integer_field(r.frame, "wish_id", std::int64_t{0});
   if (!wish_id) {

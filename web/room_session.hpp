@@ -18,6 +18,9 @@ namespace boai::web {
 struct StaffIdentity {
   std::string name;
   std::string role;  // host, finance, admin
+  std::int64_t user_id = 0;
+  std::string session_key;  // the session's name in kStaffChannel notices
+  std::chrono::system_clock::time_point expires_at = std::chrono::system_clock::time_point::max();
 };
 
 struct RoomSession {
@@ -42,6 +45,8 @@ struct RoomSession {
   std::string session_id;
   bool joining = false;
   bool authenticated = false;
+  bool rechecking = false;         // staff powers suspended while the session is looked up again
+  std::uint64_t staff_lookup = 0;  // the latest look-up: an older one's answer is stale
   std::optional<StaffIdentity> staff;
   std::vector<std::string> early_frames;  // arrived before the staff lookup finished
   TokenBucket messages;

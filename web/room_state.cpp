@@ -1,6 +1,8 @@
 // RoomState: the ring of recent events and the reordering of events that arrive early.
 #include "web/room_state.hpp"
 
+#include <cctype>
+
 namespace boai::web {
 
 void RoomState::open(RoomSnapshot snapshot) {
@@ -69,6 +71,22 @@ std::optional<std::vector<const RoomEvent*>> RoomState::since(std::int64_t last_
     }
   }
   return out;
+}
+
+bool RoomState::has_blocked_word(const std::string& text) const {
+  auto lower = [](std::string s) {
+    for (auto& c : s) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return s;
+  };
+  std::string lowered = lower(text);
+  for (const auto& w : blocked_words) {
+    if (!w.empty() && lowered.find(lower(w)) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
 }
 
 bool RoomState::sanctioned(const std::string& kind, const std::string& session_id,

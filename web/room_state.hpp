@@ -49,6 +49,8 @@ class RoomState {
   // The latest event of either type still in the ring, or null.
   nlohmann::json latest(const std::string& type, const std::string& or_type) const;
 
+  // Whether text holds one of the room's blocked words (ASCII letters in any case).
+  bool has_blocked_word(const std::string& text) const;
   // Whether a mute or ban in force covers this session id, address or (mutes only) nickname.
   bool sanctioned(const std::string& kind, const std::string& session_id,
                   const std::string& address, const std::string& nickname) const;

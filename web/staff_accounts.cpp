@@ -5,6 +5,8 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "donations/text_rules.hpp"
@@ -138,11 +140,21 @@ std::expected<StaffSession, Error> add_user(sql::Connection& conn, const std::st
     return std::unexpected(
         make_error("user_exists", "a staff user \"" + name + "\" exists already"));
   }
-  return StaffSession{r->int64(0, 0), name, role};
+  return StaffSession{r->int64(0, 0), name, role, "", {}};
+}
+
+int throttle_wait_seconds(std::int64_t failures, double since_last, int free) {
+  if (failures < free) {
+    return 0;
+  }
+  auto doublings = std::min<std::int64_t>(failures - free, 10);
+  auto delay = std::min(kFirstDelaySeconds << doublings, kFailureWindowSeconds);
+  return std::max(0, static_cast<int>(std::ceil(delay - since_last)));
 }
 
 std::expected<SignedIn, Error> login(sql::Connection& conn, const std::string& name,
-                                     const std::string& password, const std::string& peer) {
+                                     const std::string& password, const std::string& peer,
+                                     int* retry_after) {
   // A name that cannot exist is counted under "" so that it still costs its address a failure.
   std::string key = is_valid_name(name) ? name : "";
   if (auto old = conn.exec(
@@ -152,17 +164,27 @@ std::expected<SignedIn, Error> login(sql::Connection& conn, const std::string& n
     return std::unexpected(failed(old.error()));
   }
   auto counts = conn.exec(
-      "SELECT count(*) FILTER (WHERE name = $1), count(*) FILTER (WHERE peer = $2) "
+      "SELECT count(*) FILTER (WHERE name = $1), "
+      "coalesce((extract(epoch FROM now() - max(attempted_at) FILTER (WHERE name = $1)) * 1000)"
+      "::bigint, 0), "
+      "count(*), coalesce((extract(epoch FROM now() - max(attempted_at)) * 1000)::bigint, 0) "
       "FROM staff_login_failures "
-      "WHERE (name = $1 OR peer = $2) AND attempted_at > now() - make_interval(secs => $3)",
+      "WHERE peer = $2 AND attempted_at > now() - make_interval(secs => $3)",
       params(key, peer, kFailureWindowSeconds));
   if (!counts) {
     return std::unexpected(failed(counts.error()));
   }
-  if (counts->int64(0, 0) >= kMaxFailuresPerName || counts->int64(0, 1) >= kMaxFailuresPerAddress) {
-    return std::unexpected(
-        make_error("login_throttled", "too many failed sign-ins; try again in " +
-                                          std::to_string(kFailureWindowSeconds / 60) + " minutes"));
+  // Seconds since the last failure, from milliseconds.
+  auto since = [&](int column) { return static_cast<double>(counts->int64(0, column)) / 1000; };
+  int wait =
+      std::max(throttle_wait_seconds(counts->int64(0, 0), since(1), kFreeFailuresPerNameAndAddress),
+               throttle_wait_seconds(counts->int64(0, 2), since(3), kFreeFailuresPerAddress));
+  if (wait > 0) {
+    if (retry_after != nullptr) {
+      *retry_after = wait;
+    }
+    return std::unexpected(make_error("login_throttled", "too many failed sign-ins; try again in " +
+                                                             std::to_string(wait) + " seconds"));
   }
 
   auto user = conn.exec("SELECT id, role, password_hash, disabled FROM staff_users WHERE name = $1",
@@ -182,20 +204,22 @@ std::expected<SignedIn, Error> login(sql::Connection& conn, const std::string& n
     return std::unexpected(make_error("login_failed", "wrong name or password"));
   }
 
-  StaffSession session{user->int64(0, 0), name, std::string(user->text(0, 1))};
   std::string token = new_token();
+  StaffSession session{user->int64(0, 0), name, std::string(user->text(0, 1)), sha256_hex(token),
+                       std::chrono::system_clock::now() + std::chrono::seconds(kSessionSeconds)};
   if (auto gone = conn.exec("DELETE FROM staff_sessions WHERE expires_at < now()"); !gone) {
     return std::unexpected(failed(gone.error()));
   }
   auto s = conn.exec(
       "INSERT INTO staff_sessions (token_sha256, user_id, expires_at) "
       "VALUES ($1, $2, now() + make_interval(secs => $3))",
-      params(sha256_hex(token), session.user_id, kSessionSeconds));
+      params(session.session_key, session.user_id, kSessionSeconds));
   if (!s) {
     return std::unexpected(failed(s.error()));
   }
-  // A success forgives the name's earlier mistakes, not the address's.
-  if (auto clear = conn.exec("DELETE FROM staff_login_failures WHERE name = $1", params(key));
+  // A success forgives the name's earlier mistakes from this address, not the address's others.
+  if (auto clear = conn.exec("DELETE FROM staff_login_failures WHERE name = $1 AND peer = $2",
+                             params(key, peer));
       !clear) {
     return std::unexpected(failed(clear.error()));
   }
@@ -218,15 +242,44 @@ std::optional<StaffSession> session_for_token(sql::Connection& conn, const std::
   if (!plausible_token(token)) {
     return std::nullopt;
   }
+  auto key = sha256_hex(token);
   auto r = conn.exec(
       "UPDATE staff_sessions s SET last_seen = now() FROM staff_users u "
       "WHERE s.token_sha256 = $1 AND s.expires_at > now() AND u.id = s.user_id AND NOT u.disabled "
-      "RETURNING u.id, u.name, u.role",
-      params(sha256_hex(token)));
+      "RETURNING u.id, u.name, u.role, "
+      "(extract(epoch FROM s.expires_at - now()) * 1000)::bigint",
+      params(key));
   if (!r || r->rows() != 1) {
     return std::nullopt;
   }
-  return StaffSession{r->int64(0, 0), std::string(r->text(0, 1)), std::string(r->text(0, 2))};
+  // The time left, not the database's clock: this machine's clock may differ from it.
+  auto left = std::chrono::milliseconds(r->int64(0, 3));
+  return StaffSession{r->int64(0, 0), std::string(r->text(0, 1)), std::string(r->text(0, 2)),
+                      std::move(key), std::chrono::system_clock::now() + left};
+}
+
+std::expected<StaffSession, Error> change_user(sql::Connection& conn, const std::string& name,
+                                               const std::string& role,
+                                               std::optional<bool> disabled) {
+  if (!role.empty() && !is_valid_role(role)) {
+    return std::unexpected(make_error("role_invalid", "a role is host, finance or admin"));
+  }
+  auto r = conn.exec(
+      "UPDATE staff_users SET role = coalesce(nullif($2, ''), role), "
+      "disabled = coalesce($3::boolean, disabled) WHERE name = $1 RETURNING id, role",
+      params(name, role,
+             disabled ? std::optional<std::string>(*disabled ? "true" : "false") : std::nullopt));
+  if (!r) {
+    return std::unexpected(failed(r.error()));
+  }
+  if (r->rows() == 0) {
+    return std::unexpected(make_error("user_not_found", "no staff user \"" + name + "\""));
+  }
+  return StaffSession{r->int64(0, 0), name, std::string(r->text(0, 1)), "", {}};
+}
+
+std::string session_key(const std::string& token) {
+  return sha256_hex(token);
 }
 
 std::string session_token_from_cookie(const std::string& cookie_header) {

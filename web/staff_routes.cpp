@@ -25,14 +25,14 @@ HttpResponse error_response(int status, const std::string& code, const std::stri
   return json_response(status, {{"error", code}, {"message", message}});
 }
 
-HttpResponse error_response(const Error& e) {
+HttpResponse error_response(const Error& e, int retry_after = 0) {
   int status = e.code == "login_failed"      ? 401
                : e.code == "login_throttled" ? 429
                : e.code == "db_unavailable"  ? 503
                                              : 500;
   auto response = error_response(status, e.code, e.message);
   if (status == 429) {
-    response.headers.emplace_back("Retry-After", std::to_string(kFailureWindowSeconds));
+    response.headers.emplace_back("Retry-After", std::to_string(retry_after));
   }
   return response;
 }
@@ -84,45 +84,52 @@ void handle_login(sql::WorkerPool& pool, bool tls, const HttpRequest& request,
   if (!body) {
     return respond(error_response(400, body.error().code, body.error().message));
   }
-  using Out = std::expected<SignedIn, Error>;
+  using Out = std::pair<std::expected<SignedIn, Error>, int>;  // and the seconds to wait
   pool.run<Out>(
       [name = std::move(body->name), password = std::move(body->password),
        peer = request.peer](sql::Connection& conn) -> Out {
+        int retry_after = 0;
         try {
-          return login(conn, name, password, peer);
+          auto in = login(conn, name, password, peer, &retry_after);
+          return {std::move(in), retry_after};
         } catch (const std::exception& e) {
-          return std::unexpected(make_error("internal", e.what()));
+          return {std::unexpected(make_error("internal", e.what())), 0};
         }
       },
-      [respond, tls](Out out) {
+      [respond, tls](Out result) {
         guarded(respond, [&] {
+          auto& out = result.first;
           if (!out) {
-            return respond(error_response(out.error()));
+            return respond(error_response(out.error(), result.second));
           }
           auto headers = kNoStore;
           headers.emplace_back("Set-Cookie", session_cookie(out->token, tls));
           respond(json_response(200, who(out->session), std::move(headers)));
         });
       },
-      unavailable<Out>());
+      [](const sql::DbError& e) { return Out(std::unexpected(sql::db_failure(e)), 0); });
 }
 
-void handle_logout(sql::WorkerPool& pool, bool tls, const HttpRequest& request,
-                   HttpResponder respond) {
+void handle_logout(sql::WorkerPool& pool, bool tls, const StaffNotice& signed_out,
+                   const HttpRequest& request, HttpResponder respond) {
   if (request.method != "POST") {
     return respond(method_not_allowed("POST"));
   }
   using Out = std::expected<void, Error>;
+  auto token = session_token_from_cookie(request.cookie);
   pool.run<Out>(
-      [token = session_token_from_cookie(request.cookie)](sql::Connection& conn) -> Out {
+      [token](sql::Connection& conn) -> Out {
         try {
           return logout(conn, token);
         } catch (const std::exception& e) {
           return std::unexpected(make_error("internal", e.what()));
         }
       },
-      [respond, tls](Out out) {
+      [respond, tls, signed_out, token](Out out) {
         guarded(respond, [&] {
+          if (signed_out && !token.empty()) {
+            signed_out("session " + session_key(token));
+          }
           // The browser forgets the cookie either way; the session row may outlive a failure.
           auto response = out ? json_response(200, {{"ok", true}}) : error_response(out.error());
           response.headers.emplace_back("Set-Cookie", session_cookie("", tls));
@@ -180,15 +187,15 @@ void authenticate(sql::WorkerPool& pool, const std::string& cookie_header,
       [](const sql::DbError&) { return Out(); });
 }
 
-std::vector<HttpRoute> staff_routes(sql::WorkerPool& pool, bool tls) {
+std::vector<HttpRoute> staff_routes(sql::WorkerPool& pool, bool tls, StaffNotice signed_out) {
   return {
       exact("/api/login",
             [&pool, tls](const HttpRequest& r, HttpResponder respond) {
               handle_login(pool, tls, r, std::move(respond));
             }),
       exact("/api/logout",
-            [&pool, tls](const HttpRequest& r, HttpResponder respond) {
-              handle_logout(pool, tls, r, std::move(respond));
+            [&pool, tls, signed_out](const HttpRequest& r, HttpResponder respond) {
+              handle_logout(pool, tls, signed_out, r, std::move(respond));
             }),
       exact("/api/me", [&pool](const HttpRequest& r,
                                HttpResponder respond) { handle_me(pool, r, std::move(respond)); }),

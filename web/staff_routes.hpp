@@ -16,8 +16,13 @@
 
 namespace boai::web {
 
+// Told on the loop, before a sign-out is answered, the kStaffChannel notice of the session it
+// ended: this node's sockets lose its powers before the browser hears "signed out" (other nodes
+// hear the database's notice).
+using StaffNotice = std::function<void(const std::string& notice)>;
+
 // tls adds Secure to the session cookie. pool must outlive the routes.
-std::vector<HttpRoute> staff_routes(sql::WorkerPool& pool, bool tls);
+std::vector<HttpRoute> staff_routes(sql::WorkerPool& pool, bool tls, StaffNotice signed_out = {});
 
 // The staff session of a Cookie header, or nullopt for a viewer (no cookie, unknown or expired
 // session, database down). done runs later on the pool's loop, never before this returns.

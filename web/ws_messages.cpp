@@ -1,6 +1,10 @@
 // Frames: nlohmann-json at this edge, plain strings and ints inside.
 #include "web/ws_messages.hpp"
 
+#include <cstdio>
+
+#include "base/internal_error.hpp"
+
 namespace boai::web {
 
 using nlohmann::json;
@@ -71,6 +75,10 @@ std::string error_frame(const std::optional<std::string>& rid, const std::string
   j["type"] = "error";
   j["code"] = code;
   j["message"] = message;
+  if (is_internal_error(code)) {
+    std::fprintf(stderr, "boai: room error %s: %s\n", code.c_str(), message.c_str());
+    j["message"] = internal_error_sentence(code);
+  }
   if (rid) {
     j["rid"] = *rid;
   }

@@ -175,16 +175,17 @@ test('a refund up to the limit is made at once; above it a second member must ap
   assert.equal(await item.locator('button.approve').isDisabled(), true, 'not for the proposer');
   const id = await item.getAttribute('data-id');
   const self = await desk.evaluate(async (n) => (await fetch(`/api/finance/requests/${n}/approve`,
-    { method: 'POST', body: '{}' })).json(), id);
+    { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).json(), id);
   assert.equal(self.error, 'same_person');
 
   const second = await signIn(site.port, '赵会计', 'second-finance-2026');
   const approved = await fetch(`${site.base}/api/finance/requests/${id}/approve`,
-    { method: 'POST', headers: { Cookie: second }, body: JSON.stringify({ note: '核对无误' }) });
+    { method: 'POST', headers: { Cookie: second, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ note: '核对无误' }) });
   assert.equal(approved.status, 200);
   assert.equal((await approved.json()).request.status, 'approved');
   const twice = await fetch(`${site.base}/api/finance/requests/${id}/approve`,
-    { method: 'POST', headers: { Cookie: second } });
+    { method: 'POST', headers: { Cookie: second, 'Content-Type': 'application/json' } });
   assert.equal(twice.status, 409);
 
   await desk.click('.desk-tabs [data-tab=approvals]');

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { createVerify, generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSite, launchBrowser, joined, pledge, screenshot } from './support.mjs';
+import { startSite, launchBrowser, joined, pledge, screenshot, watchPolicy } from './support.mjs';
 import { tempDir, until } from '../ws/support.mjs';
 import { startStandin } from '../providers/standin.mjs';
 
@@ -82,6 +82,7 @@ async function viewer(userAgent, { mobile = true } = {}) {
   const page = await context.newPage();
   page.pageErrors = [];
   page.on('pageerror', (e) => page.pageErrors.push(e.message));
+  watchPolicy(page);
   await page.goto(`${site.base}/r/${site.room}`);
   await joined(page);
   return page;

@@ -172,7 +172,8 @@ test('an overdue pledge is written off; above the limit a second member must app
   const id = await item.getAttribute('data-id');
   const second = await signIn(site.port, '赵会计', 'second-finance-2026');
   const approved = await fetch(`${site.base}/api/finance/requests/${id}/approve`,
-    { method: 'POST', headers: { Cookie: second }, body: JSON.stringify({ note: '核对无误' }) });
+    { method: 'POST', headers: { Cookie: second, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ note: '核对无误' }) });
   assert.equal(approved.status, 200);
   assert.equal((await approved.json()).request.exception_id, Number(big));
 
@@ -186,7 +187,8 @@ test('an overdue pledge is written off; above the limit a second member must app
 
 test('the API refuses what does not fit, and the ledger shows each resolution', async () => {
   const call = (path, body) => desk.evaluate(async ([p, b]) => {
-    const r = await fetch(p, b === undefined ? {} : { method: 'POST', body: JSON.stringify(b) });
+    const r = await fetch(p, b === undefined ? {} : { method: 'POST',
+      headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(b) });
     return { status: r.status, body: await r.json() };
   }, [path, body]);
   assert.equal((await call('/api/finance/exceptions?kind=lost')).body.error, 'kind_invalid');

@@ -49,6 +49,14 @@ export async function launchBrowser() {
   });
 }
 
+// What the Content-Security-Policy blocked (Chromium says so on the console) counts as an error of
+// the page: the pages must work under it.
+export function watchPolicy(page) {
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) page.pageErrors.push(`csp: ${m.text()}`);
+  });
+}
+
 // A phone: 375 px wide, its own storage (so its own session id), errors in the page collected.
 export async function phone(browser, url) {
   const context = await browser.newContext({ viewport: { width: 375, height: 740 }, deviceScaleFactor: 2,
@@ -56,6 +64,7 @@ export async function phone(browser, url) {
   const page = await context.newPage();
   page.pageErrors = [];
   page.on('pageerror', (e) => page.pageErrors.push(e.message));
+  watchPolicy(page);
   page.on('dialog', (d) => d.accept());
   if (url) await page.goto(url);
   return page;

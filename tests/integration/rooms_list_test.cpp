@@ -37,7 +37,7 @@ void give_totals(LedgerFixture& f, const Campaign& c, std::int64_t k) {
 
 }  // namespace
 
-TEST_CASE("/api/rooms lists many campaigns, live first, with the totals each has on its own") {
+TEST_CASE("/api/rooms lists many campaigns, live first, drafts never, with their own totals") {
   auto f = LedgerFixture::make("rooms_list");
   std::vector<Campaign> campaigns = {f.campaign};
   for (int k = 1; k < 240; ++k) {
@@ -56,7 +56,12 @@ TEST_CASE("/api/rooms lists many campaigns, live first, with the totals each has
   }
 
   json expected_live = json::array(), expected_others = json::array();
+  std::size_t drafts = 0;
   for (const auto& c : campaigns) {
+    if (c.status == "draft") {
+      ++drafts;  // not public before it opens
+      continue;
+    }
     auto totals = campaign_totals(f.conn, c.id);
     REQUIRE(totals);
     json room = {{"slug", c.slug},
@@ -79,7 +84,8 @@ TEST_CASE("/api/rooms lists many campaigns, live first, with the totals each has
   auto reply = boai::test::http_get(*port, "/api/rooms");
   REQUIRE(reply.status == 200);
   auto rooms = json::parse(reply.body);
-  REQUIRE(rooms.size() == campaigns.size());
+  REQUIRE(drafts > 0);
+  REQUIRE(rooms.size() == campaigns.size() - drafts);
   CHECK(rooms == expected_live);
 
   auto one = list_campaigns_with_totals(f.conn);

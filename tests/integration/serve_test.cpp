@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <thread>
 
@@ -176,6 +177,16 @@ TEST_CASE("healthz follows the database down and back up without a restart") {
   auto down = http_get(*port, "/healthz");
   CHECK(down.body.find(R"("db":"down")") != std::string::npos);
   CHECK(http_get(*port, "/metrics").body.find("boai_database_up 0\n") != std::string::npos);
+  // What libpq says (its socket path, say) goes to the log; the client gets the code and words
+  // of ours.
+  auto login =
+      http_request(*port, "POST", "/api/login", R"({"name":"lily","password":"12345678"})");
+  CHECK(login.status == 503);
+  auto said = nlohmann::json::parse(login.body, nullptr, false);
+  REQUIRE(said.is_object());
+  CHECK(said["error"] == "db_unavailable");
+  CHECK(said["message"] == "the database is unavailable; try again");
+  CHECK(login.body.find("PGSQL") == std::string::npos);
 
   REQUIRE(boai::app::pg_ctl_for_data_dir(data, "start"));
   CHECK(eventually_status(*port, "/healthz", 200, 60s));
@@ -279,4 +290,27 @@ TEST_CASE("as root, a data directory the postgres user cannot enter gets its clu
   CHECK_FALSE(cluster_running(cluster));
   std::error_code ec;
   fs::remove_all(cluster, ec);
+}
+
+TEST_CASE("with a metrics token, /metrics answers only to whoever shows it") {
+  auto data = temp_dir("metrics_token");
+  BoaiProcess boai({"serve", "--listen", "127.0.0.1:0", "--data-dir", data.string(), "--no-studio"},
+                   {{"BOAI_METRICS_TOKEN", "a-long-metrics-token"}});
+  auto port = boai.wait_for_port();
+  INFO(boai.output());
+  REQUIRE(port);
+  auto anyone = http_get(*port, "/metrics");
+  CHECK(anyone.status == 401);
+  CHECK(anyone.body.find("metrics_token_required") != std::string::npos);
+  CHECK(anyone.body.find("boai_database_up") == std::string::npos);
+  CHECK(
+      http_request(*port, "GET", "/metrics", "", {{"Authorization", "Bearer a-long-metrics-tokeX"}})
+          .status == 401);
+  auto shown = http_request(*port, "GET", "/metrics", "",
+                            {{"Authorization", "Bearer a-long-metrics-token"}});
+  CHECK(shown.status == 200);
+  CHECK(shown.body.find("boai_database_up") != std::string::npos);
+  CHECK(http_get(*port, "/healthz").status == 200);
+  boai.signal(SIGTERM);
+  CHECK(boai.wait_exit(kStopDeadline) == 0);
 }

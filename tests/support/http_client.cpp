@@ -13,10 +13,25 @@ namespace boai::test {
 
 HttpReply http_request(int port, const std::string& method, const std::string& path,
                        const std::string& body, const std::map<std::string, std::string>& headers) {
+  return http_request_from("", port, method, path, body, headers);
+}
+
+HttpReply http_request_from(const std::string& source, int port, const std::string& method,
+                            const std::string& path, const std::string& body,
+                            const std::map<std::string, std::string>& headers) {
   HttpReply reply;
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   timeval tv{10, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  if (!source.empty()) {
+    sockaddr_in from{};
+    from.sin_family = AF_INET;
+    inet_pton(AF_INET, source.c_str(), &from.sin_addr);
+    if (bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0) {
+      close(fd);
+      return reply;
+    }
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
@@ -28,8 +43,14 @@ HttpReply http_request(int port, const std::string& method, const std::string& p
   std::string request = method + " " + path +
                         " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
                         "\r\nConnection: close\r\n";
+  bool typed = false;
   for (const auto& [k, v] : headers) {
     request += k + ": " + v + "\r\n";
+    typed = typed || k == "Content-Type" || k == "content-type";
+  }
+  // The API's state-changing requests are JSON (json_required otherwise): say so unless told.
+  if (!typed && method != "GET" && method != "HEAD") {
+    request += "Content-Type: application/json\r\n";
   }
   if (!body.empty() || method == "POST") {
     request += "Content-Length: " + std::to_string(body.size()) + "\r\n";

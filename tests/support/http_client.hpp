@@ -1,4 +1,5 @@
-// A plain HTTP/1.1 client over loopback for integration tests: one request, one response.
+// A plain HTTP/1.1 client over loopback for integration tests: one request, one response. A
+// request other than GET and HEAD says Content-Type: application/json unless headers give one.
 #pragma once
 
 #include <map>
@@ -15,6 +16,10 @@ struct HttpReply {
 HttpReply http_request(int port, const std::string& method, const std::string& path,
                        const std::string& body = "",
                        const std::map<std::string, std::string>& headers = {});
+// The same from another loopback address (127.0.0.2, say): the server sees another peer.
+HttpReply http_request_from(const std::string& source, int port, const std::string& method,
+                            const std::string& path, const std::string& body = "",
+                            const std::map<std::string, std::string>& headers = {});
 inline HttpReply http_get(int port, const std::string& path) {
   return http_request(port, "GET", path);
 }

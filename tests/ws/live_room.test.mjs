@@ -146,3 +146,61 @@ test('a viewer cannot moderate; a host can delete and ban', async () => {
   await host.close();
   await finance.close();
 });
+
+test('a draft room is neither listed nor joinable by viewers until it opens', async () => {
+  let r = await runBoai(['campaign', 'add', 'soon', '--title', '下周的课', '--goal', '1000',
+    '--data-dir', dataDir]);
+  assert.equal(r.code, 0, r.output);
+  const listed = async () => (await (await fetch(`http://127.0.0.1:${server.port}/api/rooms`)).json())
+    .map((room) => room.slug);
+  assert.ok(!(await listed()).includes('soon'));
+
+  const viewer = await Client.open(server.port);
+  assert.equal((await viewer.hello('soon')).code, 'room_not_found');
+  // Staff prepare it: a host gets in (and the room opens on this node with its status read).
+  const host = await Client.open(server.port, { cookie: await signIn(server.port, 'host1', 'host-password-1') });
+  assert.equal((await host.hello('soon')).campaign.status, 'draft');
+  assert.equal((await viewer.hello('soon')).code, 'room_not_found');
+
+  r = await runBoai(['campaign', 'status', 'soon', '--set', 'live', '--data-dir', dataDir]);
+  assert.equal(r.code, 0, r.output);
+  assert.ok((await listed()).includes('soon'));
+  const welcome = await viewer.hello('soon');
+  assert.equal(welcome.type, 'welcome');
+  assert.equal(welcome.campaign.status, 'live');
+  await viewer.close();
+  await host.close();
+});
+
+test('pledge messages and names keep the room\'s blocked words and mutes', async () => {
+  // A room of its own: an earlier test banned this address from firstaid.
+  const r = await runBoai(['campaign', 'add', 'rules', '--title', '规矩', '--goal', '1000', '--live',
+    '--data-dir', dataDir]);
+  assert.equal(r.code, 0, r.output);
+  const host = await Client.open(server.port, { cookie: await signIn(server.port, 'host1', 'host-password-1') });
+  await host.hello('rules');
+  assert.equal((await host.request({ type: 'mod.blocked_words', words: ['spam'] })).type, 'ack');
+  const key = () => `k-${Math.random().toString(36).slice(2, 14)}`;
+  const pledge = (client, extra) => client.request({ type: 'pledge.create', idempotency_key: key(),
+    amount_fen: 100, ...extra });
+  try {
+    const giver = await Client.open(server.port);
+    await giver.hello('rules', { nickname: 'giver' });
+    assert.equal((await pledge(giver, { message: 'SPAM 转账到 6222' })).code, 'blocked_word');
+    assert.equal((await pledge(giver, { display_name: 'spammer' })).code, 'blocked_word');
+    assert.equal((await pledge(giver, { message: '加油' })).type, 'ack');
+    await giver.close();
+
+    const muted = await Client.open(server.port);
+    await muted.hello('rules', { nickname: 'loud' });
+    const said = await muted.request({ type: 'chat.send', text: 'hello' });
+    assert.equal((await host.request({ type: 'mod.mute', id: said.id, minutes: 5 })).type, 'ack');
+    assert.equal((await pledge(muted, { message: '加油' })).code, 'muted');
+    // Giving without words of one's own is still giving.
+    assert.equal((await pledge(muted, { anonymous: true })).type, 'ack');
+    await muted.close();
+  } finally {
+    await host.request({ type: 'mod.blocked_words', words: [] });
+    await host.close();
+  }
+});

@@ -15,8 +15,10 @@ export async function api(path, { method = 'GET', body } = {}) {
       method,
       credentials: 'same-origin',
       cache: 'no-store',
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      // A request that changes something is JSON, even an empty one: the server refuses others
+      // (json_required), so that no other site's page can make them.
+      headers: method === 'GET' ? {} : { 'Content-Type': 'application/json' },
+      body: body === undefined ? (method === 'GET' ? undefined : '{}') : JSON.stringify(body),
     });
   } catch (e) {
     throw new ApiError(0, 'network', String(e));

@@ -10,6 +10,8 @@ export function el(tag, attrs = {}, ...children) {
     if (k === 'class') node.className = v;
     else if (k === 'dataset') Object.assign(node.dataset, v);
     else if (k === 'text') node.textContent = v;
+    // Through the CSSOM: the Content-Security-Policy refuses style attributes (web/PROTOCOL.md).
+    else if (k === 'style') node.style.cssText = v;
     else if (k.startsWith('on') && typeof v === 'function') node.addEventListener(k.slice(2), v);
     else node.setAttribute(k, v === true ? '' : String(v));
   }
