@@ -17,10 +17,10 @@
 #include <unordered_map>
 #include <variant>
 
-#include "base/internal_error.hpp"
 #include "base/on_loop.hpp"
 #include "web/http_exchange.hpp"
 #include "web/http_mounts.hpp"
+#include "web/internal_words.hpp"
 #include "web/io_messages.hpp"
 #include "web/io_thread.hpp"
 #include "web/listen_address.hpp"
@@ -45,33 +45,6 @@ struct HttpSessionData {
   std::uint64_t id;        // the exchange's name in messages between the threads
   std::size_t body_limit;  // the route's, known from the path before the body comes
 };
-
-// An error answer whose code is internal keeps its code; its words (libpq's, an exception's) go to
-// the log, and the client gets a fixed sentence.
-void hide_internal_words(HttpResponse& response, const std::string& path) {
-  if (response.status < 400 || !response.content_type.starts_with("application/json")) {
-    return;
-  }
-  auto body = nlohmann::json::parse(response.body, nullptr, false);
-  if (!body.is_object() || !body.contains("error")) {
-    return;
-  }
-  auto& error = body["error"];
-  auto code = error.is_string() ? error.get<std::string>()
-              : error.is_object() && error.contains("code") && error["code"].is_string()
-                  ? error["code"].get<std::string>()
-                  : std::string();
-  if (!is_internal_error(code)) {
-    return;
-  }
-  auto& holder = error.is_object() ? error : body;
-  if (holder.contains("message") && holder["message"].is_string()) {
-    std::fprintf(stderr, "boai: %s answered %s: %s\n", path.c_str(), code.c_str(),
-                 holder["message"].get<std::string>().c_str());
-  }
-  holder["message"] = internal_error_sentence(code);
-  response.body = body.dump();
-}
 
 void log_lws(int level, const char* line) {
   // lws lines end with a newline already.
