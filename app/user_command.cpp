@@ -9,19 +9,13 @@
 #include <optional>
 #include <string>
 
+#include "app/command_support.hpp"
 #include "app/commands.hpp"
-#include "app/database_setup.hpp"
-#include "sql/connection.hpp"
 #include "web/staff_accounts.hpp"
 
 namespace boai::app {
 
 namespace {
-
-int report(const Error& e) {
-  std::fprintf(stderr, "boai: %s: %s\n", e.code.c_str(), e.message.c_str());
-  return 1;
-}
 
 // One line from standard input; at a terminal, asked for and not echoed.
 std::optional<std::string> read_password() {
@@ -55,20 +49,14 @@ int run_user_add(const Invocation& inv) {
   if (!password) {
     return report(make_error("password_missing", "give the password on standard input"));
   }
-  auto db = open_database(inv.options, false);
-  if (!db) {
-    return report(db.error());
-  }
-  auto conn = sql::Connection::open(db->conninfo);
-  if (!conn) {
-    return report(make_error("db_unreachable", conn.error().message));
-  }
-  auto user = web::add_user(*conn, inv.positional[0], inv.value("--role"), *password);
-  if (!user) {
-    return report(user.error());
-  }
-  std::printf("staff user %s (%s) added\n", user->name.c_str(), user->role.c_str());
-  return 0;
+  return with_database(inv, [&](sql::Connection& conn) {
+    auto user = web::add_user(conn, inv.positional[0], inv.value("--role"), *password);
+    if (!user) {
+      return report(user.error());
+    }
+    std::printf("staff user %s (%s) added\n", user->name.c_str(), user->role.c_str());
+    return 0;
+  });
 }
 
 int run_user_set(const Invocation& inv) {
@@ -82,21 +70,15 @@ int run_user_set(const Invocation& inv) {
   if (!disabled && !inv.has("--role")) {
     return report(make_error("bad_request", "give --role, --disable or --enable"));
   }
-  auto db = open_database(inv.options, false);
-  if (!db) {
-    return report(db.error());
-  }
-  auto conn = sql::Connection::open(db->conninfo);
-  if (!conn) {
-    return report(make_error("db_unreachable", conn.error().message));
-  }
-  auto user = web::change_user(*conn, inv.positional[0], inv.value("--role"), disabled);
-  if (!user) {
-    return report(user.error());
-  }
-  std::printf("staff user %s (%s)%s\n", user->name.c_str(), user->role.c_str(),
-              disabled ? (*disabled ? " disabled" : " enabled") : "");
-  return 0;
+  return with_database(inv, [&](sql::Connection& conn) {
+    auto user = web::change_user(conn, inv.positional[0], inv.value("--role"), disabled);
+    if (!user) {
+      return report(user.error());
+    }
+    std::printf("staff user %s (%s)%s\n", user->name.c_str(), user->role.c_str(),
+                disabled ? (*disabled ? " disabled" : " enabled") : "");
+    return 0;
+  });
 }
 
 }  // namespace boai::app
