@@ -6,6 +6,7 @@ import { DESK_WORDS, DESK_ERRORS } from './words_finance.js';
 import { PERIOD_WORDS, PERIOD_ERRORS } from './words_periods.js';
 import { LEDGER_WORDS, LEDGER_ERRORS } from './words_ledger.js';
 import { PAY_WORDS, PAY_ERRORS } from './words_pay.js';
+import { REPLAY_WORDS } from './words_replays.js';
 
 const WORDS = {
   'zh-CN': {
@@ -30,7 +31,6 @@ const WORDS = {
     'goal.count': '{n} 笔爱心',
     'tab.chat': '聊天',
     'tab.donate': '捐款',
-    'tab.replays': '往期回放',
     'chat.nickname': '昵称',
     'chat.nickname_placeholder': '起个昵称',
     'chat.nickname_save': '确定',
@@ -70,10 +70,6 @@ const WORDS = {
     'donate.latest': '最新爱心',
     'donate.none_yet': '还没有捐款，成为第一位爱心人士吧',
     'donate.closed': '本场募捐已结束',
-    'replays.title': '急救知识课堂 · 往期回放',
-    'replays.empty': '还没有回放',
-    'replays.play': '播放',
-    'replays.more': '更多',
     'footer.certificate': '登记证书',
     'footer.credit_code': '统一社会信用代码',
     'footer.note': '善款收支公开，接受社会监督',
@@ -178,7 +174,6 @@ const WORDS = {
     'goal.count': 'Pledges: {n}',
     'tab.chat': 'Chat',
     'tab.donate': 'Donate',
-    'tab.replays': 'Past classes',
     'chat.nickname': 'Nickname',
     'chat.nickname_placeholder': 'Pick a nickname',
     'chat.nickname_save': 'OK',
@@ -218,10 +213,6 @@ const WORDS = {
     'donate.latest': 'Latest gifts',
     'donate.none_yet': 'No gifts yet: be the first',
     'donate.closed': 'This campaign is closed',
-    'replays.title': 'First-aid classes · past broadcasts',
-    'replays.empty': 'No recordings yet',
-    'replays.play': 'Play',
-    'replays.more': 'More',
     'footer.certificate': 'Registration certificate',
     'footer.credit_code': 'Unified social credit code',
     'footer.note': 'Every yuan received and spent is published',
@@ -388,7 +379,7 @@ const ERRORS = {
 
 for (const lang of ['zh-CN', 'en']) {
   Object.assign(WORDS[lang], WISH_WORDS[lang], SALE_WORDS[lang], DESK_WORDS[lang], PERIOD_WORDS[lang],
-    LEDGER_WORDS[lang], PAY_WORDS[lang]);
+    LEDGER_WORDS[lang], PAY_WORDS[lang], REPLAY_WORDS[lang]);
   Object.assign(ERRORS[lang], WISH_ERRORS[lang], SALE_ERRORS[lang], DESK_ERRORS[lang],
     PERIOD_ERRORS[lang], LEDGER_ERRORS[lang], PAY_ERRORS[lang]);
 }
