@@ -2,6 +2,7 @@
 // variables, which beat the defaults. Each command accepts the shared flags and its own.
 #pragma once
 
+#include <cstdint>
 #include <expected>
 #include <filesystem>
 #include <map>
@@ -72,8 +73,10 @@ struct Options {
   bool go_live = false;
   std::string studio_room;  // empty: the first live campaign
   std::string source = "test";
-  std::string hls_dir;         // empty: DATA_DIR/hls
-  std::string recordings_dir;  // empty: DATA_DIR/recordings
+  std::string hls_dir;                     // empty: DATA_DIR/hls
+  std::string recordings_dir;              // empty: DATA_DIR/recordings
+  std::uint64_t recordings_max_bytes = 0;  // 0: no budget
+  std::uint64_t recordings_min_free_bytes = 1'000'000'000;
   std::string slides_dir;
   std::vector<std::string> push_targets;
   std::string

@@ -1,11 +1,12 @@
-// The recordings route: arguments checked on the loop, the page read and its JSON made on a
-// worker thread, the answer given back on the loop.
+// The replay library's routes: arguments checked on the loop, the disk read and the JSON made on
+// a worker thread, the answer given back on the loop.
 #include "app/recording_routes.hpp"
 
 #include <memory>
 
 #include "app/route_support.hpp"
-#include "stream/recordings.hpp"
+#include "app/staff_gate.hpp"
+#include "donations/text_rules.hpp"
 #include "web/query_params.hpp"
 
 namespace boai::app {
@@ -14,48 +15,152 @@ using nlohmann::json;
 
 namespace {
 
-web::HttpResponse page_response(stream::RecordingIndex& index, std::size_t limit,
-                                const std::string& before) {
-  auto page = index.page(limit, before);
+const StaffNeed kHosts{"host", "the replay library is kept by hosts"};
+
+json recording_json(const stream::Recording& r, const ReplayMeta& meta) {
+  json chapters = json::array();
+  for (const auto& c : meta.chapters) {
+    chapters.push_back({{"at_seconds", c.at_seconds}, {"title", c.title}});
+  }
+  std::string url = "/recordings/" + (r.hls ? r.name + "/master.m3u8" : r.name);
+  return {{"name", r.name},
+          {"room", r.room},
+          {"title", meta.title},
+          {"started", r.started_utc},
+          {"kind", r.hls ? "hls" : "mkv"},
+          {"live", !r.ended},
+          {"seconds", r.seconds},
+          {"url", url},
+          {"download", r.download.empty() ? json(nullptr) : json("/recordings/" + r.download)},
+          {"bytes", r.size_bytes},
+          {"chapters", std::move(chapters)},
+          {"hidden", meta.hidden},
+          {"pinned", meta.pinned}};
+}
+
+web::HttpResponse page_response(ReplayKeeper& keeper, std::size_t limit, const std::string& before,
+                                bool all) {
+  auto page = keeper.index().page(limit, before, [&](const stream::Recording& r) {
+    return all || !r.hls || !keeper.meta(r.name).hidden;
+  });
   if (!page) {
     return error_response(400, "bad_request", "before is not a recording's name");
   }
   json list = json::array();
   for (const auto& r : page->recordings) {
-    list.push_back({{"name", r.file_name},
-                    {"room", r.room},
-                    {"url", "/recordings/" + r.file_name},
-                    {"bytes", r.size_bytes},
-                    {"started", r.started_utc}});
+    list.push_back(recording_json(r, r.hls ? keeper.meta(r.name) : ReplayMeta{}));
   }
-  return json_response(
-      200, {{"recordings", std::move(list)},
-            {"next_before", page->next_before ? json(*page->next_before) : json(nullptr)}});
+  json body = {{"recordings", std::move(list)},
+               {"next_before", page->next_before ? json(*page->next_before) : json(nullptr)}};
+  if (all) {
+    auto use = keeper.use();
+    body["library"] = {{"used_bytes", use.used_bytes},
+                       {"free_bytes", use.free_bytes},
+                       {"max_bytes", keeper.budget().max_bytes},
+                       {"min_free_bytes", keeper.budget().min_free_bytes}};
+  }
+  return json_response(200, body);
+}
+
+void list(ReplayKeeper& keeper, sql::WorkerPool& pool, const web::HttpRequest& request,
+          web::HttpResponder respond) {
+  auto limit_text = web::query_value(request.query, "limit");
+  auto limit = limit_text ? web::parse_bounded(*limit_text, kRecordingsPageMax)
+                          : std::optional<std::int64_t>(kRecordingsPageDefault);
+  if (!limit || *limit < 1) {
+    return respond(
+        error_response(400, "bad_request",
+                       "limit is a whole number from 1 to " + std::to_string(kRecordingsPageMax)));
+  }
+  auto before = web::query_value(request.query, "before").value_or("");
+  auto n = static_cast<std::size_t>(*limit);
+  auto read = [&keeper, &pool, n, before](bool all, web::HttpResponder answer) {
+    // Listing files needs no database: the same work runs when the pool has no connection.
+    pool.run<web::HttpResponse>(
+        [&keeper, n, before, all](sql::Connection&) {
+          return page_response(keeper, n, before, all);
+        },
+        std::move(answer),
+        [&keeper, n, before, all](const sql::DbError&) {
+          return page_response(keeper, n, before, all);
+        });
+  };
+  if (web::query_value(request.query, "all").value_or("") != "1") {
+    return read(false, std::move(respond));
+  }
+  with_staff(pool, request, std::move(respond), kHosts,
+             [read](const web::StaffSession&, web::HttpResponder answer) {
+               read(true, std::move(answer));
+             });
+}
+
+// {title, hidden, pinned}, each optional; a wrong type or a title too long or empty is refused.
+std::expected<ReplayEdit, std::string> edit_of(const std::string& body) {
+  json j = json::parse(body, nullptr, false);
+  if (!j.is_object()) {
+    return std::unexpected("send {\"title\": \"...\", \"hidden\": false, \"pinned\": true}");
+  }
+  ReplayEdit edit;
+  if (auto t = j.find("title"); t != j.end()) {
+    if (!t->is_string()) {
+      return std::unexpected("\"title\" must be text");
+    }
+    auto title = donations::trim_text(t->get<std::string>());
+    if (title.empty() || donations::char_count(title) > kReplayTitleMaxChars) {
+      return std::unexpected("\"title\" is 1 to 80 characters");
+    }
+    edit.title = title;
+  }
+  for (auto [key, field] :
+       {std::pair{"hidden", &ReplayEdit::hidden}, std::pair{"pinned", &ReplayEdit::pinned}}) {
+    if (auto f = j.find(key); f != j.end()) {
+      if (!f->is_boolean()) {
+        return std::unexpected(std::string("\"") + key + "\" must be true or false");
+      }
+      edit.*field = f->get<bool>();
+    }
+  }
+  return edit;
+}
+
+void change(ReplayKeeper& keeper, sql::WorkerPool& pool, const web::HttpRequest& request,
+            web::HttpResponder respond) {
+  if (request.method != "POST") {
+    return respond(error_response(405, "method_not_allowed", "POST a replay's changes"));
+  }
+  std::string name = request.path.substr(std::string("/api/recordings/").size());
+  auto edit = edit_of(request.body);
+  if (!edit) {
+    return respond(error_response(400, "bad_json", edit.error()));
+  }
+  with_staff(
+      pool, request, std::move(respond), kHosts,
+      [&keeper, &pool, name, edit = *edit](const web::StaffSession&, web::HttpResponder answer) {
+        auto work = [&keeper, name, edit] {
+          auto done = keeper.edit(name, edit);
+          if (!done) {
+            return error_response(404, done.error().code, done.error().message);
+          }
+          return json_response(200, {{"name", name},
+                                     {"title", done->title},
+                                     {"hidden", done->hidden},
+                                     {"pinned", done->pinned}});
+        };
+        pool.run<web::HttpResponse>([work](sql::Connection&) { return work(); }, std::move(answer),
+                                    [work](const sql::DbError&) { return work(); });
+      });
 }
 
 }  // namespace
 
-web::HttpRoute recordings_route(const std::string& recordings_dir, sql::WorkerPool& pool) {
-  auto index = std::make_shared<stream::RecordingIndex>(recordings_dir);
-  auto handler = [index, &pool](const web::HttpRequest& request, web::HttpResponder respond) {
-    auto limit_text = web::query_value(request.query, "limit");
-    auto limit = limit_text ? web::parse_bounded(*limit_text, kRecordingsPageMax)
-                            : std::optional<std::int64_t>(kRecordingsPageDefault);
-    if (!limit || *limit < 1) {
-      return respond(error_response(
-          400, "bad_request",
-          "limit is a whole number from 1 to " + std::to_string(kRecordingsPageMax)));
-    }
-    auto before = web::query_value(request.query, "before").value_or("");
-    auto n = static_cast<std::size_t>(*limit);
-    // Listing files needs no database: the same work runs when the pool has no connection.
-    auto work = [index, n, before](sql::Connection&) { return page_response(*index, n, before); };
-    auto without_db = [index, n, before](const sql::DbError&) {
-      return page_response(*index, n, before);
-    };
-    pool.run<web::HttpResponse>(work, respond, without_db);
-  };
-  return {"/api/recordings", handler};
+std::vector<web::HttpRoute> recording_routes(ReplayKeeper& keeper, sql::WorkerPool& pool) {
+  return {{"/api/recordings",
+           [&keeper, &pool](const web::HttpRequest& request, web::HttpResponder respond) {
+             if (request.path.starts_with("/api/recordings/")) {
+               return change(keeper, pool, request, std::move(respond));
+             }
+             list(keeper, pool, request, std::move(respond));
+           }}};
 }
 
 }  // namespace boai::app

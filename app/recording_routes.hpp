@@ -1,9 +1,14 @@
-// GET /api/recordings?limit=N&before=NAME: the replay library a page at a time, newest first,
-// read off the loop (web/PROTOCOL.md).
+// The replay library over HTTP (web/PROTOCOL.md):
+//   GET  /api/recordings?limit=N&before=NAME        a page, newest first, hidden ones left out;
+//        &all=1 (hosts): hidden ones too, and the disk the library uses
+//   POST /api/recordings/NAME {title, hidden, pinned} (hosts): rename, hide, pin
+// The disk is read on the pool's threads (whether or not the database is up).
 #pragma once
 
-#include <string>
+#include <cstdint>
+#include <vector>
 
+#include "app/replay_keeper.hpp"
 #include "sql/worker_pool.hpp"
 #include "web/http_types.hpp"
 
@@ -11,9 +16,9 @@ namespace boai::app {
 
 inline constexpr std::int64_t kRecordingsPageDefault = 50;
 inline constexpr std::int64_t kRecordingsPageMax = 200;
+inline constexpr std::size_t kReplayTitleMaxChars = 80;
 
-// The directory is read on the pool's threads (whether or not the database is up); pool must
-// outlive the route.
-web::HttpRoute recordings_route(const std::string& recordings_dir, sql::WorkerPool& pool);
+// pool and keeper must outlive the routes.
+std::vector<web::HttpRoute> recording_routes(ReplayKeeper& keeper, sql::WorkerPool& pool);
 
 }  // namespace boai::app

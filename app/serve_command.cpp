@@ -22,6 +22,7 @@
 #include "app/payment_thanks.hpp"
 #include "app/period_routes.hpp"
 #include "app/photo_routes.hpp"
+#include "app/replay_keeper.hpp"
 #include "app/serve_config.hpp"
 #include "app/show.hpp"
 #include "app/site_routes.hpp"
@@ -247,6 +248,12 @@ int run_serve(const Options& options) {
   auto dirs = serve_dirs(options);
   std::error_code no_proofs_dir;  // then /proofs answers 404 until a proof is saved
   std::filesystem::create_directories(dirs.proofs, no_proofs_dir);
+  // Before the show: the show tells it of each broadcast, so it must outlive it.
+  stream::init_gstreamer();
+  std::filesystem::create_directories(dirs.recordings, no_proofs_dir);
+  auto replays = std::make_unique<ReplayKeeper>(
+      dirs.recordings,
+      stream::DiskBudget{options.recordings_max_bytes, options.recordings_min_free_bytes});
   std::unique_ptr<Show> show;
   std::string studio_room;
   if (options.studio) {
@@ -258,12 +265,13 @@ int run_serve(const Options& options) {
     show = std::move(*made);
     studio_room = show->room();
     show->when_stopped([&signer] { signer.sign_now(); });
+    show->keep_replays_with(*replays);
   }
 
   auto config = live_service_config(options, dirs, room);
   config.request_headers = pay_notice_headers();
   SiteInfo site{options.static_dir,  options.station_name, options.certificate,
-                options.credit_code, studio_room,          dirs.recordings};
+                options.credit_code, studio_room,          replays.get()};
   auto routes = all_routes(health, metrics, pool, tls, room, site, show.get(), dirs,
                            refund_approval_above(options), options.metrics_token);
   auto money_moved = [&relay] { relay.poke(); };
@@ -313,10 +321,9 @@ int run_serve(const Options& options) {
   std::fflush(stdout);
   run_until_signalled(loop.get(), room);
   signer.sign_blocking(db->conninfo);
-  show.reset();  // the studio stops at once; the recording is readable as it is
-  if (options.studio) {
-    stream::join_gstreamer_threads();  // no streaming thread outlives main()
-  }
+  show.reset();     // the studio stops at once; the replay is closed at the next start
+  replays.reset();  // a remux under way is abandoned and made again at the next start
+  stream::join_gstreamer_threads();  // no streaming thread outlives main()
   service->reset();
   if (db->embedded) {
     db->embedded->release();

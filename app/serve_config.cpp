@@ -106,6 +106,8 @@ stream::StudioConfig studio_config(const Options& options, const std::string& co
   config.room = studio_room_for(options, conninfo);
   config.hls_dir = dirs.hls;
   config.recordings_dir = dirs.recordings;
+  // The keeper removes old replays to keep min-free; recording stops only well below it.
+  config.recordings_min_free_bytes = options.recordings_min_free_bytes / 4;
   config.slides_dir = options.slides_dir;
   config.push_targets = options.push_targets;
   if (!options.certificate.empty() || !options.credit_code.empty()) {

@@ -49,6 +49,19 @@ std::vector<std::string> comma_list(const std::string& v) {
   return items;
 }
 
+// A flag whose value is a number of gigabytes (fractions allowed), kept as bytes.
+Setter set_gigabytes(std::uint64_t Options::*field, const char* flag) {
+  return [field, flag](Options& o, const std::string& v) -> std::optional<std::string> {
+    double gb = -1;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), gb);
+    if (ec != std::errc() || end != v.data() + v.size() || gb < 0 || gb > 1e6) {
+      return std::string(flag) + " wants a number of gigabytes, got \"" + v + "\"";
+    }
+    o.*field = static_cast<std::uint64_t>(gb * 1e9);
+    return std::nullopt;
+  };
+}
+
 // A flag whose value is a comma-separated list.
 Setter set_list(std::vector<std::string> Options::*field) {
   return [field](Options& o, const std::string& v) -> std::optional<std::string> {
@@ -174,6 +187,14 @@ const std::vector<SharedFlag>& shared_flags() {
       {"--recordings-dir", "BOAI_RECORDINGS_DIR",
        "where broadcasts are recorded (default DATA_DIR/recordings)", true,
        set_text(&Options::recordings_dir)},
+      {"--recordings-max-gb", "BOAI_RECORDINGS_MAX_GB",
+       "the replay library's disk budget: the oldest unpinned replays go beyond it (default 0: "
+       "none)",
+       true, set_gigabytes(&Options::recordings_max_bytes, "--recordings-max-gb")},
+      {"--recordings-min-free-gb", "BOAI_RECORDINGS_MIN_FREE_GB",
+       "free space kept on the recordings' disk by removing the oldest replays; recording stops "
+       "below a quarter of it (default 1)",
+       true, set_gigabytes(&Options::recordings_min_free_bytes, "--recordings-min-free-gb")},
       {"--push", "BOAI_PUSH", "RTMP(S) URLs to push the broadcast to, comma separated", true,
        set_list(&Options::push_targets)},
       {"--public-url", "BOAI_PUBLIC_URL",

@@ -3,6 +3,9 @@
 
 #include <glib.h>
 
+#include <filesystem>
+
+#include "app/replay_keeper.hpp"
 #include "donations/money.hpp"
 #include "donations/text_rules.hpp"
 
@@ -217,7 +220,36 @@ void Show::tick() {
     state_.alert.reset();
     publish();
   }
-  live_room_.send_to_staff(room_name_, health_json(studio_->health()).dump());
+  follow_replay();
+  json health = health_json(studio_->health());
+  if (replays_ != nullptr) {
+    auto use = replays_->use();
+    health["library"] = {{"used_bytes", use.used_bytes},
+                         {"free_bytes", use.free_bytes},
+                         {"max_bytes", replays_->budget().max_bytes}};
+  }
+  live_room_.send_to_staff(room_name_, health.dump());
+}
+
+// Whichever way the broadcast began (a host, --go-live) or ended (a host, a failure), the tick
+// sees the replay's folder change.
+void Show::follow_replay() {
+  if (replays_ == nullptr) {
+    return;
+  }
+  std::string now = studio_->recording_position() && studio_->live()
+                        ? std::filesystem::path(studio_->recording_path()).filename().string()
+                        : "";
+  if (now == replay_name_) {
+    return;
+  }
+  if (!replay_name_.empty()) {
+    replays_->broadcast_ended(replay_name_);
+  }
+  replay_name_ = now;
+  if (!now.empty()) {
+    replays_->broadcast_started(now, state_.campaign_title);
+  }
 }
 
 }  // namespace boai::app

@@ -19,6 +19,8 @@
 
 namespace boai::app {
 
+class ReplayKeeper;
+
 class Show final : public web::StudioControl, public web::RoomObserver {
  public:
   // Creates the studio (not yet live) and attaches to the room. Errors: the studio's own.
@@ -38,6 +40,9 @@ class Show final : public web::StudioControl, public web::RoomObserver {
   void set_viewer_url(const std::string& url);
   // Called on the loop when a host ends the broadcast (the ledger's head is signed then).
   void when_stopped(std::function<void()> fn) { stopped_ = std::move(fn); }
+  // Tells `keeper` when a broadcast's replay begins (with the campaign's title) and ends, and
+  // takes studio.chapter marks into it. keeper must outlive the show.
+  void keep_replays_with(ReplayKeeper& keeper) { replays_ = &keeper; }
 
   void on_donation(const web::RoomState& room, const web::RoomDonation& donation) override;
   void on_payment(const web::RoomState& room, const web::RoomDonation& payment) override;
@@ -51,9 +56,11 @@ class Show final : public web::StudioControl, public web::RoomObserver {
                                                          const nlohmann::json& body);
   std::expected<nlohmann::json, Error> overlay_command(const std::string& type,
                                                        const nlohmann::json& body);
+  std::expected<nlohmann::json, Error> chapter_command(const nlohmann::json& body);
   void publish();        // hands the studio a fresh snapshot of state_
   void point_qr_code();  // at the card's wish or item, or at the room
   void tick();           // once a second: health to the hosts, the end of an alert
+  void follow_replay();  // tells the keeper a replay began or ended
 
   std::unique_ptr<stream::Studio> studio_;
   std::string room_name_;
@@ -65,6 +72,8 @@ class Show final : public web::StudioControl, public web::RoomObserver {
   std::string viewer_url_;                    // the room's page, where the QR code leads
   std::vector<std::int64_t> ticker_pledges_;  // the pledge of each of state_.ticker's lines
   std::function<void()> stopped_;
+  ReplayKeeper* replays_ = nullptr;
+  std::string replay_name_;  // the replay being recorded, as the keeper was told
 };
 
 // The studio's health as the host console reads it.

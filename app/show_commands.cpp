@@ -1,5 +1,6 @@
 // Show::command: the hosts' studio.* requests. Broadcast commands go to the studio; overlay
 // commands change the working overlay and publish it. A bad field is an Error, never a throw.
+#include "app/replay_keeper.hpp"
 #include "app/show.hpp"
 #include "donations/money.hpp"
 #include "donations/text_rules.hpp"
@@ -93,6 +94,9 @@ Answer Show::broadcast_command(const std::string& type, const json& body) {
     auto source = text_field(body, "source", 500);
     return source ? done_if(studio_->switch_source(*source)) : std::unexpected(source.error());
   }
+  if (type == "studio.chapter") {
+    return chapter_command(body);
+  }
   if (type == "studio.push_add") {
     auto url = text_field(body, "url", 1000);
     auto id = url ? studio_->add_push_target(*url) : std::unexpected(url.error());
@@ -103,6 +107,25 @@ Answer Show::broadcast_command(const std::string& type, const json& body) {
     return id ? done_if(studio_->remove_push_target(*id)) : std::unexpected(id.error());
   }
   return std::unexpected(make_error("unknown_type", "unknown type \"" + type.substr(0, 40) + "\""));
+}
+
+// A chapter mark at this moment of the replay being recorded, shown with the replay as a list
+// that seeks the player.
+Answer Show::chapter_command(const json& body) {
+  auto title = text_field(body, "title", 60);
+  if (!title) {
+    return std::unexpected(title.error());
+  }
+  if (title->empty()) {
+    return std::unexpected(make_error("bad_request", "a chapter needs a \"title\""));
+  }
+  follow_replay();
+  auto at = studio_->recording_position();
+  if (!at || replays_ == nullptr || replay_name_.empty()) {
+    return std::unexpected(make_error("not_recording", "no replay is being recorded now"));
+  }
+  replays_->add_chapter(replay_name_, *at, *title);
+  return json{{"replay", replay_name_}, {"at_seconds", *at}, {"title", *title}};
 }
 
 Answer Show::overlay_command(const std::string& type, const json& body) {

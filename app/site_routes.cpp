@@ -97,7 +97,7 @@ std::vector<web::HttpRoute> site_routes(const SiteInfo& site, sql::WorkerPool& p
       {"certificate", site.certificate},
       {"credit_code", site.credit_code},
       {"studio_room", site.studio_room.empty() ? json(nullptr) : json(site.studio_room)}};
-  return {
+  std::vector<web::HttpRoute> routes = {
       {"/r", page(site.static_dir + "/index.html")},
       {"/host", page(site.static_dir + "/host.html")},
       {"/finance", page(site.static_dir + "/finance.html")},
@@ -108,10 +108,13 @@ std::vector<web::HttpRoute> site_routes(const SiteInfo& site, sql::WorkerPool& p
          respond(json_response(200, station));
        }},
       {"/api/rooms", rooms_handler(pool)},
-      recordings_route(site.recordings_dir, pool),
       ledger_entries_route(pool),
       {"/api/studio/preview.png", preview_handler(pool, show)},
   };
+  for (auto& r : recording_routes(*site.replays, pool)) {
+    routes.push_back(std::move(r));
+  }
+  return routes;
 }
 
 }  // namespace boai::app

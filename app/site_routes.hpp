@@ -10,6 +10,7 @@
 
 namespace boai::app {
 
+class ReplayKeeper;
 class Show;
 
 struct SiteInfo {
@@ -18,7 +19,7 @@ struct SiteInfo {
   std::string certificate;
   std::string credit_code;
   std::string studio_room;  // empty without a studio
-  std::string recordings_dir;
+  ReplayKeeper* replays = nullptr;
 };
 
 // show may be null (no studio on this node). pool and show must outlive the routes.

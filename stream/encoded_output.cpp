@@ -1,4 +1,4 @@
-// Recording and push pipelines: appsrc (H.264 byte-stream, AAC) -> parse -> mux -> sink.
+// Push pipelines: appsrc (H.264 byte-stream, AAC) -> parse -> mux -> sink.
 #include "stream/encoded_output.hpp"
 
 #include <gst/app/gstappsrc.h>
@@ -32,25 +32,6 @@ EncodedOutput::~EncodedOutput() {
   if (pipeline_) {
     gst_element_set_state(pipeline_.get(), GST_STATE_NULL);
   }
-}
-
-std::expected<std::shared_ptr<EncodedOutput>, Error> EncodedOutput::record(
-    const std::string& path) {
-  std::string label = "Recording " + path;
-  auto pipeline = launch(appsrcs() +
-                             "matroskamux name=mux streamable=true ! "
-                             "filesink name=sink sync=false async=false",
-                         "recording_failed");
-  if (!pipeline) {
-    return std::unexpected(make_error("recording_failed", label + ": " + pipeline.error().message));
-  }
-  g_object_set(child(pipeline->get(), "sink").get(), "location", path.c_str(), nullptr);
-  std::shared_ptr<EncodedOutput> out(
-      new EncodedOutput(std::move(*pipeline), label, "recording_failed"));
-  if (auto played = out->play(); !played) {
-    return std::unexpected(played.error());
-  }
-  return out;
 }
 
 std::expected<std::shared_ptr<EncodedOutput>, Error> EncodedOutput::push(

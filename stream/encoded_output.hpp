@@ -1,6 +1,6 @@
-// Inside stream/ only: an output fed with the studio's encoded H.264 and AAC (a recording file, an
-// RTMP push) in a pipeline of its own behind appsrc. A dead target fails this pipeline alone; the
-// main pipeline's appsinks never wait for it.
+// Inside stream/ only: an output fed with the studio's encoded H.264 and AAC (an RTMP push) in a
+// pipeline of its own behind appsrc. A dead target fails this pipeline alone; the main
+// pipeline's appsinks never wait for it.
 #pragma once
 
 #include <gst/gst.h>
@@ -20,9 +20,6 @@ namespace boai::stream {
 
 class EncodedOutput {
  public:
-  // A Matroska file written as it goes (streamable: nothing to fix up at the end, so a crash
-  // leaves a playable file). "recording_failed" names the file.
-  static std::expected<std::shared_ptr<EncodedOutput>, Error> record(const std::string& path);
   // An RTMP(S) push. "push_failed" names the target with its key hidden.
   static std::expected<std::shared_ptr<EncodedOutput>, Error> push(const std::string& url,
                                                                    const std::string& display);

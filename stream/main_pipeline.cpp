@@ -42,15 +42,16 @@ std::expected<void, Error> MainPipeline::prepare_hls() const {
   return write_master_playlist(room_dir_, config_.ladder, config_.framerate, config_.audio_kbps);
 }
 
-// One rung: a leaky queue (a busy encoder drops frames rather than stall the compositor), the
-// scale for every rung after the first, x264, and the way into its segmenter. The first rung's
-// H.264 also goes to the outputs' appsink.
+// One rung: its own queue (not leaky: a full one holds the encoders' tee, so the shared leaky
+// queue in front drops the frame for every rung at once and their key frames stay at the same
+// frames), the scale for every rung after the first, x264, and the way into its segmenter. The
+// first rung's H.264 also goes to the outputs' appsink.
 std::string MainPipeline::rendition_description(std::size_t rung) const {
   const Rendition& r = config_.ladder[rung];
   std::string n = std::to_string(rung);
   int key_interval = config_.framerate * config_.segment_seconds / config_.gops_per_segment;
-  std::string d = "vt. ! queue name=encq" + n +
-                  " max-size-buffers=30 max-size-bytes=0 max-size-time=0 leaky=downstream ! ";
+  std::string d =
+      "et. ! queue name=encq" + n + " max-size-buffers=30 max-size-bytes=0 " + "max-size-time=0 ! ";
   if (rung > 0) {
     d += "videoscale ! video/x-raw,width=" + std::to_string(r.width) +
          ",height=" + std::to_string(r.height) + " ! ";
@@ -85,6 +86,9 @@ std::string MainPipeline::description() const {
   d += "intervideosrc name=camsrc ! " + vcaps + " ! comp.sink_0 ";
   d += "intervideosrc name=slidesrc ! " + vcaps + " ! comp.sink_1 ";
   d += "compositor name=comp background=black ! " + vcaps + " ! tee name=vt ";
+  // A busy encoder drops frames here rather than stall the compositor, the same frames for all.
+  d += "vt. ! queue name=encq max-size-buffers=30 max-size-bytes=0 max-size-time=0 "
+       "leaky=downstream ! tee name=et ";
   for (std::size_t i = 0; i < config_.ladder.size(); ++i) {
     d += rendition_description(i);
   }
@@ -113,12 +117,13 @@ std::expected<void, Error> MainPipeline::build(const Taps& taps) {
   g_object_set(child(p, "slidesrc").get(), "channel", slides_.video.c_str(), nullptr);
   g_object_set(child(p, "micsrc").get(), "channel", camera_.audio.c_str(), nullptr);
   for (std::size_t i = 0; i < config_.ladder.size(); ++i) {
-    set_segmenter(i);
+    set_segmenter(i, taps.replay);
     tap_rendition(i, taps);
   }
   GstElementRef comp = child(p, "comp");
   camera_pad_.reset(gst_element_get_static_pad(comp.get(), "sink_0"));
   slides_pad_.reset(gst_element_get_static_pad(comp.get(), "sink_1"));
+  taps.meter.count_dropped(child(p, "encq").get());
   GstPadRef composed(gst_element_get_static_pad(comp.get(), "src"));
   taps.meter.count_composed(composed.get());
   OverlayPainter::attach(taps.painter, composed.get());
@@ -127,7 +132,7 @@ std::expected<void, Error> MainPipeline::build(const Taps& taps) {
   return {};
 }
 
-void MainPipeline::set_segmenter(std::size_t rung) {
+void MainPipeline::set_segmenter(std::size_t rung, const std::shared_ptr<ReplayRecording>& replay) {
   std::string n = std::to_string(rung);
   std::string dir = room_dir_ + "/" + config_.ladder[rung].name;
   if (own_segmenter()) {
@@ -136,6 +141,8 @@ void MainPipeline::set_segmenter(std::size_t rung) {
                                             config_.segments_kept};
     options.key_frames_per_segment = config_.gops_per_segment;
     options.frame_seconds = 1.0 / config_.framerate;
+    options.replay = replay;
+    options.replay_rendition = config_.ladder[rung].name;
     attach_segmenter(child(pipeline_.get(), ("seg" + n).c_str()).get(), std::move(options));
   } else {
     GstElementRef hls = child(pipeline_.get(), ("hls" + n).c_str());
@@ -146,9 +153,7 @@ void MainPipeline::set_segmenter(std::size_t rung) {
 
 void MainPipeline::tap_rendition(std::size_t rung, const Taps& taps) {
   std::string n = std::to_string(rung);
-  GstElementRef queue = child(pipeline_.get(), ("encq" + n).c_str());
-  taps.meter.count_dropped(queue.get());
-  encoder_queues_.push_back(std::move(queue));
+  encoder_queues_.push_back(child(pipeline_.get(), ("encq" + n).c_str()));
   GstElementRef encoder = child(pipeline_.get(), ("enc" + n).c_str());
   GstPadRef src(gst_element_get_static_pad(encoder.get(), "src"));
   taps.meter.count_encoded(src.get(), rung);
@@ -189,12 +194,23 @@ bool MainPipeline::poll() {
   GstBusRef bus(gst_element_get_bus(pipeline_.get()));
   while (true) {
     GstMessageRef message(gst_bus_pop_filtered(
-        bus.get(), static_cast<GstMessageType>(GST_MESSAGE_ERROR | GST_MESSAGE_EOS)));
+        bus.get(),
+        static_cast<GstMessageType>(GST_MESSAGE_ERROR | GST_MESSAGE_EOS | GST_MESSAGE_ELEMENT)));
     if (!message) {
       return false;
     }
     if (GST_MESSAGE_TYPE(message.get()) == GST_MESSAGE_EOS) {
       return true;
+    }
+    if (GST_MESSAGE_TYPE(message.get()) == GST_MESSAGE_ELEMENT) {
+      const GstStructure* s = gst_message_get_structure(message.get());
+      if (s != nullptr && gst_structure_has_name(s, kReplayStoppedMessage)) {
+        const char* code = gst_structure_get_string(s, "code");
+        const char* text = gst_structure_get_string(s, "message");
+        notify(listener_, StudioEvent::Kind::kOutputFailed, "recording",
+               code != nullptr ? code : "recording_failed", text != nullptr ? text : "");
+      }
+      continue;
     }
     // A segment sink ("seg<rendition>") that cannot write says so and goes on cutting; the
     // host is told the HLS output is failing, not that the studio is.

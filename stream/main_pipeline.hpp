@@ -22,6 +22,7 @@ namespace boai::stream {
 class EncodedFeed;
 class LatestFrame;
 class OverlayPainter;
+class ReplayRecording;
 class StudioMeter;
 
 class MainPipeline {
@@ -32,6 +33,7 @@ class MainPipeline {
     std::shared_ptr<LatestFrame> latest;      // keeps the last composed frame
     std::shared_ptr<EncodedFeed> feed;        // the 720p H.264 and the AAC, for the outputs
     StudioMeter& meter;                       // counts frames, dropped frames and bytes
+    std::shared_ptr<ReplayRecording> replay;  // keeps every segment; null: not recorded
   };
 
   // Reads the channels of `camera` (picture and sound) and of `slides` (picture); writes HLS
@@ -51,8 +53,9 @@ class MainPipeline {
   void teardown();  // stops at once, without waiting for the end of stream
   bool built() const { return pipeline_ != nullptr; }
 
-  // Drains the bus: an error is kept as last_error() and told; true once the end of stream came
-  // out (after end()).
+  // Drains the bus: an error is kept as last_error() and told, a replay that stopped recording
+  // is told as the "recording" output failing; true once the end of stream came out (after
+  // end()).
   bool poll();
   const std::string& last_error() const { return last_error_; }
 
@@ -66,7 +69,7 @@ class MainPipeline {
   int height() const { return config_.ladder.front().height; }
   std::string description() const;
   std::string rendition_description(std::size_t rung) const;
-  void set_segmenter(std::size_t rung);
+  void set_segmenter(std::size_t rung, const std::shared_ptr<ReplayRecording>& replay);
   void tap_rendition(std::size_t rung, const Taps& taps);
 
   StudioConfig config_;

@@ -9,10 +9,28 @@ namespace boai::stream {
 namespace {
 
 struct SegmentSink {
-  explicit SegmentSink(TsSegmenterOptions options) : segmenter(std::move(options)) {}
+  explicit SegmentSink(TsSegmenterOptions options)
+      : replay(options.replay), segmenter(std::move(options)) {}
+  std::shared_ptr<ReplayRecording> replay;
   TsSegmenter segmenter;
   bool failing = false;  // an error is on the bus already
 };
+
+// The replay stopped (the disk is full): told once, as an element message, since the live stream
+// goes on and is not in error.
+void report_replay(GstAppSink* sink, SegmentSink& s) {
+  if (!s.replay) {
+    return;
+  }
+  auto error = s.replay->take_unreported();
+  if (!error) {
+    return;
+  }
+  GstStructure* what =
+      gst_structure_new(kReplayStoppedMessage, "code", G_TYPE_STRING, error->code.c_str(),
+                        "message", G_TYPE_STRING, error->message.c_str(), nullptr);
+  gst_element_post_message(GST_ELEMENT(sink), gst_message_new_element(GST_OBJECT(sink), what));
+}
 
 void report(GstAppSink* sink, SegmentSink& s, const std::expected<void, Error>& result) {
   if (result) {
@@ -55,6 +73,7 @@ GstFlowReturn on_sample(GstAppSink* sink, gpointer data) {
       feed(s, buffer, result);
     }
     report(sink, s, result);
+    report_replay(sink, s);
   } catch (...) {
     // Never through GStreamer's C frames; the next sample tries again.
   }
@@ -65,6 +84,7 @@ void on_eos(GstAppSink* sink, gpointer data) {
   try {
     auto& s = *static_cast<SegmentSink*>(data);
     report(sink, s, s.segmenter.finish());
+    report_replay(sink, s);
   } catch (...) {
   }
 }

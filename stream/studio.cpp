@@ -18,6 +18,7 @@
 #include "stream/studio_inputs.hpp"
 #include "stream/studio_meter.hpp"
 #include "stream/studio_outputs.hpp"
+#include "stream/studio_replay.hpp"
 
 namespace boai::stream {
 namespace {
@@ -90,7 +91,8 @@ struct Studio::Impl {
                  }
                }),
         main_pipeline(config, room_dir, channels.camera, channels.slides, listener),
-        outputs(config.recordings_dir, config.room, reaper, listener) {}
+        outputs(reaper, listener),
+        replay(config) {}
 
   ~Impl() {
     ticker.reset();
@@ -106,6 +108,7 @@ struct Studio::Impl {
   StudioInputs inputs;
   MainPipeline main_pipeline;
   StudioOutputs outputs;
+  StudioReplay replay;
   Phase phase = Phase::kIdle;
   Scene scene = Scene::kCamera;  // the host's choice
   Scene on_air = Scene::kSlate;  // what viewers see
@@ -126,10 +129,16 @@ std::expected<void, Error> Studio::Impl::go_live() {
   if (auto dirs = main_pipeline.prepare_hls(); !dirs) {
     return dirs;
   }
-  if (auto dirs = outputs.prepare(); !dirs) {
+  if (auto dirs = replay.prepare(); !dirs) {
     return dirs;
   }
-  auto started = main_pipeline.build(MainPipeline::Taps{painter, latest, outputs.feed(), meter});
+  if (auto recorded = replay.start(); !recorded) {
+    // On air without a replay: the host is told, the viewers still get the class.
+    notify(listener, StudioEvent::Kind::kOutputFailed, "recording", recorded.error().code,
+           recorded.error().message);
+  }
+  auto started = main_pipeline.build(
+      MainPipeline::Taps{painter, latest, outputs.feed(), meter, replay.recording()});
   if (started) {
     scene_applied = false;
     apply_scene(true);  // the pads laid out before the first frame
@@ -165,6 +174,7 @@ void Studio::Impl::apply_scene(bool force) {
 
 void Studio::Impl::teardown() {
   outputs.clear();
+  replay.clear();
   inputs.clear();
   main_pipeline.teardown();
   phase = Phase::kIdle;
@@ -319,6 +329,7 @@ StudioHealth Studio::health() const {
   h.outputs.push_back(OutputHealth{"hls", "hls", s.room_dir,
                                    s.main_pipeline.built() ? "live" : "stopped",
                                    s.main_pipeline.last_error(), 0, s.meter.encoded_bytes()});
+  s.replay.report(h.outputs);
   s.outputs.report(h.outputs);
   return h;
 }
@@ -334,7 +345,17 @@ std::string Studio::room_dir() const {
   return impl_->room_dir;
 }
 std::string Studio::recording_path() const {
-  return impl_->outputs.recording_path();
+  return impl_->replay.path();
+}
+std::optional<double> Studio::recording_position() const {
+  const auto& recording = impl_->replay.recording();
+  if (!recording || recording->stopped()) {
+    return std::nullopt;
+  }
+  auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  return recording->position(now);
 }
 
 }  // namespace boai::stream

@@ -28,11 +28,11 @@ class Studio {
   Studio(const Studio&) = delete;
   Studio& operator=(const Studio&) = delete;
 
-  // Starts HLS, the recording and the push targets. A source that cannot start is reported (in
-  // health and as an event) and retried while the slate is on air; it does not stop going live.
+  // Starts HLS, the replay's recording and the push targets. A source that cannot start is reported
+  // (in health and as an event) and retried while the slate is on air; it does not stop going live.
   // Errors: "already_live", "hls_dir_unwritable", "studio_failed".
   std::expected<void, Error> go_live();
-  // Ends the broadcast: the playlists get their end tag and the recording its last cluster. The
+  // Ends the broadcast: the live and replay playlists get their end tag. The
   // kStopped event follows within a few seconds; live() turns false then.
   void stop();
   bool live() const;
@@ -67,8 +67,13 @@ class Studio {
   std::optional<Frame> last_frame() const;
   std::expected<std::vector<std::uint8_t>, Error> snapshot_png() const;
 
-  std::string room_dir() const;        // <hls_dir>/<room>
-  std::string recording_path() const;  // the file of the current broadcast; empty when none
+  std::string room_dir() const;  // <hls_dir>/<room>
+  // The replay's folder (<recordings_dir>/<room>-<UTC start>) of the current or last broadcast;
+  // empty when none.
+  std::string recording_path() const;
+  // Seconds into the replay being recorded (where a chapter mark points); nullopt when nothing
+  // is being recorded.
+  std::optional<double> recording_position() const;
 
  private:
   struct Impl;

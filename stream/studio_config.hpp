@@ -37,8 +37,10 @@ struct StudioConfig {
   std::string source = "test";  // see source_spec.hpp
   std::string room = "main";    // [A-Za-z0-9_-], 1..64 characters
   std::string hls_dir;          // <hls_dir>/<room>/master.m3u8
-  std::string recordings_dir;   // empty: no recording
-  std::string slides_dir;       // PNG/JPEG files stepped through in name order; may be empty
+  std::string recordings_dir;   // <recordings_dir>/<room>-<UTC start>/; empty: no replay
+  // Recording stops ("recording_disk_full") when the recordings' disk has less free than this.
+  std::uint64_t recordings_min_free_bytes = 0;
+  std::string slides_dir;  // PNG/JPEG files stepped through in name order; may be empty
   int segment_seconds = 1;
   HlsSegmenter hls_segmenter = HlsSegmenter::kStudio;
   // Key frames per segment, at the same frames in every rendition. The studio's segmenter cuts at

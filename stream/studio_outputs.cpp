@@ -1,12 +1,10 @@
-// The recording and the push targets: started with the broadcast, retried alone when they fail.
+// The push targets: started with the broadcast, retried alone when they fail.
 #include "stream/studio_outputs.hpp"
 
 #include <algorithm>
-#include <filesystem>
 
 #include "stream/gst_util.hpp"
 #include "stream/push_url.hpp"
-#include "stream/recordings.hpp"
 #include "stream/source_spec.hpp"
 #include "stream/studio_events.hpp"
 
@@ -19,38 +17,11 @@ constexpr std::int64_t kPushSettleUs = 2'000'000;  // no error this long after b
 
 }  // namespace
 
-StudioOutputs::StudioOutputs(std::string recordings_dir, std::string room, Reaper& reaper,
-                             StudioListener listener)
-    : recordings_dir_(std::move(recordings_dir)),
-      room_(std::move(room)),
-      reaper_(reaper),
-      listener_(std::move(listener)) {
-  if (!recordings_dir_.empty()) {
-    Slot recording;
-    recording.id = "recording";
-    recording.kind = "recording";
-    recording.target = recordings_dir_;
-    slots_.push_back(std::move(recording));
-  }
-}
-
-std::expected<void, Error> StudioOutputs::prepare() const {
-  if (recordings_dir_.empty()) {
-    return {};
-  }
-  std::error_code ec;
-  std::filesystem::create_directories(recordings_dir_, ec);
-  if (ec) {
-    return std::unexpected(
-        make_error("recordings_dir_unwritable",
-                   "Cannot create the recordings directory " + recordings_dir_ + "."));
-  }
-  return {};
-}
+StudioOutputs::StudioOutputs(Reaper& reaper, StudioListener listener)
+    : reaper_(reaper), listener_(std::move(listener)) {}
 
 void StudioOutputs::start() {
   live_ = true;
-  recording_attempt_ = 0;
   for (Slot& slot : slots_) {
     slot.backoff_ms = 0;
     start(slot);
@@ -85,7 +56,7 @@ void StudioOutputs::tick(std::int64_t now) {
       if (auto error = slot.output->poll()) {
         fail(slot, *error);
       } else if (slot.state == "starting" && slot.output->bytes() > 0 &&
-                 (slot.kind == "recording" || now - slot.started_us > kPushSettleUs)) {
+                 now - slot.started_us > kPushSettleUs) {
         slot.state = "live";
         slot.backoff_ms = 0;
         notify(listener_, StudioEvent::Kind::kOutputUp, slot.id);
@@ -135,14 +106,7 @@ void StudioOutputs::report(std::vector<OutputHealth>& rows) const {
 
 void StudioOutputs::start(Slot& slot) {
   slot.retry_at_us = 0;
-  std::expected<std::shared_ptr<EncodedOutput>, Error> started;
-  if (slot.kind == "recording") {
-    recording_path_ = recordings_dir_ + "/" + recording_file_name(room_, recording_attempt_++);
-    slot.target = recording_path_;
-    started = EncodedOutput::record(recording_path_);
-  } else {
-    started = EncodedOutput::push(slot.url, slot.target);
-  }
+  auto started = EncodedOutput::push(slot.url, slot.target);
   if (!started) {
     fail(slot, started.error());
     return;

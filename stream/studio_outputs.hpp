@@ -1,5 +1,5 @@
-// Inside stream/ only: the studio's encoded outputs, the recording and the RTMP push targets. Each
-// is an EncodedOutput pipeline of its own, fed through an EncodedFeed from the main pipeline's
+// Inside stream/ only: the studio's encoded outputs, the RTMP push targets. Each is an
+// EncodedOutput pipeline of its own, fed through an EncodedFeed from the main pipeline's
 // appsinks; one that fails is retried alone, with back-off. Everything but the feed runs on the
 // GLib main loop.
 #pragma once
@@ -21,34 +21,29 @@ namespace boai::stream {
 
 class StudioOutputs {
  public:
-  // With an empty `recordings_dir` there is no recording.
-  StudioOutputs(std::string recordings_dir, std::string room, Reaper& reaper,
-                StudioListener listener);
+  StudioOutputs(Reaper& reaper, StudioListener listener);
   StudioOutputs(const StudioOutputs&) = delete;
   StudioOutputs& operator=(const StudioOutputs&) = delete;
 
   std::shared_ptr<EncodedFeed> feed() const { return feed_; }
 
-  // Creates the recordings directory: "recordings_dir_unwritable".
-  std::expected<void, Error> prepare() const;
-  void start();  // the broadcast begins: the recording (a new file) and every push target
-  void end();    // the broadcast is ending: each muxer gets its end of stream
-  void clear();  // the broadcast is over: every output torn down, "stopped"
+  void start();                 // the broadcast begins: every push target
+  void end();                   // the broadcast is ending: each muxer gets its end of stream
+  void clear();                 // the broadcast is over: every output torn down, "stopped"
   void tick(std::int64_t now);  // while live: failures noticed, retries due started
 
   // "push_url_invalid"; the id is "push-<n>". Started at once while live.
   std::expected<std::string, Error> add_push(std::string_view url);
   std::expected<void, Error> remove_push(std::string_view id);  // "push_target_unknown"
 
-  const std::string& recording_path() const { return recording_path_; }
   void report(std::vector<OutputHealth>& rows) const;
 
  private:
   struct Slot {
     std::string id;
-    std::string kind;    // "recording", "rtmp"
-    std::string target;  // a path, or the URL with the key hidden
-    std::string url;     // rtmp only, key included
+    std::string kind;    // "rtmp"
+    std::string target;  // the URL with the key hidden
+    std::string url;     // key included
     std::string state = "stopped";
     std::string last_error;
     std::uint32_t retries = 0;
@@ -63,16 +58,12 @@ class StudioOutputs {
   void detach(Slot& slot);
   void fail(Slot& slot, const Error& error);
 
-  std::string recordings_dir_;
-  std::string room_;
   Reaper& reaper_;
   StudioListener listener_;
   std::shared_ptr<EncodedFeed> feed_ = std::make_shared<EncodedFeed>();
-  std::vector<Slot> slots_;  // the recording first, when there is one, then push targets
+  std::vector<Slot> slots_;
   bool live_ = false;
   int next_push_id_ = 1;
-  int recording_attempt_ = 0;
-  std::string recording_path_;
 };
 
 }  // namespace boai::stream

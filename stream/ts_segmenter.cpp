@@ -2,6 +2,7 @@
 #include "stream/ts_segmenter.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 
 namespace boai::stream {
@@ -102,6 +103,9 @@ TsSegmenter::TsSegmenter(TsSegmenterOptions options)
     : options_(std::move(options)), playlist_(options_.playlist) {
   if (options_.key_frames_per_segment < 1) {
     options_.key_frames_per_segment = 1;
+  }
+  if (options_.replay) {
+    replay_.emplace(options_.replay, options_.replay_rendition, options_.playlist.target_seconds);
   }
 }
 
@@ -210,7 +214,15 @@ std::expected<void, Error> TsSegmenter::close(double seconds) {
     return std::unexpected(
         make_error("hls_write_failed", "Cannot write the HLS segment " + path + "."));
   }
-  return playlist_.add(next_sequence_++, seconds, start_wall_);
+  std::int64_t sequence = next_sequence_++;
+  auto listed = playlist_.add(sequence, seconds, start_wall_);
+  if (listed && replay_) {
+    auto start_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(start_wall_.time_since_epoch())
+            .count();
+    replay_->add(path, sequence, seconds, start_us);
+  }
+  return listed;
 }
 
 std::expected<void, Error> TsSegmenter::finish() {
@@ -219,6 +231,9 @@ std::expected<void, Error> TsSegmenter::finish() {
     closed = close(pts_seconds(start_pts_, last_pts_) + options_.frame_seconds);
   }
   auto ended = playlist_.end();
+  if (replay_) {
+    replay_->end();
+  }
   return closed ? ended : closed;
 }
 

@@ -8,11 +8,13 @@
 #include <cstdint>
 #include <cstdio>
 #include <expected>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "base/error.hpp"
 #include "stream/media_playlist.hpp"
+#include "stream/replay_archive.hpp"
 
 namespace boai::stream {
 
@@ -20,6 +22,10 @@ struct TsSegmenterOptions {
   MediaPlaylistOptions playlist;
   int key_frames_per_segment = 1;
   double frame_seconds = 1.0 / 30;  // the last frame's length, for the last segment's duration
+  // The broadcast's replay, when it is recorded: every listed segment is kept in it, in
+  // `replay_rendition`'s folder.
+  std::shared_ptr<ReplayRecording> replay;
+  std::string replay_rendition;
 };
 
 class TsSegmenter {
@@ -34,7 +40,7 @@ class TsSegmenter {
   // with copies of the latest PAT and PMT, so every segment decodes on its own. Bytes before the
   // first key frame are dropped. "hls_write_failed": that segment is lost, the next one is tried.
   std::expected<void, Error> write(const std::uint8_t* data, std::size_t size);
-  // Lists the open segment and ends the playlist.
+  // Lists the open segment and ends the playlist (and the replay's).
   std::expected<void, Error> finish();
 
   std::int64_t listed() const { return next_sequence_; }  // segments listed so far
@@ -50,6 +56,7 @@ class TsSegmenter {
 
   TsSegmenterOptions options_;
   MediaPlaylistWriter playlist_;
+  std::optional<ReplayArchive> replay_;
   std::uint8_t pending_[kPacket] = {};  // a packet split across two writes
   std::size_t pending_size_ = 0;
   std::uint8_t pat_[kPacket] = {};

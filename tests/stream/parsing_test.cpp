@@ -137,16 +137,39 @@ TEST_CASE("recordings are listed newest first for the replay library") {
                            "main-20261103T190000Z-1.mkv", "notes.txt", "random.mkv"}) {
     std::ofstream(dir.path() + "/" + name) << "x";
   }
+  // A replay folder is listed once its master playlist and a first segment are there.
+  std::string replay = dir.path() + "/first-aid-20261104T190000Z";
+  std::filesystem::create_directories(replay + "/720p");
+  std::ofstream(replay + "/master.m3u8")
+      << "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\n720p/index.m3u8\n";
+  std::ofstream(replay + "/720p/index.m3u8")
+      << "#EXTM3U\n#EXT-X-PLAYLIST-TYPE:EVENT\n#EXTINF:1.000,\nsegment00000.ts\n"
+         "#EXTINF:0.500,\nsegment00001.ts\n";
+  std::filesystem::create_directories(dir.path() + "/main-20261105T190000Z/720p");  // half made
   auto list = bs::list_recordings(dir.path());
-  REQUIRE(list.size() == 3);
-  CHECK(list[0].started_utc == "2026-11-03T19:00:00Z");
-  CHECK(list[2].file_name == "main-20261101T080000Z.mkv");
-  CHECK(list[2].room == "main");
+  REQUIRE(list.size() == 4);
+  CHECK(list[0].name == "first-aid-20261104T190000Z");
+  CHECK(list[0].hls);
+  CHECK_FALSE(list[0].ended);
+  CHECK(list[0].segments == 2);
+  CHECK(list[0].seconds == Approx(1.5));
+  CHECK(list[0].first_rendition == "720p");
+  CHECK(list[0].download.empty());
+  CHECK(list[1].started_utc == "2026-11-03T19:00:00Z");
+  CHECK(list[3].name == "main-20261101T080000Z.mkv");
+  CHECK(list[3].download == "main-20261101T080000Z.mkv");
+  CHECK(list[3].room == "main");
+  CHECK_FALSE(list[3].hls);
   bool found_room = false;
   for (const auto& r : list) {
     found_room |= r.room == "first-aid";
   }
   CHECK(found_room);
   CHECK(bs::list_recordings(dir.path() + "/missing").empty());
-  CHECK(bs::recording_file_name("main").starts_with("main-20"));
+  CHECK(bs::recording_name("main").starts_with("main-20"));
+  CHECK(bs::recording_name("main", 2).ends_with("Z-2"));
+  CHECK(bs::parse_recording_name("main-20261101T080000Z")->hls);
+  CHECK_FALSE(bs::parse_recording_name("main-20261101T080000Z.mp4"));
+  CHECK_FALSE(bs::parse_recording_name("../main-20261101T080000Z"));
+  CHECK_FALSE(bs::parse_recording_name("main-20261101T080000Z-x"));
 }

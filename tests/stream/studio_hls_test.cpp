@@ -143,6 +143,9 @@ TEST_CASE("the test source goes live with master and media playlists and decodab
   auto recordings = bs::list_recordings(dir.path() + "/recordings");
   REQUIRE(recordings.size() == 1);
   CHECK(recordings[0].room == "main");
+  CHECK(recordings[0].hls);
+  CHECK(recordings[0].ended);
+  CHECK(recordings[0].path == studio->recording_path());
   CHECK(recordings[0].size_bytes > 0);
 }
 

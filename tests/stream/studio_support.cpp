@@ -61,6 +61,30 @@ std::string read_text(const std::string& path) {
   return out.str();
 }
 
+std::string mp4_top_level_boxes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string boxes;
+  unsigned char head[16];
+  while (in.read(reinterpret_cast<char*>(head), 8)) {
+    std::uint64_t size =
+        (std::uint64_t{head[0]} << 24) | (head[1] << 16) | (head[2] << 8) | head[3];
+    std::uint64_t header = 8;
+    if (size == 1 && in.read(reinterpret_cast<char*>(head + 8), 8)) {  // a 64-bit size
+      size = 0;
+      for (int i = 8; i < 16; ++i) {
+        size = (size << 8) | head[i];
+      }
+      header = 16;
+    }
+    boxes += (boxes.empty() ? "" : " ") + std::string(reinterpret_cast<char*>(head + 4), 4);
+    if (size < header) {
+      break;  // 0: to the end of the file
+    }
+    in.seekg(static_cast<std::streamoff>(size - header), std::ios::cur);
+  }
+  return boxes;
+}
+
 std::optional<MediaPlaylist> read_media_playlist(const std::string& path) {
   // hlssink2 rewrites the playlist in place: a read can land between truncate and write.
   std::string text;

@@ -46,6 +46,9 @@ std::string read_text(const std::string& path);
 // Segment number from "segment00012.ts".
 int segment_number(const std::string& name);
 
+// An MP4's top-level boxes in file order, "ftyp moov mdat ..."; empty when unreadable.
+std::string mp4_top_level_boxes(const std::string& path);
+
 // Runs a shell command and returns its standard output; the exit status goes to `status`.
 std::string run_command(const std::string& command, int* status = nullptr);
 
