@@ -277,6 +277,12 @@ const std::vector<CommandSpec>& commands() {
         {"--disable", nullptr, "refuse their sign-ins and end their sessions' powers"},
         {"--enable", nullptr, "let them sign in again"}},
        {}},
+      {Command::kRecordingsConvert,
+       "recordings convert",
+       nullptr,
+       "turn older Matroska recordings (.mkv) into replays (HLS and an MP4) without encoding",
+       {},
+       {}},
   };
   return kCommands;
 }

@@ -17,6 +17,8 @@ int run_pledge_show(const Invocation& invocation);
 int run_user_add(const Invocation& invocation);
 // `user set`: a staff account's new role, or disabled or enabled again.
 int run_user_set(const Invocation& invocation);
+// `recordings convert`: the .mkv files of the recordings folder become replays.
+int run_recordings_convert(const Invocation& invocation);
 // `wish list`, `wish review`, `wish fulfil`.
 int run_wish_command(const Invocation& invocation);
 int run_sale_command(const Invocation& invocation);

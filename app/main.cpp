@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
       return run_user_add(*inv);
     case Command::kUserSet:
       return run_user_set(*inv);
+    case Command::kRecordingsConvert:
+      return run_recordings_convert(*inv);
     case Command::kWishList:
     case Command::kWishReview:
     case Command::kWishFulfil:

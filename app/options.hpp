@@ -36,6 +36,7 @@ enum class Command {
   kLedgerKey,
   kUserAdd,
   kUserSet,
+  kRecordingsConvert,
   kWishList,
   kWishReview,
   kWishFulfil,

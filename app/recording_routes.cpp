@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "app/replay_download.hpp"
 #include "app/route_support.hpp"
 #include "app/staff_gate.hpp"
 #include "donations/text_rules.hpp"
@@ -31,7 +32,8 @@ json recording_json(const stream::Recording& r, const ReplayMeta& meta) {
           {"live", !r.ended},
           {"seconds", r.seconds},
           {"url", url},
-          {"download", r.download.empty() ? json(nullptr) : json("/recordings/" + r.download)},
+          {"download",
+           r.download.empty() ? json(nullptr) : json("/api/recordings/" + r.name + "/download")},
           {"bytes", r.size_bytes},
           {"chapters", std::move(chapters)},
           {"hidden", meta.hidden},
@@ -151,11 +153,26 @@ void change(ReplayKeeper& keeper, sql::WorkerPool& pool, const web::HttpRequest&
       });
 }
 
+void download(ReplayKeeper& keeper, sql::WorkerPool& pool, const web::HttpRequest& request,
+              web::HttpResponder respond) {
+  std::string name = request.path.substr(std::string("/api/recordings/").size());
+  name.resize(name.size() - std::string("/download").size());
+  auto work = [&keeper, name, range = request.header("range")] {
+    return replay_download(keeper, name, range);
+  };
+  pool.run<web::HttpResponse>([work](sql::Connection&) { return work(); }, std::move(respond),
+                              [work](const sql::DbError&) { return work(); });
+}
+
 }  // namespace
 
 std::vector<web::HttpRoute> recording_routes(ReplayKeeper& keeper, sql::WorkerPool& pool) {
   return {{"/api/recordings",
            [&keeper, &pool](const web::HttpRequest& request, web::HttpResponder respond) {
+             if (request.method == "GET" && request.path.starts_with("/api/recordings/") &&
+                 request.path.ends_with("/download")) {
+               return download(keeper, pool, request, std::move(respond));
+             }
              if (request.path.starts_with("/api/recordings/")) {
                return change(keeper, pool, request, std::move(respond));
              }

@@ -16,6 +16,9 @@ class HttpExchange {
  public:
   // Reads the request line, the cookie, and the extra headers named (lower case).
   HttpExchange(lws* wsi, const std::vector<std::string>& extra_headers);
+  ~HttpExchange();
+  HttpExchange(const HttpExchange&) = delete;
+  HttpExchange& operator=(const HttpExchange&) = delete;
 
   HttpRequest& request() { return request_; }
   bool body_too_large() const { return body_too_large_; }
@@ -27,12 +30,17 @@ class HttpExchange {
   bool write_some(bool& done);
 
  private:
+  std::uint64_t body_length() const;
+  // The next chunk of the body into `out` (after LWS_PRE); false when a download's file fails.
+  bool next_chunk(std::vector<unsigned char>& out, std::size_t n);
+
   lws* wsi_;
   HttpRequest request_;
   bool body_too_large_ = false;
   std::optional<HttpResponse> response_;
   bool headers_sent_ = false;
-  std::size_t body_sent_ = 0;
+  std::uint64_t body_sent_ = 0;
+  int file_ = -1;  // a download's file, opened at its first chunk
 };
 
 }  // namespace boai::web

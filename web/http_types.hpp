@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,12 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers, e.g. Set-Cookie
+  // A download: instead of `body`, `file_length` bytes of this file from `file_offset`, read a
+  // chunk at a time as the connection takes them (so a replay's MP4 is never held in memory).
+  // (Default initializers: the many {status, type, body, headers} answers need not name them.)
+  std::string file = {};
+  std::uint64_t file_offset = 0;
+  std::uint64_t file_length = 0;
 };
 
 // Answers a request; may be called later (after a database round trip), but on the loop thread.

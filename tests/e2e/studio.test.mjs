@@ -195,6 +195,10 @@ test('after a pledge a frame of the broadcast shows the goal bar moved', async (
 });
 
 test('stopping the broadcast: the viewer sees the offline notice', async () => {
+  // A chapter mark first, for the replay's list of chapters.
+  await host.fill('#chapter-title', '心肺复苏');
+  await host.click('#chapter-form button[type=submit]');
+  await host.waitForSelector('#toast.ok:not([hidden])');
   await host.click('#stop'); // the confirm dialog is accepted
   await host.waitForFunction(() => window.boai.health?.live === false, null, { timeout: 30000 });
   await viewer.waitForSelector('#offline:not([hidden])', { timeout: 60000 });
@@ -204,17 +208,100 @@ test('stopping the broadcast: the viewer sees the offline notice', async () => {
   await viewer.waitForSelector('#live-badge:not([hidden])', { timeout: 90000 });
 });
 
-test('the broadcast that ended is in the past classes and plays', async () => {
-  const { recordings } = await (await fetch(`${site.base}/api/recordings`)).json();
-  assert.ok(recordings.length >= 1, JSON.stringify(recordings));
+test('the broadcast that ended is a replay in the past classes: it plays through hls.js, its chapter seeks, its MP4 downloads', async () => {
+  // The ended broadcast (the newest one is live again): VOD, its chapter, and soon its MP4.
+  let ended;
+  await waitFor(async () => {
+    const { recordings } = await (await fetch(`${site.base}/api/recordings`)).json();
+    ended = recordings.find((r) => r.kind === 'hls' && !r.live);
+    return { ok: ended?.download, recordings };
+  }, 'the ended replay and its MP4', 60000);
+  assert.equal(ended.chapters.length, 1, JSON.stringify(ended));
+  assert.equal(ended.chapters[0].title, '心肺复苏');
+  const vod = await (await fetch(`${site.base}${ended.url.replace('master.m3u8', '720p/index.m3u8')}`)).text();
+  assert.match(vod, /#EXT-X-PLAYLIST-TYPE:VOD/);
+  assert.match(vod, /#EXT-X-ENDLIST\n$/);
+
   await viewer.click('.tabs [data-tab=replays]');
-  const first = viewer.locator('#replay-list li').first();
-  await first.waitFor();
-  await first.locator('button.play').click();
+  const item = viewer.locator(`#replay-list li[data-name="${ended.name}"]`);
+  await item.waitFor();
+  await item.locator('button.play').click();
   const played = await viewer.waitForFunction(() => {
     const v = document.querySelector('#replay-video');
     return v.error ? `error ${v.error.code} ${v.error.message}` : v.currentTime > 0.5 && 'playing';
   }, null, { timeout: 30000 });
-  assert.equal(await played.jsonValue(), 'playing', `recording ${recordings[0].url}`);
+  assert.equal(await played.jsonValue(), 'playing', `replay ${ended.url}`);
+  // hls.js plays it (Chromium has Media Source Extensions): the element's source is a blob.
+  assert.match(await viewer.evaluate(() => document.querySelector('#replay-video').src), /^blob:/);
+  // The chapter seeks the player to its mark.
+  const at = ended.chapters[0].at_seconds;
+  await item.locator('.replay-chapters button').click();
+  const sought = await viewer.waitForFunction((at) => {
+    const v = document.querySelector('#replay-video');
+    return Math.abs(v.currentTime - at) < 1.5 && !v.seeking && v.currentTime;
+  }, at, { timeout: 30000 });
+  assert.ok(Math.abs((await sought.jsonValue()) - at) < 1.5);
   await screenshot(viewer, 'viewer-replays-playing');
+
+  // The download: an MP4 that starts with its type, served in ranges, saved under its name.
+  const mp4 = await fetch(`${site.base}${ended.download}`, { headers: { Range: 'bytes=0-31' } });
+  assert.equal(mp4.status, 206);
+  assert.match(mp4.headers.get('content-range'), /^bytes 0-31\/\d+$/);
+  assert.equal(mp4.headers.get('content-disposition'), `attachment; filename="${ended.name}.mp4"`);
+  const head = Buffer.from(await mp4.arrayBuffer());
+  assert.equal(head.length, 32);
+  assert.equal(head.subarray(4, 8).toString(), 'ftyp');
+  const whole = await fetch(`${site.base}${ended.download}`);
+  assert.equal(whole.status, 200);
+  assert.equal(Number(whole.headers.get('content-length')), Number(mp4.headers.get('content-range').split('/')[1]));
+  const past = await fetch(`${site.base}${ended.download}`, { headers: { Range: 'bytes=999999999999-' } });
+  assert.equal(past.status, 416);
+  const link = item.locator('a.download');
+  assert.equal(await link.getAttribute('href'), ended.download);
+  assert.deepEqual([...viewer.pageErrors, ...host.pageErrors], []);
+});
+
+test('hosts rename, hide and pin a replay from the console', async () => {
+  const { recordings } = await (await fetch(`${site.base}/api/recordings`)).json();
+  const ended = recordings.find((r) => r.kind === 'hls' && !r.live);
+  await host.click('#replays-refresh');
+  const row = host.locator(`#host-replays li[data-name="${ended.name}"]`);
+  await row.waitFor();
+  await row.locator('input').fill('急救课 · 心肺复苏');
+  await row.locator('button', { hasText: /改名|Rename/ }).click();
+  await host.waitForFunction((name) => document.querySelector(`#host-replays li[data-name="${name}"] input`)?.value === '急救课 · 心肺复苏', ended.name);
+  await host.locator(`#host-replays li[data-name="${ended.name}"] button.pin`).click();
+  await host.waitForSelector(`#host-replays li[data-name="${ended.name}"] button.pin[aria-pressed=true]`);
+  await host.locator(`#host-replays li[data-name="${ended.name}"] button.hide`).click();
+  await waitFor(async () => {
+    const pub = await (await fetch(`${site.base}/api/recordings`)).json();
+    return { ok: !pub.recordings.some((r) => r.name === ended.name), pub };
+  }, 'the hidden replay to leave the public library', 20000);
+  const all = await host.evaluate(async () => (await fetch('/api/recordings?all=1')).json());
+  const kept = all.recordings.find((r) => r.name === ended.name);
+  assert.deepEqual([kept.title, kept.hidden, kept.pinned], ['急救课 · 心肺复苏', true, true]);
+  assert.ok(all.library.used_bytes > 0, JSON.stringify(all.library));
+  // Bad changes get stable codes and change nothing.
+  const bad = await host.evaluate(async (name) => {
+    const post = async (path, body) => {
+      const res = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      return [res.status, (await res.json()).error];
+    };
+    return [
+      await post(`/api/recordings/${name}`, '{"hidden": "yes"}'),
+      await post(`/api/recordings/${name}`, '{"title": ""}'),
+      await post(`/api/recordings/${name}`, '[1'),
+      await post('/api/recordings/nobody-20200101T000000Z', '{"pinned": true}'),
+      await post('/api/recordings/..%2F..%2Fetc', '{"pinned": true}'),
+    ];
+  }, ended.name);
+  // A path that climbs out is not even a recording's route (lws folds it): a 404 either way.
+  assert.equal(bad.pop()[0], 404);
+  assert.deepEqual(bad, [[400, 'bad_json'], [400, 'bad_json'], [400, 'bad_json'],
+    [404, 'recording_unknown']]);
+  // Strangers may not.
+  const refused = await fetch(`${site.base}/api/recordings/${ended.name}`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Origin: site.base }, body: '{"hidden": false}' });
+  assert.equal(refused.status, 401);
+  assert.deepEqual(host.pageErrors, []);
 });

@@ -125,9 +125,10 @@ void recording_name(const std::uint8_t* data, std::size_t size) {
   if (!r) {
     return;
   }
-  require(name.ends_with(".mkv") && name.find('/') == std::string::npos,
-          "a recording is a .mkv file in the directory");
-  require(r->file_name == name && name.starts_with(r->room + "-"), "the room begins the name");
+  require(name.find('/') == std::string::npos && !name.starts_with("."),
+          "a recording is a folder or a file in the directory, never a path out of it");
+  require(r->hls == !name.ends_with(".mkv"), "a .mkv is a file, anything else a replay folder");
+  require(r->name == name && name.starts_with(r->room + "-"), "the room begins the name");
   require(r->started_utc.size() == 20 && r->started_utc.ends_with("Z"), "a start is ISO 8601 UTC");
 }
 

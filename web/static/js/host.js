@@ -11,6 +11,7 @@ import * as studio from './host_studio.js';
 import * as room from './host_chat.js';
 import * as wishes from './host_wishes.js';
 import * as sales from './host_sales.js';
+import * as replays from './host_replays.js';
 
 let client = null;
 let station = {};
@@ -24,6 +25,7 @@ async function openConsole(me) {
     if (!hosts && card.id !== 'wishes-card') card.hidden = true;
   }
   showSignedIn(me);
+  if (hosts) replays.loadLibrary();
 
   const rooms = (await apiOrNull('/api/rooms')) ?? [];
   const picker = $('#room-picker');
@@ -108,6 +110,7 @@ async function main() {
   room.wireModeration();
   wishes.wireHostWishes();
   sales.wireHostSales();
+  replays.wireHostReplays(() => client);
   station = await loadStation();
   await startSignin({ openPage: openConsole, beforeSignOut: () => client?.stop() });
 }
