@@ -18,6 +18,8 @@ namespace {
 
 const StaffNeed kHosts{"host", "the replay library is kept by hosts"};
 
+using Keeper = std::shared_ptr<ReplayKeeper>;
+
 json recording_json(const stream::Recording& r, const ReplayMeta& meta) {
   json chapters = json::array();
   for (const auto& c : meta.chapters) {
@@ -64,7 +66,7 @@ web::HttpResponse page_response(ReplayKeeper& keeper, std::size_t limit, const s
   return json_response(200, body);
 }
 
-void list(ReplayKeeper& keeper, sql::WorkerPool& pool, const web::HttpRequest& request,
+void list(const Keeper& keeper, sql::WorkerPool& pool, const web::HttpRequest& request,
           web::HttpResponder respond) {
   auto limit_text = web::query_value(request.query, "limit");
   auto limit = limit_text ? web::parse_bounded(*limit_text, kRecordingsPageMax)
@@ -76,15 +78,15 @@ void list(ReplayKeeper& keeper, sql::WorkerPool& pool, const web::HttpRequest& r
   }
   auto before = web::query_value(request.query, "before").value_or("");
   auto n = static_cast<std::size_t>(*limit);
-  auto read = [&keeper, &pool, n, before](bool all, web::HttpResponder answer) {
+  auto read = [keeper, &pool, n, before](bool all, web::HttpResponder answer) {
     // Listing files needs no database: the same work runs when the pool has no connection.
     pool.run<web::HttpResponse>(
-        [&keeper, n, before, all](sql::Connection&) {
-          return page_response(keeper, n, before, all);
+        [keeper, n, before, all](sql::Connection&) {
+          return page_response(*keeper, n, before, all);
         },
         std::move(answer),
-        [&keeper, n, before, all](const sql::DbError&) {
-          return page_response(keeper, n, before, all);
+        [keeper, n, before, all](const sql::DbError&) {
+          return page_response(*keeper, n, before, all);
         });
   };
   if (web::query_value(request.query, "all").value_or("") != "1") {
@@ -125,7 +127,7 @@ std::expected<ReplayEdit, std::string> edit_of(const std::string& body) {
   return edit;
 }
 
-void change(ReplayKeeper& keeper, sql::WorkerPool& pool, const web::HttpRequest& request,
+void change(const Keeper& keeper, sql::WorkerPool& pool, const web::HttpRequest& request,
             web::HttpResponder respond) {
   if (request.method != "POST") {
     return respond(error_response(405, "method_not_allowed", "POST a replay's changes"));
@@ -137,9 +139,9 @@ void change(ReplayKeeper& keeper, sql::WorkerPool& pool, const web::HttpRequest&
   }
   with_staff(
       pool, request, std::move(respond), kHosts,
-      [&keeper, &pool, name, edit = *edit](const web::StaffSession&, web::HttpResponder answer) {
-        auto work = [&keeper, name, edit] {
-          auto done = keeper.edit(name, edit);
+      [keeper, &pool, name, edit = *edit](const web::StaffSession&, web::HttpResponder answer) {
+        auto work = [keeper, name, edit] {
+          auto done = keeper->edit(name, edit);
           if (!done) {
             return error_response(404, done.error().code, done.error().message);
           }
@@ -153,12 +155,12 @@ void change(ReplayKeeper& keeper, sql::WorkerPool& pool, const web::HttpRequest&
       });
 }
 
-void download(ReplayKeeper& keeper, sql::WorkerPool& pool, const web::HttpRequest& request,
+void download(const Keeper& keeper, sql::WorkerPool& pool, const web::HttpRequest& request,
               web::HttpResponder respond) {
   std::string name = request.path.substr(std::string("/api/recordings/").size());
   name.resize(name.size() - std::string("/download").size());
-  auto work = [&keeper, name, range = request.header("range")] {
-    return replay_download(keeper, name, range);
+  auto work = [keeper, name, range = request.header("range")] {
+    return replay_download(*keeper, name, range);
   };
   pool.run<web::HttpResponse>([work](sql::Connection&) { return work(); }, std::move(respond),
                               [work](const sql::DbError&) { return work(); });
@@ -166,9 +168,10 @@ void download(ReplayKeeper& keeper, sql::WorkerPool& pool, const web::HttpReques
 
 }  // namespace
 
-std::vector<web::HttpRoute> recording_routes(ReplayKeeper& keeper, sql::WorkerPool& pool) {
+std::vector<web::HttpRoute> recording_routes(std::shared_ptr<ReplayKeeper> keeper,
+                                             sql::WorkerPool& pool) {
   return {{"/api/recordings",
-           [&keeper, &pool](const web::HttpRequest& request, web::HttpResponder respond) {
+           [keeper, &pool](const web::HttpRequest& request, web::HttpResponder respond) {
              if (request.method == "GET" && request.path.starts_with("/api/recordings/") &&
                  request.path.ends_with("/download")) {
                return download(keeper, pool, request, std::move(respond));

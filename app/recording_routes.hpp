@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "app/replay_keeper.hpp"
@@ -18,7 +19,8 @@ inline constexpr std::int64_t kRecordingsPageDefault = 50;
 inline constexpr std::int64_t kRecordingsPageMax = 200;
 inline constexpr std::size_t kReplayTitleMaxChars = 80;
 
-// pool and keeper must outlive the routes.
-std::vector<web::HttpRoute> recording_routes(ReplayKeeper& keeper, sql::WorkerPool& pool);
+// pool must outlive the routes; the keeper is held by them (and by the pool's jobs).
+std::vector<web::HttpRoute> recording_routes(std::shared_ptr<ReplayKeeper> keeper,
+                                             sql::WorkerPool& pool);
 
 }  // namespace boai::app

@@ -17,13 +17,15 @@ ReplayKeeper::ReplayKeeper(std::string dir, stream::DiskBudget budget,
   thread_ = std::thread([this] { run(); });
 }
 
-ReplayKeeper::~ReplayKeeper() {
+void ReplayKeeper::stop() {
   {
     std::lock_guard lock(mutex_);
     stopping_.store(true);
   }
   wake_.notify_all();
-  thread_.join();
+  if (thread_.joinable()) {
+    thread_.join();
+  }
 }
 
 void ReplayKeeper::post(std::function<void()> job) {

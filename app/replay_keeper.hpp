@@ -33,7 +33,10 @@ class ReplayKeeper {
  public:
   ReplayKeeper(std::string dir, stream::DiskBudget budget,
                std::chrono::milliseconds prune_every = std::chrono::seconds(30));
-  ~ReplayKeeper();  // a remux under way is abandoned (its .part removed) and done next start
+  ~ReplayKeeper() { stop(); }
+  // Ends the thread: a remux under way is abandoned (its .part removed) and made at the next
+  // start. What is queued is dropped. The reads and edits below still work. Idempotent.
+  void stop();
   ReplayKeeper(const ReplayKeeper&) = delete;
   ReplayKeeper& operator=(const ReplayKeeper&) = delete;
 

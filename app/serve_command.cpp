@@ -251,9 +251,14 @@ int run_serve(const Options& options) {
   // Before the show: the show tells it of each broadcast, so it must outlive it.
   stream::init_gstreamer();
   std::filesystem::create_directories(dirs.recordings, no_proofs_dir);
-  auto replays = std::make_unique<ReplayKeeper>(
+  auto replays = std::make_shared<ReplayKeeper>(
       dirs.recordings,
       stream::DiskBudget{options.recordings_max_bytes, options.recordings_min_free_bytes});
+  metrics.gauge("boai_replays_bytes", "bytes the replay library uses on disk",
+                [k = std::weak_ptr(replays)] {
+                  auto keeper = k.lock();
+                  return keeper ? static_cast<double>(keeper->use().used_bytes) : 0.0;
+                });
   std::unique_ptr<Show> show;
   std::string studio_room;
   if (options.studio) {
@@ -271,7 +276,7 @@ int run_serve(const Options& options) {
   auto config = live_service_config(options, dirs, room);
   config.request_headers = pay_notice_headers();
   SiteInfo site{options.static_dir,  options.station_name, options.certificate,
-                options.credit_code, studio_room,          replays.get()};
+                options.credit_code, studio_room,          replays};
   auto routes = all_routes(health, metrics, pool, tls, room, site, show.get(), dirs,
                            refund_approval_above(options), options.metrics_token);
   auto money_moved = [&relay] { relay.poke(); };
@@ -322,7 +327,7 @@ int run_serve(const Options& options) {
   run_until_signalled(loop.get(), room);
   signer.sign_blocking(db->conninfo);
   show.reset();     // the studio stops at once; the replay is closed at the next start
-  replays.reset();  // a remux under way is abandoned and made again at the next start
+  replays->stop();  // a remux under way is abandoned and made again at the next start
   stream::join_gstreamer_threads();  // no streaming thread outlives main()
   service->reset();
   if (db->embedded) {

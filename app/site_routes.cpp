@@ -111,7 +111,7 @@ std::vector<web::HttpRoute> site_routes(const SiteInfo& site, sql::WorkerPool& p
       ledger_entries_route(pool),
       {"/api/studio/preview.png", preview_handler(pool, show)},
   };
-  for (auto& r : recording_routes(*site.replays, pool)) {
+  for (auto& r : recording_routes(site.replays, pool)) {
     routes.push_back(std::move(r));
   }
   return routes;

@@ -2,6 +2,7 @@
 // console at /host, the rooms, the station, the recordings, and the studio's preview.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,7 @@ struct SiteInfo {
   std::string certificate;
   std::string credit_code;
   std::string studio_room;  // empty without a studio
-  ReplayKeeper* replays = nullptr;
+  std::shared_ptr<ReplayKeeper> replays;
 };
 
 // show may be null (no studio on this node). pool and show must outlive the routes.

@@ -35,7 +35,8 @@ export function playReplay(video, url, seconds = 0) {
   current = url;
   const Hls = window.Hls;
   if (url.endsWith('.m3u8') && Hls && Hls.isSupported()) {
-    hls = new Hls({ startPosition: seconds > 0 ? seconds : -1 });
+    // From the start even while the class is on (an EVENT playlist would start at its live end).
+    hls = new Hls({ startPosition: seconds > 0 ? seconds : 0 });
     hls.on(Hls.Events.MANIFEST_PARSED, () => video.play().catch(() => {}));
     hls.on(Hls.Events.ERROR, (_, data) => {
       if (data.fatal && data.type === Hls.ErrorTypes.MEDIA_ERROR) hls.recoverMediaError();
