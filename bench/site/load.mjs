@@ -8,8 +8,9 @@ import { createRequire } from 'node:module';
 const WebSocket = createRequire(new URL('../peers/server.mjs', import.meta.url))('ws');
 
 export class Viewer {
-  constructor(site, index, stats) {
+  constructor(site, index, stats, direct = null) {
     this.site = site;
+    this.direct = direct;
     this.index = index;
     this.stats = stats;
     this.lastSeq = null;
@@ -22,7 +23,9 @@ export class Viewer {
 
   connect() {
     this.welcomed = false;
-    const ws = new WebSocket(new URL('/ws', this.site.wss), 'boai.v1', {
+    // A direct viewer goes straight to a web node (plain ws): the run's yardstick for nginx.
+    const url = this.direct ? `ws://${this.direct}/ws` : new URL('/ws', this.site.wss);
+    const ws = new WebSocket(url, 'boai.v1', {
       rejectUnauthorized: false, localAddress: `127.0.0.${2 + (this.index % 8)}`,
       perMessageDeflate: false,
     });
@@ -61,19 +64,29 @@ export class Viewer {
       this.lastSeq = f.seq;
       return;
     }
+    if (typeof f.seq === 'number' && f.type !== 'ack' && this.lastSeq !== null
+        && f.seq <= this.lastSeq) {
+      this.stats.duplicates++;  // seen before: the server sent an event twice
+      return;
+    }
     if (typeof f.seq === 'number' && f.type !== 'ack') {
       if (this.lastSeq !== null && f.seq !== this.lastSeq + 1 && f.seq > this.lastSeq) this.gaps++;
       if (this.lastSeq === null || f.seq > this.lastSeq) this.lastSeq = f.seq;
     }
     if (f.type === 'chat.message' && f.text.startsWith('t')) {
-      this.stats.latencies.push(Date.now() - Number(f.text.slice(1)));
+      // Only messages sent within the measured window count.
+      const sentAt = Number(f.text.slice(1));
+      const [from, to] = this.stats.window;
+      if (sentAt >= from && sentAt < to) {
+        (this.direct ? this.stats.directLatencies : this.stats.latencies).push(Date.now() - sentAt);
+      }
     } else if (f.type === 'error') {
       this.stats.errors++;
     }
   }
 
   chat() {
-    if (this.welcomed) {
+    if (this.welcomed && Date.now() < this.stats.window[1]) {
       this.ws.send(JSON.stringify({ type: 'chat.send', rid: 'c', text: `t${Date.now()}` }));
       this.stats.sent++;
     }
@@ -167,6 +180,7 @@ export class Player {
 
 export function newStats() {
   return { welcomes: 0, drops: 0, resyncs: 0, errors: 0, sent: 0, latencies: [], requests: 0,
+    directLatencies: [], window: [0, Infinity], duplicates: 0,
     failed: 0, statuses: {}, cache: {},
     segmentBytes: 0 };
 }

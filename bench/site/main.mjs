@@ -3,16 +3,18 @@
 // spread over the web nodes with a chat load as in bench/chat_fanout, and HLS players fetching
 // the 720p playlist and each new segment at the real rate. Then, with --faults, a web node killed,
 // the studio node restarted and PostgreSQL restarted under the same load.
-//   node bench/site/main.mjs [--viewers 2000] [--senders 4] [--rate 5] [--players 200]
-//                            [--seconds 30] [--web-nodes 2] [--boai PATH] [--faults] [--dir DIR]
+//   node bench/site/main.mjs [--viewers 2000] [--direct 100] [--senders 4] [--rate 5]
+//                            [--players 200] [--seconds 30] [--web-nodes 2] [--boai PATH] [--faults] [--dir DIR]
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { newStats, Player, Viewer } from './load.mjs';
+import { Worker } from 'node:worker_threads';
+import { newStats, Viewer } from './load.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-const args = { viewers: 2000, senders: 4, rate: 5, players: 200, seconds: 30, 'web-nodes': 2,
+const args = { viewers: 2000, direct: 100, senders: 4, rate: 5, players: 200, seconds: 30,
+  'web-nodes': 2,
   boai: join(ROOT, 'build/release/app/boai'), faults: false, dir: '' };
 for (let i = 2; i < process.argv.length; i++) {
   const name = process.argv[i].replace(/^--/, '');
@@ -122,9 +124,15 @@ if (await until(async () => (await fetch(`http://${siteEnv.STUDIO}/hls/${site.ro
   stopSite();
   process.exit(1);
 }
-const players = Array.from({ length: num('players') }, () => new Player(site, stats));
-players.forEach((p, i) => setTimeout(() => p.start(), (i * 1000) / players.length));
+let hls = { requests: 0, failed: 0, statuses: {}, cache: {}, segmentBytes: 0, oldestSegmentAt: 0 };
+const players = new Worker(new URL('./players.mjs', import.meta.url),
+  { workerData: { site, players: num('players') } });
+players.on('message', (m) => { hls = m; });
 const viewers = Array.from({ length: num('viewers') }, (_, i) => new Viewer(site, i, stats));
+// A few more straight to the web nodes, in turn: what nginx adds to a delivery.
+for (let i = 0; i < num('direct'); i++) {
+  viewers.push(new Viewer(site, viewers.length, stats, webNodes[i % webNodes.length]));
+}
 for (let i = 0; i < viewers.length; i += 250) {
   viewers.slice(i, i + 250).forEach((v) => v.connect());
   await until(() => stats.welcomes >= Math.min(i + 250, viewers.length), 60000);
@@ -144,24 +152,33 @@ const startChat = () => {
 startChat();
 await sleep(5000);  // warm up: players settled, caches filled
 stats.latencies = [];
+stats.directLatencies = [];
 stats.sent = 0;
-const req0 = stats.requests;
+stats.window = [Date.now(), Date.now() + num('seconds') * 1000];
+const req0 = hls.requests;
+const bytes0 = hls.segmentBytes;
 const log0 = hlsLog(0);
 const cpu0 = cpuSnapshot();
 await sleep(num('seconds') * 1000);
 const cpu1 = cpuSnapshot();
 const log1 = hlsLog(log0.size);
 const secs = (cpu1.at - cpu0.at) / 1000;
-const expected = stats.sent * viewers.length;
-const lat = [...stats.latencies].sort((a, b) => a - b);
-const missing = Math.max(0, expected - lat.length);
-console.log(`chat: ${stats.sent} sent, ${lat.length}/${expected} deliveries, p50`
-  + ` ${percentile(lat, 0.5, missing)} ms, p99 ${percentile(lat, 0.99, missing)} ms`);
-const playerRate = (stats.requests - req0) / secs;
+await sleep(3000);  // late deliveries of the window's last messages
+for (const [what, list, n] of [['through nginx', stats.latencies, num('viewers')],
+  ['direct', stats.directLatencies, num('direct')]]) {
+  const expected = stats.sent * n;
+  const lat = [...list].sort((a, b) => a - b);
+  const missing = Math.max(0, expected - lat.length);
+  console.log(`chat ${what}: ${stats.sent} sent, ${lat.length}/${expected} deliveries, p50`
+    + ` ${percentile(lat, 0.5, missing)} ms, p99 ${percentile(lat, 0.99, missing)} ms`);
+}
+console.log(`viewers: ${stats.drops} sockets lost, ${stats.duplicates} events seen twice`);
+stats.window = [0, Infinity];
+const playerRate = (hls.requests - req0) / secs;
 console.log(`hls: players ${playerRate.toFixed(1)} req/s, studio ${(log1.origin / secs).toFixed(2)}`
   + ` req/s, cache answered ${(100 * (1 - log1.origin / Math.max(1, log1.answered))).toFixed(2)}%,`
-  + ` ${(stats.segmentBytes * 8 / 1e6 / ((Date.now() - cpu0.at) / 1000)).toFixed(1)} Mbit/s,`
-  + ` failed ${stats.failed}, cache ${JSON.stringify(stats.cache)}`);
+  + ` ${((hls.segmentBytes - bytes0) * 8 / 1e6 / secs).toFixed(1)} Mbit/s of segments,`
+  + ` failed ${hls.failed}, cache ${JSON.stringify(hls.cache)}`);
 console.log(`cpu (% of one core): ${Object.keys(cpu0).filter((k) => k !== 'at')
   .map((k) => `${k} ${((100 * (cpu1[k] - cpu0[k])) / secs).toFixed(1)}`).join(', ')}`);
 
@@ -180,11 +197,10 @@ async function faults() {
   // The studio restarted: players stall on cached playlists and go on with the new broadcast.
   const killed = Date.now();
   process.kill(pidOf(join(dir, 'studio.pid')), 'SIGKILL');
-  const resumed = await until(() => players.every((p) => p.lastSegmentAt > killed + 2000
-    && p.next !== undefined), 180000);
+  const resumed = await until(() => hls.oldestSegmentAt > killed + 2000, 180000);
   console.log(`fault studio restarted: every player had a new segment after`
     + ` ${resumed === null ? 'over 180 s' : `${(resumed / 1000).toFixed(1)} s`}`
-    + ` (failed requests so far ${stats.failed}: ${JSON.stringify(stats.statuses)})`);
+    + ` (failed requests so far ${hls.failed}: ${JSON.stringify(hls.statuses)})`);
   // PostgreSQL restarted: chat resumes; viewers stay.
   const drops1 = stats.drops;
   const pgCtl = join(siteEnv.PG_BINDIR, 'pg_ctl');
@@ -202,7 +218,8 @@ if (args.faults) await faults();
 
 clearInterval(chatTimer);
 viewers.forEach((v) => v.stop());
-players.forEach((p) => p.stop());
+players.postMessage('stop');
+await new Promise((r) => players.on('exit', r));
 stopSite();
 await new Promise((r) => siteProc.on('exit', r));
 if (!args.dir && existsSync(dir)) console.log(`bench/site: logs in ${dir}`);
