@@ -47,7 +47,9 @@ const siteProc = spawn(join(ROOT, 'scripts/site'), ['--dir', dir, '--boai', args
 let siteOut = '';
 siteProc.stdout.on('data', (d) => { siteOut += d; });
 const stopSite = () => siteProc.kill('SIGTERM');
-process.on('SIGINT', () => { stopSite(); process.exit(130); });
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => { stopSite(); process.exit(130); });
+}
 if (await until(() => siteOut.includes('site: ready') || siteProc.exitCode !== null, 180000) === null
     || !siteOut.includes('site: ready')) {
   console.error(`bench/site: the site did not start (logs in ${dir})`);
@@ -176,7 +178,8 @@ console.log(`viewers: ${stats.drops} sockets lost, ${stats.duplicates} events se
 stats.window = [0, Infinity];
 const playerRate = (hls.requests - req0) / secs;
 console.log(`hls: players ${playerRate.toFixed(1)} req/s, studio ${(log1.origin / secs).toFixed(2)}`
-  + ` req/s, cache answered ${(100 * (1 - log1.origin / Math.max(1, log1.answered))).toFixed(2)}%,`
+  + ` req/s, cache answered ${(100 * (1 - log1.origin / secs / Math.max(1, playerRate)))
+    .toFixed(2)}%,`
   + ` ${((hls.segmentBytes - bytes0) * 8 / 1e6 / secs).toFixed(1)} Mbit/s of segments,`
   + ` failed ${hls.failed}, cache ${JSON.stringify(hls.cache)}`);
 console.log(`cpu (% of one core): ${Object.keys(cpu0).filter((k) => k !== 'at')
