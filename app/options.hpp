@@ -66,6 +66,7 @@ struct Options {
   std::string static_dir;  // default: the web/static folder this binary was built from
   std::string tls_cert, tls_key;
   std::vector<std::string> allowed_origins;  // for /ws; empty: the page's own origin
+  std::vector<std::string> trusted_proxies;  // CIDRs whose forwarded client address is believed
   std::string pay_account;                   // how donors pay, shown after a pledge
   std::string metrics_token;                 // set: /metrics wants "Authorization: Bearer" it
   std::string pay_qr_url;

@@ -93,9 +93,12 @@ web::LiveServiceConfig live_service_config(const Options& options, const ServeDi
   ws.close_after_silent_seconds = static_cast<int>(limit(options, "close_after_silent_seconds"));
   ws.max_connections_per_address = static_cast<int>(limit(options, "connections_per_address"));
   config.tls_cert = options.tls_cert;
+  // Checked when the flag was read.
+  config.trusted_proxies = web::TrustedProxies::parse(options.trusted_proxies).value();
   config.tls_key = options.tls_key;
-  config.file_mounts = {
-      {"/hls", dirs.hls}, {"/recordings", dirs.recordings}, {"/proofs", dirs.proofs}};
+  config.file_mounts = {{"/hls", dirs.hls, web::FileCaching::live},
+                        {"/recordings", dirs.recordings, web::FileCaching::recordings},
+                        {"/proofs", dirs.proofs, web::FileCaching::proofs}};
   return config;
 }
 

@@ -3,6 +3,7 @@
 
 #include "app/command_table.hpp"
 #include "app/pay_order_flags.hpp"
+#include "web/client_address.hpp"
 
 namespace boai::app {
 
@@ -68,6 +69,16 @@ Setter set_list(std::vector<std::string> Options::*field) {
     o.*field = comma_list(v);
     return std::nullopt;
   };
+}
+
+// --trusted-proxies: checked here, so that a typo stops boai before it serves.
+std::optional<std::string> set_trusted_proxies(Options& o, const std::string& v) {
+  auto cidrs = comma_list(v);
+  if (auto parsed = web::TrustedProxies::parse(cidrs); !parsed) {
+    return parsed.error().message;
+  }
+  o.trusted_proxies = std::move(cidrs);
+  return std::nullopt;
 }
 
 // A payment-notice flag kept as it is in Options::pay_notices.
@@ -149,6 +160,9 @@ const std::vector<SharedFlag>& shared_flags() {
       {"--origin", "BOAI_ORIGIN",
        "origins allowed to open /ws, comma separated (default: the page's own)", true,
        set_list(&Options::allowed_origins)},
+      {"--trusted-proxies", "BOAI_TRUSTED_PROXIES",
+       "proxies (CIDRs, comma separated) whose X-Forwarded-For names the client", true,
+       set_trusted_proxies},
       {"--pay-account", "BOAI_PAY_ACCOUNT", "the station's account donors transfer to", true,
        set_text(&Options::pay_account)},
       {"--metrics-token", "BOAI_METRICS_TOKEN",

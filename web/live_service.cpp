@@ -71,7 +71,7 @@ struct LiveService::Impl {
   lws_vhost* vhost = nullptr;
   // lws keeps pointers into these for the context's life, so they must not move.
   HttpMounts mounts;
-  lws_protocols protocols[3] = {};
+  lws_protocols protocols[4] = {};
   WsContext ws;
   std::unique_ptr<WsEndpoint> forwarder;
   std::unordered_map<std::uint64_t, LwsConnection*> connections;
@@ -395,6 +395,7 @@ std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(GMainLoop*
 
   auto impl = std::make_unique<Impl>();
   impl->config = std::move(config);
+  set_trusted_proxies(impl->config.trusted_proxies);
   impl->routes = std::move(routes);
   impl->http_requests = &metrics.counter("boai_http_requests_total", "HTTP requests to routes");
 
@@ -411,6 +412,8 @@ std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(GMainLoop*
                        "WebSocket upgrades refused (path, Origin, per-address limit)");
   // rx_buffer_size bounds one read; frames above max_frame_bytes are refused as they arrive.
   impl->protocols[1] = {"boai.v1", &ws_callback, sizeof(void*), 4096, 0, &impl->ws, 0};
+  auto* cached = const_cast<std::vector<CachedMount>*>(impl->mounts.cached());
+  impl->protocols[2] = {kFileCacheProtocol, &file_cache_callback, 0, 0, 0, cached, 0};
 
   if (auto made = impl->create_context(); !made) {
     return std::unexpected(made.error());

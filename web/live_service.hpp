@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "base/error.hpp"
+#include "web/client_address.hpp"
+#include "web/file_cache.hpp"
 #include "web/http_types.hpp"
 #include "web/metrics.hpp"
 #include "web/ws_endpoint.hpp"
@@ -18,8 +20,9 @@ typedef struct _GMainLoop GMainLoop;
 namespace boai::web {
 
 struct FileMount {
-  std::string prefix;  // "/hls"
-  std::string dir;     // where the files are on disk
+  std::string prefix;                        // "/hls"
+  std::string dir;                           // where the files are on disk
+  FileCaching caching = FileCaching::pages;  // the Cache-Control its files get
 };
 
 struct LiveServiceConfig {
@@ -34,6 +37,8 @@ struct LiveServiceConfig {
   // Request headers beyond Cookie that routes read (lower case, e.g. "wechatpay-serial"): lws
   // keeps unknown headers by name, and a route finds them in HttpRequest::headers.
   std::vector<std::string> request_headers;
+  // Proxies whose X-Forwarded-For / X-Real-IP name the client (limits, bans, throttles).
+  TrustedProxies trusted_proxies;
 };
 
 class LiveService {

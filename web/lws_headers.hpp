@@ -1,9 +1,11 @@
-// Internal to web/: reading request headers and the peer address from libwebsockets.
+// Internal to web/: reading request headers and the client's address from libwebsockets.
 #pragma once
 
 #include <libwebsockets.h>
 
 #include <string>
+
+#include "web/client_address.hpp"
 
 namespace boai::web {
 
@@ -36,10 +38,16 @@ inline std::string lws_custom_header(lws* wsi, const std::string& name) {
   return {};
 }
 
+// The client's address: the socket's peer or, from a trusted proxy, the one it forwards.
 inline std::string lws_peer(lws* wsi) {
   char peer[64] = {0};
   lws_get_peer_simple(wsi, peer, sizeof peer);
-  return peer;
+  const auto& proxies = trusted_proxies();
+  if (proxies.empty()) {
+    return peer;
+  }
+  return proxies.client(peer, lws_header(wsi, WSI_TOKEN_X_FORWARDED_FOR),
+                        lws_custom_header(wsi, "x-real-ip"));
 }
 
 }  // namespace boai::web

@@ -1,0 +1,229 @@
+// bench/site: the deployment of deploy/ on this machine (scripts/site: PostgreSQL, a studio node,
+// web nodes, nginx over TLS) under a charity night's load, all through nginx: WebSocket viewers
+// spread over the web nodes with a chat load as in bench/chat_fanout, and HLS players fetching
+// the 720p playlist and each new segment at the real rate. Then, with --faults, a web node killed,
+// the studio node restarted and PostgreSQL restarted under the same load.
+//   node bench/site/main.mjs [--viewers 2000] [--direct 100] [--senders 4] [--rate 5]
+//                            [--players 200] [--seconds 30] [--web-nodes 2] [--boai PATH] [--faults] [--dir DIR]
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { newStats, Viewer } from './load.mjs';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const args = { viewers: 2000, direct: 100, senders: 4, rate: 5, players: 200, seconds: 30,
+  'web-nodes': 2,
+  boai: join(ROOT, 'build/release/app/boai'), faults: false, dir: '' };
+for (let i = 2; i < process.argv.length; i++) {
+  const name = process.argv[i].replace(/^--/, '');
+  if (!(name in args)) {
+    console.error(`bench/site: unknown ${process.argv[i]} (see the head of bench/site/main.mjs)`);
+    process.exit(2);
+  }
+  args[name] = typeof args[name] === 'boolean' ? true : process.argv[++i];
+}
+const num = (k) => Number(args[k]);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Waits for a condition (checked every 50 ms) and says how long it took; null on the deadline.
+async function until(condition, timeoutMs) {
+  const start = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - start > timeoutMs) return null;
+    await sleep(50);
+  }
+  return Date.now() - start;
+}
+
+const dir = args.dir || mkdtempSync(join(tmpdir(), 'boai-bench-site-'));
+const env = {};
+for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('BOAI_')) env[k] = v;
+// The per-connection limits would refuse the benchmark itself (as bench/chat_fanout lifts them).
+const siteProc = spawn(join(ROOT, 'scripts/site'), ['--dir', dir, '--boai', args.boai,
+  '--web-nodes', args['web-nodes'], '--', '--limits',
+  'connections_per_address=100000,messages_per_second=1000,message_burst=1000,queued_frames=4096'],
+{ env, stdio: ['ignore', 'pipe', 'inherit'] });
+let siteOut = '';
+siteProc.stdout.on('data', (d) => { siteOut += d; });
+const stopSite = () => siteProc.kill('SIGTERM');
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => { stopSite(); process.exit(130); });
+}
+if (await until(() => siteOut.includes('site: ready') || siteProc.exitCode !== null, 180000) === null
+    || !siteOut.includes('site: ready')) {
+  console.error(`bench/site: the site did not start (logs in ${dir})`);
+  stopSite();
+  process.exit(1);
+}
+const siteEnv = Object.fromEntries(readFileSync(join(dir, 'site.env'), 'utf8').trim().split('\n')
+  .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+const site = { https: siteEnv.SITE_URL, wss: siteEnv.SITE_URL.replace('https', 'wss'),
+  room: 'firstaid', targetMs: 1000 };
+const webNodes = siteEnv.WEB_NODES.split(' ');
+
+// CPU seconds of a process and its children now alive, from /proc (clock ticks of 10 ms).
+function childrenOf(pid) {
+  const kids = [];
+  for (const p of readdirSync('/proc').filter((n) => /^\d+$/.test(n))) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) kids.push(Number(p));
+    } catch { /* gone */ }
+  }
+  return kids;
+}
+function cpuSeconds(pid, withChildren) {
+  let total = 0;
+  for (const p of [pid, ...(withChildren ? childrenOf(pid) : [])]) {
+    try {
+      const f = readFileSync(`/proc/${p}/stat`, 'utf8').slice(0).split(') ')[1].split(' ');
+      total += (Number(f[11]) + Number(f[12])) / 100;
+    } catch { /* gone */ }
+  }
+  return total;
+}
+const pidOf = (file) => Number(readFileSync(file, 'utf8').split('\n')[0]);
+function cpuSnapshot() {
+  const snap = { nginx: cpuSeconds(pidOf(siteEnv.NGINX_PID_FILE), true),
+    postgres: cpuSeconds(pidOf(join(siteEnv.PG_DIR, 'postmaster.pid')), true),
+    generator: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6, at: Date.now() };
+  for (const node of ['studio', ...webNodes.map((_, i) => `web${i + 1}`)]) {
+    snap[node] = cpuSeconds(pidOf(join(dir, `${node}.pid`)), false);
+  }
+  return snap;
+}
+// The access log's lines since an offset: HLS requests that reached the studio, and all of them.
+function hlsLog(from) {
+  const log = readFileSync(join(dir, 'nginx/access.log'), 'utf8');
+  let origin = 0;
+  let answered = 0;
+  for (const line of log.slice(from).split('\n')) {
+    if (!line.includes('"/hls/')) continue;
+    const [, upstream] = line.split(' ');
+    if (upstream !== '-') origin++;
+    answered++;
+  }
+  return { origin, answered, size: log.length };
+}
+async function connectionsOf(node) {
+  const text = await (await fetch(`http://${node}/metrics`)).text();
+  return Number(/^boai_ws_connections (\d+)/m.exec(text)?.[1] ?? 0);
+}
+function percentile(sorted, p, missing) {
+  const n = sorted.length + missing;
+  const i = Math.ceil(n * p) - 1;
+  return i < sorted.length ? sorted[Math.max(0, i)] : Infinity;
+}
+
+const stats = newStats();
+console.log(`bench/site: ${args.viewers} viewers (${args.senders} chat, ${args.rate} msg/s in all),`
+  + ` ${args.players} players, ${args['web-nodes']} web nodes, ${args.seconds} s; load`
+  + ` ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+if (await until(async () => (await fetch(`http://${siteEnv.STUDIO}/hls/${site.room}/master.m3u8`))
+  .status === 200, 120000) === null) {
+  console.error('bench/site: the studio never went on air');
+  stopSite();
+  process.exit(1);
+}
+let hls = { requests: 0, failed: 0, statuses: {}, cache: {}, segmentBytes: 0, oldestSegmentAt: 0 };
+const players = new Worker(new URL('./players.mjs', import.meta.url),
+  { workerData: { site, players: num('players') } });
+players.on('message', (m) => { hls = m; });
+const viewers = Array.from({ length: num('viewers') }, (_, i) => new Viewer(site, i, stats));
+// A few more straight to the web nodes, in turn: what nginx adds to a delivery.
+for (let i = 0; i < num('direct'); i++) {
+  viewers.push(new Viewer(site, viewers.length, stats, webNodes[i % webNodes.length]));
+}
+for (let i = 0; i < viewers.length; i += 250) {
+  viewers.slice(i, i + 250).forEach((v) => v.connect());
+  await until(() => stats.welcomes >= Math.min(i + 250, viewers.length), 60000);
+}
+const joinedAll = await until(() => viewers.every((v) => v.welcomed), 120000);
+const perNode = await Promise.all(webNodes.map(connectionsOf));
+console.log(`joined: ${viewers.filter((v) => v.welcomed).length} (${perNode.join(' + ')} by node)`
+  + `${joinedAll === null ? ', not all' : ''}`);
+
+// The senders chat at the rate in all, evenly spread; each message carries its send time.
+const senders = viewers.slice(0, num('senders'));
+let chatTimer = null;
+const startChat = () => {
+  let k = 0;
+  chatTimer = setInterval(() => senders[k++ % senders.length].chat(), 1000 / num('rate'));
+};
+startChat();
+await sleep(5000);  // warm up: players settled, caches filled
+stats.latencies = [];
+stats.directLatencies = [];
+stats.sent = 0;
+stats.window = [Date.now(), Date.now() + num('seconds') * 1000];
+const req0 = hls.requests;
+const bytes0 = hls.segmentBytes;
+const log0 = hlsLog(0);
+const cpu0 = cpuSnapshot();
+await sleep(num('seconds') * 1000);
+const cpu1 = cpuSnapshot();
+const log1 = hlsLog(log0.size);
+const secs = (cpu1.at - cpu0.at) / 1000;
+await sleep(3000);  // late deliveries of the window's last messages
+for (const [what, list, n] of [['through nginx', stats.latencies, num('viewers')],
+  ['direct', stats.directLatencies, num('direct')]]) {
+  const expected = stats.sent * n;
+  const lat = [...list].sort((a, b) => a - b);
+  const missing = Math.max(0, expected - lat.length);
+  console.log(`chat ${what}: ${stats.sent} sent, ${lat.length}/${expected} deliveries, p50`
+    + ` ${percentile(lat, 0.5, missing)} ms, p99 ${percentile(lat, 0.99, missing)} ms`);
+}
+console.log(`viewers: ${stats.drops} sockets lost, ${stats.duplicates} events seen twice`);
+stats.window = [0, Infinity];
+const playerRate = (hls.requests - req0) / secs;
+console.log(`hls: players ${playerRate.toFixed(1)} req/s, studio ${(log1.origin / secs).toFixed(2)}`
+  + ` req/s, cache answered ${(100 * (1 - log1.origin / secs / Math.max(1, playerRate)))
+    .toFixed(2)}%,`
+  + ` ${((hls.segmentBytes - bytes0) * 8 / 1e6 / secs).toFixed(1)} Mbit/s of segments,`
+  + ` failed ${hls.failed}, cache ${JSON.stringify(hls.cache)}`);
+console.log(`cpu (% of one core): ${Object.keys(cpu0).filter((k) => k !== 'at')
+  .map((k) => `${k} ${((100 * (cpu1[k] - cpu0[k])) / secs).toFixed(1)}`).join(', ')}`);
+
+async function faults() {
+  // A web node killed: its viewers come back through nginx on the other node, with last_seq.
+  const drops0 = stats.drops;
+  const gaps0 = viewers.reduce((n, v) => n + v.gaps, 0);
+  process.kill(pidOf(join(dir, 'web1.pid')), 'SIGKILL');
+  await until(() => stats.drops > drops0, 10000);
+  const back = await until(() => viewers.every((v) => v.welcomed), 120000);
+  const gaps = viewers.reduce((n, v) => n + v.gaps, 0) - gaps0;
+  console.log(`fault web1 killed: ${stats.drops - drops0} viewers dropped, all back in`
+    + ` ${back === null ? 'over 120 s' : `${(back / 1000).toFixed(1)} s`}, gaps in seq ${gaps},`
+    + ` resyncs ${stats.resyncs}`);
+  await sleep(3000);
+  // The studio restarted: players stall on cached playlists and go on with the new broadcast.
+  const killed = Date.now();
+  process.kill(pidOf(join(dir, 'studio.pid')), 'SIGKILL');
+  const resumed = await until(() => hls.oldestSegmentAt > killed + 2000, 180000);
+  console.log(`fault studio restarted: every player had a new segment after`
+    + ` ${resumed === null ? 'over 180 s' : `${(resumed / 1000).toFixed(1)} s`}`
+    + ` (failed requests so far ${hls.failed}: ${JSON.stringify(hls.statuses)})`);
+  // PostgreSQL restarted: chat resumes; viewers stay.
+  const drops1 = stats.drops;
+  const pgCtl = join(siteEnv.PG_BINDIR, 'pg_ctl');
+  const asPg = process.getuid() === 0 ? ['runuser', ['-u', 'postgres', '--', pgCtl]] : [pgCtl, []];
+  const restarted = Date.now();
+  execFileSync(asPg[0], [...asPg[1], '-D', siteEnv.PG_DIR, '-m', 'fast', '-w', 'restart', '-l',
+    join(siteEnv.PG_DIR, 'postgres.log')], { stdio: 'ignore' });
+  stats.latencies = [];
+  const chatBack = await until(() => stats.latencies.length > viewers.length / 2, 120000);
+  console.log(`fault postgres restarted (${((Date.now() - restarted - (chatBack ?? 0)) / 1000)
+    .toFixed(1)} s): chat delivered again ${chatBack === null ? 'never' : `after ${(chatBack / 1000)
+    .toFixed(1)} s`}, viewers dropped ${stats.drops - drops1}`);
+}
+if (args.faults) await faults();
+
+clearInterval(chatTimer);
+viewers.forEach((v) => v.stop());
+players.postMessage('stop');
+await new Promise((r) => players.on('exit', r));
+stopSite();
+await new Promise((r) => siteProc.on('exit', r));
+if (!args.dir && existsSync(dir)) console.log(`bench/site: logs in ${dir}`);
+process.exit(0);
