@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "donations/catalog.hpp"
+#include "web/frame_peek.hpp"
 #include "web/staff_accounts.hpp"
 
 namespace boai::web {
@@ -26,7 +27,7 @@ LiveRoom::LiveRoom(LiveRoomConfig config, sql::WorkerPool& pool, donations::Pled
       counters_(metrics),
       requests_({hello_requests(), chat_requests(), pledge_requests(), moderation_requests(),
                  studio_requests(), wish_requests(), sale_requests()}),
-      feed_(config_.replay_events, pool, counters_, context, conninfo,
+      feed_(config_.replay_events, config_.show_unpaid_up_to, pool, counters_, context, conninfo,
             [this](RoomState& room) { close_banned(room); }),
       sale_expiry_(*this, kSaleExpirySweep) {
   feed_.listen(kStaffChannel, [this](const std::string& notice) { staff_changed(notice); });
@@ -152,17 +153,19 @@ void LiveRoom::on_text(WsConnection& c, std::string_view text) {
     }
     return;
   }
+  // The limit comes before the parser: a flood's frames cost a scan for their rid, never a tree.
+  if (!s->staff && !s->messages.take()) {
+    counters_.rate_limited.add();
+    reply(*s, error_frame(peek_client_frame(text).rid, "rate_limited",
+                          "too many messages; slow down"));
+    return;
+  }
   auto frame = parse_client_frame(text);
   if (!frame) {
     reply(*s, error_frame(std::nullopt, frame.error().code, frame.error().message));
     if (++s->bad_frames >= config_.bad_frames_before_close) {
       c.close(kClosePolicy, "too many bad frames");
     }
-    return;
-  }
-  if (!s->staff && !s->messages.take()) {
-    counters_.rate_limited.add();
-    refuse(*s, *frame, make_error("rate_limited", "too many messages; slow down"));
     return;
   }
   requests_.dispatch(*this, *s, *frame);

@@ -41,11 +41,19 @@ export function addMessage(m) {
 }
 
 export function addDonationLine(d) {
-  append(el('li', { class: 'msg gift' },
+  append(el('li', { class: 'msg gift', dataset: { pledge: d.pledge ?? '' } },
     el('span', { class: 'nick', text: d.display_name || '爱心人士' }),
     el('span', { class: 'text' }, `${t('chat.donated')} ${formatFen(d.amount_fen ?? 0, { short: true })}`,
       d.message ? el('span', { class: 'gift-message', text: ` “${d.message}”` }) : null),
     el('time', { class: 'at', text: clock(d.at) })));
+}
+
+// donation.hidden: the gift's line keeps its amount, without the name and message.
+export function hideDonationLine(pledge) {
+  const li = document.querySelector(`#chat-list li.gift[data-pledge="${Number(pledge)}"]`);
+  if (!li) return;
+  li.querySelector('.nick').textContent = '爱心人士';
+  li.querySelector('.gift-message')?.remove();
 }
 
 function systemLine(key) {
