@@ -15,6 +15,8 @@ using json = nlohmann::json;
 
 // How often this node looks for unpaid sale orders past their hold.
 constexpr std::chrono::seconds kSaleExpirySweep{2};
+// How often the staff accounts' names (nicknames no viewer may take) are read again.
+constexpr std::chrono::minutes kStaffNamesEvery{1};
 
 LiveRoom::LiveRoom(LiveRoomConfig config, sql::WorkerPool& pool, donations::PledgeBatcher& pledges,
                    Authenticator authenticate, Metrics& metrics, GMainContext* context,
@@ -30,7 +32,13 @@ LiveRoom::LiveRoom(LiveRoomConfig config, sql::WorkerPool& pool, donations::Pled
       feed_(config_.replay_events, config_.show_unpaid_up_to, pool, counters_, context, conninfo,
             [this](RoomState& room) { close_banned(room); }),
       sale_expiry_(*this, kSaleExpirySweep) {
-  feed_.listen(kStaffChannel, [this](const std::string& notice) { staff_changed(notice); });
+  feed_.listen(kStaffChannel, [this](const std::string& notice) {
+    staff_changed(notice);
+    load_staff_names();
+  });
+  // Accounts added at the desk announce nothing: their names are read again now and then.
+  load_staff_names();
+  names_timer_ = std::make_unique<LoopTimer>(context, kStaffNamesEvery, [this] { load_staff_names(); });
   metrics.gauge("boai_ws_connections", "open WebSocket connections",
                 [this] { return static_cast<double>(sessions_.size()); });
   metrics.gauge("boai_rooms", "rooms open on this node",
@@ -113,6 +121,28 @@ void LiveRoom::staff_changed(const std::string& notice) {
       look_up_staff(*s);
     }
   }
+}
+
+void LiveRoom::load_staff_names() {
+  using Names = std::optional<std::vector<std::string>>;
+  pool_.run<Names>(
+      [](sql::Connection& c) -> Names {
+        auto r = c.exec("SELECT name FROM staff_users");
+        if (!r) {
+          return std::nullopt;
+        }
+        std::vector<std::string> names;
+        for (int i = 0; i < r->rows(); ++i) {
+          names.emplace_back(r->text(i, 0));
+        }
+        return names;
+      },
+      [this, alive = alive_](Names names) {
+        if (*alive && names) {
+          reserved_.set_staff(*names);
+        }
+      },
+      [](const sql::DbError&) { return Names(); });  // the last names read stay
 }
 
 bool LiveRoom::staff_current(RoomSession& s) {

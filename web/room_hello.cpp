@@ -111,6 +111,11 @@ std::expected<std::string, Error> nickname_for(const RoomContext& context, const
     return std::unexpected(make_error(
         "too_long", "a nickname is at most " + std::to_string(max_chars) + " characters"));
   }
+  // Posing as the host: staff names and their look-alikes (Ｈｏｓｔ, HOST) are the staff's own.
+  if (!s.staff && !nick.empty() && context.reserved_names().reserved(nick)) {
+    return std::unexpected(
+        make_error("nickname_reserved", "that nickname is kept for the station's staff"));
+  }
   if (nick.empty()) {
     nick = s.staff ? s.staff->name : "观众" + random_id().substr(0, 4);
   }

@@ -204,3 +204,28 @@ test('pledge messages and names keep the room\'s blocked words and mutes', async
     await host.close();
   }
 });
+
+test('viewers cannot take staff names or look-alikes, and staff chat is marked', async () => {
+  // A room of its own: an earlier test banned this address from firstaid.
+  const r = await runBoai(['campaign', 'add', 'names', '--title', '名字', '--goal', '1000', '--live',
+    '--data-dir', dataDir]);
+  assert.equal(r.code, 0, r.output);
+  for (const nickname of ['host', 'ＨＯＳＴ', 'Host1', 'h o s t', '主持人小王', '工作人员', 'MONEY']) {
+    const c = await Client.open(server.port);
+    assert.equal((await c.hello('names', { nickname })).code, 'nickname_reserved', nickname);
+    await c.close();
+  }
+  const viewer = await Client.open(server.port);
+  assert.equal((await viewer.hello('names', { nickname: 'ghost' })).type, 'welcome');
+  const host = await Client.open(server.port, { cookie: await signIn(server.port, 'host1', 'host-password-1') });
+  assert.equal((await host.hello('names', { nickname: '主持人' })).type, 'welcome');
+  const said = await host.request({ type: 'chat.send', text: '欢迎' });
+  const line = await viewer.next((f) => f.type === 'chat.message' && f.id === said.id);
+  assert.equal(line.staff, true);
+  assert.equal(line.role, 'host');
+  const own = await viewer.request({ type: 'chat.send', text: '你好', staff: true, role: 'host' });
+  const mine = await viewer.next((f) => f.type === 'chat.message' && f.id === own.id);
+  assert.equal(mine.staff, undefined);
+  await viewer.close();
+  await host.close();
+});

@@ -32,9 +32,17 @@ function append(node) {
   if (nearBottom) list.scrollTop = list.scrollHeight;
 }
 
+// The station's own people (staff: true): a badge no viewer's nickname can imitate.
+function staffBadge(m) {
+  if (!m.staff) return null;
+  const host = m.role === 'host' || m.role === 'admin';
+  return el('span', { class: 'badge', text: t(host ? 'chat.badge_host' : 'chat.badge_staff') });
+}
+
 export function addMessage(m) {
   if (document.querySelector(`#chat-list li[data-id="${Number(m.id)}"]`)) return;
-  append(el('li', { class: 'msg', dataset: { id: m.id } },
+  append(el('li', { class: m.staff ? 'msg staff' : 'msg', dataset: { id: m.id } },
+    staffBadge(m),
     el('span', { class: 'nick', text: m.nickname }),
     el('span', { class: 'text', text: m.text }),
     el('time', { class: 'at', text: clock(m.at) })));
