@@ -33,11 +33,21 @@
 #include "web/listen_address.hpp"
 #include "web/live_room.hpp"
 #include "web/live_service.hpp"
+#include "web/session_token.hpp"
 #include "web/staff_routes.hpp"
 
 namespace boai::app {
 
 namespace {
+
+// The key the live room signs session ids with (web/session_token.hpp).
+std::expected<std::string, Error> read_session_key(const std::string& conninfo) {
+  auto conn = sql::Connection::open(conninfo);
+  if (!conn) {
+    return std::unexpected(conn.error().to_error());
+  }
+  return web::load_session_key(*conn);
+}
 
 int quit_loop(void* loop) {
   std::printf("boai: shutting down\n");
@@ -228,7 +238,14 @@ int run_serve(const Options& options) {
                                      relay.poke();
                                      ledger_events.post(events);
                                    });
-  web::LiveRoom room(live_room_config(options), pool, pledges, staff_authenticator(pool), metrics,
+  auto room_config = live_room_config(options);
+  if (auto key = read_session_key(db->conninfo); key) {  // once, before the loop runs
+    room_config.session_key = *key;
+  } else {
+    std::fprintf(stderr, "boai: %s\n", key.error().message.c_str());
+    return 1;
+  }
+  web::LiveRoom room(std::move(room_config), pool, pledges, staff_authenticator(pool), metrics,
                      nullptr, db->conninfo);
   auto room_hears_ledger =
       ledger_events.listen([&room](const std::vector<donations::DomainEvent>& events) {

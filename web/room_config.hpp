@@ -34,6 +34,9 @@ struct LiveRoomConfig {
   std::chrono::seconds sale_hold{30 * 60};  // how long an unpaid sale order keeps its stock
   PayInfo pay;
   std::string proofs_dir;  // where POST /api/photos saved what wish.fulfil and sale.add name
+  // Signs the session ids given in welcome (web/session_token.hpp); empty: a phone's own session
+  // string is taken as it is (tests of the room alone).
+  std::string session_key;
 };
 
 struct RoomCounters {

@@ -5,6 +5,7 @@
 #include "donations/text_rules.hpp"
 #include "web/random_id.hpp"
 #include "web/room_requests.hpp"
+#include "web/session_token.hpp"
 
 namespace boai::web {
 
@@ -16,6 +17,15 @@ bool is_session_token(const std::string& s) {
   return s.size() >= 8 && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char c) {
            return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
          });
+}
+
+// The session a hello names, when the server signed it; otherwise a new one (welcome gives it).
+std::string session_of(const LiveRoomConfig& config, const std::string& asked) {
+  if (config.session_key.empty()) {
+    return is_session_token(asked) ? asked : random_id();
+  }
+  auto id = verified_session(config.session_key, asked);
+  return id ? *id : random_id();
 }
 
 json welcome_frame(RoomContext& context, const RoomSession& s, RoomState& room) {
@@ -31,7 +41,9 @@ json welcome_frame(RoomContext& context, const RoomSession& s, RoomState& room) 
                   {"totals", totals_json(room)},
                   {"recent", room.recent("chat.message", config.recent_chat)},
                   {"recent_donations", room.recent("donation", config.recent_donations)},
-                  {"session", s.session_id},
+                  {"session", config.session_key.empty()
+                                  ? s.session_id
+                                  : session_token(config.session_key, s.session_id)},
                   {"nickname", s.nickname},
                   {"campaign",
                    {{"title", room.campaign.title},
@@ -144,7 +156,7 @@ void hello(RoomContext& context, const Request& r) {
     return context.refuse(s, f, nick.error());
   }
   s.nickname = *nick;
-  s.session_id = is_session_token(*session) ? *session : random_id();
+  s.session_id = session_of(context.config(), *session);
   if (!donations::is_valid_slug(*room)) {
     return context.refuse(
         s, f, make_error("room_not_found", "no live room \"" + room->substr(0, 64) + "\""));

@@ -310,10 +310,10 @@ std::expected<Sanction, Error> add_sanction(sql::Connection& conn, const std::st
     if (who->rows() == 0) {
       return std::unexpected(make_error("message_not_found", "no such message in this room"));
     }
+    // The session is one the server signed; the address covers a phone that drops it to start
+    // afresh (and, a mute too, everyone on that address: a hall's Wi-Fi, say).
     s.session = who->text(0, 0);
-    if (kind == "ban") {
-      s.address = who->text(0, 1);
-    }
+    s.address = who->text(0, 1);
     s.nickname = who->text(0, 2);
   }
   auto r = conn.exec(
