@@ -285,9 +285,9 @@ struct EmbeddedPostgres::Layout {
       return std::unexpected(
           make_error("initdb_failed", "initdb failed: " + last_lines(r.output, 3)));
     }
-    auto included = append_file(scratch / "postgresql.conf",
-                                "\n# boai's own settings\ninclude_if_exists = 'boai.conf'\n",
-                                owner_uid());
+    auto included =
+        append_file(scratch / "postgresql.conf",
+                    "\n# boai's own settings\ninclude_if_exists = 'boai.conf'\n", owner_uid());
     if (!included) {
       fs::remove_all(scratch, ec);
       return included;

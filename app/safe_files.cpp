@@ -51,8 +51,8 @@ std::expected<void, Error> replace_file(const fs::path& path, const std::string&
   if (fd < 0) {
     return std::unexpected(unwritable(fresh));
   }
-  bool ok = write_all(fd, text) && (!owner || fchown(fd, owner->uid, owner->gid) == 0) &&
-            fsync(fd) == 0;
+  bool ok =
+      write_all(fd, text) && (!owner || fchown(fd, owner->uid, owner->gid) == 0) && fsync(fd) == 0;
   ok = close(fd) == 0 && ok;
   if (!ok || rename(fresh.c_str(), path.c_str()) != 0) {
     auto error = unwritable(path);
@@ -67,7 +67,7 @@ std::expected<void, Error> append_file(const fs::path& path, const std::string& 
   if (fd < 0) {
     return std::unexpected(errno == ELOOP ? unsafe(path, "is a symbolic link") : unwritable(path));
   }
-  struct stat st{};
+  struct stat st {};
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != uid || st.st_nlink != 1) {
     close(fd);
     return std::unexpected(unsafe(path, "is not a file of the cluster's owner alone"));
@@ -81,7 +81,7 @@ std::expected<void, Error> append_file(const fs::path& path, const std::string& 
 }
 
 std::expected<void, Error> check_folder(const fs::path& dir, uid_t uid) {
-  struct stat st{};
+  struct stat st {};
   if (lstat(dir.c_str(), &st) != 0) {
     return std::unexpected(unsafe(dir, "cannot be looked at"));
   }
@@ -107,7 +107,7 @@ std::expected<void, Error> private_folder(const fs::path& dir, const std::option
   } else if (errno != EEXIST) {
     return std::unexpected(unwritable(dir));
   }
-  struct stat st{};
+  struct stat st {};
   if (lstat(dir.c_str(), &st) != 0 || S_ISLNK(st.st_mode) || !S_ISDIR(st.st_mode)) {
     return std::unexpected(unsafe(dir, "is not a folder (a symbolic link?)"));
   }

@@ -19,7 +19,7 @@ class PeekHandler final : public nlohmann::json_sax<json> {
   bool number_integer(number_integer_t v) override { return rid_number(v); }
   bool number_unsigned(number_unsigned_t v) override {
     return v <= static_cast<number_unsigned_t>(INT64_MAX) ? rid_number(static_cast<std::int64_t>(v))
-                                                         : value_seen();
+                                                          : value_seen();
   }
   bool number_float(number_float_t, const string_t&) override { return value_seen(); }
   bool string(string_t& v) override {

@@ -38,7 +38,8 @@ LiveRoom::LiveRoom(LiveRoomConfig config, sql::WorkerPool& pool, donations::Pled
   });
   // Accounts added at the desk announce nothing: their names are read again now and then.
   load_staff_names();
-  names_timer_ = std::make_unique<LoopTimer>(context, kStaffNamesEvery, [this] { load_staff_names(); });
+  names_timer_ =
+      std::make_unique<LoopTimer>(context, kStaffNamesEvery, [this] { load_staff_names(); });
   metrics.gauge("boai_ws_connections", "open WebSocket connections",
                 [this] { return static_cast<double>(sessions_.size()); });
   metrics.gauge("boai_rooms", "rooms open on this node",
@@ -186,8 +187,8 @@ void LiveRoom::on_text(WsConnection& c, std::string_view text) {
   // The limit comes before the parser: a flood's frames cost a scan for their rid, never a tree.
   if (!s->staff && !s->messages.take()) {
     counters_.rate_limited.add();
-    reply(*s, error_frame(peek_client_frame(text).rid, "rate_limited",
-                          "too many messages; slow down"));
+    reply(*s,
+          error_frame(peek_client_frame(text).rid, "rate_limited", "too many messages; slow down"));
     return;
   }
   auto frame = parse_client_frame(text);

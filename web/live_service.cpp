@@ -410,8 +410,8 @@ std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(GMainLoop*
   impl->forwarder = std::make_unique<ForwardingEndpoint>(*impl);
   impl->ws.endpoint = impl->config.ws_endpoint != nullptr ? impl->forwarder.get() : nullptr;
   impl->ws.limits = impl->config.ws_limits;
-  impl->ws.inbound = InboundLimit(impl->ws.limits.max_waiting_frames,
-                                  impl->ws.limits.max_waiting_bytes);
+  impl->ws.inbound =
+      InboundLimit(impl->ws.limits.max_waiting_frames, impl->ws.limits.max_waiting_bytes);
   impl->ws.write_list_started = [io = &impl->io] { io->want_turns(); };
   impl->ws.dropped_slow = &metrics.counter("boai_ws_slow_clients_dropped_total",
                                            "viewers closed for reading too slowly");

@@ -7,8 +7,7 @@
 namespace boai::web {
 
 std::expected<void, Error> take_pledge_quota(sql::Connection& conn, const std::string& session,
-                                             const std::string& address,
-                                             const PledgeQuota& quota) {
+                                             const std::string& address, const PledgeQuota& quota) {
   sql::ArrayParam keys;
   keys.add("session:" + session).add("address:" + address);
   auto r = conn.exec(
@@ -26,9 +25,9 @@ std::expected<void, Error> take_pledge_quota(sql::Connection& conn, const std::s
     bool by_session = r->boolean(i, 0);
     auto limit = by_session ? quota.per_session_hour : quota.per_address_hour;
     if (r->int64(i, 1) > limit) {
-      return std::unexpected(make_error(
-          "rate_limited", by_session ? "too many pledges from this phone this hour"
-                                     : "too many pledges from this address this hour"));
+      return std::unexpected(
+          make_error("rate_limited", by_session ? "too many pledges from this phone this hour"
+                                                : "too many pledges from this address this hour"));
     }
   }
   return {};

@@ -18,7 +18,6 @@ struct PledgeQuota {
 // Counts a pledge for the session and the address. Error rate_limited when either is past its
 // limit this hour (the attempt still counts: a flood stays refused).
 std::expected<void, Error> take_pledge_quota(sql::Connection& conn, const std::string& session,
-                                             const std::string& address,
-                                             const PledgeQuota& quota);
+                                             const std::string& address, const PledgeQuota& quota);
 
 }  // namespace boai::web

@@ -6,8 +6,8 @@ namespace boai::web {
 namespace {
 
 // Whole names (after folding) that say "staff" in English.
-constexpr const char* kReservedWords[] = {"host",  "admin", "administrator", "staff",
-                                          "finance", "moderator", "system", "boai"};
+constexpr const char* kReservedWords[] = {"host",    "admin",     "administrator", "staff",
+                                          "finance", "moderator", "system",        "boai"};
 // Chinese words for staff: a nickname holding one is refused (主持人小王 too).
 constexpr const char* kReservedParts[] = {"主持", "工作人员", "管理员", "红十字", "官方", "系统"};
 

@@ -34,23 +34,23 @@ json welcome_frame(RoomContext& context, const RoomSession& s, RoomState& room) 
   for (const auto& fund : room.campaign.funds) {
     funds.push_back({{"slug", fund.slug}, {"name", fund.name}});
   }
-  json welcome = {{"type", "welcome"},
-                  {"room", room.slug()},
-                  {"seq", room.seq()},
-                  {"viewers", context.feed().viewers_of(room)},
-                  {"totals", totals_json(room)},
-                  {"recent", room.recent("chat.message", config.recent_chat)},
-                  {"recent_donations", room.recent("donation", config.recent_donations)},
-                  {"session", config.session_key.empty()
-                                  ? s.session_id
-                                  : session_token(config.session_key, s.session_id)},
-                  {"nickname", s.nickname},
-                  {"campaign",
-                   {{"title", room.campaign.title},
-                    {"status", room.campaign.status},
-                    {"goal_fen", room.campaign.goal.fen()},
-                    {"funds", funds}}},
-                  {"slow_mode_seconds", room.slow_mode_seconds}};
+  json welcome = {
+      {"type", "welcome"},
+      {"room", room.slug()},
+      {"seq", room.seq()},
+      {"viewers", context.feed().viewers_of(room)},
+      {"totals", totals_json(room)},
+      {"recent", room.recent("chat.message", config.recent_chat)},
+      {"recent_donations", room.recent("donation", config.recent_donations)},
+      {"session",
+       config.session_key.empty() ? s.session_id : session_token(config.session_key, s.session_id)},
+      {"nickname", s.nickname},
+      {"campaign",
+       {{"title", room.campaign.title},
+        {"status", room.campaign.status},
+        {"goal_fen", room.campaign.goal.fen()},
+        {"funds", funds}}},
+      {"slow_mode_seconds", room.slow_mode_seconds}};
   // What is on the video's card now, for a phone that joins after it was featured.
   json featured = room.latest("wish.featured", "sale.featured");
   welcome["featured"] = featured.is_object() && featured.value("id", 0) != 0 ? featured : json();

@@ -84,8 +84,8 @@ void place(RoomContext& context, const Request& r, donations::PledgeRequest requ
                           bool_field(r.frame, "rest_to_fund"));
   }
   auto started = Clock::now();
-  context.pledges().submit(std::move(request), [answer = context.later(r.session, r.frame),
-                                                started, loop = context.loop_context()](auto result) {
+  context.pledges().submit(std::move(request), [answer = context.later(r.session, r.frame), started,
+                                                loop = context.loop_context()](auto result) {
     // On a batch writer's thread, after commit: hand over to the loop.
     run_on_loop(loop, [answer, started, result = std::move(result)] {
       auto* room = answer.context();
@@ -127,10 +127,8 @@ void pledge_create(RoomContext& context, const Request& r) {
   // A new connection starts its own bucket: the session's and the address's pledges are counted
   // in the database, across connections and nodes, before the pledge is written.
   context.pool().run_expected<void>(
-      [session = s.session_id, address = s.conn->peer(),
-       quota = context.config().pledge_quota](sql::Connection& c) {
-        return take_pledge_quota(c, session, address, quota);
-      },
+      [session = s.session_id, address = s.conn->peer(), quota = context.config().pledge_quota](
+          sql::Connection& c) { return take_pledge_quota(c, session, address, quota); },
       [answer = context.later(s, r.frame), frame = r.frame, request = std::move(*request),
        wish = *wish_id](std::expected<void, Error> taken) {
         auto* who = answer.session();

@@ -267,9 +267,9 @@ std::expected<std::vector<StoredRoomEvent>, Error> append_room_events_in(
 
 std::expected<void, Error> hide_pledge(sql::Connection& conn, std::int64_t campaign_id,
                                        std::int64_t pledge, const std::string& by) {
-  auto r = conn.exec(
-      "UPDATE pledges SET hidden_by = $3 WHERE id = $1 AND campaign_id = $2 RETURNING id",
-      params(pledge, campaign_id, by));
+  auto r =
+      conn.exec("UPDATE pledges SET hidden_by = $3 WHERE id = $1 AND campaign_id = $2 RETURNING id",
+                params(pledge, campaign_id, by));
   if (!r) {
     return std::unexpected(failed(r.error()));
   }

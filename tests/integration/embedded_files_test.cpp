@@ -30,7 +30,7 @@ fs::path socket_fallback(const fs::path& data_dir) {
 }
 
 struct stat status_of(const fs::path& p) {
-  struct stat st{};
+  struct stat st {};
   REQUIRE(stat(p.c_str(), &st) == 0);
   return st;
 }

@@ -1,7 +1,6 @@
 // What keeps a flooding client from costing the others: the depth check and rid scan before the
 // parser, and which connections the I/O thread stops reading while their frames wait.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "web/frame_peek.hpp"
@@ -41,7 +40,7 @@ TEST_CASE("a connection with frames waiting is not read until the room takes the
   std::vector<std::uint64_t> resume;
   CHECK_FALSE(limit.forwarded(1, 10));
   CHECK_FALSE(limit.forwarded(1, 10));
-  CHECK(limit.forwarded(1, 10));  // the third waits: stop reading
+  CHECK(limit.forwarded(1, 10));        // the third waits: stop reading
   CHECK_FALSE(limit.forwarded(2, 10));  // another connection is still read
   limit.taken(1, 10, resume);
   REQUIRE(resume == std::vector<std::uint64_t>{1});

@@ -1,13 +1,13 @@
 // Nicknames kept for staff: the fold of look-alikes, the words, and the staff accounts' names.
-#include <catch2/catch.hpp>
-
 #include "web/reserved_names.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace boai::web;
 
 TEST_CASE("folding makes look-alike names the same") {
   CHECK(fold_name("HoSt") == "host");
-  CHECK(fold_name("Ｈｏｓｔ") == "host");  // full-width letters
+  CHECK(fold_name("Ｈｏｓｔ") == "host");            // full-width letters
   CHECK(fold_name("h o\xE3\x80\x80s_t") == "host");  // spaces, U+3000 and marks between
   CHECK(fold_name("主持人") == "主持人");
   CHECK(fold_name("ｈｏｓｔ１") == "host1");

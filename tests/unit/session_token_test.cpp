@@ -1,7 +1,7 @@
 // Session ids the server signs: what it issued verifies, anything else does not.
-#include <catch2/catch.hpp>
-
 #include "web/session_token.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace boai::web;
 
