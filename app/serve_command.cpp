@@ -49,6 +49,11 @@ std::expected<std::string, Error> read_session_key(const std::string& conninfo) 
   return web::load_session_key(*conn);
 }
 
+// Jobs that may wait for a database worker before a request is answered 503 busy: the routes'
+// (a second of work at most), and the room's (its writes are batched per room, so few wait).
+constexpr std::size_t kRouteJobsQueued = 256;
+constexpr std::size_t kRoomJobsQueued = 4096;
+
 int quit_loop(void* loop) {
   std::printf("boai: shutting down\n");
   std::fflush(stdout);
@@ -227,8 +232,11 @@ int run_serve(const Options& options) {
   add_process_gauges(metrics, health);
 
   bool tls = !options.tls_cert.empty() && !options.tls_key.empty();
-  // Blocking database work for the HTTP API and the live room, off the loop.
-  sql::WorkerPool pool(db->conninfo, 2);
+  // Blocking database work for the HTTP API, off the loop.
+  sql::WorkerPool pool(db->conninfo, 2, nullptr, kRouteJobsQueued);
+  // The live room's own workers: the public API's reads and the staff's scrypt sign-ins never
+  // hold up a chat message, a pledge's checks or a moderation.
+  sql::WorkerPool room_pool(db->conninfo, 2, nullptr, kRoomJobsQueued);
   // Relayed once whichever node relays it: a payment's thanks in its room.
   donations::OutboxRelay relay(db->conninfo, thank_payment_in_room);
   // Ledger events leave the batch writers' threads for the loop, where the live room listens.
@@ -245,8 +253,8 @@ int run_serve(const Options& options) {
     std::fprintf(stderr, "boai: %s\n", key.error().message.c_str());
     return 1;
   }
-  web::LiveRoom room(std::move(room_config), pool, pledges, staff_authenticator(pool), metrics,
-                     nullptr, db->conninfo);
+  web::LiveRoom room(std::move(room_config), room_pool, pledges, staff_authenticator(room_pool),
+                     metrics, nullptr, db->conninfo);
   auto room_hears_ledger =
       ledger_events.listen([&room](const std::vector<donations::DomainEvent>& events) {
         room.on_ledger_events(events);
