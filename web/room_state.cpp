@@ -61,9 +61,11 @@ void RoomState::hide_donation(const StoredRoomEvent& hidden) {
   auto body = nlohmann::json::parse(hidden.payload, nullptr, false);
   auto pledge = body.is_object() ? body.value("pledge", std::int64_t{0}) : 0;
   for (auto& r : ring_) {
-    if (r.stored.type == "donation" && !r.stored.removed &&
-        nlohmann::json::parse(r.stored.payload, nullptr, false).value("pledge", std::int64_t{-1}) ==
-            pledge) {
+    if (r.stored.type != "donation" || r.stored.removed) {
+      continue;
+    }
+    auto shown = nlohmann::json::parse(r.stored.payload, nullptr, false);
+    if (shown.is_object() && shown.value("pledge", std::int64_t{-1}) == pledge) {
       r.stored.removed = true;
     }
   }
