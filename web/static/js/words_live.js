@@ -1,14 +1,16 @@
-// The live room's newer words (staff badges in the chat) and error codes in zh-CN and English;
+// The live room's newer words (staff badges in the chat, hiding a donor's name) and error codes in zh-CN and English;
 // i18n.js merges them into the pages' words.
 
 export const LIVE_WORDS = {
   'zh-CN': {
     'chat.badge_host': '主持',
     'chat.badge_staff': '工作人员',
+    'host.hide_donation': '隐藏署名',
   },
   en: {
     'chat.badge_host': 'Host',
     'chat.badge_staff': 'Staff',
+    'host.hide_donation': 'Hide name',
   },
 };
 
