@@ -17,9 +17,9 @@ class PeekHandler final : public nlohmann::json_sax<json> {
   bool null() override { return value_seen(); }
   bool boolean(bool) override { return value_seen(); }
   bool number_integer(number_integer_t v) override { return rid_number(v); }
+  // As parse_client_frame reads an integer rid: as a signed 64-bit number.
   bool number_unsigned(number_unsigned_t v) override {
-    return v <= static_cast<number_unsigned_t>(INT64_MAX) ? rid_number(static_cast<std::int64_t>(v))
-                                                          : value_seen();
+    return rid_number(static_cast<std::int64_t>(v));
   }
   bool number_float(number_float_t, const string_t&) override { return value_seen(); }
   bool string(string_t& v) override {

@@ -16,7 +16,7 @@ TEST_CASE("frames nested past the limit are refused as too_deep, before parsing"
   REQUIRE_FALSE(refused);
   CHECK(refused.error().code == "too_deep");
   // Unbalanced, as a flood would send it: still too deep, not read to the end.
-  CHECK(parse_client_frame(R"({"type":"x","a":)" + std::string(8000, '{')).error().code ==
+  CHECK(parse_client_frame(R"({"type":"x","a":)" + std::string(8000, '[')).error().code ==
         "too_deep");
   // Brackets inside strings are text.
   std::string in_text = R"({"type":"chat.send","text":")" + std::string(100, '[') + R"("})";
