@@ -315,6 +315,9 @@ std::expected<std::unique_ptr<EmbeddedPostgres>, Error> EmbeddedPostgres::start(
   }
 
   std::unique_ptr<EmbeddedPostgres> pg(new EmbeddedPostgres());
+  // Nothing to let go until the start succeeds: release() takes the data directory's lock, which
+  // this start holds, so a failure below must not run it (it waited for itself).
+  pg->released_ = true;
   pg->data_dir_ = data_dir;
   pg->cluster_dir_ = layout->cluster_dir;
   pg->conninfo_ = layout->conninfo(kDatabase);
@@ -361,6 +364,7 @@ std::expected<std::unique_ptr<EmbeddedPostgres>, Error> EmbeddedPostgres::start(
     return std::unexpected(make_error("postgres_start_failed", presence.error().message));
   }
   pg->presence_ = std::make_unique<sql::Connection>(std::move(*presence));
+  pg->released_ = false;
   return pg;
 }
 
