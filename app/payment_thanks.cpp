@@ -19,7 +19,8 @@ namespace {
 
 constexpr const char* kHiddenName = "爱心人士";
 
-// The donation event of a pledge its room never showed (a large one, held until paid), or none.
+// The donation event of a live pledge its room never showed (a large one, held until paid), or
+// none.
 std::expected<std::optional<web::NewRoomEvent>, Error> unshown_donation(
     sql::Connection& tx, const std::string& slug, const donations::Pledge& pledge,
     const std::string& name, bool hidden) {
@@ -77,7 +78,7 @@ std::expected<void, Error> thank_payment_in_room(sql::Connection& tx, const std:
                {"kind", pledge->target_kind.empty() ? "gift" : pledge->target_kind},
                {"paid_in_full", pledge->status == "paid" || pledge->status == "reconciled"}};
   std::vector<web::NewRoomEvent> events;
-  if (paid["paid_in_full"].get<bool>()) {
+  if (paid["paid_in_full"].get<bool>() && pledge->channel == "live") {
     auto shown = unshown_donation(tx, slug, *pledge, name, rows->boolean(0, 3));
     if (!shown) {
       return std::unexpected(shown.error());
