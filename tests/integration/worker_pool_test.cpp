@@ -1,5 +1,7 @@
 // The database workers' queue is bounded: past it a job is not queued and its caller hears
 // `busy` on the loop, while what was queued still runs.
+#include "sql/worker_pool.hpp"
+
 #include <glib.h>
 
 #include <catch2/catch.hpp>
@@ -7,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "sql/worker_pool.hpp"
 #include "tests/support/test_cluster.hpp"
 
 using namespace boai;
@@ -30,9 +31,8 @@ TEST_CASE("past its bound a worker pool answers busy, and runs what it queued") 
   auto released = release.get_future().share();
   std::vector<std::string> answers;
   auto job = [&](const char* name) {
-    return [name](sql::Connection& c) -> std::string {
-      return c.exec("SELECT 1") ? name : "failed";
-    };
+    return
+        [name](sql::Connection& c) -> std::string { return c.exec("SELECT 1") ? name : "failed"; };
   };
   auto record = [&answers](std::string s) { answers.push_back(std::move(s)); };
   auto busy = [](const sql::DbError& e) { return e.code; };
