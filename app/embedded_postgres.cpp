@@ -14,6 +14,7 @@
 #include <fstream>
 #include <thread>
 
+#include "app/safe_files.hpp"
 #include "app/subprocess.hpp"
 #include "sql/connection.hpp"
 
@@ -231,33 +232,43 @@ struct EmbeddedPostgres::Layout {
     return l;
   }
 
+  uid_t owner_uid() const { return owner ? owner->uid : geteuid(); }
+
+  // As root this writes into the postgres user's folder and makes the socket's in /tmp: the
+  // folders must be what boai made, and nothing is written through a link (app/safe_files.hpp).
   std::expected<void, Error> write_settings() const {
-    std::error_code ec;
+    for (auto check : {check_folder(cluster_dir.parent_path(), geteuid()),
+                       check_folder(cluster_dir, owner_uid())}) {
+      if (!check) {
+        return check;
+      }
+    }
     if (socket_dir != cluster_dir) {
-      fs::create_directories(socket_dir, ec);
-      fs::permissions(socket_dir, fs::perms::owner_all, ec);
-      give_to(socket_dir, owner);
+      if (auto made = private_folder(socket_dir, owner); !made) {
+        return made;
+      }
     }
-    auto conf = cluster_dir / "boai.conf";
-    std::ofstream f(conf, std::ios::trunc);
-    f << "# Written by boai at every start.\n"
-      << "listen_addresses = ''\n"
-      << "unix_socket_directories = " << quote_conf(socket_dir.string()) << "\n"
-      << "unix_socket_permissions = 0700\n"
-      << "port = " << kPort << "\n"
-      << "max_connections = 200\n"
-      << "timezone = 'UTC'\n";
-    if (!f) {
-      return std::unexpected(make_error("data_dir_unwritable", "cannot write " + conf.string()));
-    }
-    f.close();
-    give_to(conf, owner);
-    return {};
+    return replace_file(cluster_dir / "boai.conf",
+                        "# Written by boai at every start.\n"
+                        "listen_addresses = ''\n"
+                        "unix_socket_directories = " +
+                            quote_conf(socket_dir.string()) +
+                            "\n"
+                            "unix_socket_permissions = 0700\n"
+                            "port = " +
+                            std::to_string(kPort) +
+                            "\n"
+                            "max_connections = 200\n"
+                            "timezone = 'UTC'\n",
+                        owner);
   }
 
   std::expected<void, Error> initdb() const {
     std::error_code ec;
     fs::create_directories(cluster_dir.parent_path(), ec);
+    if (auto parent = check_folder(cluster_dir.parent_path(), geteuid()); !parent) {
+      return parent;
+    }
     // initdb into a scratch directory and rename it into place: a failure leaves nothing behind.
     auto scratch = cluster_dir.parent_path() /
                    (cluster_dir.filename().string() + ".init-" + std::to_string(getpid()));
@@ -274,8 +285,13 @@ struct EmbeddedPostgres::Layout {
       return std::unexpected(
           make_error("initdb_failed", "initdb failed: " + last_lines(r.output, 3)));
     }
-    std::ofstream(scratch / "postgresql.conf", std::ios::app)
-        << "\n# boai's own settings\ninclude_if_exists = 'boai.conf'\n";
+    auto included =
+        append_file(scratch / "postgresql.conf",
+                    "\n# boai's own settings\ninclude_if_exists = 'boai.conf'\n", owner_uid());
+    if (!included) {
+      fs::remove_all(scratch, ec);
+      return included;
+    }
     fs::rename(scratch, cluster_dir, ec);
     if (ec) {
       fs::remove_all(scratch, ec);
@@ -299,6 +315,9 @@ std::expected<std::unique_ptr<EmbeddedPostgres>, Error> EmbeddedPostgres::start(
   }
 
   std::unique_ptr<EmbeddedPostgres> pg(new EmbeddedPostgres());
+  // Nothing to let go until the start succeeds: release() takes the data directory's lock, which
+  // this start holds, so a failure below must not run it (it waited for itself).
+  pg->released_ = true;
   pg->data_dir_ = data_dir;
   pg->cluster_dir_ = layout->cluster_dir;
   pg->conninfo_ = layout->conninfo(kDatabase);
@@ -345,6 +364,7 @@ std::expected<std::unique_ptr<EmbeddedPostgres>, Error> EmbeddedPostgres::start(
     return std::unexpected(make_error("postgres_start_failed", presence.error().message));
   }
   pg->presence_ = std::make_unique<sql::Connection>(std::move(*presence));
+  pg->released_ = false;
   return pg;
 }
 

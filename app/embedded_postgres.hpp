@@ -20,7 +20,8 @@ namespace boai::app {
 class EmbeddedPostgres {
  public:
   // Errors: data_dir_unwritable, initdb_missing, postgres_user_missing, initdb_failed,
-  // postgres_start_failed, socket_path_too_long.
+  // postgres_start_failed, socket_path_too_long, unsafe_path (a folder boai did not make as it
+  // would have, or a link where it writes).
   static std::expected<std::unique_ptr<EmbeddedPostgres>, Error> start(
       const std::filesystem::path& data_dir);
   ~EmbeddedPostgres();

@@ -34,11 +34,26 @@
 #include "web/listen_address.hpp"
 #include "web/live_room.hpp"
 #include "web/live_service.hpp"
+#include "web/session_token.hpp"
 #include "web/staff_routes.hpp"
 
 namespace boai::app {
 
 namespace {
+
+// The key the live room signs session ids with (web/session_token.hpp).
+std::expected<std::string, Error> read_session_key(const std::string& conninfo) {
+  auto conn = sql::Connection::open(conninfo);
+  if (!conn) {
+    return std::unexpected(conn.error().to_error());
+  }
+  return web::load_session_key(*conn);
+}
+
+// Jobs that may wait for a database worker before a request is answered 503 busy: the routes'
+// (a second of work at most), and the room's (its writes are batched per room, so few wait).
+constexpr std::size_t kRouteJobsQueued = 256;
+constexpr std::size_t kRoomJobsQueued = 4096;
 
 int quit_loop(void* loop) {
   std::printf("boai: shutting down\n");
@@ -218,8 +233,11 @@ int run_serve(const Options& options) {
   add_process_gauges(metrics, health);
 
   bool tls = !options.tls_cert.empty() && !options.tls_key.empty();
-  // Blocking database work for the HTTP API and the live room, off the loop.
-  sql::WorkerPool pool(db->conninfo, 2);
+  // Blocking database work for the HTTP API, off the loop.
+  sql::WorkerPool pool(db->conninfo, 2, nullptr, kRouteJobsQueued);
+  // The live room's own workers: the public API's reads and the staff's scrypt sign-ins never
+  // hold up a chat message, a pledge's checks or a moderation.
+  sql::WorkerPool room_pool(db->conninfo, 2, nullptr, kRoomJobsQueued);
   // Relayed once whichever node relays it: a payment's thanks in its room.
   donations::OutboxRelay relay(db->conninfo, thank_payment_in_room);
   // Ledger events leave the batch writers' threads for the loop, where the live room listens.
@@ -229,8 +247,15 @@ int run_serve(const Options& options) {
                                      relay.poke();
                                      ledger_events.post(events);
                                    });
-  web::LiveRoom room(live_room_config(options), pool, pledges, staff_authenticator(pool), metrics,
-                     nullptr, db->conninfo);
+  auto room_config = live_room_config(options);
+  if (auto key = read_session_key(db->conninfo); key) {  // once, before the loop runs
+    room_config.session_key = *key;
+  } else {
+    std::fprintf(stderr, "boai: %s\n", key.error().message.c_str());
+    return 1;
+  }
+  web::LiveRoom room(std::move(room_config), room_pool, pledges, staff_authenticator(room_pool),
+                     metrics, nullptr, db->conninfo);
   auto room_hears_ledger =
       ledger_events.listen([&room](const std::vector<donations::DomainEvent>& events) {
         room.on_ledger_events(events);

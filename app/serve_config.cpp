@@ -73,6 +73,12 @@ web::LiveRoomConfig live_room_config(const Options& options) {
   config.messages_per_second = limit(options, "messages_per_second");
   config.message_burst = limit(options, "message_burst");
   config.pledges_per_minute = limit(options, "pledges_per_minute");
+  config.pledge_quota.per_session_hour =
+      static_cast<int>(limit(options, "session_pledges_per_hour"));
+  config.pledge_quota.per_address_hour =
+      static_cast<int>(limit(options, "address_pledges_per_hour"));
+  config.show_unpaid_up_to = donations::Money::from_fen(
+      std::llround(std::clamp(limit(options, "show_unpaid_up_to_yuan"), 0.0, 1e9) * 100));
   config.sale_hold = std::chrono::seconds(
       std::max<std::int64_t>(1, std::llround(limit(options, "sale_hold_minutes") * 60)));
   return config;

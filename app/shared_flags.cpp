@@ -171,6 +171,7 @@ const std::vector<SharedFlag>& shared_flags() {
       {"--limits", "BOAI_LIMITS",
        "limits, name=value,... (chat_chars, nickname_chars, frame_bytes, "
        "messages_per_second, message_burst, connections_per_address, pledges_per_minute, "
+       "session_pledges_per_hour, address_pledges_per_hour, show_unpaid_up_to_yuan, "
        "sale_hold_minutes, refund_approval_above_yuan, overdue_days, queued_frames, "
        "ping_after_idle_seconds, close_after_silent_seconds; README)",
        true, set_limits},

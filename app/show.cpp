@@ -135,6 +135,20 @@ void Show::on_donation(const web::RoomState& room, const web::RoomDonation& dona
   publish();
 }
 
+// A host hid a donation's name and message: its ticker line keeps the amount only.
+void Show::on_donation_hidden(const web::RoomState& room, std::int64_t pledge) {
+  if (room.slug() != room_name_) {
+    return;
+  }
+  for (std::size_t i = 0; i < ticker_pledges_.size(); ++i) {
+    if (ticker_pledges_[i] == pledge) {
+      state_.ticker[i].name = "爱心人士";
+      state_.ticker[i].message.clear();
+    }
+  }
+  publish();
+}
+
 // Money that arrived for a gift (not a sale: its card counts the stock): thanked apart from the
 // pledge, and its ticker line marked once nothing is left to pay.
 void Show::on_payment(const web::RoomState& room, const web::RoomDonation& payment) {

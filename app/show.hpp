@@ -49,6 +49,7 @@ class Show final : public web::StudioControl, public web::RoomObserver {
   void on_totals(const web::RoomState& room) override;
   void on_wish(const web::RoomState& room, const web::RoomWish& wish, bool featured) override;
   void on_sale(const web::RoomState& room, const web::RoomSale& item, bool featured) override;
+  void on_donation_hidden(const web::RoomState& room, std::int64_t pledge) override;
 
  private:
   Show(std::unique_ptr<stream::Studio> studio, std::string room, web::LiveRoom& live_room);

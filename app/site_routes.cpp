@@ -2,9 +2,11 @@
 #include "app/site_routes.hpp"
 
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "app/answer_cache.hpp"
 #include "app/ledger_routes.hpp"
 #include "app/recording_routes.hpp"
 #include "app/route_support.hpp"
@@ -58,13 +60,33 @@ std::expected<json, Error> list_rooms(sql::Connection& c) {
   return live;
 }
 
+// Public and the same for everyone, 1+2N queries a read: one read serves every request of the
+// next second, and requests that come while it runs wait for it rather than start their own.
 web::HttpHandler rooms_handler(sql::WorkerPool& pool) {
-  return [&pool](const web::HttpRequest&, web::HttpResponder respond) {
-    pool.run_expected<json>(list_rooms, [respond](std::expected<json, Error> rooms) {
-      if (!rooms) {
-        return respond(json_response(503, {{"error", rooms.error().code}}));
+  struct Shared {
+    AnswerCache cache{std::chrono::seconds(1)};
+    std::vector<web::HttpResponder> waiting;
+  };
+  auto shared = std::make_shared<Shared>();
+  return [&pool, shared](const web::HttpRequest&, web::HttpResponder respond) {
+    if (const auto* body = shared->cache.find("rooms")) {
+      return respond({200, "application/json", *body, {{"Cache-Control", "no-store"}}});
+    }
+    shared->waiting.push_back(std::move(respond));
+    if (shared->waiting.size() > 1) {
+      return;
+    }
+    pool.run_expected<json>(list_rooms, [shared](std::expected<json, Error> rooms) {
+      auto waiting = std::move(shared->waiting);
+      shared->waiting.clear();
+      auto answer =
+          rooms ? json_response(200, *rooms) : json_response(503, {{"error", rooms.error().code}});
+      if (rooms) {
+        shared->cache.keep("rooms", answer.body);
       }
-      respond(json_response(200, *rooms));
+      for (auto& r : waiting) {
+        r(answer);
+      }
     });
   };
 }

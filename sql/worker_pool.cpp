@@ -7,8 +7,9 @@
 
 namespace boai::sql {
 
-WorkerPool::WorkerPool(std::string conninfo, int threads, GMainContext* context)
-    : conninfo_(std::move(conninfo)), context_(context) {
+WorkerPool::WorkerPool(std::string conninfo, int threads, GMainContext* context,
+                       std::size_t max_queued)
+    : conninfo_(std::move(conninfo)), context_(context), max_queued_(max_queued) {
   for (int i = 0; i < std::max(1, threads); ++i) {
     threads_.emplace_back([this] { worker_main(); });
   }
@@ -28,9 +29,15 @@ WorkerPool::~WorkerPool() {
 void WorkerPool::post(Job job) {
   {
     std::lock_guard lock(mutex_);
-    jobs_.push_back(std::move(job));
+    if (jobs_.size() < max_queued_) {
+      jobs_.push_back(std::move(job));
+      wake_.notify_one();
+      return;
+    }
   }
-  wake_.notify_one();
+  // Never run inside the caller: it may hold state a synchronous answer would change under it.
+  static const DbError kBusy{"busy", "the database has too much waiting; try again", "", ""};
+  run_on_loop_later(context_, job(nullptr, &kBusy));
 }
 
 void WorkerPool::deliver(std::function<void()> on_loop) {

@@ -20,8 +20,12 @@ namespace boai::sql {
 
 class WorkerPool {
  public:
-  // Results are delivered on `context` (nullptr: the default main context).
-  WorkerPool(std::string conninfo, int threads, GMainContext* context = nullptr);
+  // Results are delivered on `context` (nullptr: the default main context). Past max_queued jobs
+  // waiting, a new one is not queued: its caller gets the error `busy` at once (on the loop, later
+  // in this turn), so a flood of requests waits in nobody's memory and gets a clear answer.
+  WorkerPool(std::string conninfo, int threads, GMainContext* context = nullptr,
+             std::size_t max_queued = kDefaultMaxQueued);
+  static constexpr std::size_t kDefaultMaxQueued = 1024;
   ~WorkerPool();  // finishes queued jobs; their deliveries that never run are dropped
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -57,6 +61,7 @@ class WorkerPool {
 
   std::string conninfo_;
   GMainContext* context_;
+  std::size_t max_queued_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Job> jobs_;

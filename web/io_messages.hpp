@@ -25,7 +25,12 @@ struct HttpReply {
   std::uint64_t exchange;
   HttpResponse response;
 };
-using ToIo = std::variant<SendFrame, CloseConnection, HttpReply>;
+// The room has handled a frame of this many bytes: its connection may be read again.
+struct FrameTaken {
+  std::uint64_t connection;
+  std::size_t bytes;
+};
+using ToIo = std::variant<SendFrame, CloseConnection, HttpReply, FrameTaken>;
 
 // I/O thread to loop thread.
 struct ConnectionOpened {

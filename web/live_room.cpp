@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "donations/catalog.hpp"
+#include "web/frame_peek.hpp"
 #include "web/staff_accounts.hpp"
 
 namespace boai::web {
@@ -14,6 +15,8 @@ using json = nlohmann::json;
 
 // How often this node looks for unpaid sale orders past their hold.
 constexpr std::chrono::seconds kSaleExpirySweep{2};
+// How often the staff accounts' names (nicknames no viewer may take) are read again.
+constexpr std::chrono::minutes kStaffNamesEvery{1};
 
 LiveRoom::LiveRoom(LiveRoomConfig config, sql::WorkerPool& pool, donations::PledgeBatcher& pledges,
                    Authenticator authenticate, Metrics& metrics, GMainContext* context,
@@ -26,10 +29,17 @@ LiveRoom::LiveRoom(LiveRoomConfig config, sql::WorkerPool& pool, donations::Pled
       counters_(metrics),
       requests_({hello_requests(), chat_requests(), pledge_requests(), moderation_requests(),
                  studio_requests(), wish_requests(), sale_requests()}),
-      feed_(config_.replay_events, pool, counters_, context, conninfo,
+      feed_(config_.replay_events, config_.show_unpaid_up_to, pool, counters_, context, conninfo,
             [this](RoomState& room) { close_banned(room); }),
       sale_expiry_(*this, kSaleExpirySweep) {
-  feed_.listen(kStaffChannel, [this](const std::string& notice) { staff_changed(notice); });
+  feed_.listen(kStaffChannel, [this](const std::string& notice) {
+    staff_changed(notice);
+    load_staff_names();
+  });
+  // Accounts added at the desk announce nothing: their names are read again now and then.
+  load_staff_names();
+  names_timer_ =
+      std::make_unique<LoopTimer>(context, kStaffNamesEvery, [this] { load_staff_names(); });
   metrics.gauge("boai_ws_connections", "open WebSocket connections",
                 [this] { return static_cast<double>(sessions_.size()); });
   metrics.gauge("boai_rooms", "rooms open on this node",
@@ -114,6 +124,28 @@ void LiveRoom::staff_changed(const std::string& notice) {
   }
 }
 
+void LiveRoom::load_staff_names() {
+  using Names = std::optional<std::vector<std::string>>;
+  pool_.run<Names>(
+      [](sql::Connection& c) -> Names {
+        auto r = c.exec("SELECT name FROM staff_users");
+        if (!r) {
+          return std::nullopt;
+        }
+        std::vector<std::string> names;
+        for (int i = 0; i < r->rows(); ++i) {
+          names.emplace_back(r->text(i, 0));
+        }
+        return names;
+      },
+      [this, alive = alive_](Names names) {
+        if (*alive && names) {
+          reserved_.set_staff(*names);
+        }
+      },
+      [](const sql::DbError&) { return Names(); });  // the last names read stay
+}
+
 bool LiveRoom::staff_current(RoomSession& s) {
   if (s.staff && std::chrono::system_clock::now() >= s.staff->expires_at) {
     s.staff.reset();
@@ -152,17 +184,19 @@ void LiveRoom::on_text(WsConnection& c, std::string_view text) {
     }
     return;
   }
+  // The limit comes before the parser: a flood's frames cost a scan for their rid, never a tree.
+  if (!s->staff && !s->messages.take()) {
+    counters_.rate_limited.add();
+    reply(*s,
+          error_frame(peek_client_frame(text).rid, "rate_limited", "too many messages; slow down"));
+    return;
+  }
   auto frame = parse_client_frame(text);
   if (!frame) {
     reply(*s, error_frame(std::nullopt, frame.error().code, frame.error().message));
     if (++s->bad_frames >= config_.bad_frames_before_close) {
       c.close(kClosePolicy, "too many bad frames");
     }
-    return;
-  }
-  if (!s->staff && !s->messages.take()) {
-    counters_.rate_limited.add();
-    refuse(*s, *frame, make_error("rate_limited", "too many messages; slow down"));
     return;
   }
   requests_.dispatch(*this, *s, *frame);

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "base/loop_timer.hpp"
 #include "donations/pledge_batcher.hpp"
 #include "sql/worker_pool.hpp"
 #include "web/metrics.hpp"
@@ -71,6 +72,7 @@ class LiveRoom final : public WsEndpoint, private RoomContext {
   donations::PledgeBatcher& pledges() override { return pledges_; }
   StudioControl* studio() override { return studio_; }
   GMainContext* loop_context() override { return context_; }
+  const ReservedNames& reserved_names() const override { return reserved_; }
   RoomSession* session(std::uint64_t id) override;
   void close_banned(RoomState& room) override;
 
@@ -78,6 +80,8 @@ class LiveRoom final : public WsEndpoint, private RoomContext {
   void authenticated(std::uint64_t id, std::uint64_t lookup, std::optional<StaffIdentity> staff);
   // Whether a session still has staff powers: an expired session loses them here.
   bool staff_current(RoomSession& s);
+  // Reads the staff accounts' names again (reserved_names).
+  void load_staff_names();
 
   LiveRoomConfig config_;
   sql::WorkerPool& pool_;
@@ -90,6 +94,8 @@ class LiveRoom final : public WsEndpoint, private RoomContext {
   RoomFeed feed_;
   SaleExpiry sale_expiry_;
   StudioControl* studio_ = nullptr;
+  ReservedNames reserved_;
+  std::unique_ptr<LoopTimer> names_timer_;
 };
 
 }  // namespace boai::web

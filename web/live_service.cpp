@@ -74,7 +74,7 @@ struct LiveService::Impl {
   lws_protocols protocols[4] = {};
   WsContext ws;
   std::unique_ptr<WsEndpoint> forwarder;
-  std::unordered_map<std::uint64_t, LwsConnection*> connections;
+  ConnectionMap connections;
   std::unordered_map<std::uint64_t, HttpExchange*> exchanges;
   std::uint64_t next_exchange = 1;
   std::vector<ToIo> io_batch;
@@ -171,6 +171,8 @@ struct LiveService::Impl {
         if (auto it = exchanges.find(reply->exchange); it != exchanges.end()) {
           it->second->respond(std::move(reply->response));
         }
+      } else if (auto* taken = std::get_if<FrameTaken>(&message)) {
+        frame_taken(ws, connections, taken->connection, taken->bytes);
       }
     }
     io_batch.clear();  // frames are shared: let go of them now, not at the next batch
@@ -213,6 +215,7 @@ struct LiveService::Impl {
         if (auto it = remotes.find(text->connection); it != remotes.end()) {
           endpoint->on_text(*it->second, text->text);
         }
+        post_to_io(FrameTaken{text->connection, text->text.size()});
       } else if (auto* closed = std::get_if<ConnectionClosed>(&message)) {
         if (auto it = remotes.find(closed->connection); it != remotes.end()) {
           endpoint->on_close(*it->second);
@@ -257,8 +260,12 @@ class ForwardingEndpoint final : public WsEndpoint {
   }
   void on_text(WsConnection& c, std::string_view text) override {
     service_.tell_loop(TextReceived{c.id(), std::string(text)});
+    if (service_.ws.inbound.forwarded(c.id(), text.size())) {
+      static_cast<LwsConnection&>(c).pause_reading();
+    }
   }
   void on_close(WsConnection& c) override {
+    service_.ws.inbound.closed(c.id());
     service_.connections.erase(c.id());
     service_.tell_loop(ConnectionClosed{c.id()});
   }
@@ -404,6 +411,8 @@ std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(GMainLoop*
   impl->forwarder = std::make_unique<ForwardingEndpoint>(*impl);
   impl->ws.endpoint = impl->config.ws_endpoint != nullptr ? impl->forwarder.get() : nullptr;
   impl->ws.limits = impl->config.ws_limits;
+  impl->ws.inbound =
+      InboundLimit(impl->ws.limits.max_waiting_frames, impl->ws.limits.max_waiting_bytes);
   impl->ws.write_list_started = [io = &impl->io] { io->want_turns(); };
   impl->ws.dropped_slow = &metrics.counter("boai_ws_slow_clients_dropped_total",
                                            "viewers closed for reading too slowly");
@@ -423,13 +432,7 @@ std::expected<std::unique_ptr<LiveService>, Error> LiveService::start(GMainLoop*
   // From here on only the I/O thread touches libwebsockets.
   Impl* io_side = impl.get();
   impl->io.start([io_side] { io_side->on_io_messages(); },
-                 [io_side] {
-                   auto now = LwsConnection::Clock::now();
-                   auto pings = pings_per_sweep(io_side->connections.size(), io_side->ws.limits);
-                   for (auto& [id, c] : io_side->connections) {
-                     c->check_alive(now, pings);
-                   }
-                 },
+                 [io_side] { check_all_alive(io_side->connections, io_side->ws.limits); },
                  [io_side] {
                    lws_context_destroy(io_side->context);
                    io_side->context = nullptr;

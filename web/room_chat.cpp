@@ -64,8 +64,9 @@ void chat_send(RoomContext& context, const Request& r) {
     }
   }
   json body = {{"nickname", s.nickname}, {"text", *text}};
-  if (s.staff) {
+  if (s.staff) {  // pages badge it: 主持 for hosts, 工作人员 for the others
     body["staff"] = true;
+    body["role"] = s.staff->role;
   }
   context.feed().append(
       *r.room, NewRoomEvent{"chat.message", body, s.session_id, s.conn->peer(), std::nullopt},

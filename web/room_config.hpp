@@ -6,7 +6,9 @@
 #include <cstddef>
 #include <string>
 
+#include "donations/money.hpp"
 #include "web/metrics.hpp"
+#include "web/pledge_quota.hpp"
 
 namespace boai::web {
 
@@ -21,7 +23,10 @@ struct LiveRoomConfig {
   std::size_t max_nickname_chars = 20;
   double messages_per_second = 1.0;
   double message_burst = 5.0;
-  double pledges_per_minute = 10.0;
+  double pledges_per_minute = 10.0;  // per connection
+  PledgeQuota pledge_quota;          // per session and per address, across connections and nodes
+  // An unpaid pledge above this is not shown (its donation event) until it is paid in full.
+  donations::Money show_unpaid_up_to = donations::Money::from_yuan(2000);
   std::size_t replay_events = 1000;
   std::size_t recent_chat = 50;
   std::size_t recent_donations = 8;
@@ -29,6 +34,9 @@ struct LiveRoomConfig {
   std::chrono::seconds sale_hold{30 * 60};  // how long an unpaid sale order keeps its stock
   PayInfo pay;
   std::string proofs_dir;  // where POST /api/photos saved what wish.fulfil and sale.add name
+  // Signs the session ids given in welcome (web/session_token.hpp); empty: a phone's own session
+  // string is taken as it is (tests of the room alone).
+  std::string session_key;
 };
 
 struct RoomCounters {

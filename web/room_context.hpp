@@ -12,6 +12,7 @@
 #include "base/error.hpp"
 #include "donations/pledge_batcher.hpp"
 #include "sql/worker_pool.hpp"
+#include "web/reserved_names.hpp"
 #include "web/room_config.hpp"
 #include "web/room_feed.hpp"
 #include "web/room_session.hpp"
@@ -33,6 +34,8 @@ class RoomContext {
   virtual donations::PledgeBatcher& pledges() = 0;
   virtual StudioControl* studio() = 0;  // null: no studio on this node
   virtual GMainContext* loop_context() = 0;
+  // Nicknames no viewer may take (staff names and words for staff).
+  virtual const ReservedNames& reserved_names() const = 0;
   // The session of a connection, or null when it closed.
   virtual RoomSession* session(std::uint64_t id) = 0;
   // Closes the connections of a room that a ban in force covers (staff excepted).

@@ -69,10 +69,11 @@ json totals_json(const RoomState& room) {
   return totals_json(room.campaign, room.totals);
 }
 
-RoomFeed::RoomFeed(std::size_t replay_events, sql::WorkerPool& pool, RoomCounters& counters,
-                   GMainContext* context, const std::string& conninfo,
-                   std::function<void(RoomState&)> rules_changed)
+RoomFeed::RoomFeed(std::size_t replay_events, donations::Money show_unpaid_up_to,
+                   sql::WorkerPool& pool, RoomCounters& counters, GMainContext* context,
+                   const std::string& conninfo, std::function<void(RoomState&)> rules_changed)
     : replay_events_(replay_events),
+      show_unpaid_up_to_(show_unpaid_up_to),
       pool_(pool),
       counters_(counters),
       rules_changed_(std::move(rules_changed)),
@@ -105,7 +106,8 @@ void RoomFeed::with_room(const std::string& slug, std::function<void(RoomState*)
   if (it != rooms_.end()) {
     auto& room = *it->second;
     if (room.phase() == RoomState::Phase::kLoading) {
-      room.waiting.push_back([this, slug, then] { then(rooms_[slug].get()); });
+      // A room whose load failed is no room: ready() says so, where the bare entry did not.
+      room.waiting.push_back([this, slug, then] { then(ready(slug)); });
       return;
     }
     return then(room.phase() == RoomState::Phase::kReady ? &room : nullptr);
@@ -220,6 +222,12 @@ void RoomFeed::tell_observers(const RoomState& room, const StoredRoomEvent& even
         }
       }
     }
+  } else if (event.type == "donation.hidden") {
+    auto body = json::parse(event.payload, nullptr, false);
+    auto pledge = body.is_object() ? body.value("pledge", std::int64_t{0}) : 0;
+    for (auto* o : observers_) {
+      o->on_donation_hidden(room, pledge);
+    }
   } else if (event.type == "wish.updated" || event.type == "wish.featured") {
     if (auto wish = decode_wish(event)) {
       for (auto* o : observers_) {
@@ -280,7 +288,12 @@ void RoomFeed::on_ledger_events(const std::vector<donations::DomainEvent>& event
         continue;
       }
       if (e.topic == "pledge.created" && e.pledge) {
-        append(*room, NewRoomEvent{"donation", donation_body(*e.pledge), "", "", std::nullopt});
+        // A large promise nobody has paid yet is a claim anyone can make: shown once paid.
+        const auto& p = *e.pledge;
+        if (p.amount > show_unpaid_up_to_ && p.paid < p.amount) {
+          continue;
+        }
+        append(*room, NewRoomEvent{"donation", donation_body(p), "", "", std::nullopt});
       } else if (e.topic == "totals.changed" && e.totals) {
         set_totals(*room, *e.totals);
       }

@@ -63,13 +63,17 @@ class RoomObserver {
   virtual void on_wish(const RoomState& room, const RoomWish& wish, bool featured) = 0;
   // featured: a host put it on the video (sale.featured); otherwise its stock changed.
   virtual void on_sale(const RoomState& room, const RoomSale& item, bool featured) = 0;
+  // A host hid a donation's name and message (donation.hidden): the video drops them too.
+  virtual void on_donation_hidden(const RoomState& room, std::int64_t pledge) = 0;
 };
 
 class RoomFeed {
  public:
   // rules_changed runs after a room's moderation was reloaded (another node banned someone).
-  RoomFeed(std::size_t replay_events, sql::WorkerPool& pool, RoomCounters& counters,
-           GMainContext* context, const std::string& conninfo,
+  // An unpaid pledge above show_unpaid_up_to gets no donation event here: the payment's thanks
+  // shows it once it is paid in full (app/payment_thanks.cpp).
+  RoomFeed(std::size_t replay_events, donations::Money show_unpaid_up_to, sql::WorkerPool& pool,
+           RoomCounters& counters, GMainContext* context, const std::string& conninfo,
            std::function<void(RoomState&)> rules_changed);
   ~RoomFeed();
   RoomFeed(const RoomFeed&) = delete;
@@ -116,6 +120,7 @@ class RoomFeed {
   void tick();
 
   std::size_t replay_events_;
+  donations::Money show_unpaid_up_to_;
   sql::WorkerPool& pool_;
   RoomCounters& counters_;
   std::function<void(RoomState&)> rules_changed_;

@@ -5,6 +5,7 @@
 #include "donations/text_rules.hpp"
 #include "web/random_id.hpp"
 #include "web/room_requests.hpp"
+#include "web/session_token.hpp"
 
 namespace boai::web {
 
@@ -18,27 +19,38 @@ bool is_session_token(const std::string& s) {
          });
 }
 
+// The session a hello names, when the server signed it; otherwise a new one (welcome gives it).
+std::string session_of(const LiveRoomConfig& config, const std::string& asked) {
+  if (config.session_key.empty()) {
+    return is_session_token(asked) ? asked : random_id();
+  }
+  auto id = verified_session(config.session_key, asked);
+  return id ? *id : random_id();
+}
+
 json welcome_frame(RoomContext& context, const RoomSession& s, RoomState& room) {
   const auto& config = context.config();
   json funds = json::array();
   for (const auto& fund : room.campaign.funds) {
     funds.push_back({{"slug", fund.slug}, {"name", fund.name}});
   }
-  json welcome = {{"type", "welcome"},
-                  {"room", room.slug()},
-                  {"seq", room.seq()},
-                  {"viewers", context.feed().viewers_of(room)},
-                  {"totals", totals_json(room)},
-                  {"recent", room.recent("chat.message", config.recent_chat)},
-                  {"recent_donations", room.recent("donation", config.recent_donations)},
-                  {"session", s.session_id},
-                  {"nickname", s.nickname},
-                  {"campaign",
-                   {{"title", room.campaign.title},
-                    {"status", room.campaign.status},
-                    {"goal_fen", room.campaign.goal.fen()},
-                    {"funds", funds}}},
-                  {"slow_mode_seconds", room.slow_mode_seconds}};
+  json welcome = {
+      {"type", "welcome"},
+      {"room", room.slug()},
+      {"seq", room.seq()},
+      {"viewers", context.feed().viewers_of(room)},
+      {"totals", totals_json(room)},
+      {"recent", room.recent("chat.message", config.recent_chat)},
+      {"recent_donations", room.recent("donation", config.recent_donations)},
+      {"session",
+       config.session_key.empty() ? s.session_id : session_token(config.session_key, s.session_id)},
+      {"nickname", s.nickname},
+      {"campaign",
+       {{"title", room.campaign.title},
+        {"status", room.campaign.status},
+        {"goal_fen", room.campaign.goal.fen()},
+        {"funds", funds}}},
+      {"slow_mode_seconds", room.slow_mode_seconds}};
   // What is on the video's card now, for a phone that joins after it was featured.
   json featured = room.latest("wish.featured", "sale.featured");
   welcome["featured"] = featured.is_object() && featured.value("id", 0) != 0 ? featured : json();
@@ -111,6 +123,11 @@ std::expected<std::string, Error> nickname_for(const RoomContext& context, const
     return std::unexpected(make_error(
         "too_long", "a nickname is at most " + std::to_string(max_chars) + " characters"));
   }
+  // Posing as the host: staff names and their look-alikes (Ｈｏｓｔ, HOST) are the staff's own.
+  if (!s.staff && !nick.empty() && context.reserved_names().reserved(nick)) {
+    return std::unexpected(
+        make_error("nickname_reserved", "that nickname is kept for the station's staff"));
+  }
   if (nick.empty()) {
     nick = s.staff ? s.staff->name : "观众" + random_id().substr(0, 4);
   }
@@ -139,7 +156,7 @@ void hello(RoomContext& context, const Request& r) {
     return context.refuse(s, f, nick.error());
   }
   s.nickname = *nick;
-  s.session_id = is_session_token(*session) ? *session : random_id();
+  s.session_id = session_of(context.config(), *session);
   if (!donations::is_valid_slug(*room)) {
     return context.refuse(
         s, f, make_error("room_not_found", "no live room \"" + room->substr(0, 64) + "\""));

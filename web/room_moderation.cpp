@@ -77,6 +77,37 @@ void sanction(RoomContext& context, const Request& r) {
       });
 }
 
+// mod.hide_donation: the donor's name and message leave the room, its history and the video; the
+// pledge, its ledger entries and the totals stay (the pledge is marked with who hid it).
+void hide_donation(RoomContext& context, const Request& r) {
+  auto pledge = integer_field(r.frame, "pledge");
+  if (!pledge) {
+    return context.refuse(r.session, r.frame, pledge.error());
+  }
+  std::string slug = r.room->slug(), by = r.session.staff->name;
+  std::int64_t campaign = r.room->campaign.id, id = *pledge;
+  context.pool().run_expected<void>(
+      [campaign, id, by](sql::Connection& c) { return hide_pledge(c, campaign, id, by); },
+      [answer = context.later(r.session, r.frame), slug, id](std::expected<void, Error> hidden) {
+        auto* room_context = answer.context();
+        auto* room = room_context != nullptr ? room_context->feed().ready(slug) : nullptr;
+        if (room == nullptr) {
+          return;
+        }
+        if (!hidden) {
+          return answer.refuse(hidden.error());
+        }
+        room_context->feed().append(
+            *room, NewRoomEvent{"donation.hidden", {{"pledge", id}}, "", "", std::nullopt},
+            [answer](const StoredRoomEvent* stored) {
+              if (stored == nullptr) {
+                return answer.refuse(make_error("db_unavailable", "try again"));
+              }
+              answer.ack({{"seq", stored->seq}});
+            });
+      });
+}
+
 // Stores the room's slow mode and blocked words as they now stand, and tells its viewers.
 void save_settings(RoomContext& context, const Request& r) {
   auto& room = *r.room;
@@ -136,6 +167,7 @@ std::vector<RequestRoute> moderation_requests() {
       {"mod.ban", sanction, Sender::kHost, true},
       {"mod.slow", slow_mode, Sender::kHost, true},
       {"mod.blocked_words", blocked_words, Sender::kHost, true},
+      {"mod.hide_donation", hide_donation, Sender::kHost, true},
       {"mod.*", unknown_moderation, Sender::kHost, true},
   };
 }

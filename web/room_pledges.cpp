@@ -1,6 +1,7 @@
 // pledge.create: a donor's pledge in the room's campaign, handed to the batch writers and
 // acknowledged (with how to pay) only after its transaction committed.
 #include "base/on_loop.hpp"
+#include "web/pledge_quota.hpp"
 #include "web/room_requests.hpp"
 #include "web/room_wishes.hpp"
 
@@ -73,6 +74,35 @@ std::expected<void, Error> keeps_rules(const RoomSession& s, const RoomState* ro
   return {};
 }
 
+// The pledge written: to a red wish's row, or through the batch writers.
+void place(RoomContext& context, const Request& r, donations::PledgeRequest request,
+           std::int64_t wish_id) {
+  if (wish_id != 0) {  // a gift to a red wish is written against the wish's row
+    request.target_kind = "wish";
+    request.target_id = wish_id;
+    return pledge_to_wish(context, r, std::move(request), wish_id,
+                          bool_field(r.frame, "rest_to_fund"));
+  }
+  auto started = Clock::now();
+  context.pledges().submit(std::move(request), [answer = context.later(r.session, r.frame), started,
+                                                loop = context.loop_context()](auto result) {
+    // On a batch writer's thread, after commit: hand over to the loop.
+    run_on_loop(loop, [answer, started, result = std::move(result)] {
+      auto* room = answer.context();
+      if (room == nullptr || answer.session() == nullptr) {
+        return;  // the phone went away; its retry will get this pledge
+      }
+      if (!result) {
+        return answer.refuse(result.error());
+      }
+      room->counters().pledges_acked.add();
+      room->counters().pledge_ack_us.add(
+          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count());
+      answer.ack({{"pledge", pledge_json(*result, room->config().pay)}});
+    });
+  });
+}
+
 void pledge_create(RoomContext& context, const Request& r) {
   auto& s = r.session;
   if (!s.pledges.take()) {
@@ -91,30 +121,27 @@ void pledge_create(RoomContext& context, const Request& r) {
   if (!wish_id) {
     return context.refuse(s, r.frame, wish_id.error());
   }
-  if (*wish_id != 0) {  // a gift to a red wish is written against the wish's row
-    request->target_kind = "wish";
-    request->target_id = *wish_id;
-    return pledge_to_wish(context, r, std::move(*request), *wish_id,
-                          bool_field(r.frame, "rest_to_fund"));
+  if (s.staff) {
+    return place(context, r, std::move(*request), *wish_id);
   }
-  auto started = Clock::now();
-  context.pledges().submit(std::move(*request), [answer = context.later(s, r.frame), started,
-                                                 loop = context.loop_context()](auto result) {
-    // On a batch writer's thread, after commit: hand over to the loop.
-    run_on_loop(loop, [answer, started, result = std::move(result)] {
-      auto* room = answer.context();
-      if (room == nullptr || answer.session() == nullptr) {
-        return;  // the phone went away; its retry will get this pledge
-      }
-      if (!result) {
-        return answer.refuse(result.error());
-      }
-      room->counters().pledges_acked.add();
-      room->counters().pledge_ack_us.add(
-          std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count());
-      answer.ack({{"pledge", pledge_json(*result, room->config().pay)}});
-    });
-  });
+  // A new connection starts its own bucket: the session's and the address's pledges are counted
+  // in the database, across connections and nodes, before the pledge is written.
+  context.pool().run_expected<void>(
+      [session = s.session_id, address = s.conn->peer(), quota = context.config().pledge_quota](
+          sql::Connection& c) { return take_pledge_quota(c, session, address, quota); },
+      [answer = context.later(s, r.frame), frame = r.frame, request = std::move(*request),
+       wish = *wish_id](std::expected<void, Error> taken) {
+        auto* who = answer.session();
+        if (who == nullptr) {
+          return;
+        }
+        auto& room = *answer.context();
+        if (!taken) {
+          room.counters().rate_limited.add();
+          return answer.refuse(taken.error());
+        }
+        place(room, Request{*who, frame, room.feed().ready(who->room)}, request, wish);
+      });
 }
 
 }  // namespace

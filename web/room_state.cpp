@@ -44,6 +44,9 @@ std::vector<const RoomEvent*> RoomState::accept(std::vector<StoredRoomEvent> eve
         }
       }
     }
+    if (e.type == "donation.hidden") {
+      hide_donation(e);
+    }
     FramePtr frame = make_frame(e.payload);
     ring_.push_back(RoomEvent{std::move(e), std::move(frame)});
     if (ring_.size() > ring_size_) {
@@ -52,6 +55,20 @@ std::vector<const RoomEvent*> RoomState::accept(std::vector<StoredRoomEvent> eve
     ready.push_back(&ring_.back());
   }
   return ready;
+}
+
+void RoomState::hide_donation(const StoredRoomEvent& hidden) {
+  auto body = nlohmann::json::parse(hidden.payload, nullptr, false);
+  auto pledge = body.is_object() ? body.value("pledge", std::int64_t{0}) : 0;
+  for (auto& r : ring_) {
+    if (r.stored.type != "donation" || r.stored.removed) {
+      continue;
+    }
+    auto shown = nlohmann::json::parse(r.stored.payload, nullptr, false);
+    if (shown.is_object() && shown.value("pledge", std::int64_t{-1}) == pledge) {
+      r.stored.removed = true;
+    }
+  }
 }
 
 std::optional<std::vector<const RoomEvent*>> RoomState::since(std::int64_t last_seq) const {

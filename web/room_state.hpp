@@ -72,6 +72,9 @@ class RoomState {
   bool refreshing_totals = false;
 
  private:
+  // donation.hidden: the donation it names leaves "recent" (its name and message with it).
+  void hide_donation(const StoredRoomEvent& hidden);
+
   std::string slug_;
   std::size_t ring_size_;
   Phase phase_ = Phase::kLoading;

@@ -217,6 +217,15 @@ std::expected<std::vector<StoredRoomEvent>, Error> append_room_events_in(
         return std::unexpected(failed(r.error()));
       }
     }
+    if (e.type == "donation.hidden") {  // later hellos' recent_donations leave it out
+      auto r = tx.exec(
+          "UPDATE room_events SET removed = true WHERE room = $1 AND type = 'donation' "
+          "AND (payload::jsonb ->> 'pledge') = $2",
+          params(slug, std::to_string(e.body.value("pledge", std::int64_t{0}))));
+      if (!r) {
+        return std::unexpected(failed(r.error()));
+      }
+    }
     if (e.type == "room.cleared") {
       auto r =
           tx.exec("UPDATE room_events SET removed = true WHERE room = $1 AND type = 'chat.message'",
@@ -256,6 +265,20 @@ std::expected<std::vector<StoredRoomEvent>, Error> append_room_events_in(
   return out;
 }
 
+std::expected<void, Error> hide_pledge(sql::Connection& conn, std::int64_t campaign_id,
+                                       std::int64_t pledge, const std::string& by) {
+  auto r =
+      conn.exec("UPDATE pledges SET hidden_by = $3 WHERE id = $1 AND campaign_id = $2 RETURNING id",
+                params(pledge, campaign_id, by));
+  if (!r) {
+    return std::unexpected(failed(r.error()));
+  }
+  if (r->rows() == 0) {
+    return std::unexpected(make_error("pledge_not_found", "no such pledge in this room"));
+  }
+  return {};
+}
+
 std::expected<std::vector<StoredRoomEvent>, Error> fetch_room_events(sql::Connection& conn,
                                                                      const std::string& slug,
                                                                      std::int64_t after_seq,
@@ -287,10 +310,10 @@ std::expected<Sanction, Error> add_sanction(sql::Connection& conn, const std::st
     if (who->rows() == 0) {
       return std::unexpected(make_error("message_not_found", "no such message in this room"));
     }
+    // The session is one the server signed; the address covers a phone that drops it to start
+    // afresh (and, a mute too, everyone on that address: a hall's Wi-Fi, say).
     s.session = who->text(0, 0);
-    if (kind == "ban") {
-      s.address = who->text(0, 1);
-    }
+    s.address = who->text(0, 1);
     s.nickname = who->text(0, 2);
   }
   auto r = conn.exec(

@@ -82,6 +82,11 @@ std::expected<std::vector<StoredRoomEvent>, Error> append_room_events(
 std::expected<std::vector<StoredRoomEvent>, Error> append_room_events_in(
     sql::Connection& tx, const std::string& slug, const std::vector<NewRoomEvent>& events);
 
+// Marks a pledge of the campaign as hidden by a host (pledges.hidden_by). Errors:
+// pledge_not_found (none of this campaign).
+std::expected<void, Error> hide_pledge(sql::Connection& conn, std::int64_t campaign_id,
+                                       std::int64_t pledge, const std::string& by);
+
 std::expected<std::vector<StoredRoomEvent>, Error> fetch_room_events(sql::Connection& conn,
                                                                      const std::string& slug,
                                                                      std::int64_t after_seq,

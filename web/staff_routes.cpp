@@ -26,10 +26,10 @@ HttpResponse error_response(int status, const std::string& code, const std::stri
 }
 
 HttpResponse error_response(const Error& e, int retry_after = 0) {
-  int status = e.code == "login_failed"      ? 401
-               : e.code == "login_throttled" ? 429
-               : e.code == "db_unavailable"  ? 503
-                                             : 500;
+  int status = e.code == "login_failed"                         ? 401
+               : e.code == "login_throttled"                    ? 429
+               : e.code == "db_unavailable" || e.code == "busy" ? 503
+                                                                : 500;
   auto response = error_response(status, e.code, e.message);
   if (status == 429) {
     response.headers.emplace_back("Retry-After", std::to_string(retry_after));

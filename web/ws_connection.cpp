@@ -156,6 +156,26 @@ std::size_t pings_per_sweep(std::size_t connections, const WsLimits& limits) {
   return connections / static_cast<std::size_t>(window) + 1;
 }
 
+void check_all_alive(const ConnectionMap& connections, const WsLimits& limits) {
+  auto now = LwsConnection::Clock::now();
+  auto pings = pings_per_sweep(connections.size(), limits);
+  for (const auto& [id, c] : connections) {
+    c->check_alive(now, pings);
+  }
+}
+
+void frame_taken(WsContext& ctx, const ConnectionMap& connections, std::uint64_t connection,
+                 std::size_t bytes) {
+  thread_local std::vector<std::uint64_t> resume;
+  resume.clear();
+  ctx.inbound.taken(connection, bytes, resume);
+  for (auto id : resume) {
+    if (auto it = connections.find(id); it != connections.end()) {
+      it->second->resume_reading();
+    }
+  }
+}
+
 bool LwsConnection::receive(const char* data, std::size_t len, bool final, std::string& whole,
                             bool& too_big) {
   if (partial_.size() + len > limits_.max_frame_bytes) {

@@ -9,7 +9,9 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <unordered_map>
 
+#include "web/inbound_limit.hpp"
 #include "web/metrics.hpp"
 #include "web/ws_endpoint.hpp"
 
@@ -25,6 +27,8 @@ struct WsContext {
   // thread writes them a few at a time, between its looks at the sockets.
   std::deque<std::uint64_t> to_write;
   std::function<void()> write_list_started;  // to_write has its first entry: start writing turns
+  // Which connections are read: frames wait for the loop thread a few at a time (see there).
+  InboundLimit inbound{4, 8 << 20};
   Counter* dropped_slow = nullptr;
   Counter* refused = nullptr;
 };
@@ -57,6 +61,10 @@ class LwsConnection final : public WsConnection {
   // For a connection on the to_write list: runs its SERVER_WRITEABLE now (see write_soon).
   void write_now();
   bool is_closing() const { return closing_; }
+  // Stops and resumes reading the socket (InboundLimit decides). What lws has read already it
+  // keeps, and hands over once reading resumes.
+  void pause_reading() { lws_rx_flow_control(wsi_, 0); }
+  void resume_reading() { lws_rx_flow_control(wsi_, 1); }
 
   // Keep-alive, done here rather than by libwebsockets' retry policy: with one, lws re-inserts a
   // connection's timer into a sorted list of all of them whenever it proves alive, a walk over
@@ -91,8 +99,15 @@ class LwsConnection final : public WsConnection {
   std::string close_reason_;
 };
 
+using ConnectionMap = std::unordered_map<std::uint64_t, LwsConnection*>;
+
 // How many of the connections the once-a-second sweep may ping.
 std::size_t pings_per_sweep(std::size_t connections, const WsLimits& limits);
+// The once-a-second sweep: pings the idle, closes the silent (see check_alive).
+void check_all_alive(const ConnectionMap& connections, const WsLimits& limits);
+// The room handled a frame of `bytes` from `connection`: reads again what InboundLimit allows.
+void frame_taken(WsContext& ctx, const ConnectionMap& connections, std::uint64_t connection,
+                 std::size_t bytes);
 
 int ws_callback(lws* wsi, lws_callback_reasons reason, void* user, void* in, size_t len);
 

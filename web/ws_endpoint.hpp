@@ -46,6 +46,10 @@ struct WsLimits {
   std::size_t max_frame_bytes = 16 * 1024;
   std::size_t max_queued_frames = 1024;
   int max_connections_per_address = 64;
+  // Frames read but not yet handled by the room: past these a connection (or all of them) is
+  // not read until the room catches up, so a flood waits in the sender's socket, not our memory.
+  std::size_t max_waiting_frames = 4;
+  std::size_t max_waiting_bytes = 8 * 1024 * 1024;
   int ping_after_idle_seconds = 30;
   int close_after_silent_seconds = 75;
   // Origins allowed to open /ws (scheme://host[:port]). Empty: the page's own origin only, that

@@ -4,12 +4,18 @@
 #include <cstdio>
 
 #include "base/internal_error.hpp"
+#include "web/frame_peek.hpp"
 
 namespace boai::web {
 
 using nlohmann::json;
 
 std::expected<ClientFrame, Error> parse_client_frame(std::string_view text) {
+  // Thousands of levels fit in 16 KiB; refused before the parser builds one value of them.
+  if (peek_client_frame(text).too_deep) {
+    return std::unexpected(make_error(
+        "too_deep", "a frame nests at most " + std::to_string(kMaxFrameDepth) + " levels"));
+  }
   json body = json::parse(text.begin(), text.end(), nullptr, false);
   if (body.is_discarded() || !body.is_object()) {
     return std::unexpected(make_error("bad_json", "a frame is one JSON object"));

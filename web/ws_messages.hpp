@@ -20,7 +20,8 @@ struct ClientFrame {
   nlohmann::json body;
 };
 
-// Errors: bad_json (not JSON, not an object, no string "type"), bad_request (a bad "rid").
+// Errors: bad_json (not JSON, not an object, no string "type"), bad_request (a bad "rid"),
+// too_deep (nested past kMaxFrameDepth levels, refused before parsing).
 std::expected<ClientFrame, Error> parse_client_frame(std::string_view text);
 
 // Field readers for handlers; errors are bad_request naming the field.

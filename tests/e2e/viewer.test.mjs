@@ -5,8 +5,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSite, launchBrowser, phone, screenshot, joined, setNickname, sendChat, pledge, pageRequest } from './support.mjs';
-import { runBoai, tempDir } from '../ws/support.mjs';
+import { startSite, launchBrowser, phone, screenshot, joined, setNickname, sendChat, pledge, pageRequest, HOST_NAME,
+  HOST_PASSWORD } from './support.mjs';
+import { Client, runBoai, signIn, tempDir } from '../ws/support.mjs';
 
 const XSS_IMG = '<img src=x onerror=window.__xss=1>';
 const XSS_SCRIPT = '<script>window.__xss=1</script>';
@@ -72,6 +73,24 @@ test('a chat message from one phone appears on the other', async () => {
   assert.equal(await line.locator('.nick').textContent(), '小明');
   await a.locator('#chat-list li.msg', { hasText: '大家好，第一次来学急救' }).waitFor();
   assert.match(await b.textContent('#viewer-count'), /\d+ 人在看/);
+});
+
+test('the host\'s chat carries a 主持 badge that a viewer\'s line does not', async () => {
+  const host = await Client.open(site.port, { cookie: await signIn(site.port, HOST_NAME, HOST_PASSWORD) });
+  await host.hello(site.room);
+  const ack = await host.request({ type: 'chat.send', text: '欢迎大家来到急救课' });
+  assert.equal(ack.type, 'ack', JSON.stringify(ack));
+  const line = b.locator(`#chat-list li.msg[data-id="${ack.id}"]`);
+  await line.waitFor();
+  assert.equal(await line.locator('.badge').textContent(), '主持');
+  assert.equal(await line.locator('.nick').textContent(), HOST_NAME);
+  const viewerLine = b.locator('#chat-list li.msg', { hasText: '大家好，第一次来学急救' });
+  assert.equal(await viewerLine.locator('.badge').count(), 0);
+  // A viewer asking for the host's name is refused.
+  const posing = await Client.open(site.port);
+  assert.equal((await posing.hello(site.room, { nickname: HOST_NAME })).code, 'nickname_reserved');
+  await posing.close();
+  await host.close();
 });
 
 test('a pledge from one phone moves the goal bar on the other and its masked name appears', async () => {

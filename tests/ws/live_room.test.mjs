@@ -204,3 +204,60 @@ test('pledge messages and names keep the room\'s blocked words and mutes', async
     await host.close();
   }
 });
+
+test('viewers cannot take staff names or look-alikes, and staff chat is marked', async () => {
+  // A room of its own: an earlier test banned this address from firstaid.
+  const r = await runBoai(['campaign', 'add', 'names', '--title', '名字', '--goal', '1000', '--live',
+    '--data-dir', dataDir]);
+  assert.equal(r.code, 0, r.output);
+  for (const nickname of ['host', 'ＨＯＳＴ', 'Host1', 'h o s t', '主持人小王', '工作人员', 'MONEY']) {
+    const c = await Client.open(server.port);
+    assert.equal((await c.hello('names', { nickname })).code, 'nickname_reserved', nickname);
+    await c.close();
+  }
+  const viewer = await Client.open(server.port);
+  assert.equal((await viewer.hello('names', { nickname: 'ghost' })).type, 'welcome');
+  const host = await Client.open(server.port, { cookie: await signIn(server.port, 'host1', 'host-password-1') });
+  assert.equal((await host.hello('names', { nickname: '主持人' })).type, 'welcome');
+  const said = await host.request({ type: 'chat.send', text: '欢迎' });
+  const line = await viewer.next((f) => f.type === 'chat.message' && f.id === said.id);
+  assert.equal(line.staff, true);
+  assert.equal(line.role, 'host');
+  const own = await viewer.request({ type: 'chat.send', text: '你好', staff: true, role: 'host' });
+  const mine = await viewer.next((f) => f.type === 'chat.message' && f.id === own.id);
+  assert.equal(mine.staff, undefined);
+  await viewer.close();
+  await host.close();
+});
+
+test('sessions are the server\'s to give, and a mute holds across a new session and nickname', async () => {
+  const r = await runBoai(['campaign', 'add', 'mutes', '--title', '禁言', '--goal', '1000', '--live',
+    '--data-dir', dataDir]);
+  assert.equal(r.code, 0, r.output);
+  const signed = /^[0-9a-f]{24}_[0-9a-f]{24}$/;
+  const loud = await Client.open(server.port);
+  const first = await loud.hello('mutes', { nickname: 'loud' });
+  assert.match(first.session, signed);
+  // A session the server did not sign is replaced; one it signed is kept.
+  const other = await Client.open(server.port);
+  const madeUp = await other.hello('mutes', { session: 'made-up-session-1' });
+  assert.match(madeUp.session, signed);
+  assert.notEqual(madeUp.session, 'made-up-session-1');
+  await other.close();
+  const again = await Client.open(server.port);
+  assert.equal((await again.hello('mutes', { session: first.session })).session, first.session);
+  await again.close();
+
+  const host = await Client.open(server.port, { cookie: await signIn(server.port, 'host1', 'host-password-1') });
+  await host.hello('mutes');
+  const said = await loud.request({ type: 'chat.send', text: 'spam' });
+  assert.equal((await host.request({ type: 'mod.mute', id: said.id, minutes: 5 })).type, 'ack');
+  await loud.close();
+  // Back without its session, under another name: the address is muted too.
+  const back = await Client.open(server.port);
+  await back.hello('mutes', { nickname: 'quiet' });
+  assert.equal((await back.request({ type: 'chat.send', text: 'hi again' })).code, 'muted');
+  assert.equal((await host.request({ type: 'chat.send', text: '主持人不受影响' })).type, 'ack');
+  await back.close();
+  await host.close();
+});

@@ -139,7 +139,8 @@ test('crash test: every acknowledged pledge is in the ledger exactly once', asyn
   const port = await freePort();
   // Limits high enough that no phone waits between pledges: a kill lands in the middle of a burst.
   const args = ['--listen', `127.0.0.1:${port}`, '--data-dir', dataDir,
-    '--limits', 'messages_per_second=1000,message_burst=1000,pledges_per_minute=60000'];
+    '--limits', 'messages_per_second=1000,message_burst=1000,pledges_per_minute=60000,'
+      + 'session_pledges_per_hour=100000,address_pledges_per_hour=100000'];
   const before = new Set((await ledgerEntries()).filter((e) => e.kind === 'pledge').map((e) => e.reference));
   let server = await startBoai(args);
   const acknowledged = new Map(); // idempotency key -> reference

@@ -32,20 +32,36 @@ function append(node) {
   if (nearBottom) list.scrollTop = list.scrollHeight;
 }
 
+// The station's own people (staff: true): a badge no viewer's nickname can imitate.
+function staffBadge(m) {
+  if (!m.staff) return null;
+  const host = m.role === 'host' || m.role === 'admin';
+  return el('span', { class: 'badge', text: t(host ? 'chat.badge_host' : 'chat.badge_staff') });
+}
+
 export function addMessage(m) {
   if (document.querySelector(`#chat-list li[data-id="${Number(m.id)}"]`)) return;
-  append(el('li', { class: 'msg', dataset: { id: m.id } },
+  append(el('li', { class: m.staff ? 'msg staff' : 'msg', dataset: { id: m.id } },
+    staffBadge(m),
     el('span', { class: 'nick', text: m.nickname }),
     el('span', { class: 'text', text: m.text }),
     el('time', { class: 'at', text: clock(m.at) })));
 }
 
 export function addDonationLine(d) {
-  append(el('li', { class: 'msg gift' },
+  append(el('li', { class: 'msg gift', dataset: { pledge: d.pledge ?? '' } },
     el('span', { class: 'nick', text: d.display_name || '爱心人士' }),
     el('span', { class: 'text' }, `${t('chat.donated')} ${formatFen(d.amount_fen ?? 0, { short: true })}`,
       d.message ? el('span', { class: 'gift-message', text: ` “${d.message}”` }) : null),
     el('time', { class: 'at', text: clock(d.at) })));
+}
+
+// donation.hidden: the gift's line keeps its amount, without the name and message.
+export function hideDonationLine(pledge) {
+  const li = document.querySelector(`#chat-list li.gift[data-pledge="${Number(pledge)}"]`);
+  if (!li) return;
+  li.querySelector('.nick').textContent = '爱心人士';
+  li.querySelector('.gift-message')?.remove();
 }
 
 function systemLine(key) {

@@ -51,6 +51,14 @@ export function markPaid(p) {
   item.querySelector('.amount').after(el('span', { class: 'paid', text: t('goal.received') }));
 }
 
+// A donation.hidden event: a host hid the donor's name and message; the amount stays.
+export function hideDonation(pledge) {
+  const item = $('#donation-feed').querySelector(`li[data-pledge="${Number(pledge)}"]`);
+  if (!item) return;
+  item.querySelector('.donor').textContent = '爱心人士';
+  item.querySelector('.message')?.remove();
+}
+
 export function clearDonations() {
   $('#donation-feed').replaceChildren();
   $('#feed-empty').hidden = false;

@@ -77,6 +77,7 @@ function join(slug) {
     else if (e.type === 'chat.removed') room.removeChat(e.id);
     else if (e.type === 'room.cleared') room.clearChat();
     else if (e.type === 'donation') room.addPledge(e);
+    else if (e.type === 'donation.hidden') room.hidePledge(e.pledge);
     else if (e.type === 'wish.updated') {
       wishes.applyWishEvent(e);
     } else if (e.type === 'wish.featured') {

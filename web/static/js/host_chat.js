@@ -1,5 +1,5 @@
 // The host console's room: chat with delete, mute and ban per message, slow mode, clear, blocked
-// words, and the pledge feed with the totals.
+// words, and the pledge feed (hiding a donation's name) with the totals.
 import { $, el, clock } from './dom.js';
 import { t } from './i18n.js';
 import { formatFen } from './money.js';
@@ -49,15 +49,28 @@ export function clearChat() {
   list().replaceChildren();
 }
 
+// A donation in the feed, with 隐藏 to take its name and message off the room and the video.
 export function addPledge(d) {
   const feed = $('#pledge-feed');
-  feed.prepend(el('li', {},
+  const hide = el('button', { type: 'button', class: 'mod hide', text: t('host.hide_donation') });
+  hide.addEventListener('click', () => act(client, { type: 'mod.hide_donation', pledge: d.pledge }));
+  feed.prepend(el('li', { dataset: { pledge: d.pledge ?? '' } },
     el('time', { text: clock(d.at) }),
     el('strong', { text: d.display_name || '爱心人士' }),
     el('span', { class: 'amount', text: formatFen(d.amount_fen ?? 0) }),
     d.fund ? el('span', { class: 'muted', text: d.fund }) : null,
-    d.message ? el('span', { class: 'message', text: d.message }) : null));
+    d.message ? el('span', { class: 'message', text: d.message }) : null,
+    d.pledge ? hide : null));
   while (feed.children.length > 100) feed.lastElementChild.remove();
+}
+
+// donation.hidden: the feed shows what the room now shows.
+export function hidePledge(pledge) {
+  const item = $('#pledge-feed').querySelector(`li[data-pledge="${Number(pledge)}"]`);
+  if (!item) return;
+  item.querySelector('strong').textContent = '爱心人士';
+  item.querySelector('.message')?.remove();
+  item.querySelector('button.hide')?.remove();
 }
 
 export function showTotals(totals) {

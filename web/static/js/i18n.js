@@ -1,5 +1,4 @@
-// The pages' words in zh-CN (the default) and English, the switch kept in localStorage, and the
-// protocol's error codes (web/PROTOCOL.md) told in words.
+// The pages' words in zh-CN and English, the switch in localStorage, and error codes in words.
 import { WISH_WORDS, WISH_ERRORS } from './words_wishes.js';
 import { SALE_WORDS, SALE_ERRORS } from './words_sales.js';
 import { DESK_WORDS, DESK_ERRORS } from './words_finance.js';
@@ -7,6 +6,7 @@ import { PERIOD_WORDS, PERIOD_ERRORS } from './words_periods.js';
 import { LEDGER_WORDS, LEDGER_ERRORS } from './words_ledger.js';
 import { PAY_WORDS, PAY_ERRORS } from './words_pay.js';
 import { REPLAY_WORDS } from './words_replays.js';
+import { LIVE_WORDS, LIVE_ERRORS } from './words_live.js';
 
 const WORDS = {
   'zh-CN': {
@@ -379,9 +379,9 @@ const ERRORS = {
 
 for (const lang of ['zh-CN', 'en']) {
   Object.assign(WORDS[lang], WISH_WORDS[lang], SALE_WORDS[lang], DESK_WORDS[lang], PERIOD_WORDS[lang],
-    LEDGER_WORDS[lang], PAY_WORDS[lang], REPLAY_WORDS[lang]);
+    LEDGER_WORDS[lang], PAY_WORDS[lang], REPLAY_WORDS[lang], LIVE_WORDS[lang]);
   Object.assign(ERRORS[lang], WISH_ERRORS[lang], SALE_ERRORS[lang], DESK_ERRORS[lang],
-    PERIOD_ERRORS[lang], LEDGER_ERRORS[lang], PAY_ERRORS[lang]);
+    PERIOD_ERRORS[lang], LEDGER_ERRORS[lang], PAY_ERRORS[lang], LIVE_ERRORS[lang]);
 }
 
 const KEY = 'boai.lang';

@@ -6,7 +6,7 @@ import { apiOrNull } from './api.js';
 import { LiveClient } from './live_client.js';
 import { startLivePlayer } from './player.js';
 import { loadStation } from './station.js';
-import { renderTotals, addDonation, clearDonations, markPaid } from './goal_view.js';
+import { renderTotals, addDonation, clearDonations, markPaid, hideDonation } from './goal_view.js';
 import * as chat from './chat_view.js';
 import { wireDonate, setFunds, setCampaignOpen, showPledgeToPay } from './donate_view.js';
 import { resumeReference, onPaidEvent } from './pay_online.js';
@@ -141,6 +141,9 @@ function wireClient(client) {
     } else if (e.type === 'donation.paid') {
       markPaid(e);
       onPaidEvent(e);
+    } else if (e.type === 'donation.hidden') {
+      hideDonation(e.pledge);
+      chat.hideDonationLine(e.pledge);
     } else if (e.type.startsWith('sale.')) {
       sales.onRoomEvent(e);
     } else {
