@@ -2,6 +2,7 @@
 // a worker thread, the answer given back on the loop.
 #include "app/recording_routes.hpp"
 
+#include <functional>
 #include <memory>
 
 #include "app/replay_download.hpp"
@@ -19,6 +20,18 @@ namespace {
 const StaffNeed kHosts{"host", "the replay library is kept by hosts"};
 
 using Keeper = std::shared_ptr<ReplayKeeper>;
+
+// The library's disk work on the pool's threads, whether or not the database is up (a pool with
+// no connection still runs it there). A full queue is answered `busy` at once: that answer comes
+// on the loop, where the disk must not be read.
+void on_disk(sql::WorkerPool& pool, std::function<web::HttpResponse()> work,
+             web::HttpResponder respond) {
+  pool.run<web::HttpResponse>([work](sql::Connection&) { return work(); }, std::move(respond),
+                              [work](const sql::DbError& e) {
+                                return e.code == "busy" ? error_response(503, "busy", e.message)
+                                                        : work();
+                              });
+}
 
 json recording_json(const stream::Recording& r, const ReplayMeta& meta) {
   json chapters = json::array();
@@ -79,15 +92,9 @@ void list(const Keeper& keeper, sql::WorkerPool& pool, const web::HttpRequest& r
   auto before = web::query_value(request.query, "before").value_or("");
   auto n = static_cast<std::size_t>(*limit);
   auto read = [keeper, &pool, n, before](bool all, web::HttpResponder answer) {
-    // Listing files needs no database: the same work runs when the pool has no connection.
-    pool.run<web::HttpResponse>(
-        [keeper, n, before, all](sql::Connection&) {
-          return page_response(*keeper, n, before, all);
-        },
-        std::move(answer),
-        [keeper, n, before, all](const sql::DbError&) {
-          return page_response(*keeper, n, before, all);
-        });
+    on_disk(
+        pool, [keeper, n, before, all] { return page_response(*keeper, n, before, all); },
+        std::move(answer));
   };
   if (web::query_value(request.query, "all").value_or("") != "1") {
     return read(false, std::move(respond));
@@ -150,8 +157,7 @@ void change(const Keeper& keeper, sql::WorkerPool& pool, const web::HttpRequest&
                                      {"hidden", done->hidden},
                                      {"pinned", done->pinned}});
         };
-        pool.run<web::HttpResponse>([work](sql::Connection&) { return work(); }, std::move(answer),
-                                    [work](const sql::DbError&) { return work(); });
+        on_disk(pool, work, std::move(answer));
       });
 }
 
@@ -162,8 +168,7 @@ void download(const Keeper& keeper, sql::WorkerPool& pool, const web::HttpReques
   auto work = [keeper, name, range = request.header("range")] {
     return replay_download(*keeper, name, range);
   };
-  pool.run<web::HttpResponse>([work](sql::Connection&) { return work(); }, std::move(respond),
-                              [work](const sql::DbError&) { return work(); });
+  on_disk(pool, work, std::move(respond));
 }
 
 }  // namespace
