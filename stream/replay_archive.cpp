@@ -35,7 +35,11 @@ bool copy_segment(const std::string& from, const std::string& to) {
       ok = n == 0;
       break;
     }
-    ok = ::write(out, buffer, static_cast<std::size_t>(n)) == n;
+    ssize_t written = ::write(out, buffer, static_cast<std::size_t>(n));
+    if (written >= 0 && written < n) {
+      errno = ENOSPC;  // a short write leaves errno as it was: the disk took what it had room for
+    }
+    ok = written == n;
   }
   int saved = errno;
   ::close(in);
@@ -48,6 +52,14 @@ bool copy_segment(const std::string& from, const std::string& to) {
   }
   errno = saved;
   return ok;
+}
+
+// A failure on a disk with almost nothing left is the disk being full, whatever errno the
+// failing call left (a rename, a close, stdio's buffering).
+bool disk_full_now(const std::string& dir) {
+  struct statvfs fs {};
+  return ::statvfs(dir.c_str(), &fs) == 0 &&
+         static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize < 4 * 1024 * 1024;
 }
 
 }  // namespace
@@ -105,7 +117,7 @@ void ReplayArchive::add(const std::string& live_path, std::int64_t sequence, dou
   }
   std::string to = dir_ + "/" + segment_file_name(sequence);
   if (::link(live_path.c_str(), to.c_str()) != 0 && !copy_segment(live_path, to)) {
-    bool full = errno == ENOSPC || errno == EDQUOT;
+    bool full = errno == ENOSPC || errno == EDQUOT || disk_full_now(dir_);
     recording_->stop(full ? disk_full(recording_->dir())
                           : make_error("recording_failed",
                                        "Cannot keep the segment " + to +
@@ -118,7 +130,8 @@ void ReplayArchive::add(const std::string& live_path, std::int64_t sequence, dou
   }
   recording_->started_at(start_wall_us);
   if (auto listed = playlist_.add(sequence, seconds); !listed) {
-    recording_->stop(errno == ENOSPC ? disk_full(recording_->dir()) : listed.error());
+    bool full = errno == ENOSPC || errno == EDQUOT || disk_full_now(dir_);
+    recording_->stop(full ? disk_full(recording_->dir()) : listed.error());
   }
 }
 

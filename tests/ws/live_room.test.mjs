@@ -2,7 +2,7 @@
 // from the ws package. Chat, resume, history across a restart, limits, moderation and pledges.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, runBoai, startBoai, tempDir, signIn, sleep } from './support.mjs';
+import { Client, runBoai, startBoai, tempDir, signIn, sleep, until } from './support.mjs';
 
 let dataDir;
 let server;
@@ -164,7 +164,9 @@ test('a draft room is neither listed nor joinable by viewers until it opens', as
 
   r = await runBoai(['campaign', 'status', 'soon', '--set', 'live', '--data-dir', dataDir]);
   assert.equal(r.code, 0, r.output);
-  assert.ok((await listed()).includes('soon'));
+  // The list is read at most once a second (the answer is shared): listed within that.
+  await until(async () => (await listed()).includes('soon'), 'the opened room to be listed',
+    { everyMs: 100 });
   const welcome = await viewer.hello('soon');
   assert.equal(welcome.type, 'welcome');
   assert.equal(welcome.campaign.status, 'live');
