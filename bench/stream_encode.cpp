@@ -1,5 +1,5 @@
 // bench/stream_encode: what the studio's default ladder (720p30 2.5 Mb/s + 360p 0.8 Mb/s, x264
-// veryfast, AAC, overlays, recording) costs in CPU against ffmpeg encoding the same ladder from the
+// veryfast, AAC, overlays, replay) costs in CPU against ffmpeg encoding the same ladder from the
 // same Y4M clip; how soon the first segment is playable; and glass-to-glass latency for a player
 // that starts three segments from the live edge, read from a QR clock (debugqroverlay + zbarimg),
 // with the studio's own segmenter and with hlssink2.
@@ -266,7 +266,7 @@ bool measure_cpu(const fs::path& work, int seconds) {
   Run ffmpeg = measure(ff, work / "ffmpeg/720p/index.m3u8", (work / "ffmpeg.log").string());
 
   std::printf("CPU per second of output (default ladder, veryfast):\n");
-  print_cpu("studio (overlays, recording)", studio, seconds);
+  print_cpu("studio (overlays, replay)", studio, seconds);
   print_cpu("ffmpeg (same ladder)", ffmpeg, seconds);
   std::printf("  ratio studio / ffmpeg: %.2f\n", studio.cpu_seconds / ffmpeg.cpu_seconds);
   if (studio.first_segment_seconds) {
