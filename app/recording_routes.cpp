@@ -3,6 +3,7 @@
 #include "app/recording_routes.hpp"
 
 #include <functional>
+#include <map>
 #include <memory>
 
 #include "app/replay_download.hpp"
@@ -57,15 +58,21 @@ json recording_json(const stream::Recording& r, const ReplayMeta& meta) {
 
 web::HttpResponse page_response(ReplayKeeper& keeper, std::size_t limit, const std::string& before,
                                 bool all) {
+  // Each replay's replay.json is read once: to leave out hidden ones, then for its fields.
+  std::map<std::string, ReplayMeta> metas;
   auto page = keeper.index().page(limit, before, [&](const stream::Recording& r) {
-    return all || !r.hls || !keeper.meta(r.name).hidden;
+    if (!r.hls) {
+      return true;
+    }
+    const auto& meta = metas[r.name] = keeper.meta(r.name);
+    return all || !meta.hidden;
   });
   if (!page) {
     return error_response(400, "bad_request", "before is not a recording's name");
   }
   json list = json::array();
   for (const auto& r : page->recordings) {
-    list.push_back(recording_json(r, r.hls ? keeper.meta(r.name) : ReplayMeta{}));
+    list.push_back(recording_json(r, r.hls ? metas[r.name] : ReplayMeta{}));
   }
   json body = {{"recordings", std::move(list)},
                {"next_before", page->next_before ? json(*page->next_before) : json(nullptr)}};
