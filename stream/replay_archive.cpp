@@ -1,17 +1,16 @@
 // Live segments kept for the replay: linked (or copied) into its folder, listed in its playlist.
 #include "stream/replay_archive.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <sys/statvfs.h>
-#include <unistd.h>
-
 #include <cerrno>
-#include <cstring>
+#include <cstdint>
+#include <filesystem>
 
 #include "stream/media_playlist.hpp"
 
 namespace boai::stream {
+
+namespace fs = std::filesystem;
+
 namespace {
 
 Error disk_full(const std::string& dir) {
@@ -19,50 +18,19 @@ Error disk_full(const std::string& dir) {
                     "The disk of the recordings folder " + dir + " is full: recording stopped.");
 }
 
-// A copy for a recordings folder on another filesystem than the live segments. errno is left
-// as the failing call set it.
-bool copy_segment(const std::string& from, const std::string& to) {
-  int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) {
-    return false;
-  }
-  int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  bool ok = out >= 0;
-  char buffer[64 * 1024];
-  while (ok) {
-    ssize_t n = ::read(in, buffer, sizeof buffer);
-    if (n <= 0) {
-      ok = n == 0;
-      break;
-    }
-    ssize_t written = ::write(out, buffer, static_cast<std::size_t>(n));
-    if (written >= 0 && written < n) {
-      errno = ENOSPC;  // a short write leaves errno as it was: the disk took what it had room for
-    }
-    ok = written == n;
-  }
-  int saved = errno;
-  ::close(in);
-  if (out >= 0 && ::close(out) != 0) {
-    ok = false;
-    saved = errno;
-  }
-  if (!ok) {
-    ::unlink(to.c_str());
-  }
-  errno = saved;
-  return ok;
-}
-
-// A failure on a disk with almost nothing left is the disk being full, whatever errno the
-// failing call left (a rename, a close, stdio's buffering).
-bool disk_full_now(const std::string& dir) {
-  struct statvfs fs {};
-  return ::statvfs(dir.c_str(), &fs) == 0 &&
-         static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize < 4 * 1024 * 1024;
+// A failure on a disk with almost nothing left is the disk being full, whatever error the
+// failing call gave (a short write, a rename, stdio's buffering).
+bool disk_nearly_full(const std::string& dir) {
+  return free_space(dir).value_or(UINTMAX_MAX) < 4 * 1024 * 1024;
 }
 
 }  // namespace
+
+std::optional<std::uint64_t> free_space(const std::string& dir) {
+  std::error_code ec;
+  auto space = fs::space(dir, ec);
+  return ec ? std::nullopt : std::optional(space.available);
+}
 
 void ReplayRecording::stop(Error error) {
   std::lock_guard lock(mutex_);
@@ -107,30 +75,35 @@ void ReplayArchive::add(const std::string& live_path, std::int64_t sequence, dou
   if (recording_->stopped()) {
     return;
   }
-  if (recording_->min_free_bytes() > 0) {
-    struct statvfs fs {};
-    if (::statvfs(dir_.c_str(), &fs) == 0 &&
-        static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize < recording_->min_free_bytes()) {
-      recording_->stop(disk_full(recording_->dir()));
-      return;
-    }
-  }
-  std::string to = dir_ + "/" + segment_file_name(sequence);
-  if (::link(live_path.c_str(), to.c_str()) != 0 && !copy_segment(live_path, to)) {
-    bool full = errno == ENOSPC || errno == EDQUOT || disk_full_now(dir_);
-    recording_->stop(full ? disk_full(recording_->dir())
-                          : make_error("recording_failed",
-                                       "Cannot keep the segment " + to +
-                                           " for the replay: " + std::strerror(errno) + "."));
+  if (recording_->min_free_bytes() > 0 &&
+      free_space(dir_).value_or(UINTMAX_MAX) < recording_->min_free_bytes()) {
+    recording_->stop(disk_full(recording_->dir()));
     return;
   }
-  struct stat st {};
-  if (::stat(to.c_str(), &st) == 0) {
-    recording_->add_bytes(static_cast<std::uint64_t>(st.st_size));
+  // Linked: the same bytes as the live segment. Copied when the recordings are on another disk.
+  std::string to = dir_ + "/" + segment_file_name(sequence);
+  std::error_code ec;
+  fs::create_hard_link(live_path, to, ec);
+  if (ec) {
+    ec.clear();
+    fs::copy_file(live_path, to, fs::copy_options::overwrite_existing, ec);
+  }
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(to, ignored);
+    bool full = ec == std::errc::no_space_on_device || disk_nearly_full(dir_);
+    recording_->stop(full ? disk_full(recording_->dir())
+                          : make_error("recording_failed", "Cannot keep the segment " + to +
+                                                               " for the replay: " + ec.message() +
+                                                               "."));
+    return;
+  }
+  if (auto size = fs::file_size(to, ec); !ec) {
+    recording_->add_bytes(size);
   }
   recording_->started_at(start_wall_us);
   if (auto listed = playlist_.add(sequence, seconds); !listed) {
-    bool full = errno == ENOSPC || errno == EDQUOT || disk_full_now(dir_);
+    bool full = errno == ENOSPC || disk_nearly_full(dir_);
     recording_->stop(full ? disk_full(recording_->dir()) : listed.error());
   }
 }

@@ -16,6 +16,10 @@
 
 namespace boai::stream {
 
+// The space free on the disk of `dir` now; nullopt when it cannot be told (then no disk is judged
+// full, and no replay removed, for want of knowing).
+std::optional<std::uint64_t> free_space(const std::string& dir);
+
 // One broadcast's replay, shared by its renditions' archives (on their streaming threads) and the
 // studio (on the loop).
 class ReplayRecording {

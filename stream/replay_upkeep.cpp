@@ -1,35 +1,15 @@
 // Closing replays left open and keeping the library within its disk budget.
 #include "stream/replay_upkeep.hpp"
 
-#include <sys/statvfs.h>
-
 #include <filesystem>
 #include <limits>
 
+#include "stream/replay_archive.hpp"
 #include "stream/replay_playlist.hpp"
 
 namespace boai::stream {
 
 namespace fs = std::filesystem;
-
-std::uint64_t free_bytes(const std::string& dir) {
-  struct statvfs fs {};
-  if (::statvfs(dir.c_str(), &fs) != 0) {
-    return 0;
-  }
-  return static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
-}
-
-namespace {
-
-// True when the playlist lacked its end tag and has it now.
-bool closes_open_playlist(const fs::path& playlist) {
-  std::error_code ec;
-  auto before = fs::file_size(playlist, ec);
-  return !ec && close_replay_playlist(playlist.string()) && fs::file_size(playlist, ec) != before;
-}
-
-}  // namespace
 
 std::vector<std::string> close_unfinished_replays(const std::string& dir,
                                                   const std::string& recording) {
@@ -47,7 +27,7 @@ std::vector<std::string> close_unfinished_replays(const std::string& dir,
          file.increment(inner)) {
       fs::path playlist = file->path() / "index.m3u8";
       if (file->is_directory(inner) && fs::exists(playlist, inner)) {
-        was_open |= closes_open_playlist(playlist);
+        was_open |= close_replay_playlist(playlist.string()).value_or(false);
       } else if (file->path().extension() == ".part") {
         fs::remove(file->path(), inner);
       }
@@ -67,10 +47,10 @@ LibraryUse prune_replays(RecordingIndex& index, const DiskBudget& budget,
   for (const auto& r : library) {
     use.used_bytes += r.size_bytes;
   }
-  use.free_bytes = free_bytes(index.dir());
+  auto free = free_space(index.dir());
   auto over = [&] {
     return (budget.max_bytes > 0 && use.used_bytes > budget.max_bytes) ||
-           (budget.min_free_bytes > 0 && use.free_bytes < budget.min_free_bytes);
+           (budget.min_free_bytes > 0 && free && *free < budget.min_free_bytes);
   };
   // Newest first: the oldest is at the back.
   for (auto it = library.rbegin(); it != library.rend() && over(); ++it) {
@@ -83,9 +63,10 @@ LibraryUse prune_replays(RecordingIndex& index, const DiskBudget& budget,
       continue;
     }
     use.used_bytes -= std::min(use.used_bytes, it->size_bytes);
-    use.free_bytes = free_bytes(index.dir());
+    free = free_space(index.dir());
     use.removed.push_back(it->name);
   }
+  use.free_bytes = free.value_or(0);
   return use;
 }
 

@@ -24,7 +24,7 @@ struct DiskBudget {
 
 struct LibraryUse {
   std::uint64_t used_bytes = 0;  // the library, after pruning
-  std::uint64_t free_bytes = 0;  // on its disk
+  std::uint64_t free_bytes = 0;  // on its disk (0 when it cannot be told)
   std::vector<std::string> removed;
 };
 
@@ -33,7 +33,5 @@ struct LibraryUse {
 // be met.
 LibraryUse prune_replays(RecordingIndex& index, const DiskBudget& budget,
                          const std::function<bool(const std::string& name)>& keep);
-
-std::uint64_t free_bytes(const std::string& dir);  // 0 when it cannot be told
 
 }  // namespace boai::stream
