@@ -69,16 +69,16 @@ std::expected<void, Error> ReplayPlaylist::write() const {
   return {};
 }
 
-bool close_replay_playlist(const std::string& path) {
+std::optional<bool> close_replay_playlist(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return false;
+    return std::nullopt;
   }
   std::ostringstream read;
   read << in.rdbuf();
   std::string text = read.str();
   if (text.ends_with(kEndList)) {
-    return true;
+    return false;
   }
   if (auto at = text.find(kEventType); at != std::string::npos) {
     text.replace(at, kEventType.size(), kVodType);
@@ -87,7 +87,7 @@ bool close_replay_playlist(const std::string& path) {
     text.erase(text.rfind('\n') + 1);  // a line cut short is not a segment
   }
   text += kEndList;
-  return replace_file(path, text);
+  return replace_file(path, text) ? std::optional(true) : std::nullopt;
 }
 
 }  // namespace boai::stream

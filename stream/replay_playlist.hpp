@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <optional>
 #include <string>
 
 #include "base/error.hpp"
@@ -40,7 +41,8 @@ class ReplayPlaylist {
 };
 
 // A replay playlist left as EVENT by a studio that was killed, made VOD with its end tag (kept as
-// it is when it has one). False when it cannot be read or written.
-bool close_replay_playlist(const std::string& path);
+// it is when it has one). True when it closed it now, false when it was closed already, nullopt
+// when it cannot be read or written.
+std::optional<bool> close_replay_playlist(const std::string& path);
 
 }  // namespace boai::stream
