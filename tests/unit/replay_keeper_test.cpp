@@ -56,6 +56,26 @@ TEST_CASE("the keeper prunes the oldest replays to its budget but never a pinned
   CHECK_FALSE(fs::exists(dir.path / "main-20261103T080000Z"));
 }
 
+TEST_CASE("a keeper started after a crash closes the replay the killed studio left open") {
+  LibraryDir dir;
+  finished_replay(dir.path, "class-20261107T080000Z", 10);
+  // As SIGKILL leaves it: EVENT, no end tag, and a half-made download.
+  std::ofstream(dir.path / "class-20261107T080000Z/720p/index.m3u8")
+      << "#EXTM3U\n#EXT-X-PLAYLIST-TYPE:EVENT\n#EXTINF:1.000,\nsegment00000.ts\n";
+  std::ofstream(dir.path / "class-20261107T080000Z/class-20261107T080000Z.mp4.part") << "half";
+  ReplayKeeper keeper(dir.path.string(), {});
+  keeper.settle();
+  std::ifstream in(dir.path / "class-20261107T080000Z/720p/index.m3u8");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text.find("#EXT-X-PLAYLIST-TYPE:VOD") != std::string::npos);
+  CHECK(text.ends_with("#EXT-X-ENDLIST\n"));
+  CHECK_FALSE(fs::exists(dir.path / "class-20261107T080000Z/class-20261107T080000Z.mp4.part"));
+  auto page = keeper.index().page(10, "");
+  REQUIRE(page);
+  REQUIRE(page->recordings.size() == 1);
+  CHECK(page->recordings[0].ended);
+}
+
 TEST_CASE("hosts' changes and chapter marks land in the replay's own file") {
   LibraryDir dir;
   finished_replay(dir.path, "class-20261105T080000Z", 10);
