@@ -16,6 +16,7 @@
 #include "app/exception_routes.hpp"
 #include "app/finance_routes.hpp"
 #include "app/ledger_event_hub.hpp"
+#include "app/low_latency_routes.hpp"
 #include "app/open_books_routes.hpp"
 #include "app/pay_notice_routes.hpp"
 #include "app/pay_order_routes.hpp"
@@ -167,6 +168,12 @@ std::vector<web::HttpRoute> all_routes(const DatabaseHealth& health, web::Metric
   }
   for (auto& r : site_routes(site, pool, show)) {
     routes.push_back(std::move(r));
+  }
+  if (show != nullptr) {
+    auto& studio = show->studio();
+    for (auto& r : low_latency_routes({show->room(), studio.room_dir(), studio.live_edge()})) {
+      routes.push_back(std::move(r));
+    }
   }
   return routes;
 }

@@ -2,6 +2,7 @@
 #include "stream/hls_playlist.hpp"
 
 #include <cstdio>
+#include <ctime>
 
 namespace boai::stream {
 
@@ -24,6 +25,18 @@ std::string master_playlist(const std::vector<Rendition>& ladder, int framerate,
            h264_codec_string(r.width, r.height, framerate) + ",mp4a.40.2\"\n";
     out += r.name + "/index.m3u8\n";
   }
+  return out;
+}
+
+std::string program_date_time(std::chrono::system_clock::time_point t) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char out[80];
+  std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(ms % 1000));
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include "stream/encoded_feed.hpp"
 #include "stream/hls_playlist.hpp"
 #include "stream/latest_frame.hpp"
+#include "stream/live_edge.hpp"
 #include "stream/overlay_painter.hpp"
 #include "stream/segment_sink.hpp"
 #include "stream/studio_events.hpp"
@@ -117,7 +118,7 @@ std::expected<void, Error> MainPipeline::build(const Taps& taps) {
   g_object_set(child(p, "slidesrc").get(), "channel", slides_.video.c_str(), nullptr);
   g_object_set(child(p, "micsrc").get(), "channel", camera_.audio.c_str(), nullptr);
   for (std::size_t i = 0; i < config_.ladder.size(); ++i) {
-    set_segmenter(i, taps.replay);
+    set_segmenter(i, taps.replay, taps.live_edge);
     tap_rendition(i, taps);
   }
   GstElementRef comp = child(p, "comp");
@@ -132,7 +133,8 @@ std::expected<void, Error> MainPipeline::build(const Taps& taps) {
   return {};
 }
 
-void MainPipeline::set_segmenter(std::size_t rung, const std::shared_ptr<ReplayRecording>& replay) {
+void MainPipeline::set_segmenter(std::size_t rung, const std::shared_ptr<ReplayRecording>& replay,
+                                 const std::shared_ptr<LiveEdge>& live_edge) {
   std::string n = std::to_string(rung);
   std::string dir = room_dir_ + "/" + config_.ladder[rung].name;
   if (own_segmenter()) {
@@ -143,6 +145,9 @@ void MainPipeline::set_segmenter(std::size_t rung, const std::shared_ptr<ReplayR
     options.frame_seconds = 1.0 / config_.framerate;
     options.replay = replay;
     options.replay_rendition = config_.ladder[rung].name;
+    options.part_seconds = part_seconds(config_);
+    options.live_edge = live_edge;
+    options.rendition = config_.ladder[rung].name;
     attach_segmenter(child(pipeline_.get(), ("seg" + n).c_str()).get(), std::move(options));
   } else {
     GstElementRef hls = child(pipeline_.get(), ("hls" + n).c_str());

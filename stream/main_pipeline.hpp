@@ -21,6 +21,7 @@ namespace boai::stream {
 
 class EncodedFeed;
 class LatestFrame;
+class LiveEdge;
 class OverlayPainter;
 class ReplayRecording;
 class StudioMeter;
@@ -34,6 +35,7 @@ class MainPipeline {
     std::shared_ptr<EncodedFeed> feed;        // the 720p H.264 and the AAC, for the outputs
     StudioMeter& meter;                       // counts frames, dropped frames and bytes
     std::shared_ptr<ReplayRecording> replay;  // keeps every segment; null: not recorded
+    std::shared_ptr<LiveEdge> live_edge;      // the LL playlists, for blocking reloads
   };
 
   // Reads the channels of `camera` (picture and sound) and of `slides` (picture); writes HLS
@@ -69,7 +71,8 @@ class MainPipeline {
   int height() const { return config_.ladder.front().height; }
   std::string description() const;
   std::string rendition_description(std::size_t rung) const;
-  void set_segmenter(std::size_t rung, const std::shared_ptr<ReplayRecording>& replay);
+  void set_segmenter(std::size_t rung, const std::shared_ptr<ReplayRecording>& replay,
+                     const std::shared_ptr<LiveEdge>& live_edge);
   void tap_rendition(std::size_t rung, const Taps& taps);
 
   StudioConfig config_;

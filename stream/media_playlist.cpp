@@ -4,28 +4,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 
 #include "stream/hls_playlist.hpp"
 
 namespace boai::stream {
-namespace {
-
-std::string date_time(MediaPlaylistWriter::WallClock::time_point t) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char out[80];
-  std::snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<int>(ms % 1000));
-  return out;
-}
-
-}  // namespace
-
 std::string segment_file_name(std::int64_t sequence) {
   char name[32];
   std::snprintf(name, sizeof name, "segment%05lld.ts", static_cast<long long>(sequence));
@@ -79,7 +62,7 @@ std::string MediaPlaylistWriter::text() const {
   for (size_t i = first; i < entries_.size(); ++i) {
     const Entry& e = entries_[i];
     if (options_.program_date_time) {
-      out += "#EXT-X-PROGRAM-DATE-TIME:" + date_time(e.start) + "\n";
+      out += "#EXT-X-PROGRAM-DATE-TIME:" + program_date_time(e.start) + "\n";
     }
     std::snprintf(extinf, sizeof extinf, "#EXTINF:%.3f,\n", e.seconds);
     out += extinf;

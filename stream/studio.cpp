@@ -109,6 +109,7 @@ struct Studio::Impl {
   MainPipeline main_pipeline;
   StudioOutputs outputs;
   StudioReplay replay;
+  std::shared_ptr<LiveEdge> live_edge = std::make_shared<LiveEdge>();
   Phase phase = Phase::kIdle;
   Scene scene = Scene::kCamera;  // the host's choice
   Scene on_air = Scene::kSlate;  // what viewers see
@@ -132,13 +133,14 @@ std::expected<void, Error> Studio::Impl::go_live() {
   if (auto dirs = replay.prepare(); !dirs) {
     return dirs;
   }
+  live_edge->clear();  // the last broadcast's playlists are not this one's
   if (auto recorded = replay.start(); !recorded) {
     // On air without a replay: the host is told, the viewers still get the class.
     notify(listener, StudioEvent::Kind::kOutputFailed, "recording", recorded.error().code,
            recorded.error().message);
   }
   auto started = main_pipeline.build(
-      MainPipeline::Taps{painter, latest, outputs.feed(), meter, replay.recording()});
+      MainPipeline::Taps{painter, latest, outputs.feed(), meter, replay.recording(), live_edge});
   if (started) {
     scene_applied = false;
     apply_scene(true);  // the pads laid out before the first frame
@@ -343,6 +345,9 @@ std::expected<std::vector<std::uint8_t>, Error> Studio::snapshot_png() const {
 
 std::string Studio::room_dir() const {
   return impl_->room_dir;
+}
+std::shared_ptr<LiveEdge> Studio::live_edge() const {
+  return impl_->live_edge;
 }
 std::string Studio::recording_path() const {
   return impl_->replay.path();

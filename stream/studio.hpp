@@ -12,6 +12,7 @@
 
 #include "base/error.hpp"
 #include "stream/frame.hpp"
+#include "stream/live_edge.hpp"
 #include "stream/overlay_state.hpp"
 #include "stream/studio_config.hpp"
 #include "stream/studio_health.hpp"
@@ -68,6 +69,9 @@ class Studio {
   std::expected<std::vector<std::uint8_t>, Error> snapshot_png() const;
 
   std::string room_dir() const;  // <hls_dir>/<room>
+  // The Low-Latency HLS playlists of the broadcast, as each rendition's segmenter publishes them
+  // (for the service's blocking reloads). The same object for the studio's whole life.
+  std::shared_ptr<LiveEdge> live_edge() const;
   // The replay's folder (<recordings_dir>/<room>-<UTC start>) of the current or last broadcast;
   // empty when none.
   std::string recording_path() const;

@@ -57,6 +57,15 @@ std::unexpected<Error> bad(std::string message) {
 
 }  // namespace
 
+double part_seconds(const StudioConfig& c) {
+  if (c.parts_per_segment <= 0 || c.hls_segmenter != HlsSegmenter::kStudio) {
+    return 0;
+  }
+  int frames = c.framerate * c.segment_seconds;
+  int per_part = (frames + c.parts_per_segment - 1) / c.parts_per_segment;
+  return static_cast<double>(per_part) / c.framerate;
+}
+
 std::expected<void, Error> validate(const StudioConfig& c) {
   if (!is_name(c.room)) {
     return bad("The room name must be 1-64 letters, digits, '-' or '_'.");
@@ -76,6 +85,9 @@ std::expected<void, Error> validate(const StudioConfig& c) {
   if (c.gops_per_segment < 1 || c.gops_per_segment > 4 ||
       (c.framerate * c.segment_seconds) % c.gops_per_segment != 0) {
     return bad("A segment must hold 1 to 4 GOPs of whole frames.");
+  }
+  if (c.parts_per_segment < 0 || c.parts_per_segment > c.framerate * c.segment_seconds) {
+    return bad("A segment is cut into 0 parts (no Low-Latency HLS) up to one a frame.");
   }
   if (c.audio_kbps < 32 || c.audio_kbps > 320) {
     return bad("The audio bitrate must be 32-320 kb/s.");

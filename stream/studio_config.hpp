@@ -48,6 +48,9 @@ struct StudioConfig {
   // take half a segment off its latency, but splitmuxsink cuts as soon as one more GOP would pass
   // the target, so the slightest timestamp jitter (a busy machine) makes half-length segments.
   int gops_per_segment = 1;
+  // Low-Latency HLS (the studio's own segmenter only): each segment is also cut into this many
+  // parts, as whole frames (1 s at 30 fps: parts of 10 frames, 333 ms). 0: no parts.
+  int parts_per_segment = 3;
   int playlist_length = 5;  // segments listed in each media playlist
   int segments_kept = 10;   // segments left on disk; older ones are deleted
   int framerate = 30;
@@ -59,6 +62,9 @@ struct StudioConfig {
   std::string certificate_line;
   std::string viewer_url;
 };
+
+// The longest part (whole frames, rounded up); 0 when the studio cuts no parts.
+double part_seconds(const StudioConfig& config);
 
 // Code "config_invalid" naming the field, "source_invalid" for the source.
 std::expected<void, Error> validate(const StudioConfig& config);

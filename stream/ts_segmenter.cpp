@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 
 namespace boai::stream {
@@ -107,11 +108,20 @@ TsSegmenter::TsSegmenter(TsSegmenterOptions options)
   if (options_.replay) {
     replay_.emplace(options_.replay, options_.replay_rendition, options_.playlist.target_seconds);
   }
+  if (options_.part_seconds > 0) {
+    const MediaPlaylistOptions& p = options_.playlist;
+    int parts = static_cast<int>(std::ceil(p.target_seconds / options_.part_seconds - 1e-6));
+    low_latency_.emplace(LowLatencyOptions{p.dir, p.target_seconds, options_.part_seconds,
+                                           std::max(1, parts), p.listed, p.kept});
+  }
 }
 
 TsSegmenter::~TsSegmenter() {
   if (file_ != nullptr) {
     std::fclose(file_);
+  }
+  if (part_file_ != nullptr) {
+    std::fclose(part_file_);
   }
 }
 
@@ -156,8 +166,13 @@ std::expected<void, Error> TsSegmenter::packet(const std::uint8_t* p) {
     have_pmt_ = true;
   }
   if (auto pts = ts::video_pes_pts(p)) {
-    if (ts::random_access(p) && (!open_ || ++key_frames_ >= options_.key_frames_per_segment)) {
+    bool key = ts::random_access(p);
+    if (key && (!open_ || ++key_frames_ >= options_.key_frames_per_segment)) {
       result = cut(*pts);
+    } else if (open_ && part_due(*pts)) {
+      close_part(*pts);
+      open_part(*pts, key);
+      publish();
     }
     last_pts_ = *pts;
   }
@@ -170,7 +185,7 @@ std::expected<void, Error> TsSegmenter::packet(const std::uint8_t* p) {
 std::expected<void, Error> TsSegmenter::cut(std::int64_t pts) {
   std::expected<void, Error> closed;
   if (open_) {
-    closed = close(pts_seconds(start_pts_, pts));
+    closed = close(pts, pts_seconds(start_pts_, pts));
   }
   open_ = true;
   failed_ = false;
@@ -179,6 +194,11 @@ std::expected<void, Error> TsSegmenter::cut(std::int64_t pts) {
   start_wall_ = MediaPlaylistWriter::WallClock::now();
   std::string path = options_.playlist.dir + "/" + segment_file_name(next_sequence_);
   file_ = std::fopen(path.c_str(), "wb");
+  if (low_latency_) {
+    low_latency_->open(next_sequence_, start_wall_);
+    open_part(pts, true);  // the tables below go into both files
+    publish();
+  }
   if (file_ == nullptr) {
     failed_ = true;
     return std::unexpected(
@@ -193,15 +213,60 @@ std::expected<void, Error> TsSegmenter::cut(std::int64_t pts) {
 }
 
 void TsSegmenter::append(const std::uint8_t* p) {
-  if (file_ == nullptr) {
-    return;
-  }
-  if (std::fwrite(p, 1, kPacket, file_) != kPacket) {
-    failed_ = true;
+  for (FILE* f : {file_, part_file_}) {
+    if (f != nullptr && std::fwrite(p, 1, kPacket, f) != kPacket) {
+      failed_ = true;
+    }
   }
 }
 
-std::expected<void, Error> TsSegmenter::close(double seconds) {
+// Cut before the frame that would make the part longer than the target: then no part is.
+bool TsSegmenter::part_due(std::int64_t pts) const {
+  return low_latency_ &&
+         pts_seconds(part_start_pts_, pts) + options_.frame_seconds > options_.part_seconds + 1e-4;
+}
+
+void TsSegmenter::open_part(std::int64_t pts, bool independent) {
+  part_start_pts_ = pts;
+  part_independent_ = independent;
+  std::string path =
+      options_.playlist.dir + "/" + part_file_name(next_sequence_, low_latency_->open_parts());
+  part_file_ = std::fopen(path.c_str(), "wb");
+  if (part_file_ == nullptr) {
+    failed_ = true;  // the whole segment is lost with its part
+    return;
+  }
+  // A key frame inside a segment: its part, too, decodes on its own.
+  if (independent && start_pts_ != pts && have_pat_ && have_pmt_) {
+    std::fwrite(pat_, 1, kPacket, part_file_);
+    std::fwrite(pmt_, 1, kPacket, part_file_);
+  }
+}
+
+void TsSegmenter::close_part(std::int64_t end_pts) {
+  if (part_file_ != nullptr && std::fclose(part_file_) != 0) {
+    failed_ = true;
+  }
+  part_file_ = nullptr;
+  if (failed_) {
+    std::remove(
+        (options_.playlist.dir + "/" + part_file_name(next_sequence_, low_latency_->open_parts()))
+            .c_str());
+  } else {
+    low_latency_->add_part(pts_seconds(part_start_pts_, end_pts), part_independent_);
+  }
+}
+
+void TsSegmenter::publish() {
+  if (low_latency_ && options_.live_edge) {
+    options_.live_edge->publish(options_.rendition, low_latency_->snapshot());
+  }
+}
+
+std::expected<void, Error> TsSegmenter::close(std::int64_t end_pts, double seconds) {
+  if (low_latency_) {
+    close_part(end_pts);
+  }
   open_ = false;
   std::string path = options_.playlist.dir + "/" + segment_file_name(next_sequence_);
   if (file_ != nullptr && std::fclose(file_) != 0) {
@@ -211,11 +276,17 @@ std::expected<void, Error> TsSegmenter::close(double seconds) {
   if (failed_) {
     // Never listed: the number is used again, so the playlist stays without a gap.
     std::remove(path.c_str());
+    if (low_latency_) {
+      low_latency_->drop();
+    }
     return std::unexpected(
         make_error("hls_write_failed", "Cannot write the HLS segment " + path + "."));
   }
   std::int64_t sequence = next_sequence_++;
   auto listed = playlist_.add(sequence, seconds, start_wall_);
+  if (low_latency_) {
+    low_latency_->close(seconds);
+  }
   if (listed && replay_) {
     auto start_us =
         std::chrono::duration_cast<std::chrono::microseconds>(start_wall_.time_since_epoch())
@@ -228,9 +299,14 @@ std::expected<void, Error> TsSegmenter::close(double seconds) {
 std::expected<void, Error> TsSegmenter::finish() {
   std::expected<void, Error> closed;
   if (open_) {
-    closed = close(pts_seconds(start_pts_, last_pts_) + options_.frame_seconds);
+    std::int64_t end_pts = last_pts_ + static_cast<std::int64_t>(options_.frame_seconds * 90000);
+    closed = close(end_pts, pts_seconds(start_pts_, end_pts));
   }
   auto ended = playlist_.end();
+  if (low_latency_) {
+    low_latency_->end();
+    publish();
+  }
   if (replay_) {
     replay_->end();
   }

@@ -118,6 +118,8 @@ test('a custom amount is parsed exactly and a second fund can be chosen', async 
   assert.ok(reference);
   assert.equal((await a.textContent('#ref-amount')).trim(), '¥12.30');
   await b.waitForFunction(() => document.querySelector('#pledged').textContent === '¥112.30');
+  // The new total and the gift's line are two messages: the line may come a moment later.
+  await b.waitForFunction(() => document.querySelector('#donation-feed li .amount')?.textContent === '¥12.30');
   assert.equal(await b.locator('#donation-feed li .donor').first().textContent(), '爱心人士');
   await a.click('#donate-again');
 });

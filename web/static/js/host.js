@@ -12,6 +12,7 @@ import * as room from './host_chat.js';
 import * as wishes from './host_wishes.js';
 import * as sales from './host_sales.js';
 import * as replays from './host_replays.js';
+import { watchRoom } from './host_watch.js';
 
 let client = null;
 let station = {};
@@ -48,7 +49,10 @@ function join(slug) {
   $('#pledge-feed').replaceChildren();
   const studioHere = !!station.studio_room && station.studio_room === slug;
   studio.setStudioAvailable(studioHere);
-  if (studioHere) studio.startPreview();
+  if (studioHere) {
+    studio.startPreview();
+    watchRoom(slug);
+  }
 
   client = new LiveClient({ room: slug, sessionKey: 'boai.host_session' });
   window.boai = { client, room: slug };

@@ -69,12 +69,16 @@ function wireTabs(client) {
 function wirePlayer(room) {
   const video = $('#video');
   const unmute = $('#unmute');
-  const player = startLivePlayer(video, `/hls/${encodeURIComponent(room)}/master.m3u8`, (state) => {
+  const name = encodeURIComponent(room);
+  const urls = { ll: `/ll/${name}/master.m3u8`, classic: `/hls/${name}/master.m3u8` };
+  const lowLatency = new URLSearchParams(location.search).get('hls') !== 'classic';
+  const player = startLivePlayer(video, urls, (state) => {
     $('#live-badge').hidden = state !== 'live';
     $('#offline').hidden = state !== 'offline';
     document.body.dataset.stream = state;
     unmute.hidden = !(state === 'live' && video.muted);
-  });
+    document.body.dataset.hls = player ? player.mode : '';
+  }, { lowLatency });
   unmute.addEventListener('click', () => {
     video.muted = false;
     video.play().catch(() => {});
@@ -200,7 +204,7 @@ async function main() {
   wireDonate(client);
   wishes.wireWishes(client);
   sales.wireSales(client);
-  wirePlayer(room);
+  window.boai.player = wirePlayer(room);
   document.addEventListener('boai:lang', () => {
     const n = Number($('#viewer-count').dataset.count);
     if (!Number.isNaN(n)) showViewers(n);

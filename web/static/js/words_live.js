@@ -1,4 +1,5 @@
-// The live room's newer words (staff badges in the chat, hiding a donor's name) and error codes in zh-CN and English;
+// The live room's newer words (staff badges in the chat, hiding a donor's name, the console's
+// viewer picture) and error codes in zh-CN and English;
 // i18n.js merges them into the pages' words.
 
 export const LIVE_WORDS = {
@@ -6,11 +7,23 @@ export const LIVE_WORDS = {
     'chat.badge_host': '主持',
     'chat.badge_staff': '工作人员',
     'host.hide_donation': '隐藏署名',
+    'host.watch': '观众画面',
+    'host.watch.stop': '关闭观众画面',
+    'host.watch.waiting': '正在连接直播…',
+    'host.watch.delay': '观众看到的画面约晚 {seconds} 秒（{mode}）',
+    'host.watch.ll': '低延迟',
+    'host.watch.classic': '标准 HLS',
   },
   en: {
     'chat.badge_host': 'Host',
     'chat.badge_staff': 'Staff',
     'host.hide_donation': 'Hide name',
+    'host.watch': 'Viewer\'s picture',
+    'host.watch.stop': 'Close the viewer\'s picture',
+    'host.watch.waiting': 'Connecting to the stream…',
+    'host.watch.delay': 'Viewers see this about {seconds} s late ({mode})',
+    'host.watch.ll': 'low latency',
+    'host.watch.classic': 'classic HLS',
   },
 };
 
