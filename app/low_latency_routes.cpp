@@ -3,6 +3,7 @@
 // answers every waiter whose wait is over. No thread is held.
 #include "app/low_latency_routes.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -119,7 +120,8 @@ class BlockingReloads : public std::enable_shared_from_this<BlockingReloads> {
 
   void handle(const web::HttpRequest& request, web::HttpResponder respond) {
     // /ll/<room>/master.m3u8 or /ll/<room>/<rendition>/<file>
-    std::string_view rest = std::string_view(request.path).substr(4);
+    std::string_view rest = std::string_view(request.path);
+    rest.remove_prefix(std::min<std::size_t>(rest.size(), 4));
     std::string_view room = rest.substr(0, rest.find('/'));
     if (room != site_.room || room.size() == rest.size()) {
       return respond(error_response(404, "room_unknown", "No studio broadcasts in that room."));

@@ -121,6 +121,10 @@ test('asking too far ahead, with a bad number, or for an unknown room is refused
     assert.equal(bad.status, 400, q);
     assert.equal(JSON.parse(bad.text).error, 'bad_request', q);
   }
+  for (const path of ['/ll', '/ll/', `/ll/${site.room}`]) {
+    const bare = await fetch(`${site.base}${path}`);
+    assert.equal(bare.status, 404, path);
+  }
   const room = await fetch(`${site.base}/ll/nosuchroom/720p/index.m3u8`);
   assert.equal(room.status, 404);
   assert.equal((await room.json()).error, 'room_unknown');

@@ -101,15 +101,18 @@ TEST_CASE("the test source goes live with master and media playlists and decodab
     CHECK(p.frames <= 36);
     CHECK(p.duration == Approx(1.0).margin(0.25));
     CHECK(p.audio);
-    // The sliding window: segments older than the kept ones are deleted from disk.
+    // The sliding window: segments older than the kept ones are deleted from disk, and their
+    // low-latency parts with them.
     size_t on_disk = 0;
+    size_t parts = 0;
     for (const auto& entry :
          std::filesystem::directory_iterator(studio->room_dir() + "/" + rendition)) {
       if (entry.path().extension() == ".ts") {
-        ++on_disk;
+        ++(entry.path().filename().string().find(".part") == std::string::npos ? on_disk : parts);
       }
     }
     CHECK(on_disk <= 11);
+    CHECK(parts <= 11 * 3);
   }
 
   bs::StudioHealth health = studio->health();
