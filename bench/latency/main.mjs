@@ -2,13 +2,15 @@
 // clock` draws each frame's capture time as a QR code; Debian's Chromium (playwright-core, as the
 // e2e tests drive it) opens the viewer page, whose own player plays the room, and every half second
 // the page copies the <video>'s picture into a canvas and jsQR reads it: now - capture time.
-// For each mode: median, p95, reads that did not decode, stalls, the page's HLS requests a second,
-// and boai's CPU share over the run. Prints figures; asserts nothing.
+// For each mode: median, p95, reads that did not decode, stalls, how fast the video played, the
+// page's HLS requests a second, boai's CPU share over the run, and the studio's own share (a
+// segment listed after its first frame's capture). Prints figures; asserts nothing.
 //   node bench/latency/main.mjs [--boai build/bench/app/boai] [--seconds 60] [--every-ms 500]
 //                               [--settle-seconds 5] [--modes ll,classic]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JSQR_PATH, readFrame, watchVideo } from './page_clock.mjs';
+import { watchStudioEdge } from './studio_edge.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const args = { boai: join(ROOT, 'build/bench/app/boai'), seconds: 60, 'every-ms': 500,
@@ -79,6 +81,7 @@ async function measure(browser, site, mode) {
   await sleep(Number(args['settle-seconds']) * 1000);
 
   const reads = [];
+  const edge = watchStudioEdge(site.base, site.room);
   const startCpu = cpuSeconds(site.proc.pid);
   const start = Date.now();
   counting = true;
@@ -91,6 +94,7 @@ async function measure(browser, site, mode) {
   const seconds = (Date.now() - start) / 1000;
   const cpu = (cpuSeconds(site.proc.pid) - startCpu) / seconds;
   await context.close();
+  const listed = await edge.stop();
 
   const latencies = [];
   let failed = 0, frozen = 0;
@@ -106,7 +110,10 @@ async function measure(browser, site, mode) {
   return { mode, url, reads: reads.length, failed, median: percentile(latencies, 50),
     p95: percentile(latencies, 95), min: latencies[0], max: latencies.at(-1),
     waiting: reads.at(-1).waiting - firstWaiting, frozen, requestsPerSecond: requests / seconds,
-    cpu, renditions: [...heights].map((h) => `${h}p`).join('+') };
+    cpu, renditions: [...heights].map((h) => `${h}p`).join('+'),
+    // Media seconds played a wall second: under 1, the player fell behind without a stall.
+    rate: (reads.at(-1).time - reads[0].time) / ((reads.at(-1).now - reads[0].now) / 1000),
+    listed: percentile(listed, 50), listedMax: listed.at(-1) };
 }
 
 const site = await startSite({ serveArgs: ['--source', 'clock', '--go-live'] });
@@ -125,8 +132,8 @@ try {
 
   const f = (x) => (Number.isFinite(x) ? x.toFixed(2) : '-');
   console.log('\n| mode | page | reads | not decoded | median s | p95 s | min-max s | waiting ' +
-    '| frozen reads | HLS req/s | boai CPU | rendition |');
-  console.log('|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---|');
+    '| frozen reads | played s/s | HLS req/s | boai CPU | rendition | studio s (max) |');
+  console.log('|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|');
   for (const r of results) {
     if (r.error) {
       console.log(`| ${r.mode} | ${r.url} | ${r.error} |`);
@@ -134,7 +141,8 @@ try {
     }
     console.log(`| ${r.mode} | ${new URL(r.url).pathname}${new URL(r.url).search} | ${r.reads} ` +
       `| ${r.failed} | ${f(r.median)} | ${f(r.p95)} | ${f(r.min)}-${f(r.max)} | ${r.waiting} ` +
-      `| ${r.frozen} | ${f(r.requestsPerSecond)} | ${(r.cpu * 100).toFixed(1)}% | ${r.renditions} |`);
+      `| ${r.frozen} | ${f(r.rate)} | ${f(r.requestsPerSecond)} | ${(r.cpu * 100).toFixed(1)}% ` +
+      `| ${r.renditions} | ${f(r.listed)} (${f(r.listedMax)}) |`);
   }
   console.log(`\nload average at the end: ${loadAverage()}`);
   console.log('Beside MediaMTX\'s published LL-HLS defaults (mediamtx.yml: hlsVariant lowLatency, ' +
