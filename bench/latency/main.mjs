@@ -145,9 +145,11 @@ try {
       `| ${r.renditions} | ${f(r.listed)} (${f(r.listedMax)}) |`);
   }
   console.log(`\nload average at the end: ${loadAverage()}`);
-  console.log('Beside MediaMTX\'s published LL-HLS defaults (mediamtx.yml: hlsVariant lowLatency, ' +
-    'hlsSegmentDuration 1s, hlsPartDuration 200ms, "A player usually puts 3 parts in a buffer");\n' +
-    'its docs give no end-to-end figure: see bench/README.md "latency" for what was found.');
+  console.log('Beside MediaMTX\'s published LL-HLS defaults ' +
+    '(https://github.com/bluenviron/mediamtx/blob/main/mediamtx.yml): hlsVariant lowLatency, ' +
+    'hlsSegmentDuration 1s,\nhlsPartDuration 200ms, "A player usually puts 3 parts in a buffer" ' +
+    '(about 0.6 s of media held by the player). Its docs give no\nend-to-end figure: ' +
+    'bench/README.md "latency" says what was found.');
 } finally {
   await browser?.close();
   await site.stop();
