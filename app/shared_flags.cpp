@@ -193,7 +193,8 @@ const std::vector<SharedFlag>& shared_flags() {
        "the campaign the studio broadcasts into (default: the first live one)", true,
        set_text(&Options::studio_room)},
       {"--source", "BOAI_SOURCE",
-       "the camera: test, v4l2:/dev/video0, srt://:9000, rtmp://..., file:PATH (default test)",
+       "the camera: test, clock, v4l2:/dev/video0, srt://:9000, rtmp://..., file:PATH (default "
+       "test)",
        true, set_text(&Options::source)},
       {"--slides-dir", "BOAI_SLIDES_DIR", "a folder of PNG/JPEG slides the host steps through",
        true, set_text(&Options::slides_dir)},

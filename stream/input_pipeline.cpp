@@ -2,8 +2,11 @@
 #include "stream/input_pipeline.hpp"
 
 #include <fcntl.h>
+#include <gst/video/video.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "stream/clock_face.hpp"
 
 namespace boai::stream {
 namespace {
@@ -71,6 +74,7 @@ std::unexpected<Error> unavailable(const std::string& label, const std::string& 
 std::expected<std::string, Error> source_head(const SourceSpec& spec, const std::string& label) {
   switch (spec.kind) {
     case SourceKind::kTest:  // no decoder: source_description writes it whole
+    case SourceKind::kClock:
       break;
     case SourceKind::kV4l2: {
       struct stat st {};
@@ -97,13 +101,14 @@ std::expected<std::string, Error> source_head(const SourceSpec& spec, const std:
   return std::string();
 }
 
-// The whole launch text: the test pattern as it is, anything else decoded into the channels'
-// fixed caps, with a camera's microphone as a source of its own.
+// The whole launch text: the test pattern (the clock's face is drawn on it by a probe) as it is,
+// anything else decoded into the channels' fixed caps, with a camera's microphone as a source of
+// its own.
 std::expected<std::string, Error> source_description(const SourceSpec& spec,
                                                      const InputChannels& out,
                                                      const std::string& label) {
-  if (spec.kind == SourceKind::kTest) {
-    return "videotestsrc is-live=true pattern=smpte75 ! " +
+  if (spec.generated()) {
+    return "videotestsrc name=pattern is-live=true pattern=smpte75 ! " +
            raw_video_caps(out.width, out.height, out.framerate) +
            " ! intervideosink name=vsink sync=false "
            "audiotestsrc is-live=true wave=sine freq=440 volume=0.05 ! " +
@@ -132,6 +137,38 @@ std::expected<std::string, Error> source_description(const SourceSpec& spec,
   return d;
 }
 
+// The clock's face goes on each frame as the pattern makes it, stamped with the wall clock at that
+// moment: the capture time a viewer's player reads back. videotestsrc's fresh buffer is writable,
+// so this is no copy. The GstVideoInfo (the channel's fixed caps) lives as long as the probe.
+void add_clock_face(GstElement* pattern, const InputChannels& out) {
+  GstVideoInfo* info = gst_video_info_new();
+  gst_video_info_set_format(info, GST_VIDEO_FORMAT_I420, static_cast<guint>(out.width),
+                            static_cast<guint>(out.height));
+  GstPadRef pad(gst_element_get_static_pad(pattern, "src"));
+  gst_pad_add_probe(
+      pad.get(), GST_PAD_PROBE_TYPE_BUFFER,
+      [](GstPad*, GstPadProbeInfo* probe, gpointer data) {
+        auto* video = static_cast<GstVideoInfo*>(data);
+        std::int64_t unix_ms = g_get_real_time() / 1000;
+        GstBuffer* buffer = gst_buffer_make_writable(GST_PAD_PROBE_INFO_BUFFER(probe));
+        GST_PAD_PROBE_INFO_DATA(probe) = buffer;
+        GstVideoFrame frame;
+        if (gst_video_frame_map(&frame, video, buffer, GST_MAP_READWRITE)) {
+          draw_clock_face(
+              I420Planes{static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, 0)),
+                         GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 0),
+                         static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, 1)),
+                         GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 1),
+                         static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, 2)),
+                         GST_VIDEO_FRAME_PLANE_STRIDE(&frame, 2)},
+              GST_VIDEO_INFO_WIDTH(video), GST_VIDEO_INFO_HEIGHT(video), unix_ms);
+          gst_video_frame_unmap(&frame);
+        }
+        return GST_PAD_PROBE_OK;
+      },
+      info, [](gpointer data) { gst_video_info_free(static_cast<GstVideoInfo*>(data)); });
+}
+
 // Tells the elements which device, address or file to open and which channels to feed.
 void configure_source(GstElement* p, const SourceSpec& spec, const InputChannels& out) {
   if (GstElementRef src = child(p, "src")) {
@@ -151,6 +188,9 @@ void configure_source(GstElement* p, const SourceSpec& spec, const InputChannels
   }
   if (GstElementRef dec = child(p, "dec")) {
     g_signal_connect(dec.get(), "pad-added", G_CALLBACK(on_pad_added), p);
+  }
+  if (spec.kind == SourceKind::kClock) {
+    add_clock_face(child(p, "pattern").get(), out);
   }
   g_object_set(child(p, "vsink").get(), "channel", out.video.c_str(), nullptr);
   if (GstElementRef asink = child(p, "asink")) {

@@ -139,6 +139,8 @@ std::expected<SourceSpec, Error> parse_source(std::string_view text) {
   SourceSpec spec;
   if (text.empty() || text == "test") {
     spec.kind = SourceKind::kTest;
+  } else if (text == "clock") {
+    spec.kind = SourceKind::kClock;
   } else if (text.starts_with("v4l2:")) {
     std::string_view rest = text.substr(5);
     std::string_view options;
@@ -196,7 +198,7 @@ std::expected<SourceSpec, Error> parse_source(std::string_view text) {
     spec.path = std::string(path);
   } else {
     return invalid_source(
-        text, "use test, v4l2:/dev/videoN, srt://:PORT, rtmp://host/app/key or file:PATH");
+        text, "use test, clock, v4l2:/dev/videoN, srt://:PORT, rtmp://host/app/key or file:PATH");
   }
   spec.text = std::string(text.empty() ? "test" : text);
   return spec;

@@ -1,5 +1,5 @@
 // The --source string: which camera the studio takes pictures and sound from.
-// "test", "v4l2:/dev/video0[?audio=pulse:NAME|alsa:hw:1]", "srt://[host]:PORT",
+// "test", "clock", "v4l2:/dev/video0[?audio=pulse:NAME|alsa:hw:1]", "srt://[host]:PORT",
 // "rtmp://host/app/key", "file:/path/clip.mp4".
 #pragma once
 
@@ -12,7 +12,8 @@
 
 namespace boai::stream {
 
-enum class SourceKind { kTest, kV4l2, kSrt, kRtmp, kFile };
+// kClock: the test pattern with its capture time drawn in (stream/clock_face.hpp).
+enum class SourceKind { kTest, kClock, kV4l2, kSrt, kRtmp, kFile };
 
 struct SourceSpec {
   SourceKind kind = SourceKind::kTest;
@@ -24,8 +25,10 @@ struct SourceSpec {
   std::string uri;           // srt: the srtsrc URI (listener mode); rtmp: the stream to pull
   std::string path;          // file
 
+  // Made in the studio itself: cannot be unplugged, so a gap in it means only a busy machine.
+  bool generated() const { return kind == SourceKind::kTest || kind == SourceKind::kClock; }
   // Live inputs come back: a lost SRT publisher or camera is waited for again.
-  bool retries() const { return kind != SourceKind::kFile && kind != SourceKind::kTest; }
+  bool retries() const { return kind != SourceKind::kFile && !generated(); }
 };
 
 // Error code "source_invalid", with the offending input named in the message.

@@ -162,9 +162,9 @@ void StudioInputs::tick_camera(std::int64_t now) {
     camera_.state = "up";
     camera_.backoff_ms = 0;
     notify(listener_, StudioEvent::Kind::kInputUp, "camera");
-  } else if (camera_.state == "up" && source_.kind != SourceKind::kTest &&
+  } else if (camera_.state == "up" && !source_.generated() &&
              now - camera_.pipeline->last_frame_us() > kStallUs) {
-    // The test pattern cannot be unplugged; a gap there only means a busy machine.
+    // The test pattern and the clock cannot be unplugged; a gap there only means a busy machine.
     lose_camera(make_error("source_stalled", "Source " + quote_for_message(source_.text) +
                                                  " sent no picture for a second."),
                 false);

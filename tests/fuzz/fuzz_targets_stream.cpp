@@ -35,6 +35,9 @@ void source(const std::uint8_t* data, std::size_t size) {
     case stream::SourceKind::kTest:
       require(text.empty() || text == "test", "only test is the test pattern");
       break;
+    case stream::SourceKind::kClock:
+      require(text == "clock", "only clock is the clock");
+      break;
     case stream::SourceKind::kV4l2:
       require(spec->device.starts_with("/dev/") && printable(spec->device), "a camera device");
       break;

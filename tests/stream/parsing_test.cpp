@@ -19,6 +19,14 @@ TEST_CASE("sources parse from what the host types") {
   REQUIRE(test);
   CHECK(test->kind == bs::SourceKind::kTest);
   CHECK(bs::parse_source("")->kind == bs::SourceKind::kTest);
+  CHECK_FALSE(test->retries());
+
+  auto clock = bs::parse_source("clock");
+  REQUIRE(clock);
+  CHECK(clock->kind == bs::SourceKind::kClock);
+  CHECK(clock->text == "clock");
+  CHECK(clock->generated());
+  CHECK_FALSE(clock->retries());
 
   auto camera = bs::parse_source("v4l2:/dev/video0?audio=pulse:usb-mic");
   REQUIRE(camera);
@@ -49,7 +57,8 @@ TEST_CASE("malformed sources are refused with the input named") {
        {"srt://:notaport", "srt://127.0.0.1", "srt://:99999", "srt://:0", "srt://bad host:9000",
         "srt://:9000?mode=caller", "srt://:9000?x=<script>", "rtmp://", "rtmp://host",
         "rtmp://host/app", "rtmp://:1935/app/key", "rtmp://host:abc/app/key", "v4l2:video0",
-        "v4l2:/dev/video0?audio=oss:1", "file:", "webcam", "http://example.org/a.mp4"}) {
+        "v4l2:/dev/video0?audio=oss:1", "file:", "webcam", "http://example.org/a.mp4", "clock:utc",
+        "Clock"}) {
     INFO(text);
     auto parsed = bs::parse_source(text);
     REQUIRE_FALSE(parsed);
