@@ -124,6 +124,16 @@ std::expected<std::unique_ptr<Show>, Error> start_show(const Options& options,
   return Show::start(studio_config(options, conninfo, dirs), room, metrics);
 }
 
+// How a database pool keeps up: jobs waiting, and jobs refused `busy` (answered 503) since start.
+void add_pool_gauges(web::Metrics& metrics, const std::string& name, const sql::WorkerPool& pool) {
+  metrics.gauge("boai_db_jobs_waiting{pool=\"" + name + "\"}",
+                "database jobs waiting for a worker, by pool",
+                [&pool] { return static_cast<double>(pool.queued()); });
+  metrics.gauge("boai_db_jobs_refused{pool=\"" + name + "\"}",
+                "database jobs answered busy since boai started, by pool (a full queue)",
+                [&pool] { return static_cast<double>(pool.refused()); });
+}
+
 void add_process_gauges(web::Metrics& metrics, const DatabaseHealth& health) {
   auto started = std::chrono::steady_clock::now();
   metrics.gauge("boai_database_up", "1 while the database answers",
@@ -245,6 +255,8 @@ int run_serve(const Options& options) {
   // The live room's own workers: the public API's reads and the staff's scrypt sign-ins never
   // hold up a chat message, a pledge's checks or a moderation.
   sql::WorkerPool room_pool(db->conninfo, 2, nullptr, kRoomJobsQueued);
+  add_pool_gauges(metrics, "routes", pool);
+  add_pool_gauges(metrics, "room", room_pool);
   // Relayed once whichever node relays it: a payment's thanks in its room.
   donations::OutboxRelay relay(db->conninfo, thank_payment_in_room);
   // Ledger events leave the batch writers' threads for the loop, where the live room listens.
@@ -314,6 +326,7 @@ int run_serve(const Options& options) {
   auto money_moved = [&relay] { relay.poke(); };
   // Provider orders wait on the providers for seconds: workers of their own, apart from the site's.
   sql::WorkerPool pay_pool(db->conninfo, pay->any() ? 2 : 1);
+  add_pool_gauges(metrics, "pay", pay_pool);
   PayOrderPoller pay_poller(pay, pay_pool, money_moved);
   auto pay_routes =
       pay_order_routes(pay, pay_pool, options.public_url, pay_requests_per_minute(options));

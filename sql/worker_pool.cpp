@@ -35,9 +35,15 @@ void WorkerPool::post(Job job) {
       return;
     }
   }
+  refused_.fetch_add(1, std::memory_order_relaxed);
   // Never run inside the caller: it may hold state a synchronous answer would change under it.
   static const DbError kBusy{"busy", "the database has too much waiting; try again", "", ""};
   run_on_loop_later(context_, job(nullptr, &kBusy));
+}
+
+std::size_t WorkerPool::queued() const {
+  std::lock_guard lock(mutex_);
+  return jobs_.size();
 }
 
 void WorkerPool::deliver(std::function<void()> on_loop) {

@@ -2,7 +2,9 @@
 // jobs in order of arrival and hand each result back to the loop's context. The loop never waits.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <expected>
 #include <functional>
@@ -29,6 +31,11 @@ class WorkerPool {
   ~WorkerPool();  // finishes queued jobs; their deliveries that never run are dropped
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
+
+  // Any thread: jobs waiting for a worker now, and jobs answered `busy` since the pool began
+  // (for /metrics: a pool that refuses work needs more workers or less traffic).
+  std::size_t queued() const;
+  std::uint64_t refused() const { return refused_.load(std::memory_order_relaxed); }
 
   // work runs on a worker thread with a healthy connection, or is not run and done gets
   // db_unavailable. done runs on the loop with what work returned.
@@ -62,7 +69,8 @@ class WorkerPool {
   std::string conninfo_;
   GMainContext* context_;
   std::size_t max_queued_;
-  std::mutex mutex_;
+  std::atomic<std::uint64_t> refused_{0};
+  mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Job> jobs_;
   bool stopping_ = false;

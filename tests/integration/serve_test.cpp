@@ -157,6 +157,14 @@ TEST_CASE("serve answers healthz, pages and metrics on a private cluster") {
   CHECK(metrics.body.find("# TYPE boai_database_up gauge\nboai_database_up 1\n") !=
         std::string::npos);
   CHECK(metrics.body.find("boai_http_requests_total") != std::string::npos);
+  // Each database pool's queue, and what it refused as busy: nothing, on a quiet start.
+  for (const char* pool : {"routes", "room", "pay"}) {
+    INFO(pool);
+    CHECK(metrics.body.find("boai_db_jobs_refused{pool=\"" + std::string(pool) + "\"} 0\n") !=
+          std::string::npos);
+    CHECK(metrics.body.find("boai_db_jobs_waiting{pool=\"" + std::string(pool) + "\"}") !=
+          std::string::npos);
+  }
 
   CHECK(http_get(*port, "/no-such-page").status == 404);
 

@@ -49,7 +49,11 @@ TEST_CASE("past its bound a worker pool answers busy, and runs what it queued") 
   pool.run<std::string>(job("fourth"), record, busy);  // two wait already: refused
   turn_until([&] { return !answers.empty(); });
   CHECK(answers == std::vector<std::string>{"busy"});
+  CHECK(pool.queued() == 2);
+  CHECK(pool.refused() == 1);
   release.set_value();
   turn_until([&] { return answers.size() == 4; });
   CHECK(answers == std::vector<std::string>{"busy", "first", "second", "third"});
+  CHECK(pool.queued() == 0);
+  CHECK(pool.refused() == 1);
 }
