@@ -40,20 +40,6 @@ struct Waiter {
   Clock::time_point deadline;
 };
 
-bool is_name(std::string_view s) {
-  if (s.empty() || s.size() > 64) {
-    return false;
-  }
-  for (char c : s) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_';
-    if (!ok) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // "segment00012.part2.ts" -> {12, 2}; "segment00012.ts" -> {12, nullopt}; else nullopt.
 struct MediaName {
   std::int64_t msn;
@@ -138,7 +124,8 @@ class BlockingReloads : public std::enable_shared_from_this<BlockingReloads> {
     std::size_t slash = rest.find('/');
     std::string_view rendition = rest.substr(0, slash);
     std::string_view file = slash == std::string_view::npos ? "" : rest.substr(slash + 1);
-    auto snapshot = is_name(rendition) ? site_.edge->get(std::string(rendition)) : nullptr;
+    // Only a rendition the edge knows names a folder: nothing else reaches the disk.
+    auto snapshot = site_.edge->get(std::string(rendition));
     if (!snapshot) {
       return respond(error_response(404, "not_live", "That rendition is not on air."));
     }
