@@ -17,6 +17,8 @@ using json = nlohmann::json;
 constexpr std::chrono::seconds kSaleExpirySweep{2};
 // How often the staff accounts' names (nicknames no viewer may take) are read again.
 constexpr std::chrono::minutes kStaffNamesEvery{1};
+// Frames kept while a new connection's cookie is looked up (a page sends its hello and a few more).
+constexpr std::size_t kEarlyFramesKept = 16;
 
 LiveRoom::LiveRoom(LiveRoomConfig config, sql::WorkerPool& pool, donations::PledgeBatcher& pledges,
                    Authenticator authenticate, Metrics& metrics, GMainContext* context,
@@ -179,8 +181,14 @@ void LiveRoom::on_text(WsConnection& c, std::string_view text) {
   }
   staff_current(*s);
   if (!s->authenticated) {
-    if (s->early_frames.size() < 16) {
+    // Kept until the cookie's staff lookup answers, a few; past them a frame is refused, not lost
+    // without a word.
+    if (s->early_frames.size() < kEarlyFramesKept) {
       s->early_frames.emplace_back(text);
+    } else {
+      counters_.rate_limited.add();
+      reply(*s, error_frame(peek_client_frame(text).rid, "rate_limited",
+                            "too many messages before the connection was ready; slow down"));
     }
     return;
   }

@@ -30,6 +30,22 @@ after(async () => {
   await server.stop();
 });
 
+test('frames sent before the session cookie is looked up are each answered, none dropped', async () => {
+  const cookie = await signIn(server.port, 'host1', 'host-password-1');
+  const host = await Client.open(server.port, { cookie });
+  // At once, while the lookup runs: the first 16 are kept for it, any more are refused.
+  const rids = Array.from({ length: 40 }, (_, i) => `early-${i}`);
+  for (const rid of rids) host.send({ type: 'no.such.type', rid });
+  const answers = await Promise.all(rids.map((rid) => host.next((f) => f.rid === rid, 30000)));
+  for (const a of answers) {
+    assert.equal(a.type, 'error');
+    assert.ok(['unknown_type', 'rate_limited'].includes(a.code), JSON.stringify(a));
+  }
+  // Each rid once: nothing answered twice.
+  assert.equal(host.frames.filter((f) => String(f.rid).startsWith('early-')).length, rids.length);
+  await host.close();
+});
+
 test('two viewers chat', async () => {
   const a = await Client.open(server.port);
   const b = await Client.open(server.port);
