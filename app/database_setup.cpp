@@ -5,22 +5,25 @@
 
 #include "sql/connection.hpp"
 #include "sql/migrations.hpp"
+#include "sql/service_role.hpp"
 
 namespace boai::app {
 
 std::expected<Database, Error> open_database(const Options& options, bool print_migrations) {
   Database db;
+  std::string owner;  // who migrates: the private cluster's superuser, or the URL's role
   if (options.database_url) {
-    db.conninfo = *options.database_url;
+    db.conninfo = owner = *options.database_url;
   } else {
     auto pg = EmbeddedPostgres::start(options.data_dir);
     if (!pg) {
       return std::unexpected(pg.error());
     }
-    db.conninfo = (*pg)->conninfo();
+    owner = (*pg)->conninfo();
+    db.conninfo = (*pg)->service_conninfo();
     db.embedded = std::move(*pg);
   }
-  auto conn = sql::Connection::open(db.conninfo);
+  auto conn = sql::Connection::open(owner);
   if (!conn) {
     return std::unexpected(
         make_error("db_unreachable", "cannot reach the database: " + conn.error().message));
@@ -32,6 +35,9 @@ std::expected<Database, Error> open_database(const Options& options, bool print_
   auto report = sql::migrate(*conn, *known);
   if (!report) {
     return std::unexpected(report.error());
+  }
+  if (auto granted = sql::grant_service_role(*conn); !granted) {
+    return std::unexpected(granted.error());
   }
   if (print_migrations) {
     for (const auto& m : report->applied) {

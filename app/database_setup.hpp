@@ -13,11 +13,12 @@
 namespace boai::app {
 
 struct Database {
-  std::string conninfo;
+  std::string conninfo;  // the service's: sql::kServiceRole in the private cluster
   std::unique_ptr<EmbeddedPostgres> embedded;  // null when --database-url was given
 };
 
-// Errors: db_unreachable, migration_* and everything EmbeddedPostgres::start reports.
+// Errors: db_unreachable, migration_*, service_role_failed and everything EmbeddedPostgres::start
+// reports.
 std::expected<Database, Error> open_database(const Options& options, bool print_migrations);
 
 }  // namespace boai::app

@@ -17,6 +17,7 @@
 #include "app/safe_files.hpp"
 #include "app/subprocess.hpp"
 #include "sql/connection.hpp"
+#include "sql/service_role.hpp"
 
 namespace fs = std::filesystem;
 
@@ -196,9 +197,9 @@ struct EmbeddedPostgres::Layout {
   fs::path cluster_dir;
   fs::path socket_dir;
 
-  std::string conninfo(const char* database) const {
+  std::string conninfo(const char* database, const char* role = kRole) const {
     return "host=" + quote_conninfo(socket_dir.string()) + " port=" + std::to_string(kPort) +
-           " user=" + kRole + " dbname=" + database;
+           " user=" + role + " dbname=" + database;
   }
 
   ProcessResult pg_ctl(std::vector<std::string> args) const {
@@ -321,6 +322,7 @@ std::expected<std::unique_ptr<EmbeddedPostgres>, Error> EmbeddedPostgres::start(
   pg->data_dir_ = data_dir;
   pg->cluster_dir_ = layout->cluster_dir;
   pg->conninfo_ = layout->conninfo(kDatabase);
+  pg->service_conninfo_ = layout->conninfo(kDatabase, sql::kServiceRole);
 
   if (!fs::exists(layout->cluster_dir / "PG_VERSION")) {
     if (auto r = layout->initdb(); !r) {
@@ -358,6 +360,9 @@ std::expected<std::unique_ptr<EmbeddedPostgres>, Error> EmbeddedPostgres::start(
       return std::unexpected(make_error(
           "postgres_start_failed", "cannot create the boai database: " + created.error().message));
     }
+  }
+  if (auto role = sql::ensure_service_role(*admin); !role) {
+    return std::unexpected(make_error("postgres_start_failed", role.error().message));
   }
   auto presence = sql::Connection::open(pg->conninfo_);
   if (!presence) {

@@ -28,7 +28,9 @@ class EmbeddedPostgres {
   EmbeddedPostgres(const EmbeddedPostgres&) = delete;
   EmbeddedPostgres& operator=(const EmbeddedPostgres&) = delete;
 
+  // The superuser's (migrations, tests); the service works as sql::kServiceRole.
   const std::string& conninfo() const { return conninfo_; }
+  const std::string& service_conninfo() const { return service_conninfo_; }
   const std::filesystem::path& cluster_dir() const { return cluster_dir_; }
   bool started_here() const { return started_here_; }
 
@@ -42,6 +44,7 @@ class EmbeddedPostgres {
   std::filesystem::path data_dir_;
   std::filesystem::path cluster_dir_;
   std::string conninfo_;
+  std::string service_conninfo_;
   bool started_here_ = false;
   bool released_ = false;
   std::unique_ptr<sql::Connection> presence_;  // tells other boai processes we use the cluster

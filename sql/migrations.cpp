@@ -94,13 +94,19 @@ static Error db(const DbError& e, const std::string& doing) {
 }
 
 std::expected<MigrateReport, Error> migrate(Connection& conn, const std::vector<Migration>& known) {
-  auto created = conn.exec(
-      "CREATE TABLE IF NOT EXISTS schema_migrations ("
-      " version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,"
-      " applied_at timestamptz NOT NULL DEFAULT now())");
-  if (!created) {
+  // Asked first: a role without CREATE on the schema (the service's own) may not even say
+  // CREATE TABLE IF NOT EXISTS, and finds the table there.
+  auto there = conn.exec("SELECT to_regclass('schema_migrations') IS NOT NULL");
+  if (!there) {
+    return std::unexpected(db(there.error(), "looking for schema_migrations"));
+  }
+  if (there->text(0, 0) != "t") {
+    auto created = conn.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,"
+        " applied_at timestamptz NOT NULL DEFAULT now())");
     // Two runners creating the table at once: the loser sees a duplicate type; the table is there.
-    if (created.error().sqlstate != "23505" && created.error().sqlstate != "42P07") {
+    if (!created && created.error().sqlstate != "23505" && created.error().sqlstate != "42P07") {
       return std::unexpected(db(created.error(), "creating schema_migrations"));
     }
   }
