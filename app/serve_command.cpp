@@ -319,8 +319,13 @@ int run_serve(const Options& options) {
 
   auto config = live_service_config(options, dirs, room);
   config.request_headers = pay_notice_headers();
-  SiteInfo site{options.static_dir,  options.station_name, options.certificate,
-                options.credit_code, studio_room,          replays};
+  SiteInfo site{options.static_dir,
+                options.station_name,
+                options.certificate,
+                options.credit_code,
+                studio_room,
+                replays,
+                live_room_config(options).show_unpaid_up_to};
   auto routes = all_routes(health, metrics, pool, tls, room, site, show.get(), dirs,
                            refund_approval_above(options), options.metrics_token);
   auto money_moved = [&relay] { relay.poke(); };

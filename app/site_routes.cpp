@@ -13,6 +13,7 @@
 #include "app/show.hpp"
 #include "app/staff_gate.hpp"
 #include "donations/catalog.hpp"
+#include "donations/held_pledges.hpp"
 #include "web/room_store.hpp"
 
 namespace boai::app {
@@ -35,17 +36,25 @@ web::HttpHandler page(const std::string& path) {
   };
 }
 
-// The campaigns, live first, each with its totals: one query, however many campaigns. A draft is
-// not public before it opens.
-std::expected<json, Error> list_rooms(sql::Connection& c) {
+// The campaigns, live first, each with its totals as its room shows them: two queries, however
+// many campaigns. A draft is not public before it opens.
+std::expected<json, Error> list_rooms(sql::Connection& c, donations::Money show_unpaid_up_to) {
   auto campaigns = donations::list_campaigns_with_totals(c);
   if (!campaigns) {
     return std::unexpected(campaigns.error());
   }
+  auto held = donations::held_pledges(c, show_unpaid_up_to);
+  if (!held) {
+    return std::unexpected(held.error());
+  }
   json live = json::array(), others = json::array();
-  for (const auto& [campaign, totals] : *campaigns) {
+  for (auto& [campaign, totals] : *campaigns) {
     if (campaign.status == "draft") {
       continue;
+    }
+    if (auto it = held->find(campaign.id); it != held->end()) {
+      totals.held = it->second.held;
+      totals.held_count = it->second.held_count;
     }
     json room = {{"slug", campaign.slug},
                  {"title", campaign.title},
@@ -60,15 +69,15 @@ std::expected<json, Error> list_rooms(sql::Connection& c) {
   return live;
 }
 
-// Public and the same for everyone, 1+2N queries a read: one read serves every request of the
-// next second, and requests that come while it runs wait for it rather than start their own.
-web::HttpHandler rooms_handler(sql::WorkerPool& pool) {
+// Public and the same for everyone: one read serves every request of the next second, and
+// requests that come while it runs wait for it rather than start their own.
+web::HttpHandler rooms_handler(sql::WorkerPool& pool, donations::Money show_unpaid_up_to) {
   struct Shared {
     AnswerCache cache{std::chrono::seconds(1)};
     std::vector<web::HttpResponder> waiting;
   };
   auto shared = std::make_shared<Shared>();
-  return [&pool, shared](const web::HttpRequest&, web::HttpResponder respond) {
+  return [&pool, shared, show_unpaid_up_to](const web::HttpRequest&, web::HttpResponder respond) {
     if (const auto* body = shared->cache.find("rooms")) {
       return respond({200, "application/json", *body, {{"Cache-Control", "no-store"}}});
     }
@@ -76,7 +85,10 @@ web::HttpHandler rooms_handler(sql::WorkerPool& pool) {
     if (shared->waiting.size() > 1) {
       return;
     }
-    pool.run_expected<json>(list_rooms, [shared](std::expected<json, Error> rooms) {
+    auto read = [show_unpaid_up_to](sql::Connection& c) {
+      return list_rooms(c, show_unpaid_up_to);
+    };
+    pool.run_expected<json>(read, [shared](std::expected<json, Error> rooms) {
       auto waiting = std::move(shared->waiting);
       shared->waiting.clear();
       auto answer =
@@ -129,7 +141,7 @@ std::vector<web::HttpRoute> site_routes(const SiteInfo& site, sql::WorkerPool& p
        [station](const web::HttpRequest&, web::HttpResponder respond) {
          respond(json_response(200, station));
        }},
-      {"/api/rooms", rooms_handler(pool)},
+      {"/api/rooms", rooms_handler(pool, site.show_unpaid_up_to)},
       ledger_entries_route(pool),
       {"/api/studio/preview.png", preview_handler(pool, show)},
   };

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "donations/money.hpp"
 #include "sql/worker_pool.hpp"
 #include "web/http_types.hpp"
 
@@ -21,6 +22,8 @@ struct SiteInfo {
   std::string credit_code;
   std::string studio_room;  // empty without a studio
   std::shared_ptr<ReplayKeeper> replays;
+  // Open pledges above it stay out of the rooms' 已认捐 until paid (donations/held_pledges.hpp).
+  donations::Money show_unpaid_up_to;
 };
 
 // show may be null (no studio on this node). pool and show must outlive the routes.

@@ -248,7 +248,7 @@ int main(int argc, char** argv) {
   print("a room's opening (load_room, libpq)",
         time_it(repeat,
                 [&] {
-                  auto r = web::load_room(*conn, "c0", 200);
+                  auto r = web::load_room(*conn, "c0", 200, donations::Money::from_yuan(2000));
                   return r && *r &&
                          static_cast<std::int64_t>((*r)->events.size()) ==
                              std::min<std::int64_t>(200, chat);

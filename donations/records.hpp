@@ -41,9 +41,16 @@ struct Totals {
   Money sale_received;
   Money sale_refunded;
   std::int64_t sale_count = 0;
+  // Open pledges above a room's show_unpaid_up_to, unpaid part and number (donations/
+  // held_pledges.hpp): filled in by the room's reads, zero in the ledger's own sums.
+  Money held;
+  std::int64_t held_count = 0;
 
-  // What stands after cancellations and refunds: the figures the room and the overlay show.
+  // What stands after cancellations and refunds.
   Money net_pledged() const { return Money::from_fen(pledged.fen() - cancelled.fen()); }
+  // 已认捐 as the room, the video and the rooms list show it: held promises left out until paid.
+  Money shown_pledged() const { return Money::from_fen(net_pledged().fen() - held.fen()); }
+  std::int64_t shown_pledge_count() const { return pledge_count - held_count; }
   Money net_received() const { return Money::from_fen(received.fen() - refunded.fen()); }
   Money net_sold() const { return Money::from_fen(sold.fen() - sale_cancelled.fen()); }
   Money net_sale_received() const {

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "donations/catalog.hpp"
+#include "donations/held_pledges.hpp"
 #include "donations/outbox.hpp"
 #include "web/random_id.hpp"
 
@@ -116,7 +117,9 @@ void RoomFeed::with_room(const std::string& slug, std::function<void(RoomState*)
   fresh->waiting.push_back([this, slug, then] { then(ready(slug)); });
   int max_events = static_cast<int>(replay_events_);
   pool_.run_expected<std::optional<RoomSnapshot>>(
-      [slug, max_events](sql::Connection& c) { return load_room(c, slug, max_events); },
+      [slug, max_events, held_above = show_unpaid_up_to_](sql::Connection& c) {
+        return load_room(c, slug, max_events, held_above);
+      },
       [this, slug, alive = alive_](auto loaded) {
         if (!*alive) {
           return;
@@ -288,30 +291,46 @@ void RoomFeed::on_ledger_events(const std::vector<donations::DomainEvent>& event
         continue;
       }
       if (e.topic == "pledge.created" && e.pledge) {
-        // A large promise nobody has paid yet is a claim anyone can make: shown once paid.
+        // A large promise nobody has paid yet is a claim anyone can make: shown once paid, and
+        // out of the figures until then (the totals that follow count it: held from them here,
+        // before the NOTIFY's read of the held pledges confirms it).
         const auto& p = *e.pledge;
         if (p.amount > show_unpaid_up_to_ && p.paid < p.amount) {
+          room->totals.held =
+              donations::Money::from_fen(room->totals.held.fen() + p.amount.fen() - p.paid.fen());
+          room->totals.held_count += 1;
           continue;
         }
         append(*room, NewRoomEvent{"donation", donation_body(p), "", "", std::nullopt});
       } else if (e.topic == "totals.changed" && e.totals) {
-        set_totals(*room, *e.totals);
+        // A payment may release a held pledge: the NOTIFY's read says so; until then it stays out.
+        auto totals = *e.totals;
+        totals.held = room->totals.held;
+        totals.held_count = room->totals.held_count;
+        set_totals(*room, totals);
       }
     }
   }
 }
 
-// A ledger change made elsewhere (the desk, another node): read the campaign's totals again.
+// A ledger change made anywhere (here, the desk, another node): read the campaign's totals and
+// held pledges again. A change heard during a read is read once more after it.
 void RoomFeed::refresh_totals(std::int64_t campaign_id) {
   for (auto& [slug, room] : rooms_) {
-    if (room->phase() != RoomState::Phase::kReady || room->campaign.id != campaign_id ||
-        room->refreshing_totals) {
+    if (room->phase() != RoomState::Phase::kReady || room->campaign.id != campaign_id) {
+      continue;
+    }
+    if (room->refreshing_totals) {
+      room->totals_stale = true;
       continue;
     }
     room->refreshing_totals = true;
+    room->totals_stale = false;
     pool_.run_expected<donations::Totals>(
-        [campaign_id](sql::Connection& c) { return donations::campaign_totals(c, campaign_id); },
-        [this, slug, alive = alive_](auto totals) {
+        [campaign_id, held_above = show_unpaid_up_to_](sql::Connection& c) {
+          return donations::room_totals(c, campaign_id, held_above);
+        },
+        [this, slug, campaign_id, alive = alive_](auto totals) {
           if (!*alive) {
             return;
           }
@@ -319,6 +338,9 @@ void RoomFeed::refresh_totals(std::int64_t campaign_id) {
           target.refreshing_totals = false;
           if (totals) {
             set_totals(target, *totals);
+          }
+          if (target.totals_stale) {
+            refresh_totals(campaign_id);
           }
         });
   }

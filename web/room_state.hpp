@@ -70,6 +70,7 @@ class RoomState {
   bool writing = false;
   bool catching_up = false;
   bool refreshing_totals = false;
+  bool totals_stale = false;  // changed while refreshing_totals: read again
 
  private:
   // donation.hidden: the donation it names leaves "recent" (its name and message with it).

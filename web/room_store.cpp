@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "donations/catalog.hpp"
+#include "donations/held_pledges.hpp"
 #include "sql/array_param.hpp"
 #include "sql/transaction.hpp"
 
@@ -72,10 +73,10 @@ std::vector<std::string> parse_text_array(std::string_view text) {
 
 nlohmann::json totals_json(const donations::Campaign& c, const donations::Totals& t) {
   return {{"goal_fen", c.goal.fen()},
-          {"pledged_fen", t.net_pledged().fen()},
+          {"pledged_fen", t.shown_pledged().fen()},
           {"received_fen", t.net_received().fen()},
           {"spent_fen", t.spent.fen()},
-          {"pledge_count", t.pledge_count},
+          {"pledge_count", t.shown_pledge_count()},
           {"sold_fen", t.net_sold().fen()},
           {"sale_received_fen", t.net_sale_received().fen()},
           {"sale_count", t.sale_count}};
@@ -89,8 +90,8 @@ sql::Statement latest_events_statement(const std::string& slug, int max_events) 
 }
 
 std::expected<std::optional<RoomSnapshot>, Error> load_room(sql::Connection& conn,
-                                                            const std::string& slug,
-                                                            int max_events) {
+                                                            const std::string& slug, int max_events,
+                                                            donations::Money show_unpaid_up_to) {
   auto campaign = donations::find_campaign(conn, slug);
   if (!campaign) {
     if (campaign.error().code == "campaign_not_found") {
@@ -123,7 +124,7 @@ std::expected<std::optional<RoomSnapshot>, Error> load_room(sql::Connection& con
   snap.slow_mode_seconds = rules->slow_mode_seconds;
   snap.blocked_words = std::move(rules->blocked_words);
   snap.sanctions = std::move(rules->sanctions);
-  auto totals = donations::campaign_totals(conn, snap.campaign.id);
+  auto totals = donations::room_totals(conn, snap.campaign.id, show_unpaid_up_to);
   if (!totals) {
     return std::unexpected(totals.error());
   }

@@ -68,10 +68,11 @@ struct RoomSnapshot {
 // and stopped by the LIMIT, so a room with millions of events opens as fast as a new one.
 sql::Statement latest_events_statement(const std::string& slug, int max_events);
 
-// nullopt when no campaign has this slug.
+// nullopt when no campaign has this slug. The totals leave out open pledges above
+// show_unpaid_up_to (donations/held_pledges.hpp).
 std::expected<std::optional<RoomSnapshot>, Error> load_room(sql::Connection& conn,
-                                                            const std::string& slug,
-                                                            int max_events);
+                                                            const std::string& slug, int max_events,
+                                                            donations::Money show_unpaid_up_to);
 
 // Appends in one transaction under the room's row lock: gapless seqs, committed in order, and a
 // NOTIFY that other nodes receive in that same order.

@@ -38,7 +38,8 @@ TEST_CASE("a room's latest events are an index range scan with a LIMIT, however 
   CHECK(text.find("Seq Scan") == std::string::npos);
   CHECK(text.find("Bitmap") == std::string::npos);
 
-  auto room = boai::web::load_room(f.conn, "firstaid", 200);
+  auto room =
+      boai::web::load_room(f.conn, "firstaid", 200, boai::donations::Money::from_yuan(2000));
   REQUIRE(room);
   REQUIRE(*room);
   const auto& events = (*room)->events;

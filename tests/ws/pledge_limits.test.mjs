@@ -1,6 +1,6 @@
 // Pledge floods across connections: the session's and the address's pledges are counted in the
-// database, so reconnecting starts no new count; a large unpaid pledge is shown once paid; a host
-// hides a donation's name and message while its money stays.
+// database, so reconnecting starts no new count; a large unpaid pledge is shown, and counted in
+// 已认捐, once paid; a host hides a donation's name and message while its money stays.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, runBoai, startBoai, tempDir, signIn } from './support.mjs';
@@ -56,11 +56,21 @@ test('a session and an address keep their pledge counts across connections', asy
   await host.close();
 });
 
+// /api/rooms' figures for a campaign, once they say `pledged` (the answer is kept a second).
+async function listedPledged(slug, pledged) {
+  for (;;) {
+    const rooms = await (await fetch(`http://127.0.0.1:${server.port}/api/rooms`)).json();
+    const room = rooms.find((r) => r.slug === slug);
+    if (room.totals.pledged_fen === pledged) return room.totals;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 test('a large unpaid pledge is shown when paid, and a host can hide its name', async () => {
   const host = await Client.open(server.port, { cookie: await signIn(server.port, 'host1', 'host-password-1') });
   await host.hello('firstaid');
   const watcher = await Client.open(server.port);
-  await watcher.hello('firstaid');
+  const before = (await watcher.hello('firstaid')).totals;
   const big = await host.request({ type: 'pledge.create', idempotency_key: key('big'), amount_fen: 200000,
     display_name: '王大户', message: '大额' });
   assert.equal(big.type, 'ack', JSON.stringify(big));
@@ -71,6 +81,19 @@ test('a large unpaid pledge is shown when paid, and a host can hide its name', a
   assert.ok(!watcher.frames.some((f) => f.type === 'donation' && f.amount_fen === 200000));
   assert.equal(small.type, 'ack');
 
+  // Nor is it in 已认捐 until paid: not in the room's totals, not on another node that reads them
+  // afresh, not in the rooms list.
+  const withSmall = before.pledged_fen + 500;
+  await watcher.next((f) => f.type === 'totals' && f.totals.pledged_fen === withSmall);
+  const node2 = await startBoai(['--listen', '127.0.0.1:0', '--no-studio', '--data-dir', dataDir, '--limits',
+    'show_unpaid_up_to_yuan=1000']);
+  const elsewhere = await Client.open(node2.port);
+  assert.equal((await elsewhere.hello('firstaid')).totals.pledged_fen, withSmall);
+  await elsewhere.close();
+  await node2.stop();
+  assert.equal((await listedPledged('firstaid', withSmall)).pledge_count, before.pledge_count + 1);
+  assert.ok(watcher.frames.every((f) => f.type !== 'totals' || f.totals.pledged_fen < before.pledged_fen + 200000));
+
   const paid = await runBoai(['payment', 'add', '--provider', 'wechat', '--txn', key('wx-big'), '--amount', '2000',
     '--reference', big.pledge.reference, '--data-dir', dataDir]);
   assert.equal(paid.code, 0, paid.output);
@@ -79,6 +102,8 @@ test('a large unpaid pledge is shown when paid, and a host can hide its name', a
   assert.equal(paidEvent.pledge, shown.pledge);
   assert.ok(paidEvent.seq > shown.seq);
   assert.equal(shown.display_name, '王**');
+  await watcher.next((f) => f.type === 'totals' && f.totals.pledged_fen === withSmall + 200000, 30000);
+  await listedPledged('firstaid', withSmall + 200000);
 
   // Hiding: a viewer may not; a pledge not of this room is not found; the host hides it.
   assert.equal((await watcher.request({ type: 'mod.hide_donation', pledge: smallShown.pledge })).code, 'not_allowed');
