@@ -13,13 +13,6 @@ namespace boai::app {
 
 using nlohmann::json;
 
-namespace {
-
-constexpr std::size_t kTickerLength = 5;
-constexpr auto kAlertFor = std::chrono::seconds(5);
-
-}  // namespace
-
 json health_json(const stream::StudioHealth& h) {
   json renditions = json::array(), inputs = json::array(), outputs = json::array();
   for (const auto& r : h.renditions) {
@@ -111,10 +104,10 @@ void Show::on_totals(const web::RoomState& room) {
   const auto& t = room.totals;
   state_.campaign_title = room.campaign.title;
   state_.goal_fen = room.campaign.goal.fen();
-  state_.raised_fen = t.net_pledged().fen();
+  state_.raised_fen = t.shown_pledged().fen();
   state_.settled_fen = t.net_received().fen();
   state_.goal_text = room.campaign.goal.format();
-  state_.raised_text = t.net_pledged().format();
+  state_.raised_text = t.shown_pledged().format();
   state_.settled_text = t.net_received().format();
   publish();
 }
@@ -123,45 +116,22 @@ void Show::on_donation(const web::RoomState& room, const web::RoomDonation& dona
   if (room.slug() != room_name_) {
     return;
   }
-  stream::TickerEntry entry{donation.display_name, donation.amount.format(), donation.message};
-  state_.ticker.insert(state_.ticker.begin(), entry);
-  ticker_pledges_.insert(ticker_pledges_.begin(), donation.pledge);
-  if (state_.ticker.size() > kTickerLength) {
-    state_.ticker.resize(kTickerLength);
-    ticker_pledges_.resize(kTickerLength);
-  }
-  std::string thanks = "感谢 " + entry.name + " 爱心认捐 " + entry.amount_text;
-  state_.alert = stream::Alert{thanks, std::chrono::system_clock::now() + kAlertFor};
+  thanks_.donation(donation, ShowThanks::Clock::now());
   publish();
 }
 
-// A host hid a donation's name and message: its ticker line keeps the amount only.
 void Show::on_donation_hidden(const web::RoomState& room, std::int64_t pledge) {
-  if (room.slug() != room_name_) {
-    return;
+  if (room.slug() == room_name_ && thanks_.hidden(pledge)) {
+    publish();
   }
-  for (std::size_t i = 0; i < ticker_pledges_.size(); ++i) {
-    if (ticker_pledges_[i] == pledge) {
-      state_.ticker[i].name = "爱心人士";
-      state_.ticker[i].message.clear();
-    }
-  }
-  publish();
 }
 
-// Money that arrived for a gift (not a sale: its card counts the stock): thanked apart from the
-// pledge, and its ticker line marked once nothing is left to pay.
+// Money that arrived for a gift (not a sale: its card counts the stock).
 void Show::on_payment(const web::RoomState& room, const web::RoomDonation& payment) {
   if (room.slug() != room_name_ || payment.kind == "sale") {
     return;
   }
-  for (std::size_t i = 0; payment.paid_in_full && i < ticker_pledges_.size(); ++i) {
-    if (ticker_pledges_[i] == payment.pledge) {
-      state_.ticker[i].paid = true;
-    }
-  }
-  std::string thanks = "感谢 " + payment.display_name + " · " + payment.amount.format() + " 已到账";
-  state_.alert = stream::Alert{thanks, std::chrono::system_clock::now() + kAlertFor};
+  thanks_.payment(payment, ShowThanks::Clock::now());
   publish();
 }
 
@@ -230,8 +200,7 @@ void Show::publish() {
 }
 
 void Show::tick() {
-  if (state_.alert && state_.alert->until <= std::chrono::system_clock::now()) {
-    state_.alert.reset();
+  if (thanks_.expire(ShowThanks::Clock::now())) {
     publish();
   }
   follow_replay();

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "app/show_thanks.hpp"
 #include "base/error.hpp"
 #include "base/loop_timer.hpp"
 #include "stream/overlay_state.hpp"
@@ -68,10 +69,10 @@ class Show final : public web::StudioControl, public web::RoomObserver {
   web::LiveRoom& live_room_;
   stream::OverlayState state_;  // the working copy; the studio only sees immutable snapshots
   std::unique_ptr<LoopTimer> timer_;
-  std::int64_t featured_wish_ = 0;            // the wish on the card, updated as gifts arrive
-  std::int64_t featured_sale_ = 0;            // or the sale item, updated as it sells
-  std::string viewer_url_;                    // the room's page, where the QR code leads
-  std::vector<std::int64_t> ticker_pledges_;  // the pledge of each of state_.ticker's lines
+  std::int64_t featured_wish_ = 0;  // the wish on the card, updated as gifts arrive
+  std::int64_t featured_sale_ = 0;  // or the sale item, updated as it sells
+  std::string viewer_url_;          // the room's page, where the QR code leads
+  ShowThanks thanks_{state_};       // the ticker and the banner, in state_
   std::function<void()> stopped_;
   ReplayKeeper* replays_ = nullptr;
   std::string replay_name_;  // the replay being recorded, as the keeper was told

@@ -1,0 +1,66 @@
+// ShowThanks: the ticker and the banner, written into the overlay state Show publishes.
+#include "app/show_thanks.hpp"
+
+#include <string>
+
+namespace boai::app {
+
+namespace {
+
+constexpr const char* kHiddenName = "爱心人士";  // what the room shows for a hidden name too
+
+}  // namespace
+
+void ShowThanks::donation(const web::RoomDonation& donation, Clock::time_point now) {
+  stream::TickerEntry entry{donation.display_name, donation.amount.format(), donation.message};
+  state_.ticker.insert(state_.ticker.begin(), entry);
+  ticker_pledges_.insert(ticker_pledges_.begin(), donation.pledge);
+  if (state_.ticker.size() > kTickerLength) {
+    state_.ticker.resize(kTickerLength);
+    ticker_pledges_.resize(kTickerLength);
+  }
+  state_.alert =
+      stream::Alert{"感谢 " + entry.name + " 爱心认捐 " + entry.amount_text, now + kAlertFor};
+  alert_pledge_ = donation.pledge;
+  alert_amount_ = entry.amount_text;
+}
+
+void ShowThanks::payment(const web::RoomDonation& payment, Clock::time_point now) {
+  for (std::size_t i = 0; payment.paid_in_full && i < ticker_pledges_.size(); ++i) {
+    if (ticker_pledges_[i] == payment.pledge) {
+      state_.ticker[i].paid = true;
+    }
+  }
+  // The name comes as the room shows it: a hidden one already masked (app/payment_thanks.cpp).
+  state_.alert =
+      stream::Alert{"感谢 " + payment.display_name + " · " + payment.amount.format() + " 已到账",
+                    now + kAlertFor};
+  alert_pledge_ = 0;
+}
+
+bool ShowThanks::hidden(std::int64_t pledge) {
+  bool changed = false;
+  for (std::size_t i = 0; i < ticker_pledges_.size(); ++i) {
+    if (ticker_pledges_[i] == pledge) {
+      state_.ticker[i].name = kHiddenName;
+      state_.ticker[i].message.clear();
+      changed = true;
+    }
+  }
+  if (state_.alert && alert_pledge_ == pledge) {
+    state_.alert->text = std::string("感谢 ") + kHiddenName + " 爱心认捐 " + alert_amount_;
+    changed = true;
+  }
+  return changed;
+}
+
+bool ShowThanks::expire(Clock::time_point now) {
+  if (!state_.alert || state_.alert->until > now) {
+    return false;
+  }
+  state_.alert.reset();
+  alert_pledge_ = 0;
+  return true;
+}
+
+}  // namespace boai::app
