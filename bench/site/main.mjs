@@ -1,10 +1,12 @@
 // bench/site: the deployment of deploy/ on this machine (scripts/site: PostgreSQL, a studio node,
 // web nodes, nginx over TLS) under a charity night's load, all through nginx: WebSocket viewers
 // spread over the web nodes with a chat load as in bench/chat_fanout, and HLS players fetching
-// the 720p playlist and each new segment at the real rate. Then, with --faults, a web node killed,
-// the studio node restarted and PostgreSQL restarted under the same load.
+// the 720p playlist and each new segment at the real rate, and low-latency players blocking on
+// each new part. Then, with --faults, a web node killed, the studio node restarted and PostgreSQL
+// restarted under the same load.
 //   node bench/site/main.mjs [--viewers 2000] [--direct 100] [--senders 4] [--rate 5]
-//                            [--players 200] [--seconds 30] [--web-nodes 2] [--boai PATH] [--faults] [--dir DIR]
+//                            [--players 200] [--ll-players 0] [--ll-direct 10] [--seconds 30]
+//                            [--web-nodes 2] [--boai PATH] [--faults] [--dir DIR]
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,8 +15,8 @@ import { Worker } from 'node:worker_threads';
 import { newStats, Viewer } from './load.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-const args = { viewers: 2000, direct: 100, senders: 4, rate: 5, players: 200, seconds: 30,
-  'web-nodes': 2,
+const args = { viewers: 2000, direct: 100, senders: 4, rate: 5, players: 200, 'll-players': 0,
+  'll-direct': 10, seconds: 30, 'web-nodes': 2,
   boai: join(ROOT, 'build/release/app/boai'), faults: false, dir: '' };
 for (let i = 2; i < process.argv.length; i++) {
   const name = process.argv[i].replace(/^--/, '');
@@ -93,18 +95,19 @@ function cpuSnapshot() {
   }
   return snap;
 }
-// The access log's lines since an offset: HLS requests that reached the studio, and all of them.
+// The access log's lines since an offset: classic (/hls/) and low-latency (/ll/) requests that
+// reached the studio, and all of them.
 function hlsLog(from) {
   const log = readFileSync(join(dir, 'nginx/access.log'), 'utf8');
-  let origin = 0;
-  let answered = 0;
+  const counts = { hls: { origin: 0, answered: 0 }, ll: { origin: 0, answered: 0 } };
   for (const line of log.slice(from).split('\n')) {
-    if (!line.includes('"/hls/')) continue;
+    const kind = line.includes('"/hls/') ? 'hls' : line.includes('"/ll/') ? 'll' : null;
+    if (!kind) continue;
     const [, upstream] = line.split(' ');
-    if (upstream !== '-') origin++;
-    answered++;
+    if (upstream !== '-') counts[kind].origin++;
+    counts[kind].answered++;
   }
-  return { origin, answered, size: log.length };
+  return { ...counts, size: log.length };
 }
 async function connectionsOf(node) {
   const text = await (await fetch(`http://${node}/metrics`)).text();
@@ -118,7 +121,8 @@ function percentile(sorted, p, missing) {
 
 const stats = newStats();
 console.log(`bench/site: ${args.viewers} viewers (${args.senders} chat, ${args.rate} msg/s in all),`
-  + ` ${args.players} players, ${args['web-nodes']} web nodes, ${args.seconds} s; load`
+  + ` ${args.players} players, ${args['ll-players']} low-latency players (+ ${num('ll-players') ? args['ll-direct'] : 0} direct),`
+  + ` ${args['web-nodes']} web nodes, ${args.seconds} s; load`
   + ` ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 if (await until(async () => (await fetch(`http://${siteEnv.STUDIO}/hls/${site.room}/master.m3u8`))
   .status === 200, 120000) === null) {
@@ -126,10 +130,23 @@ if (await until(async () => (await fetch(`http://${siteEnv.STUDIO}/hls/${site.ro
   stopSite();
   process.exit(1);
 }
-let hls = { requests: 0, failed: 0, statuses: {}, cache: {}, segmentBytes: 0, oldestSegmentAt: 0 };
+// The players' figures: counters since they started, the lateness of parts and low-latency
+// playlists as they come (kept from the start of the measured window).
+const blank = () => ({ requests: 0, failed: 0, statuses: {}, cache: {}, segmentBytes: 0,
+  oldestSegmentAt: Infinity, partLate: [], playlistLate: [] });
+const hlsGroups = { classic: blank(), ll: blank(), llDirect: blank() };
+const hls = hlsGroups.classic;
 const players = new Worker(new URL('./players.mjs', import.meta.url),
-  { workerData: { site, players: num('players') } });
-players.on('message', (m) => { hls = m; });
+  { workerData: { site, studio: siteEnv.STUDIO, players: num('players'),
+    llPlayers: num('ll-players'), llDirect: num('ll-players') ? num('ll-direct') : 0 } });
+players.on('message', (m) => {
+  for (const [name, g] of Object.entries(m)) {
+    const into = hlsGroups[name];
+    into.partLate.push(...g.partLate);
+    into.playlistLate.push(...g.playlistLate);
+    Object.assign(into, { ...g, partLate: into.partLate, playlistLate: into.playlistLate });
+  }
+});
 const viewers = Array.from({ length: num('viewers') }, (_, i) => new Viewer(site, i, stats));
 // A few more straight to the web nodes, in turn: what nginx adds to a delivery.
 for (let i = 0; i < num('direct'); i++) {
@@ -157,8 +174,13 @@ stats.latencies = [];
 stats.directLatencies = [];
 stats.sent = 0;
 stats.window = [Date.now(), Date.now() + num('seconds') * 1000];
-const req0 = hls.requests;
-const bytes0 = hls.segmentBytes;
+const req0 = Object.fromEntries(Object.entries(hlsGroups).map(([k, g]) => [k, g.requests]));
+const bytes0 = Object.fromEntries(Object.entries(hlsGroups).map(([k, g]) => [k, g.segmentBytes]));
+const failed0 = Object.fromEntries(Object.entries(hlsGroups).map(([k, g]) => [k, g.failed]));
+for (const g of Object.values(hlsGroups)) {
+  g.partLate = [];
+  g.playlistLate = [];
+}
 const log0 = hlsLog(0);
 const cpu0 = cpuSnapshot();
 await sleep(num('seconds') * 1000);
@@ -176,12 +198,27 @@ for (const [what, list, n] of [['through nginx', stats.latencies, num('viewers')
 }
 console.log(`viewers: ${stats.drops} sockets lost, ${stats.duplicates} events seen twice`);
 stats.window = [0, Infinity];
-const playerRate = (hls.requests - req0) / secs;
-console.log(`hls: players ${playerRate.toFixed(1)} req/s, studio ${(log1.origin / secs).toFixed(2)}`
-  + ` req/s, cache answered ${(100 * (1 - log1.origin / secs / Math.max(1, playerRate)))
-    .toFixed(2)}%,`
-  + ` ${((hls.segmentBytes - bytes0) * 8 / 1e6 / secs).toFixed(1)} Mbit/s of segments,`
-  + ` failed ${hls.failed}, cache ${JSON.stringify(hls.cache)}`);
+const late = (list) => {
+  const sorted = [...list].sort((a, b) => a - b);
+  return sorted.length ? `p50 ${Math.round(percentile(sorted, 0.5, 0))} / p99 ${Math.round(percentile(sorted, 0.99, 0))}`
+    + ` / max ${Math.round(sorted[sorted.length - 1])} ms (${sorted.length})` : 'none';
+};
+for (const [name, kind, label] of [['classic', 'hls', 'hls'], ['ll', 'll', 'll'],
+  ['llDirect', null, 'll direct']]) {
+  const g = hlsGroups[name];
+  if (g.requests === 0) continue;
+  const playerRate = (g.requests - req0[name]) / secs;
+  const origin = kind ? log1[kind].origin / secs : playerRate;
+  console.log(`${label}: players ${playerRate.toFixed(1)} req/s, studio ${origin.toFixed(2)} req/s,`
+    + `${kind ? ` cache answered ${(100 * (1 - origin / Math.max(1, playerRate))).toFixed(2)}%,` : ''}`
+    + ` ${((g.segmentBytes - bytes0[name]) * 8 / 1e6 / secs).toFixed(1)} Mbit/s of media,`
+    + ` failed ${g.failed - failed0[name]} (${g.failed} in all: ${JSON.stringify(g.statuses)}),`
+    + ` cache ${JSON.stringify(g.cache)}`);
+  if (name !== 'classic') {
+    console.log(`${label}: parts late after the studio finished them ${late(g.partLate)};`
+      + ` blocking playlists after their newest part ${late(g.playlistLate)}`);
+  }
+}
 console.log(`cpu (% of one core): ${Object.keys(cpu0).filter((k) => k !== 'at')
   .map((k) => `${k} ${((100 * (cpu1[k] - cpu0[k])) / secs).toFixed(1)}`).join(', ')}`);
 
@@ -200,10 +237,12 @@ async function faults() {
   // The studio restarted: players stall on cached playlists and go on with the new broadcast.
   const killed = Date.now();
   process.kill(pidOf(join(dir, 'studio.pid')), 'SIGKILL');
-  const resumed = await until(() => hls.oldestSegmentAt > killed + 2000, 180000);
+  const resumed = await until(() => Object.values(hlsGroups)
+    .every((g) => g.oldestSegmentAt > killed + 2000), 180000);
   console.log(`fault studio restarted: every player had a new segment after`
     + ` ${resumed === null ? 'over 180 s' : `${(resumed / 1000).toFixed(1)} s`}`
-    + ` (failed requests so far ${hls.failed}: ${JSON.stringify(hls.statuses)})`);
+    + ` (failed requests so far: ${Object.entries(hlsGroups).filter(([, g]) => g.requests)
+      .map(([k, g]) => `${k} ${g.failed} ${JSON.stringify(g.statuses)}`).join(', ')})`);
   // PostgreSQL restarted: chat resumes; viewers stay.
   const drops1 = stats.drops;
   const pgCtl = join(siteEnv.PG_BINDIR, 'pg_ctl');
