@@ -7,17 +7,19 @@
 //   node bench/site/main.mjs [--viewers 2000] [--direct 100] [--senders 4] [--rate 5]
 //                            [--players 200] [--ll-players 0] [--ll-direct 10] [--seconds 30]
 //                            [--web-nodes 2] [--boai PATH] [--faults] [--dir DIR]
+//                            [--generator epoll|node] [--viewers-binary PATH]
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { newStats, Viewer } from './load.mjs';
+import { EpollCrowd, NodeCrowd } from './crowd.mjs';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 const args = { viewers: 2000, direct: 100, senders: 4, rate: 5, players: 200, 'll-players': 0,
   'll-direct': 10, seconds: 30, 'web-nodes': 2,
-  boai: join(ROOT, 'build/release/app/boai'), faults: false, dir: '' };
+  boai: join(ROOT, 'build/release/app/boai'), faults: false, dir: '', generator: 'epoll',
+  'viewers-binary': join(ROOT, 'build/release/bench/site_viewers') };
 for (let i = 2; i < process.argv.length; i++) {
   const name = process.argv[i].replace(/^--/, '');
   if (!(name in args)) {
@@ -49,6 +51,11 @@ const siteProc = spawn(join(ROOT, 'scripts/site'), ['--dir', dir, '--boai', args
 let siteOut = '';
 siteProc.stdout.on('data', (d) => { siteOut += d; });
 const stopSite = () => siteProc.kill('SIGTERM');
+if (args.generator === 'epoll' && !existsSync(args['viewers-binary'])) {
+  console.error(`bench/site: no ${args['viewers-binary']} (bench/README "site" builds it;`
+    + ' or --generator node)');
+  process.exit(2);
+}
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => { stopSite(); process.exit(130); });
 }
@@ -89,7 +96,9 @@ const pidOf = (file) => Number(readFileSync(file, 'utf8').split('\n')[0]);
 function cpuSnapshot() {
   const snap = { nginx: cpuSeconds(pidOf(siteEnv.NGINX_PID_FILE), true),
     postgres: cpuSeconds(pidOf(join(siteEnv.PG_DIR, 'postmaster.pid')), true),
-    generator: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6, at: Date.now() };
+    generator: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6
+      + (crowd?.cpuSeconds() ?? 0),
+    at: Date.now() };
   for (const node of ['studio', ...webNodes.map((_, i) => `web${i + 1}`)]) {
     snap[node] = cpuSeconds(pidOf(join(dir, `${node}.pid`)), false);
   }
@@ -113,14 +122,15 @@ async function connectionsOf(node) {
   const text = await (await fetch(`http://${node}/metrics`)).text();
   return Number(/^boai_ws_connections (\d+)/m.exec(text)?.[1] ?? 0);
 }
+let crowd = null;
 function percentile(sorted, p, missing) {
   const n = sorted.length + missing;
   const i = Math.ceil(n * p) - 1;
   return i < sorted.length ? sorted[Math.max(0, i)] : Infinity;
 }
 
-const stats = newStats();
-console.log(`bench/site: ${args.viewers} viewers (${args.senders} chat, ${args.rate} msg/s in all),`
+console.log(`bench/site: ${args.viewers} viewers (${args.senders} chat, ${args.rate} msg/s in all;`
+  + ` ${args.generator} generator),`
   + ` ${args.players} players, ${args['ll-players']} low-latency players (+ ${num('ll-players') ? args['ll-direct'] : 0} direct),`
   + ` ${args['web-nodes']} web nodes, ${args.seconds} s; load`
   + ` ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
@@ -135,7 +145,6 @@ if (await until(async () => (await fetch(`http://${siteEnv.STUDIO}/hls/${site.ro
 const blank = () => ({ requests: 0, failed: 0, statuses: {}, cache: {}, segmentBytes: 0,
   oldestSegmentAt: Infinity, partLate: [], playlistLate: [] });
 const hlsGroups = { classic: blank(), ll: blank(), llDirect: blank() };
-const hls = hlsGroups.classic;
 const players = new Worker(new URL('./players.mjs', import.meta.url),
   { workerData: { site, studio: siteEnv.STUDIO, players: num('players'),
     llPlayers: num('ll-players'), llDirect: num('ll-players') ? num('ll-direct') : 0 } });
@@ -147,33 +156,17 @@ players.on('message', (m) => {
     Object.assign(into, { ...g, partLate: into.partLate, playlistLate: into.playlistLate });
   }
 });
-const viewers = Array.from({ length: num('viewers') }, (_, i) => new Viewer(site, i, stats));
-// A few more straight to the web nodes, in turn: what nginx adds to a delivery.
-for (let i = 0; i < num('direct'); i++) {
-  viewers.push(new Viewer(site, viewers.length, stats, webNodes[i % webNodes.length]));
-}
-for (let i = 0; i < viewers.length; i += 250) {
-  viewers.slice(i, i + 250).forEach((v) => v.connect());
-  await until(() => stats.welcomes >= Math.min(i + 250, viewers.length), 60000);
-}
-const joinedAll = await until(() => viewers.every((v) => v.welcomed), 120000);
+const crowdOptions = { site, viewers: num('viewers'), direct: num('direct'), directTo: webNodes,
+  senders: num('senders'), rate: num('rate') };
+crowd = args.generator === 'epoll' ? new EpollCrowd(args['viewers-binary'], crowdOptions)
+  : new NodeCrowd(crowdOptions);
+const joinStart = Date.now();
+await crowd.start();
 const perNode = await Promise.all(webNodes.map(connectionsOf));
-console.log(`joined: ${viewers.filter((v) => v.welcomed).length} (${perNode.join(' + ')} by node)`
-  + `${joinedAll === null ? ', not all' : ''}`);
-
-// The senders chat at the rate in all, evenly spread; each message carries its send time.
-const senders = viewers.slice(0, num('senders'));
-let chatTimer = null;
-const startChat = () => {
-  let k = 0;
-  chatTimer = setInterval(() => senders[k++ % senders.length].chat(), 1000 / num('rate'));
-};
-startChat();
+console.log(`joined: ${crowd.welcomed} of ${crowd.total} in ${((Date.now() - joinStart) / 1000)
+  .toFixed(1)} s (${perNode.join(' + ')} by node)`);
 await sleep(5000);  // warm up: players settled, caches filled
-stats.latencies = [];
-stats.directLatencies = [];
-stats.sent = 0;
-stats.window = [Date.now(), Date.now() + num('seconds') * 1000];
+crowd.window(Date.now(), Date.now() + num('seconds') * 1000);
 const req0 = Object.fromEntries(Object.entries(hlsGroups).map(([k, g]) => [k, g.requests]));
 const bytes0 = Object.fromEntries(Object.entries(hlsGroups).map(([k, g]) => [k, g.segmentBytes]));
 const failed0 = Object.fromEntries(Object.entries(hlsGroups).map(([k, g]) => [k, g.failed]));
@@ -188,16 +181,15 @@ const cpu1 = cpuSnapshot();
 const log1 = hlsLog(log0.size);
 const secs = (cpu1.at - cpu0.at) / 1000;
 await sleep(3000);  // late deliveries of the window's last messages
-for (const [what, list, n] of [['through nginx', stats.latencies, num('viewers')],
-  ['direct', stats.directLatencies, num('direct')]]) {
-  const expected = stats.sent * n;
-  const lat = [...list].sort((a, b) => a - b);
-  const missing = Math.max(0, expected - lat.length);
-  console.log(`chat ${what}: ${stats.sent} sent, ${lat.length}/${expected} deliveries, p50`
-    + ` ${percentile(lat, 0.5, missing)} ms, p99 ${percentile(lat, 0.99, missing)} ms`);
+const chat = await crowd.result();
+for (const [what, r] of [['through nginx', chat.nginx], ['direct', chat.direct]]) {
+  console.log(`chat ${what}: ${chat.sent} sent, ${r.delivered}/${r.expected} deliveries, p50`
+    + ` ${Math.round(r.p50)} ms, p99 ${Math.round(r.p99)} ms`);
 }
-console.log(`viewers: ${stats.drops} sockets lost, ${stats.duplicates} events seen twice`);
-stats.window = [0, Infinity];
+const counters = crowd.counters;
+console.log(`viewers: ${counters.drops} sockets lost, ${counters.duplicates} events seen twice,`
+  + ` ${counters.errors} errors`);
+crowd.window(0, Infinity);
 const late = (list) => {
   const sorted = [...list].sort((a, b) => a - b);
   return sorted.length ? `p50 ${Math.round(percentile(sorted, 0.5, 0))} / p99 ${Math.round(percentile(sorted, 0.99, 0))}`
@@ -224,15 +216,15 @@ console.log(`cpu (% of one core): ${Object.keys(cpu0).filter((k) => k !== 'at')
 
 async function faults() {
   // A web node killed: its viewers come back through nginx on the other node, with last_seq.
-  const drops0 = stats.drops;
-  const gaps0 = viewers.reduce((n, v) => n + v.gaps, 0);
+  const drops0 = crowd.counters.drops;
+  const gaps0 = crowd.counters.gaps;
   process.kill(pidOf(join(dir, 'web1.pid')), 'SIGKILL');
-  await until(() => stats.drops > drops0, 10000);
-  const back = await until(() => viewers.every((v) => v.welcomed), 120000);
-  const gaps = viewers.reduce((n, v) => n + v.gaps, 0) - gaps0;
-  console.log(`fault web1 killed: ${stats.drops - drops0} viewers dropped, all back in`
+  await until(() => crowd.counters.drops > drops0, 10000);
+  const back = await until(() => crowd.welcomed === crowd.total, 120000);
+  const gaps = crowd.counters.gaps - gaps0;
+  console.log(`fault web1 killed: ${crowd.counters.drops - drops0} viewers dropped, all back in`
     + ` ${back === null ? 'over 120 s' : `${(back / 1000).toFixed(1)} s`}, gaps in seq ${gaps},`
-    + ` resyncs ${stats.resyncs}`);
+    + ` resyncs ${crowd.counters.resyncs}`);
   await sleep(3000);
   // The studio restarted: players stall on cached playlists and go on with the new broadcast.
   const killed = Date.now();
@@ -244,22 +236,21 @@ async function faults() {
     + ` (failed requests so far: ${Object.entries(hlsGroups).filter(([, g]) => g.requests)
       .map(([k, g]) => `${k} ${g.failed} ${JSON.stringify(g.statuses)}`).join(', ')})`);
   // PostgreSQL restarted: chat resumes; viewers stay.
-  const drops1 = stats.drops;
+  const drops1 = crowd.counters.drops;
   const pgCtl = join(siteEnv.PG_BINDIR, 'pg_ctl');
   const asPg = process.getuid() === 0 ? ['runuser', ['-u', 'postgres', '--', pgCtl]] : [pgCtl, []];
   const restarted = Date.now();
   execFileSync(asPg[0], [...asPg[1], '-D', siteEnv.PG_DIR, '-m', 'fast', '-w', 'restart', '-l',
     join(siteEnv.PG_DIR, 'postgres.log')], { stdio: 'ignore' });
-  stats.latencies = [];
-  const chatBack = await until(() => stats.latencies.length > viewers.length / 2, 120000);
+  crowd.window(0, Infinity);
+  const chatBack = await until(() => crowd.delivered > crowd.total / 2, 120000);
   console.log(`fault postgres restarted (${((Date.now() - restarted - (chatBack ?? 0)) / 1000)
     .toFixed(1)} s): chat delivered again ${chatBack === null ? 'never' : `after ${(chatBack / 1000)
-    .toFixed(1)} s`}, viewers dropped ${stats.drops - drops1}`);
+    .toFixed(1)} s`}, viewers dropped ${crowd.counters.drops - drops1}`);
 }
 if (args.faults) await faults();
 
-clearInterval(chatTimer);
-viewers.forEach((v) => v.stop());
+await crowd.stop();
 players.postMessage('stop');
 await new Promise((r) => players.on('exit', r));
 stopSite();
