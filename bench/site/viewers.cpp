@@ -233,8 +233,8 @@ class Crowd {
       Viewer& v = viewers_[static_cast<std::size_t>(i)];
       v.index = i;
       v.direct = i >= viewers;
-      v.to = v.direct ? &direct_to_[static_cast<std::size_t>(i - viewers) % direct_to_.size()]
-                      : &tls_;
+      v.to =
+          v.direct ? &direct_to_[static_cast<std::size_t>(i - viewers) % direct_to_.size()] : &tls_;
       queue(v, 0);
     }
     epoll_ = epoll_create1(EPOLL_CLOEXEC);
@@ -340,8 +340,7 @@ class Crowd {
     if (bind(v.fd, reinterpret_cast<sockaddr*>(&src), sizeof src) != 0) {
       return fail(v, std::string("bind: ") + std::strerror(errno));
     }
-    if (connect(v.fd, reinterpret_cast<sockaddr*>(&dst), sizeof dst) != 0 &&
-        errno != EINPROGRESS) {
+    if (connect(v.fd, reinterpret_cast<sockaddr*>(&dst), sizeof dst) != 0 && errno != EINPROGRESS) {
       return fail(v, std::string("connect: ") + std::strerror(errno));
     }
     epoll_event ev{};
@@ -596,9 +595,9 @@ class Crowd {
     Viewer& v = viewers_[static_cast<std::size_t>(next_sender_++ % senders_)];
     std::int64_t now = epoch_us();
     if (v.phase == Phase::kJoined && now < window_to_) {
-      send_frame(v, Opcode::kText,
-                 "{\"type\":\"chat.send\",\"rid\":\"c\",\"text\":\"t" + std::to_string(now) +
-                     "\"}");
+      send_frame(
+          v, Opcode::kText,
+          "{\"type\":\"chat.send\",\"rid\":\"c\",\"text\":\"t" + std::to_string(now) + "\"}");
       if (now >= window_from_) {
         ++sent_;
       }
@@ -666,8 +665,8 @@ class Crowd {
         "{\"welcomed\":%d,\"welcomes\":%ld,\"drops\":%ld,\"gaps\":%ld,\"resyncs\":%ld,"
         "\"duplicates\":%ld,\"errors\":%ld,\"sent\":%ld,\"delivered\":%ld,"
         "\"direct_delivered\":%ld,\"cpu\":%.3f,\"failures\":{",
-        welcomed_, welcomes_, drops_, gaps_, resyncs_, duplicates_, errors_, sent_,
-        nginx_.total(), direct_.total(), cpu_seconds());
+        welcomed_, welcomes_, drops_, gaps_, resyncs_, duplicates_, errors_, sent_, nginx_.total(),
+        direct_.total(), cpu_seconds());
     const char* comma = "";
     for (const auto& [why, count] : failures_) {
       std::printf("%s\"%s\":%d", comma, why.c_str(), count);
@@ -709,8 +708,7 @@ class Crowd {
   std::deque<Viewer*> waiting_;
   int joining_ = 0;
   int welcomed_ = 0;
-  long welcomes_ = 0, drops_ = 0, gaps_ = 0, resyncs_ = 0, duplicates_ = 0, errors_ = 0,
-       sent_ = 0;
+  long welcomes_ = 0, drops_ = 0, gaps_ = 0, resyncs_ = 0, duplicates_ = 0, errors_ = 0, sent_ = 0;
   std::map<std::string, int> failures_;
   Histogram nginx_, direct_;
   std::int64_t window_from_ = 0;
