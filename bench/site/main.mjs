@@ -96,8 +96,10 @@ const pidOf = (file) => Number(readFileSync(file, 'utf8').split('\n')[0]);
 function cpuSnapshot() {
   const snap = { nginx: cpuSeconds(pidOf(siteEnv.NGINX_PID_FILE), true),
     postgres: cpuSeconds(pidOf(join(siteEnv.PG_DIR, 'postmaster.pid')), true),
-    generator: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6
-      + (crowd?.cpuSeconds() ?? 0),
+    // This process (the players' thread, and the viewers with --generator node) and the C++
+    // viewers apart.
+    generator: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
+    site_viewers: crowd?.cpuSeconds() ?? 0,
     at: Date.now() };
   for (const node of ['studio', ...webNodes.map((_, i) => `web${i + 1}`)]) {
     snap[node] = cpuSeconds(pidOf(join(dir, `${node}.pid`)), false);
