@@ -7,9 +7,9 @@
 //   node bench/site/main.mjs [--viewers 2000] [--direct 100] [--senders 4] [--rate 5]
 //                            [--players 200] [--ll-players 0] [--ll-direct 10] [--seconds 30]
 //                            [--web-nodes 2] [--boai PATH] [--faults] [--dir DIR]
-//                            [--generator epoll|node] [--viewers-binary PATH]
+//                            [--generator epoll|node] [--viewers-binary PATH] [--nice N]
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -19,7 +19,7 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 const args = { viewers: 2000, direct: 100, senders: 4, rate: 5, players: 200, 'll-players': 0,
   'll-direct': 10, seconds: 30, 'web-nodes': 2,
   boai: join(ROOT, 'build/release/app/boai'), faults: false, dir: '', generator: 'epoll',
-  'viewers-binary': join(ROOT, 'build/release/bench/site_viewers') };
+  'viewers-binary': join(ROOT, 'build/release/bench/site_viewers'), nice: '' };
 for (let i = 2; i < process.argv.length; i++) {
   const name = process.argv[i].replace(/^--/, '');
   if (!(name in args)) {
@@ -40,6 +40,14 @@ async function until(condition, timeoutMs) {
   return Date.now() - start;
 }
 
+// --nice N (as root): the scheduler's autogroup of this session (this process, scripts/site, its
+// nodes and nginx, the C++ viewers) and PostgreSQL's (pg_ctl starts it in a session of its own)
+// at that nice value, as bench/chat_fanout does: on a machine shared with other people's builds
+// the figures are then the site's more than the neighbours'.
+function autogroupNice(pid) {
+  if (args.nice !== '') writeFileSync(`/proc/${pid}/autogroup`, String(args.nice));
+}
+autogroupNice('self');
 const dir = args.dir || mkdtempSync(join(tmpdir(), 'boai-bench-site-'));
 const env = {};
 for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('BOAI_')) env[k] = v;
@@ -70,6 +78,9 @@ const siteEnv = Object.fromEntries(readFileSync(join(dir, 'site.env'), 'utf8').t
 const site = { https: siteEnv.SITE_URL, wss: siteEnv.SITE_URL.replace('https', 'wss'),
   room: 'firstaid', targetMs: 1000 };
 const webNodes = siteEnv.WEB_NODES.split(' ');
+const postmaster = () => Number(readFileSync(join(siteEnv.PG_DIR, 'postmaster.pid'), 'utf8')
+  .split('\n')[0]);
+autogroupNice(postmaster());
 
 // CPU seconds of a process and its children now alive, from /proc (clock ticks of 10 ms).
 function childrenOf(pid) {
@@ -134,7 +145,7 @@ function percentile(sorted, p, missing) {
 console.log(`bench/site: ${args.viewers} viewers (${args.senders} chat, ${args.rate} msg/s in all;`
   + ` ${args.generator} generator),`
   + ` ${args.players} players, ${args['ll-players']} low-latency players (+ ${num('ll-players') ? args['ll-direct'] : 0} direct),`
-  + ` ${args['web-nodes']} web nodes, ${args.seconds} s; load`
+  + ` ${args['web-nodes']} web nodes, ${args.seconds} s${args.nice !== '' ? `, nice ${args.nice}` : ''}; load`
   + ` ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 if (await until(async () => (await fetch(`http://${siteEnv.STUDIO}/hls/${site.room}/master.m3u8`))
   .status === 200, 120000) === null) {
@@ -244,6 +255,7 @@ async function faults() {
   const restarted = Date.now();
   execFileSync(asPg[0], [...asPg[1], '-D', siteEnv.PG_DIR, '-m', 'fast', '-w', 'restart', '-l',
     join(siteEnv.PG_DIR, 'postgres.log')], { stdio: 'ignore' });
+  autogroupNice(postmaster());
   crowd.window(0, Infinity);
   const chatBack = await until(() => crowd.delivered > crowd.total / 2, 120000);
   console.log(`fault postgres restarted (${((Date.now() - restarted - (chatBack ?? 0)) / 1000)
