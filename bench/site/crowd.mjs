@@ -21,10 +21,12 @@ export class EpollCrowd {
     this.status = { welcomed: 0, welcomes: 0, drops: 0, gaps: 0, resyncs: 0, duplicates: 0,
       errors: 0, sent: 0, delivered: 0, cpu: 0, failures: {} };
     this.reports = [];
+    this.windows = 0;  // window lines sent
     createInterface({ input: this.child.stdout }).on('line', (line) => {
       const m = JSON.parse(line);
       if (m.report) this.reports.shift()?.(m);
-      else this.status = m;
+      // A line written before the child took the last window counts the deliveries before it.
+      else this.status = m.window === this.windows ? m : { ...m, delivered: 0, direct_delivered: 0 };
     });
   }
 
@@ -42,7 +44,8 @@ export class EpollCrowd {
   window(fromMs, toMs) {
     const us = (ms) => (Number.isFinite(ms) ? Math.round(ms * 1000) : 9e18);
     this.child.stdin.write(`window ${us(fromMs)} ${us(toMs)}\n`);
-    this.status = { ...this.status, delivered: 0, direct_delivered: 0, sent: 0 };  // cleared there
+    this.windows++;
+    this.status = { ...this.status, delivered: 0, direct_delivered: 0, sent: 0 };
   }
 
   result() {

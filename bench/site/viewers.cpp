@@ -670,6 +670,7 @@ class Crowd {
       if (std::sscanf(line.c_str(), "window %lld %lld", &from, &to) == 2) {
         window_from_ = from;
         window_to_ = to;
+        ++windows_;
         nginx_.clear();
         direct_.clear();
       } else if (line == "report") {
@@ -691,9 +692,9 @@ class Crowd {
     std::printf(
         "{\"welcomed\":%d,\"welcomes\":%ld,\"drops\":%ld,\"gaps\":%ld,\"resyncs\":%ld,"
         "\"duplicates\":%ld,\"errors\":%ld,\"sent\":%ld,\"delivered\":%ld,"
-        "\"direct_delivered\":%ld,\"cpu\":%.3f,\"failures\":{",
+        "\"direct_delivered\":%ld,\"window\":%d,\"cpu\":%.3f,\"failures\":{",
         welcomed_, welcomes_, drops_, gaps_, resyncs_, duplicates_, errors_, sent(), nginx_.total(),
-        direct_.total(), cpu_seconds());
+        direct_.total(), windows_, cpu_seconds());
     const char* comma = "";
     for (const auto& [why, count] : failures_) {
       std::printf("%s\"%s\":%d", comma, why.c_str(), count);
@@ -741,6 +742,7 @@ class Crowd {
   Histogram nginx_, direct_;
   std::int64_t window_from_ = 0;
   std::int64_t window_to_ = std::numeric_limits<std::int64_t>::max();
+  int windows_ = 0;  // "window" lines taken: a counters' line names the one its deliveries are of
   std::int64_t last_status_us_ = 0;
   int next_sender_ = 0;
   std::uint32_t mask_ = 0x9e3779b9;
