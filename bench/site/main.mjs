@@ -158,17 +158,19 @@ if (await until(async () => (await fetch(`http://${siteEnv.STUDIO}/hls/${site.ro
 const blank = () => ({ requests: 0, failed: 0, statuses: {}, cache: {}, segmentBytes: 0,
   oldestSegmentAt: Infinity, partLate: [], playlistLate: [] });
 const hlsGroups = { classic: blank(), ll: blank(), llDirect: blank() };
-const players = new Worker(new URL('./players.mjs', import.meta.url),
-  { workerData: { site, studio: siteEnv.STUDIO, players: num('players'),
-    llPlayers: num('ll-players'), llDirect: num('ll-players') ? num('ll-direct') : 0 } });
-players.on('message', (m) => {
+const playerThreads = [{ players: num('players'), llPlayers: num('ll-players'), llDirect: 0 },
+  { players: 0, llPlayers: 0, llDirect: num('ll-players') ? num('ll-direct') : 0 }]
+  .map((counts) => new Worker(new URL('./players.mjs', import.meta.url),
+    { workerData: { site, studio: siteEnv.STUDIO, ...counts } }));
+const onPlayers = (m) => {
   for (const [name, g] of Object.entries(m)) {
     const into = hlsGroups[name];
     into.partLate.push(...g.partLate);
     into.playlistLate.push(...g.playlistLate);
     Object.assign(into, { ...g, partLate: into.partLate, playlistLate: into.playlistLate });
   }
-});
+};
+playerThreads.forEach((t) => t.on('message', onPlayers));
 const crowdOptions = { site, viewers: num('viewers'), direct: num('direct'), directTo: webNodes,
   senders: num('senders'), rate: num('rate') };
 crowd = args.generator === 'epoll' ? new EpollCrowd(args['viewers-binary'], crowdOptions)
@@ -265,8 +267,10 @@ async function faults() {
 if (args.faults) await faults();
 
 await crowd.stop();
-players.postMessage('stop');
-await new Promise((r) => players.on('exit', r));
+await Promise.all(playerThreads.map((t) => {
+  t.postMessage('stop');
+  return new Promise((r) => t.on('exit', r));
+}));
 stopSite();
 await new Promise((r) => siteProc.on('exit', r));
 if (!args.dir && existsSync(dir)) console.log(`bench/site: logs in ${dir}`);

@@ -1,8 +1,9 @@
 // bench/site's HLS players on a thread of their own, so that their segments (hundreds of Mbit/s
 // of TLS) do not delay the viewers' chat on the main thread: classic players, low-latency players
 // through nginx and a few low-latency players straight to the studio node (the yardstick of what
-// nginx adds). Their figures go to the main thread 4 times a second; the parts' and playlists'
-// lateness since the last report.
+// nginx adds; main.mjs gives them a thread of their own, so that the crowd's lag is not theirs).
+// Their figures go to the main thread 4 times a second; the parts' and playlists' lateness since
+// the last report.
 import { parentPort, workerData } from 'node:worker_threads';
 import { LowLatencyPlayer, newStats, Player } from './load.mjs';
 
@@ -27,6 +28,7 @@ all.forEach((p, i) => setTimeout(() => p.start(), (i * 1000) / all.length));
 const report = () => {
   const out = {};
   for (const [name, { stats, players }] of Object.entries(groups)) {
+    if (players.length === 0) continue;  // another thread's
     out[name] = { requests: stats.requests, failed: stats.failed, statuses: stats.statuses,
       cache: stats.cache, segmentBytes: stats.segmentBytes,
       partLate: stats.partLate.splice(0), playlistLate: stats.playlistLate.splice(0),
