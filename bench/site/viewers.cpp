@@ -253,6 +253,21 @@ class Crowd {
     }
   }
 
+  ~Crowd() {
+    for (auto& v : viewers_) {
+      SSL_free(v.ssl);
+      if (v.fd >= 0) {
+        close(v.fd);
+      }
+    }
+    SSL_CTX_free(ctx_);
+    close(chat_timer_);
+    close(tick_timer_);
+    close(epoll_);
+  }
+  Crowd(const Crowd&) = delete;
+  Crowd& operator=(const Crowd&) = delete;
+
   void run() {
     epoll_event events[512];
     while (!stopped_) {
