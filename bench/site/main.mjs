@@ -153,6 +153,58 @@ if (await until(async () => (await fetch(`http://${siteEnv.STUDIO}/hls/${site.ro
   stopSite();
   process.exit(1);
 }
+// The players' figures: counters since they started, the lateness of parts and low-latency
+// playlists as they come (kept from the start of the measured window).
+const blank = () => ({ requests: 0, failed: 0, statuses: {}, cache: {}, segmentBytes: 0,
+  oldestSegmentAt: Infinity, partLate: [], playlistLate: [] });
+const hlsGroups = { classic: blank(), ll: blank(), llDirect: blank() };
+const playerThreads = [{ players: num('players'), llPlayers: num('ll-players'), llDirect: 0 },
+  { players: 0, llPlayers: 0, llDirect: num('ll-players') ? num('ll-direct') : 0 }]
+  .map((counts) => new Worker(new URL('./players.mjs', import.meta.url),
+    { workerData: { site, studio: siteEnv.STUDIO, ...counts } }));
+const onPlayers = (m) => {
+  for (const [name, g] of Object.entries(m)) {
+    const into = hlsGroups[name];
+    into.partLate.push(...g.partLate);
+    into.playlistLate.push(...g.playlistLate);
+    Object.assign(into, { ...g, partLate: into.partLate, playlistLate: into.playlistLate });
+  }
+};
+playerThreads.forEach((t) => t.on('message', onPlayers));
+const crowdOptions = { site, viewers: num('viewers'), direct: num('direct'), directTo: webNodes,
+  senders: num('senders'), rate: num('rate') };
+crowd = args.generator === 'epoll' ? new EpollCrowd(args['viewers-binary'], crowdOptions)
+  : new NodeCrowd(crowdOptions);
+const joinStart = Date.now();
+await crowd.start();
+const perNode = await Promise.all(webNodes.map(connectionsOf));
+console.log(`joined: ${crowd.welcomed} of ${crowd.total} in ${((Date.now() - joinStart) / 1000)
+  .toFixed(1)} s (${perNode.join(' + ')} by node)`);
+await sleep(5000);  // warm up: players settled, caches filled
+crowd.window(Date.now(), Date.now() + num('seconds') * 1000);
+const req0 = Object.fromEntries(Object.entries(hlsGroups).map(([k, g]) => [k, g.requests]));
+const bytes0 = Object.fromEntries(Object.entries(hlsGroups).map(([k, g]) => [k, g.segmentBytes]));
+const failed0 = Object.fromEntries(Object.entries(hlsGroups).map(([k, g]) => [k, g.failed]));
+for (const g of Object.values(hlsGroups)) {
+  g.partLate = [];
+  g.playlistLate = [];
+}
+const log0 = hlsLog(0);
+const cpu0 = cpuSnapshot();
+await sleep(num('seconds') * 1000);
+const cpu1 = cpuSnapshot();
+const log1 = hlsLog(log0.size);
+const secs = (cpu1.at - cpu0.at) / 1000;
+await sleep(3000);  // late deliveries of the window's last messages
+const chat = await crowd.result();
+for (const [what, r] of [['through nginx', chat.nginx], ['direct', chat.direct]]) {
+  console.log(`chat ${what}: ${chat.sent} sent, ${r.delivered}/${r.expected} deliveries, p50`
+    + ` ${Math.round(r.p50)} ms, p99 ${Math.round(r.p99)} ms`);
+}
+const counters = crowd.counters;
+console.log(`viewers: ${counters.drops} sockets lost, ${counters.duplicates} events seen twice,`
+  + ` ${counters.errors} errors`);
+crowd.window(0, Infinity);
 const late = (list) => {
   const sorted = [...list].sort((a, b) => a - b);
   return sorted.length ? `p50 ${Math.round(percentile(sorted, 0.5, 0))} / p99 ${Math.round(percentile(sorted, 0.99, 0))}`
