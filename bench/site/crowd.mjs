@@ -26,7 +26,8 @@ export class EpollCrowd {
       const m = JSON.parse(line);
       if (m.report) this.reports.shift()?.(m);
       // A line written before the child took the last window counts the deliveries before it.
-      else this.status = m.window === this.windows ? m : { ...m, delivered: 0, direct_delivered: 0 };
+      else if (m.window === this.windows) this.status = m;
+      else this.status = { ...m, delivered: 0, direct_delivered: 0 };
     });
   }
 

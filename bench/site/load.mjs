@@ -102,7 +102,7 @@ export class Viewer {
   }
 }
 
-// One GET over the player's own keep-alive connection (TLS through nginx, plain straight to a node).
+// One GET over the player's own keep-alive connection (TLS through nginx, plain to a node).
 function fetchOnce(agent, url) {
   return new Promise((resolve) => {
     const get = url.protocol === 'https:' ? https.get : http.get;
@@ -257,7 +257,8 @@ export class LowLatencyPlayer extends Player {
       const last = parts[parts.length - 1];
       if (!last) continue;
       if (asked) this.stats.playlistLate.push(at - last.doneAt);
-      const after = (q) => have && (q.msn > have.msn || (q.msn === have.msn && q.index > have.index));
+      const after = (q) => have
+        && (q.msn > have.msn || (q.msn === have.msn && q.index > have.index));
       // Tuning in, after a restart (numbers from 0 again) or far behind: the hold-back's parts.
       const jump = !have || have.msn > last.msn || !parts.some((q) => !after(q));
       const fresh = jump ? parts.slice(-3) : parts.filter(after);

@@ -144,8 +144,9 @@ function percentile(sorted, p, missing) {
 
 console.log(`bench/site: ${args.viewers} viewers (${args.senders} chat, ${args.rate} msg/s in all;`
   + ` ${args.generator} generator),`
-  + ` ${args.players} players, ${args['ll-players']} low-latency players (+ ${num('ll-players') ? args['ll-direct'] : 0} direct),`
-  + ` ${args['web-nodes']} web nodes, ${args.seconds} s${args.nice !== '' ? `, nice ${args.nice}` : ''}; load`
+  + ` ${args.players} players, ${args['ll-players']} low-latency players`
+  + ` (+ ${num('ll-players') ? args['ll-direct'] : 0} direct), ${args['web-nodes']} web nodes,`
+  + ` ${args.seconds} s${args.nice !== '' ? `, nice ${args.nice}` : ''}; load`
   + ` ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 if (await until(async () => (await fetch(`http://${siteEnv.STUDIO}/hls/${site.room}/master.m3u8`))
   .status === 200, 120000) === null) {
@@ -207,7 +208,8 @@ console.log(`viewers: ${counters.drops} sockets lost, ${counters.duplicates} eve
 crowd.window(0, Infinity);
 const late = (list) => {
   const sorted = [...list].sort((a, b) => a - b);
-  return sorted.length ? `p50 ${Math.round(percentile(sorted, 0.5, 0))} / p99 ${Math.round(percentile(sorted, 0.99, 0))}`
+  const at = (p) => Math.round(percentile(sorted, p, 0));
+  return sorted.length ? `p50 ${at(0.5)} / p99 ${at(0.99)}`
     + ` / max ${Math.round(sorted[sorted.length - 1])} ms (${sorted.length})` : 'none';
 };
 for (const [name, kind, label] of [['classic', 'hls', 'hls'], ['ll', 'll', 'll'],
@@ -217,7 +219,8 @@ for (const [name, kind, label] of [['classic', 'hls', 'hls'], ['ll', 'll', 'll']
   const playerRate = (g.requests - req0[name]) / secs;
   const origin = kind ? log1[kind].origin / secs : playerRate;
   console.log(`${label}: players ${playerRate.toFixed(1)} req/s, studio ${origin.toFixed(2)} req/s,`
-    + `${kind ? ` cache answered ${(100 * (1 - origin / Math.max(1, playerRate))).toFixed(2)}%,` : ''}`
+    + `${kind ? ` cache answered ${(100 * (1 - origin / Math.max(1, playerRate))).toFixed(2)}%,`
+      : ''}`
     + ` ${((g.segmentBytes - bytes0[name]) * 8 / 1e6 / secs).toFixed(1)} Mbit/s of media`
     // A player keeping up gets the stream's own rate (the direct LL players' is the yardstick):
     // the test pattern's 720p with the chat on it, far below the ladder's BANDWIDTH.

@@ -33,7 +33,7 @@ const report = () => {
       cache: stats.cache, segmentBytes: stats.segmentBytes,
       partLate: stats.partLate.splice(0), playlistLate: stats.playlistLate.splice(0),
       // The player that waited longest for a segment: when it has one, they all have.
-      oldestSegmentAt: players.length ? Math.min(...players.map((p) => p.lastSegmentAt)) : Infinity };
+      oldestSegmentAt: Math.min(...players.map((p) => p.lastSegmentAt)) };
   }
   parentPort.postMessage(out);
 };

@@ -142,7 +142,7 @@ test('a playlist and a segment come through the cache, the segment once from the
   assert.ok(first.body.equals(second.body));
 });
 
-test('a low-latency blocking reload and a part come through the cache, the second time from it', async () => {
+test('a low-latency blocking reload and a part come through the cache, then from it', async () => {
   let edge;
   await until(async () => {
     edge = await get('/ll/firstaid/720p/index.m3u8');
@@ -153,7 +153,8 @@ test('a low-latency blocking reload and a part come through the cache, the secon
   const parts = [...edge.body.toString().matchAll(/URI="(segment(\d+)\.part(\d+)\.ts)"/g)];
   const [, uri, msn, part] = parts[parts.length - 1];
   // The part after the last one listed, as hls.js asks: the studio holds it until it exists.
-  const reload = `/ll/firstaid/720p/index.m3u8?_HLS_msn=${Number(msn)}&_HLS_part=${Number(part) + 1}`;
+  const reload = '/ll/firstaid/720p/index.m3u8'
+    + `?_HLS_msn=${Number(msn)}&_HLS_part=${Number(part) + 1}`;
   const first = await get(reload);
   const second = await get(reload);
   assert.equal(first.status, 200, first.body.toString());
