@@ -148,8 +148,12 @@ console.log(`bench/site: ${args.viewers} viewers (${args.senders} chat, ${args.r
   + ` (+ ${num('ll-players') ? args['ll-direct'] : 0} direct), ${args['web-nodes']} web nodes,`
   + ` ${args.seconds} s${args.nice !== '' ? `, nice ${args.nice}` : ''}; load`
   + ` ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
-if (await until(async () => (await fetch(`http://${siteEnv.STUDIO}/hls/${site.room}/master.m3u8`))
-  .status === 200, 120000) === null) {
+// On air once the 720p playlists are there (the master comes first: a player asking for its
+// media playlist then would get a 404, which nginx keeps a second).
+const onAir = async (path) => (await fetch(`http://${siteEnv.STUDIO}/${path}`)).status === 200;
+const ready = async () => await onAir(`hls/${site.room}/720p/index.m3u8`)
+  && (num('ll-players') === 0 || await onAir(`ll/${site.room}/720p/index.m3u8`));
+if (await until(ready, 120000) === null) {
   console.error('bench/site: the studio never went on air');
   stopSite();
   process.exit(1);
