@@ -1,7 +1,9 @@
 // The load of bench/site: WebSocket viewers of one room (a few of them chatting) and HLS players,
 // all through nginx over TLS, each behaving as the page does: a viewer that loses its socket
-// reconnects with back-off and `last_seq`; a player asks for its media playlist every target
-// duration and fetches each new segment once.
+// reconnects with back-off and `last_seq`; a classic player asks for its media playlist every
+// target duration and fetches each new segment once; a low-latency player (hls.js in LL mode)
+// blocks on the next part and fetches each new part once.
+import http from 'node:http';
 import https from 'node:https';
 import { createRequire } from 'node:module';
 
@@ -100,10 +102,11 @@ export class Viewer {
   }
 }
 
-// One GET over the player's own keep-alive TLS connection.
+// One GET over the player's own keep-alive connection (TLS through nginx, plain to a node).
 function fetchOnce(agent, url) {
   return new Promise((resolve) => {
-    const req = https.get(url, { agent, rejectUnauthorized: false }, (res) => {
+    const get = url.protocol === 'https:' ? https.get : http.get;
+    const req = get(url, { agent, rejectUnauthorized: false }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode, cache: res.headers['x-cache-status'],
@@ -180,9 +183,103 @@ export class Player {
   }
 }
 
+// The parts of a low-latency media playlist, oldest first: each with its segment's number, its
+// index in it, its URI and when the studio finished it (its segment's EXT-X-PROGRAM-DATE-TIME plus
+// the parts before it and its own duration: the packager's clock, this machine's).
+export function llParts(text) {
+  const parts = [];
+  let msn = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)?.[1] ?? 0);
+  let at = NaN;
+  let index = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) {
+      at = Date.parse(line.slice(25));
+    } else if (line.startsWith('#EXT-X-PART:')) {
+      const duration = Number(/DURATION=([\d.]+)/.exec(line)?.[1] ?? 0) * 1000;
+      at += duration;
+      parts.push({ msn, index: index++, uri: /URI="([^"]+)"/.exec(line)?.[1], doneAt: at });
+    } else if (line && !line.startsWith('#')) {
+      msn++;  // a whole segment's URI: the next lines are the next segment's
+      index = 0;
+    }
+  }
+  return parts;
+}
+
+// hls.js in low-latency mode, as the viewer page runs it (web/static/js/player.js): the master
+// playlist, the 720p media playlist once, then a blocking reload for the part after the last one
+// listed (_HLS_msn, _HLS_part) as soon as the previous answer came, and each new part once, in
+// order, starting a part hold-back (three parts) behind the edge. It times how late each part
+// reaches it after the studio finished it, and each playlist after its newest part.
+export class LowLatencyPlayer extends Player {
+  constructor(site, stats, base) {
+    super(site, stats);
+    this.base = base;  // nginx over TLS, or a node straight (plain HTTP)
+    if (!base.startsWith('https')) this.agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  }
+
+  async get(path) {
+    const r = await fetchOnce(this.agent, new URL(path, this.base));
+    this.stats.requests++;
+    if (r.status !== 200) {
+      this.stats.failed++;
+      this.stats.statuses[r.status] = (this.stats.statuses[r.status] ?? 0) + 1;
+    }
+    this.stats.cache[r.cache ?? 'none'] = (this.stats.cache[r.cache ?? 'none'] ?? 0) + 1;
+    return r;
+  }
+
+  async start() {
+    while (!this.stopped) {
+      const master = await this.get(`/ll/${this.site.room}/master.m3u8`);
+      const lines = master.status === 200 ? master.body.toString().split('\n') : [];
+      const i = lines.findIndex((l) => l.includes('x720'));
+      if (i >= 0) {
+        this.playlist = new URL(lines[i + 1], new URL(`/ll/${this.site.room}/`, this.base));
+        return this.loop();
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
+  async loop() {
+    let asked = '';  // the blocking query; none at first and after an error, as hls.js
+    let have = null;  // the last part fetched: {msn, index}
+    while (!this.stopped) {
+      const p = await this.get(this.playlist.pathname + asked);
+      const at = Date.now();
+      if (p.status !== 200) {
+        asked = '';
+        await new Promise((r) => setTimeout(r, 300));
+        continue;
+      }
+      const parts = llParts(p.body.toString());
+      const last = parts[parts.length - 1];
+      if (!last) continue;
+      if (asked) this.stats.playlistLate.push(at - last.doneAt);
+      const after = (q) => have
+        && (q.msn > have.msn || (q.msn === have.msn && q.index > have.index));
+      // Tuning in, after a restart (numbers from 0 again) or far behind: the hold-back's parts.
+      const jump = !have || have.msn > last.msn || !parts.some((q) => !after(q));
+      const fresh = jump ? parts.slice(-3) : parts.filter(after);
+      for (const q of fresh) {
+        if (this.stopped) break;
+        const r = await this.get(new URL(q.uri, this.playlist).pathname);
+        if (r.status === 200) {
+          this.stats.segmentBytes += r.body.length;
+          this.lastSegmentAt = Date.now();
+          if (!jump) this.stats.partLate.push(Date.now() - q.doneAt);
+        }
+        have = { msn: q.msn, index: q.index };
+      }
+      asked = `?_HLS_msn=${last.msn}&_HLS_part=${last.index + 1}`;
+    }
+  }
+}
+
 export function newStats() {
   return { welcomes: 0, drops: 0, resyncs: 0, errors: 0, sent: 0, latencies: [], requests: 0,
     directLatencies: [], window: [0, Infinity], duplicates: 0,
     failed: 0, statuses: {}, cache: {},
-    segmentBytes: 0 };
+    segmentBytes: 0, partLate: [], playlistLate: [] };
 }

@@ -1,7 +1,8 @@
 // Issue #17 and #14's proxy item: the site as deploy/ describes it, on this machine (scripts/site:
 // PostgreSQL, a studio node, two web nodes, Debian's nginx with deploy/nginx/boai.conf over TLS).
 // A viewer page joins through nginx, WebSockets reach both web nodes, a playlist and a segment
-// come through nginx's cache, and each client address behind nginx has its own limits.
+// come through nginx's cache, so do a low-latency blocking reload and a part, and each client
+// address behind nginx has its own limits.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -139,6 +140,35 @@ test('a playlist and a segment come through the cache, the segment once from the
   assert.equal(first.headers['cache-control'], 'public, max-age=60, immutable');
   assert.equal(second.headers['x-cache-status'], 'HIT');
   assert.ok(first.body.equals(second.body));
+});
+
+test('a low-latency blocking reload and a part come through the cache, then from it', async () => {
+  let edge;
+  await until(async () => {
+    edge = await get('/ll/firstaid/720p/index.m3u8');
+    return edge.status === 200 && edge.body.toString().includes('#EXT-X-PART:');
+  }, 'low-latency parts on air', { timeoutMs: 90000, everyMs: 200 });
+  // The playlist without _HLS_msn is the edge now: past the cache and its lock.
+  assert.equal(edge.headers['x-cache-status'], 'BYPASS');
+  const parts = [...edge.body.toString().matchAll(/URI="(segment(\d+)\.part(\d+)\.ts)"/g)];
+  const [, uri, msn, part] = parts[parts.length - 1];
+  // The part after the last one listed, as hls.js asks: the studio holds it until it exists.
+  const reload = '/ll/firstaid/720p/index.m3u8'
+    + `?_HLS_msn=${Number(msn)}&_HLS_part=${Number(part) + 1}`;
+  const first = await get(reload);
+  const second = await get(reload);
+  assert.equal(first.status, 200, first.body.toString());
+  assert.equal(first.headers['cache-control'], 'public, max-age=3');
+  assert.equal(first.headers['x-cache-status'], 'MISS');
+  assert.equal(second.headers['x-cache-status'], 'HIT');
+  assert.ok(first.body.equals(second.body));
+  const partPath = `/ll/firstaid/720p/${uri}`;
+  const firstPart = await get(partPath);
+  const secondPart = await get(partPath);
+  assert.equal(firstPart.status, 200);
+  assert.equal(firstPart.headers['content-type'], 'video/mp2t');
+  assert.equal(secondPart.headers['x-cache-status'], 'HIT');
+  assert.ok(firstPart.body.length > 0 && firstPart.body.equals(secondPart.body));
 });
 
 test('behind nginx each client address has its own limit and a forged X-Forwarded-For none', async () => {
