@@ -2,7 +2,7 @@
 // PostgreSQL, a studio node, two web nodes, Debian's nginx with deploy/nginx/boai.conf over TLS).
 // A viewer page joins through nginx, WebSockets reach both web nodes, a playlist and a segment
 // come through nginx's cache, so do a low-latency blocking reload and a part, and each client
-// address behind nginx has its own limits.
+// address behind nginx has its own limits; the nodes work as the service role, not the owner.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -198,4 +198,20 @@ test('behind nginx each client address has its own limit and a forged X-Forwarde
     headers: { 'X-Forwarded-For': '127.0.0.41' } });
   assert.ok(!direct.refused, 'a peer named itself someone else');
   await Promise.all([...held, other, direct].map((c) => c.close()));
+});
+
+test('the nodes work as boai_service, which cannot switch the ledger triggers off', async () => {
+  const psql = (sql) => new Promise((resolve) => {
+    const p = spawn(join(env.PG_BINDIR, 'psql'), [env.SERVICE_DATABASE_URL, '-Atc', sql]);
+    let out = '';
+    p.stdout.on('data', (d) => { out += d; });
+    p.stderr.on('data', (d) => { out += d; });
+    p.on('close', (code) => resolve({ code, out: out.trim() }));
+  });
+  const roles = await psql("SELECT DISTINCT usename FROM pg_stat_activity WHERE application_name LIKE 'boai/%'");
+  assert.equal(roles.code, 0, roles.out);
+  assert.equal(roles.out, 'boai_service');
+  const refused = await psql('SET session_replication_role = replica');
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.out, /permission denied/);
 });
