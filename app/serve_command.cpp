@@ -157,8 +157,9 @@ web::Authenticator staff_authenticator(sql::WorkerPool& pool) {
 }
 
 std::vector<web::HttpRoute> all_routes(const DatabaseHealth& health, web::Metrics& metrics,
-                                       sql::WorkerPool& pool, bool tls, web::LiveRoom& room,
-                                       const SiteInfo& site, Show* show, const ServeDirs& dirs,
+                                       sql::WorkerPool& pool, bool secure_cookies,
+                                       web::LiveRoom& room, const SiteInfo& site, Show* show,
+                                       const ServeDirs& dirs,
                                        donations::Money refund_approval_above,
                                        const std::string& metrics_token) {
   auto routes = health_routes(health, metrics, metrics_token);
@@ -173,7 +174,7 @@ std::vector<web::HttpRoute> all_routes(const DatabaseHealth& health, web::Metric
     routes.push_back(std::move(r));
   }
   auto signed_out = [&room](const std::string& notice) { room.staff_changed(notice); };
-  for (auto& r : web::staff_routes(pool, tls, signed_out)) {
+  for (auto& r : web::staff_routes(pool, secure_cookies, signed_out)) {
     routes.push_back(std::move(r));
   }
   for (auto& r : site_routes(site, pool, show)) {
@@ -326,7 +327,10 @@ int run_serve(const Options& options) {
                 studio_room,
                 replays,
                 live_room_config(options).show_unpaid_up_to};
-  auto routes = all_routes(health, metrics, pool, tls, room, site, show.get(), dirs,
+  // Behind a proxy that terminates TLS this node speaks plain HTTP, but the browser is on HTTPS:
+  // the public address says so, and the session cookie must never travel without it.
+  bool secure_cookies = tls || options.public_url.starts_with("https://");
+  auto routes = all_routes(health, metrics, pool, secure_cookies, room, site, show.get(), dirs,
                            refund_approval_above(options), options.metrics_token);
   auto money_moved = [&relay] { relay.poke(); };
   // Provider orders wait on the providers for seconds: workers of their own, apart from the site's.

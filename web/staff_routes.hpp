@@ -21,8 +21,10 @@ namespace boai::web {
 // hear the database's notice).
 using StaffNotice = std::function<void(const std::string& notice)>;
 
-// tls adds Secure to the session cookie. pool must outlive the routes.
-std::vector<HttpRoute> staff_routes(sql::WorkerPool& pool, bool tls, StaffNotice signed_out = {});
+// secure adds Secure to the session cookie (TLS here, or at the proxy in front). pool must outlive
+// the routes.
+std::vector<HttpRoute> staff_routes(sql::WorkerPool& pool, bool secure,
+                                    StaffNotice signed_out = {});
 
 // The staff session of a Cookie header, or nullopt for a viewer (no cookie, unknown or expired
 // session, database down). done runs later on the pool's loop, never before this returns.

@@ -10,7 +10,7 @@ import https from 'node:https';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Client, tempDir, until } from '../ws/support.mjs';
+import { Client, runBoai, tempDir, until } from '../ws/support.mjs';
 import { joined, launchBrowser } from './support.mjs';
 
 const WebSocket = createRequire(new URL('../ws/support.mjs', import.meta.url))('ws');
@@ -214,4 +214,24 @@ test('the nodes work as boai_service, which cannot switch the ledger triggers of
   const refused = await psql('SET session_replication_role = replica');
   assert.notEqual(refused.code, 0);
   assert.match(refused.out, /permission denied/);
+});
+
+test('a staff sign-in through nginx gets a Secure cookie though the node speaks plain HTTP', async () => {
+  const added = await runBoai(['user', 'add', 'host1', '--role', 'host', '--data-dir', tempDir('site-user'),
+    '--database-url', env.SERVICE_DATABASE_URL], { input: 'host-password-1\n' });
+  assert.equal(added.code, 0, added.output);
+  const answer = await new Promise((resolve, reject) => {
+    const body = JSON.stringify({ name: 'host1', password: 'host-password-1' });
+    const req = https.request(new URL('/api/login', env.SITE_URL), { method: 'POST', rejectUnauthorized: false,
+      headers: { 'Content-Type': 'application/json', Origin: new URL(env.SITE_URL).origin } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+  assert.equal(answer.statusCode, 200);
+  const cookie = answer.headers['set-cookie'][0];
+  assert.match(cookie, /^boai_session=\w+/);
+  assert.match(cookie, /; Secure/);
 });
