@@ -41,8 +41,7 @@ TEST_CASE("a path belongs to the longest mount it is under") {
   CHECK(caching_for({}, "/hls/a.ts") == FileCaching::pages);
 }
 
-TEST_CASE(
-    "the pages' scripts and styles: a year under a hashed name, revalidated under any other") {
+TEST_CASE("scripts and styles: a year under a hashed name, revalidated under another") {
   const std::string year = "public, max-age=31536000, immutable";
   for (auto kind : {FileCaching::pages, FileCaching::assets}) {
     CHECK(file_cache_control(kind, "/js/viewer.3f2a1b9c0d.js") == year);
