@@ -2,7 +2,10 @@
 // every page, import and style rewritten to name them so (assets/hashed_tree.hpp).
 #include "assets/static_build.hpp"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <regex>
 
 #include "assets/hashed_name.hpp"
@@ -243,4 +246,39 @@ TEST_CASE("the site's own pages: every reference resolves and pages name hashed 
     CHECK(named >= 2);
   }
   CHECK(pages >= 6);
+}
+
+TEST_CASE("the build on disk replaces the served tree whole, and a failed one leaves it") {
+  namespace fs = std::filesystem;
+  fs::path root = fs::temp_directory_path() / ("boai-static-build-" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  auto write = [](const fs::path& file, const std::string& text) {
+    fs::create_directories(file.parent_path());
+    std::ofstream(file) << text;
+  };
+  write(root / "src/index.html", "<script type=module src=/js/a.js></script>");
+  write(root / "src/js/a.js", "export const a = 1;\n");
+  write(root / "src/js/.a.js.swp", "an editor's");
+  auto warnings = boai::assets::build_static_dir(root / "src", root / "out");
+  REQUIRE(warnings);
+  auto first = boai::assets::read_tree(root / "out");
+  REQUIRE(first);
+  CHECK(first->size() == 2);
+  CHECK(first->contains("index.html"));
+
+  write(root / "src/js/a.js", "export const a = 2;\n");
+  REQUIRE(boai::assets::build_static_dir(root / "src", root / "out"));
+  auto second = boai::assets::read_tree(root / "out");
+  REQUIRE(second);
+  CHECK(second->size() == 2);  // the old name is gone with the old tree
+  CHECK(second->at("index.html") != first->at("index.html"));
+
+  write(root / "src/js/a.js", "import './gone.js';\n");
+  auto failed = boai::assets::build_static_dir(root / "src", root / "out");
+  REQUIRE_FALSE(failed);
+  CHECK(failed.error().code == "unresolved_import");
+  auto kept = boai::assets::read_tree(root / "out");
+  REQUIRE(kept);
+  CHECK(*kept == *second);
+  fs::remove_all(root);
 }
