@@ -63,7 +63,7 @@ struct Options {
   int listen_port = 8080;
   std::string data_dir = "./var";
   std::optional<std::string> database_url;
-  std::string static_dir;  // default: the web/static folder this binary was built from
+  std::string static_dir;  // default: the built pages of this binary's build (BUILD/static)
   std::string tls_cert, tls_key;
   std::vector<std::string> allowed_origins;  // for /ws; empty: the page's own origin
   std::vector<std::string> trusted_proxies;  // CIDRs whose forwarded client address is believed

@@ -22,17 +22,25 @@ using nlohmann::json;
 
 namespace {
 
-// Pages are small and read once, at start: the loop never waits on the disk for them.
+// Pages are small and read once, at start: the loop never waits on the disk for them. Asked again
+// at every use (they name the scripts' hashed names, which change with a new version): an ETag
+// makes that a 304.
 web::HttpHandler page(const std::string& path) {
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
   auto html = std::make_shared<std::string>(text.str());
-  return [html](const web::HttpRequest&, web::HttpResponder respond) {
+  std::string tag = etag_of(*html);
+  return [html, tag](const web::HttpRequest& request, web::HttpResponder respond) {
     if (html->empty()) {
       return respond(json_response(404, {{"error", "not_found"}}));
     }
-    respond({200, "text/html; charset=utf-8", *html, {{"Cache-Control", "no-cache"}}});
+    if (request.header("if-none-match") == tag) {
+      return respond(
+          {304, "text/html; charset=utf-8", "", {{"Cache-Control", "no-cache"}, {"ETag", tag}}});
+    }
+    respond(
+        {200, "text/html; charset=utf-8", *html, {{"Cache-Control", "no-cache"}, {"ETag", tag}}});
   };
 }
 

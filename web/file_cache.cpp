@@ -1,6 +1,8 @@
 // file_cache: Cache-Control by file kind, added by the file mounts' protocol callback.
 #include "web/file_cache.hpp"
 
+#include "assets/hashed_name.hpp"
+
 namespace boai::web {
 
 namespace {
@@ -35,6 +37,7 @@ MountCache mount_cache(FileCaching kind) {
     case FileCaching::recordings:
       return {1, false};
     case FileCaching::proofs:
+    case FileCaching::assets:
       return {31536000, false};
     case FileCaching::pages:
       break;
@@ -45,7 +48,10 @@ MountCache mount_cache(FileCaching kind) {
 std::string_view file_cache_control(FileCaching kind, std::string_view path) {
   switch (kind) {
     case FileCaching::pages:
-      return kRevalidate;
+    case FileCaching::assets:
+      // A new content is a new name: the old name's bytes never change. Anything else (a page,
+      // a tree that was not built) is asked again at every use.
+      return assets::carries_content_hash(path) ? kYear : kRevalidate;
     case FileCaching::proofs:
       return kYear;
     case FileCaching::live:

@@ -1,6 +1,7 @@
 // The Cache-Control of files lws serves from the mounts, by kind of tree and kind of file, so that
 // nginx or a CDN can answer most viewers: HLS segments for a minute and immutable, playlists for
-// about half a segment, recordings and proof photos for a year, pages revalidated by ETag.
+// about half a segment, recordings and proof photos for a year, pages revalidated by ETag, the
+// pages' scripts and styles (named by their content's hash: assets/hashed_name.hpp) for a year.
 #pragma once
 
 #include <string>
@@ -9,7 +10,9 @@
 
 namespace boai::web {
 
-enum class FileCaching { pages, live, recordings, proofs };
+// assets: a folder of the pages' tree whose every file carries a content hash (js/, css/, vendor/
+// of the built tree), so that lws' own policy too may say a year.
+enum class FileCaching { pages, assets, live, recordings, proofs };
 
 // What lws writes itself (HTTP/2 answers and every 304): the mount's one policy.
 struct MountCache {

@@ -2,6 +2,8 @@
 // before the context starts.
 #include "web/http_mounts.hpp"
 
+#include "assets/static_build.hpp"
+
 namespace boai::web {
 
 const lws_http_mount* HttpMounts::build(const std::string& static_dir,
@@ -9,6 +11,10 @@ const lws_http_mount* HttpMounts::build(const std::string& static_dir,
                                         const std::vector<HttpRoute>& routes,
                                         const char* route_protocol) {
   add("/", static_dir, LWSMPRO_FILE);
+  // A built tree's js/, css/, vendor/: lws' own policy (HTTP/2, 304s) may say a year there too.
+  for (const auto& folder : assets::hashed_folders(static_dir)) {
+    add("/" + folder, static_dir + "/" + folder, LWSMPRO_FILE, FileCaching::assets);
+  }
   for (const auto& f : files) {
     add(f.prefix, f.dir, LWSMPRO_FILE, f.caching);
   }

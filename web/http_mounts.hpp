@@ -1,6 +1,7 @@
 // Internal to web/: the mounts libwebsockets serves, as the C structures it points into for the
-// context's whole life: the pages at "/", extra file trees (HLS, recordings, proofs), and one
-// callback mount per HTTP route, with the media types lws does not know by itself.
+// context's whole life: the pages at "/" (and a built tree's folders of hashed names, each its own
+// mount), extra file trees (HLS, recordings, proofs), and one callback mount per HTTP route, with
+// the media types lws does not know by itself.
 #pragma once
 
 #include <libwebsockets.h>

@@ -1,6 +1,7 @@
-# Copies hls.js (npm install in web/) into web/static/vendor at build time, where the viewer page
-# loads it. Without it the page falls back to the browser's own HLS (Safari, WeChat).
-# Included from web/CMakeLists.txt and tests/e2e/CMakeLists.txt: the first include does the work.
+# Copies hls.js (npm install in web/) into web/static/vendor at build time, from where the static
+# build (assets/CMakeLists.txt) puts it in the served tree under its hashed name for the viewer
+# page. Without it the page falls back to the browser's own HLS (Safari, WeChat).
+# Included from web/, assets/ and tests/e2e/CMakeLists.txt: the first include does the work.
 if(TARGET boai_static_assets)
   return()
 endif()

@@ -2,7 +2,8 @@
 // without a session, sign-in, delete and ban from the console reaching the viewers, XSS as text.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSite, launchBrowser, phone, screenshot, joined, setNickname, sendChat, HOST_NAME, HOST_PASSWORD } from './support.mjs';
+import { startSite, launchBrowser, phone, screenshot, joined, setNickname, sendChat, moduleUrl, HOST_NAME,
+  HOST_PASSWORD } from './support.mjs';
 
 const XSS_IMG = '<img src=x onerror=window.__xss=1>';
 const XSS_SCRIPT = '<script>window.__xss=1</script>';
@@ -37,8 +38,8 @@ test('without signing in, /host shows the sign-in form only, and the server refu
   await screenshot(page, 'host-signin');
   // Not the page's doing: the server itself refuses.
   assert.equal(await page.evaluate(async () => (await fetch('/api/studio/preview.png')).status), 401);
-  const refused = await page.evaluate(async (room) => {
-    const { LiveClient } = await import('/js/live_client.js');
+  const refused = await page.evaluate(async ({ room, liveClient }) => {
+    const { LiveClient } = await import(liveClient);
     const c = new LiveClient({ room, sessionKey: 'probe' });
     window.boai = { client: c };
     c.connect();
@@ -54,7 +55,7 @@ test('without signing in, /host shows the sign-in form only, and the server refu
     }
     c.stop();
     return out;
-  }, site.room);
+  }, { room: site.room, liveClient: await moduleUrl(page, 'live_client') });
   assert.deepEqual(refused, { 'mod.delete': 'not_allowed', 'mod.clear': 'not_allowed', 'mod.slow': 'not_allowed' });
   await page.context().close();
 });

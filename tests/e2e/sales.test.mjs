@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runBoai, startBoai, tempDir } from '../ws/support.mjs';
-import { startSite, launchBrowser, phone, screenshot, joined, pageRequest, HOST_NAME,
+import { startSite, launchBrowser, phone, screenshot, joined, pageRequest, moduleUrl, HOST_NAME,
   HOST_PASSWORD } from './support.mjs';
 
 const XSS = '<img src=x onerror=window.pwned=1>';
@@ -204,13 +204,13 @@ test('refusals are told in Chinese with their figures; the form follows the stoc
   await viewer.click('#sale-buy .sale-back');
 
   // Every sales error code has its words (figures from the error frame where it has them).
-  const words = await viewer.evaluate(async () => {
-    const { saleErrorText } = await import('/js/sale_parts.js');
+  const words = await viewer.evaluate(async (saleParts) => {
+    const { saleErrorText } = await import(saleParts);
     const say = (code, details = {}) => saleErrorText({ code, details });
     return [say('sold_out', { available: 1 }), say('sold_out', { available: 0 }),
       say('over_limit', { allowed: 1 }), say('sale_closed'), say('item_not_found'),
       say('quantity_invalid'), say('rate_limited'), say('order_not_found')];
-  });
+  }, await moduleUrl(viewer, 'sale_parts'));
   assert.deepEqual(words, ['库存不够了，只剩 1 件', '已售罄', '超过限购了，您最多还能买 1 件',
     '这件物品已下架或本场特卖已结束', '找不到这件物品', '购买数量需在 1 到 1,000 件之间',
     '发送太快了，请稍等一会儿再试', '查不到这个订单']);

@@ -93,9 +93,26 @@ test('the viewer page loads through nginx over HTTP/2 and joins its room', async
     assert.equal(res.status(), 200);
     assert.equal(res.headers()['strict-transport-security'], 'max-age=31536000');
     await joined(page);
-    const script = await get('/js/viewer.js');
-    assert.equal(script.status, 200);
-    assert.equal(script.headers['cache-control'], 'no-cache');
+    // The page (from a web node) is asked again at every use; the scripts and styles it names by
+    // their hash come from nginx's disk, kept a year.
+    const home = await get('/');
+    assert.equal(home.headers['cache-control'], 'no-cache');
+    const named = [...home.body.toString().matchAll(/(?:src|href)="(\/(?:js|css|vendor)\/[^"]+)"/g)]
+      .map((m) => m[1]);
+    assert.ok(named.length >= 3, named.join(' '));
+    for (const path of named) {
+      assert.match(path, /\.[0-9a-f]{10}\.(js|css)$/);
+      const file = await get(path);
+      assert.equal(file.status, 200, path);
+      assert.equal(file.headers['cache-control'], 'public, max-age=31536000, immutable', path);
+      const again = await get(path, { headers: { 'if-none-match': file.headers.etag } });
+      assert.equal(again.status, 304, path);
+      assert.equal(again.headers['cache-control'], 'public, max-age=31536000, immutable', path);
+    }
+    // A hashed name that is not there (yet: a node ahead of this copy) is not kept.
+    const missing = await get('/js/viewer.0123456789.js');
+    assert.equal(missing.status, 404);
+    assert.equal(missing.headers['cache-control'], undefined);
     assert.deepEqual(errors, []);
   } finally {
     await browser.close();

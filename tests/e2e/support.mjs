@@ -77,6 +77,15 @@ export async function screenshot(page, name) {
   return path;
 }
 
+// The address a page loaded its module web/static/js/NAME.js from (the built tree names it by its
+// hash), for a test that imports the same module into the page.
+export async function moduleUrl(page, name) {
+  const url = await page.evaluate((n) => performance.getEntriesByType('resource').map((e) => e.name)
+    .find((u) => new RegExp(`/js/${n}\\.[0-9a-f]{10}\\.js$`).test(u)), name);
+  if (!url) throw new Error(`the page did not load js/${name}.js`);
+  return url;
+}
+
 // The viewer page is in its room: the welcome arrived.
 export async function joined(page) {
   await page.waitForFunction(() => window.boai?.client?.welcomed
