@@ -139,15 +139,12 @@ std::vector<std::string> source_seeds() {
 std::vector<std::string> push_url_seeds() {
   return {"rtmp://live.example.com/app/secret-stream-key",
           "rtmps://live-push.bilivideo.com:443/live-bvc/?streamname=live_1_2&key=abc",
-          "rtmp://127.0.0.1:1935/live/k",
-          "rtmp://h/app/",
-          "rtmp:///app/key",
-          "rtmp://h:0/app/key",
-          "rtmp://h:99999/app/key",
-          "rtmp://h_x/app/key",
-          "rtmp://h/app/key with space",
-          "http://example.com/app/key",
-          "rtmp://"};
+          "rtmp://127.0.0.1:1935/live/k", "rtmp://h/app/", "rtmp:///app/key", "rtmp://h:0/app/key",
+          "rtmp://h:99999/app/key", "rtmp://h_x/app/key", "rtmp://h/app/key with space",
+          "http://example.com/app/key", "rtmp://",
+          // Found by scripts/fuzz: keys the mask and the message's words spell themselves.
+          "rtmp://h:99999rr\x83rrrrrrrr???pp/***",
+          "rtrtmp://hp/:9k99e98/****\" is not valid: it mu", "rt with rtmp:// or rtmps://."};
 }
 
 // WeChat Pay: decrypted transactions (the target seals them) and whole envelopes.
