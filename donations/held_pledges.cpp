@@ -11,6 +11,7 @@ std::expected<std::map<std::int64_t, Totals>, Error> held_pledges(
   auto r = conn.exec(
       "SELECT campaign_id, sum(amount_fen - paid_fen)::bigint, count(*) FROM pledges "
       "WHERE status IN ('pledged', 'part_paid') AND amount_fen > $1 "
+      "AND target_kind IS DISTINCT FROM 'sale' "  // an order counts in sold_fen, not pledged_fen
       "AND ($2::bigint IS NULL OR campaign_id = $2) GROUP BY campaign_id",
       sql::Params{sql::param(above.fen()),
                   campaign_id ? sql::param(*campaign_id) : sql::Param()});  // NULL: every campaign

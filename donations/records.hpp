@@ -1,6 +1,7 @@
 // The plain records of the domain: what callers ask for and what they get back.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -49,8 +50,13 @@ struct Totals {
   // What stands after cancellations and refunds.
   Money net_pledged() const { return Money::from_fen(pledged.fen() - cancelled.fen()); }
   // 已认捐 as the room, the video and the rooms list show it: held promises left out until paid.
-  Money shown_pledged() const { return Money::from_fen(net_pledged().fen() - held.fen()); }
-  std::int64_t shown_pledge_count() const { return pledge_count - held_count; }
+  // (Never below zero: the two are read apart, and a pledge can be held before it is counted.)
+  Money shown_pledged() const {
+    return Money::from_fen(std::max<std::int64_t>(0, net_pledged().fen() - held.fen()));
+  }
+  std::int64_t shown_pledge_count() const {
+    return std::max<std::int64_t>(0, pledge_count - held_count);
+  }
   Money net_received() const { return Money::from_fen(received.fen() - refunded.fen()); }
   Money net_sold() const { return Money::from_fen(sold.fen() - sale_cancelled.fen()); }
   Money net_sale_received() const {

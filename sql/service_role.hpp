@@ -19,9 +19,10 @@ inline constexpr const char* kServiceRole = "boai_service";
 // on a superuser's connection. Errors: service_role_failed.
 std::expected<void, Error> ensure_service_role(Connection& admin);
 
-// Gives the role the rows of every table and sequence in the schema (schema_migrations read
-// only), when the role exists and the connection is its owner's rather than the role's own or a
-// member's (a node migrating as the service finds nothing to grant). Errors: service_role_failed.
+// Gives the role the rows of every table and sequence in the current schema (schema_migrations
+// read only) and temporary tables, when the role exists, the connection owns the tables (or is a
+// superuser) and something lacks its grant: a node working as the role grants nothing. Errors:
+// service_role_failed.
 std::expected<void, Error> grant_service_role(Connection& owner);
 
 }  // namespace boai::sql

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "donations/catalog.hpp"
+#include "donations/held_pledges.hpp"
 #include "donations/ledger_verify.hpp"
 #include "donations/money.hpp"
 #include "donations/payments.hpp"
@@ -336,4 +337,41 @@ TEST_CASE("sale proceeds are counted apart from gifts, in the totals and the led
   auto still = verify_ledger(f.conn);
   REQUIRE(still);
   CHECK(still->ok());
+}
+
+TEST_CASE("a room holds back large unpaid gifts, not unpaid orders, until they are paid") {
+  auto f = LedgerFixture::make("sale-held");
+  auto above = Money::from_yuan(2000);
+  auto item = must_add(f, item_of(3, 300'000));  // ¥3,000 a piece: an order above the line
+  REQUIRE(place_sale_order(f.conn, order_of("held-order", item.id, 1)));
+  auto gifts = write_pledges(f.conn, {f.pledge("held-big", 500'000), f.pledge("held-small", 1'000)},
+                             PledgeLimits{});
+  REQUIRE(gifts);
+  REQUIRE(gifts->pledges[0]);
+
+  auto shown = room_totals(f.conn, f.campaign.id, above);
+  REQUIRE(shown);
+  CHECK(shown->net_pledged().fen() == 501'000);
+  CHECK(shown->held.fen() == 500'000);  // the gift only: the order counts in sold, not pledged
+  CHECK(shown->shown_pledged().fen() == 1'000);
+  CHECK(shown->shown_pledge_count() == 1);
+
+  PaymentRequest part;
+  part.provider = "wechat";
+  part.provider_txn_id = "wx-held-1";
+  part.amount = Money::from_fen(200'000);
+  part.reference = gifts->pledges[0]->reference;
+  REQUIRE(record_payment(f.conn, part));
+  shown = room_totals(f.conn, f.campaign.id, above);
+  REQUIRE(shown);
+  CHECK(shown->held.fen() == 300'000);  // what is still owed stays out
+
+  part.provider_txn_id = "wx-held-2";
+  part.amount = Money::from_fen(300'000);
+  REQUIRE(record_payment(f.conn, part));
+  shown = room_totals(f.conn, f.campaign.id, above);
+  REQUIRE(shown);
+  CHECK(shown->held.fen() == 0);
+  CHECK(shown->shown_pledged().fen() == 501'000);
+  CHECK(shown->shown_pledge_count() == 2);
 }
