@@ -22,7 +22,7 @@ void ShowThanks::donation(const web::RoomDonation& donation, Clock::time_point n
   state_.alert =
       stream::Alert{"感谢 " + entry.name + " 爱心认捐 " + entry.amount_text, now + kAlertFor};
   alert_pledge_ = donation.pledge;
-  alert_amount_ = entry.amount_text;
+  alert_if_hidden_ = std::string("感谢 ") + kHiddenName + " 爱心认捐 " + entry.amount_text;
 }
 
 void ShowThanks::payment(const web::RoomDonation& payment, Clock::time_point now) {
@@ -31,24 +31,27 @@ void ShowThanks::payment(const web::RoomDonation& payment, Clock::time_point now
       state_.ticker[i].paid = true;
     }
   }
-  // The name comes as the room shows it: a hidden one already masked (app/payment_thanks.cpp).
+  // The name comes as the room shows it: one hidden before is already masked
+  // (app/payment_thanks.cpp); one hidden while the banner is up is masked by hidden().
+  auto amount = payment.amount.format();
   state_.alert =
-      stream::Alert{"感谢 " + payment.display_name + " · " + payment.amount.format() + " 已到账",
-                    now + kAlertFor};
-  alert_pledge_ = 0;
+      stream::Alert{"感谢 " + payment.display_name + " · " + amount + " 已到账", now + kAlertFor};
+  alert_pledge_ = payment.pledge;
+  alert_if_hidden_ = std::string("感谢 ") + kHiddenName + " · " + amount + " 已到账";
 }
 
 bool ShowThanks::hidden(std::int64_t pledge) {
   bool changed = false;
   for (std::size_t i = 0; i < ticker_pledges_.size(); ++i) {
-    if (ticker_pledges_[i] == pledge) {
-      state_.ticker[i].name = kHiddenName;
-      state_.ticker[i].message.clear();
+    auto& line = state_.ticker[i];
+    if (ticker_pledges_[i] == pledge && (line.name != kHiddenName || !line.message.empty())) {
+      line.name = kHiddenName;
+      line.message.clear();
       changed = true;
     }
   }
-  if (state_.alert && alert_pledge_ == pledge) {
-    state_.alert->text = std::string("感谢 ") + kHiddenName + " 爱心认捐 " + alert_amount_;
+  if (state_.alert && alert_pledge_ == pledge && state_.alert->text != alert_if_hidden_) {
+    state_.alert->text = alert_if_hidden_;
     changed = true;
   }
   return changed;

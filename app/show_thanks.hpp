@@ -33,8 +33,8 @@ class ShowThanks {
  private:
   stream::OverlayState& state_;
   std::vector<std::int64_t> ticker_pledges_;  // the pledge of each of state_.ticker's lines
-  std::int64_t alert_pledge_ = 0;             // whose banner is up; 0: none, or not a donor's
-  std::string alert_amount_;                  // the banner's amount, for its words once hidden
+  std::int64_t alert_pledge_ = 0;             // whose banner is up; 0: none
+  std::string alert_if_hidden_;               // the banner's words without the donor's name
 };
 
 }  // namespace boai::app

@@ -44,13 +44,15 @@ TEST_CASE("a hidden donor's name leaves the banner and the ticker at once") {
     CHECK_FALSE(thanks.hidden(99));
     CHECK(state.ticker[0].name == "李*");
   }
-  SECTION("a payment's banner is not a donor's: hiding the pledge leaves it") {
-    auto paid = gift(8, "爱心人士", 2000);
+  SECTION("a payment's banner loses the name too") {
+    auto paid = gift(8, "李*", 2000);
     paid.paid_in_full = true;
     thanks.payment(paid, now);
     CHECK(state.ticker[0].paid);
+    CHECK(state.alert->text == "感谢 李* · ¥20.00 已到账");
     CHECK(thanks.hidden(8));
     CHECK(state.alert->text == "感谢 爱心人士 · ¥20.00 已到账");
+    CHECK_FALSE(thanks.hidden(8));  // hidden already: nothing to publish
   }
 }
 
